@@ -1,0 +1,82 @@
+"""Demo people and teams for `manage.py seed_demo` (idempotent)."""
+
+from django.db import transaction
+
+from .models import Team, User
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+# (username, family name, given name, grade)
+TEAMS = [
+    {
+        "name": "东城片区",
+        "area": "East district",
+        "supervisor": ("supervisor1", "张", "伟"),
+        "managers": [
+            ("manager1", "王", "芳", "senior"),
+            ("manager2", "刘", "洋", "g2"),
+            ("manager3", "陈", "静", "trainee"),
+        ],
+    },
+    {
+        "name": "西城片区",
+        "area": "West district",
+        "supervisor": ("supervisor2", "李", "娜"),
+        "managers": [("manager4", "赵", "磊", "g1"), ("manager5", "孙", "丽", "g3"), ("manager6", "周", "杰", "g4")],
+    },
+]
+
+
+def _upsert_user(username: str, **fields) -> User:
+    user, created = User.objects.get_or_create(username=username, defaults=fields)
+    if not created:
+        for name, value in fields.items():
+            setattr(user, name, value)
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def seed_people() -> dict[str, list[str]]:
+    """Create (or reset) the demo admin, supervisors, managers and their teams."""
+    logins: dict[str, list[str]] = {"admin": [], "supervisor": [], "manager": []}
+    _upsert_user(
+        "admin",
+        first_name="管理员",
+        last_name="",
+        email="admin@example.com",
+        role=User.Role.ADMIN,
+        is_staff=True,
+        is_superuser=True,
+    )
+    logins["admin"].append("admin")
+    for spec in TEAMS:
+        sup_name, sup_family, sup_given = spec["supervisor"]
+        team, _ = Team.objects.get_or_create(name=spec["name"], defaults={"area": spec["area"]})
+        supervisor = _upsert_user(
+            sup_name,
+            last_name=sup_family,
+            first_name=sup_given,
+            email=f"{sup_name}@example.com",
+            role=User.Role.SUPERVISOR,
+            grade=User.Grade.SENIOR,
+            team=team,
+        )
+        team.area = spec["area"]
+        team.supervisor = supervisor
+        team.save()
+        logins["supervisor"].append(sup_name)
+        for username, family, given, grade in spec["managers"]:
+            _upsert_user(
+                username,
+                last_name=family,
+                first_name=given,
+                email=f"{username}@example.com",
+                role=User.Role.MANAGER,
+                grade=grade,
+                team=team,
+                phone=f"1380000{int(username[-1]):04d}",
+            )
+            logins["manager"].append(username)
+    return logins

@@ -1,0 +1,97 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Team(models.Model):
+    """An area (片区) of account managers under one supervisor."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    area = models.CharField(_("area"), max_length=100, blank=True)
+    supervisor = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("supervisor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervised_teams",
+        limit_choices_to={"role": "supervisor"},
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("Account manager")
+        SUPERVISOR = "supervisor", _("Supervisor")
+        ADMIN = "admin", _("Administrator")
+
+    class Grade(models.TextChoices):
+        # Manager grades from the bank seed: senior, grade 1–4, trainee (one year).
+        SENIOR = "senior", _("Senior")
+        GRADE_1 = "g1", _("Grade 1")
+        GRADE_2 = "g2", _("Grade 2")
+        GRADE_3 = "g3", _("Grade 3")
+        GRADE_4 = "g4", _("Grade 4")
+        TRAINEE = "trainee", _("Trainee")
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MANAGER, db_index=True)
+    grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices, blank=True)
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        # Chinese names are written family name first, without a space.
+        full = f"{self.last_name}{self.first_name}" if _is_cjk(self.last_name) else super().get_full_name()
+        return full.strip()
+
+    def save(self, *args, **kwargs):
+        # CRM administrators work in Django admin, which needs the staff flag.
+        if self.role == self.Role.ADMIN:
+            self.is_staff = True
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile")
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == self.Role.MANAGER
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == self.Role.SUPERVISOR
+
+    @property
+    def is_crm_admin(self) -> bool:
+        return self.is_superuser or self.role == self.Role.ADMIN
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)

@@ -1,0 +1,130 @@
+"""Who may see what: the one place that answers it.
+
+Every view and selector asks this module; nothing filters by owner by hand.
+Rules (SPEC "Who uses it"): an account manager sees only their own records, a
+supervisor sees their team's (every team they supervise, plus the team they belong
+to), an admin sees everything. Out-of-scope objects answer 404, not 403, so that
+their existence does not leak; a role that may never use a page gets 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property, wraps
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from .models import Team, User
+
+
+@dataclass(frozen=True)
+class Scope:
+    user: User
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.user.is_active and self.user.is_crm_admin
+
+    @cached_property
+    def team_ids(self) -> frozenset[int]:
+        """Teams whose records this user sees as a supervisor (empty for others)."""
+        if not self.user.is_active or not self.user.is_supervisor:
+            return frozenset()
+        ids = set(Team.objects.filter(supervisor=self.user).values_list("id", flat=True))
+        if self.user.team_id:
+            ids.add(self.user.team_id)
+        return frozenset(ids)
+
+    def q(self, *, owner: str = "owner", team: str | None = None) -> Q:
+        """A filter for a model whose rows belong to an owner (and maybe a team).
+
+        ``owner`` is the lookup to the owning user; ``team`` the lookup to the row's
+        team if it has one, otherwise the owner's team is used.
+        """
+        if self.sees_everything:
+            return Q()
+        if not self.user.is_active or not self.user.pk:
+            return Q(pk__in=[])
+        if self.user.is_supervisor:
+            team_lookup = team or f"{owner}__team"
+            return Q(**{f"{team_lookup}__in": self.team_ids}) | Q(**{owner: self.user})
+        return Q(**{owner: self.user})
+
+    def filter(self, queryset: QuerySet, *, owner: str = "owner", team: str | None = None) -> QuerySet:
+        return queryset.filter(self.q(owner=owner, team=team))
+
+    def users(self) -> QuerySet[User]:
+        """The staff whose work this user may see (themselves included)."""
+        qs = User.objects.select_related("team")
+        if self.sees_everything:
+            return qs
+        if self.user.is_supervisor:
+            return qs.filter(Q(team_id__in=self.team_ids) | Q(pk=self.user.pk))
+        return qs.filter(pk=self.user.pk)
+
+    def teams(self) -> QuerySet[Team]:
+        if self.sees_everything:
+            return Team.objects.all()
+        if self.user.is_supervisor:
+            return Team.objects.filter(pk__in=self.team_ids)
+        return Team.objects.filter(pk=self.user.team_id) if self.user.team_id else Team.objects.none()
+
+
+def scope_for(user: User) -> Scope:
+    return Scope(user)
+
+
+def get_scoped_object_or_404(
+    user: User, queryset: QuerySet, *, owner: str = "owner", team: str | None = None, **lookup
+) -> Model:
+    """Fetch one object the user may see; 404 whether it is missing or out of scope."""
+    try:
+        return scope_for(user).filter(queryset, owner=owner, team=team).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def require_roles(user: User, roles: Iterable[str]) -> None:
+    """403 unless the user has one of the roles (admins always pass)."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    if user.is_crm_admin:
+        return
+    if user.role not in set(roles):
+        raise PermissionDenied
+
+
+def role_required(*roles: str):
+    """Decorator for function views: anonymous users go to the login page, then 403
+    unless the user has one of ``roles``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            require_roles(request.user, roles)
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator
+
+
+class RoleRequiredMixin(AccessMixin):
+    """Class-based views: anonymous users go to the login page, wrong roles get 403."""
+
+    allowed_roles: tuple[str, ...] = (User.Role.MANAGER, User.Role.SUPERVISOR, User.Role.ADMIN)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        require_roles(request.user, self.allowed_roles)
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def scope(self) -> Scope:
+        return scope_for(self.request.user)

@@ -1,0 +1,38 @@
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.scoping import scope_for
+
+from .health import run_checks
+
+
+@login_required
+def home(request):
+    """Each role's start page; sections appear as their features land."""
+    user = request.user
+    scope = scope_for(user)
+    context = {"scope": scope}
+    if user.is_crm_admin:
+        template = "home/admin.html"
+        context["teams"] = scope.teams().select_related("supervisor").order_by("name")
+        context["user_count"] = scope.users().filter(is_active=True).count()
+    elif user.is_supervisor:
+        template = "home/supervisor.html"
+        context["teams"] = scope.teams().select_related("supervisor").order_by("name")
+        context["members"] = scope.users().filter(is_active=True).exclude(pk=user.pk).order_by("team__name", "username")
+    else:
+        template = "home/manager.html"
+        context["team"] = user.team
+        context["supervisor"] = user.team.supervisor if user.team_id else None
+    return render(request, template, context)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Service health for load balancers and operators (no login, no secrets)."""
+    healthy, results = run_checks()
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503)
