@@ -22,7 +22,11 @@ TEAMS = [
         "name": "西城片区",
         "area": "West district",
         "supervisor": ("supervisor2", "李", "娜"),
-        "managers": [("manager4", "赵", "磊", "g1"), ("manager5", "孙", "丽", "g3"), ("manager6", "周", "杰", "g4")],
+        "managers": [
+            ("manager4", "赵", "磊", "g1"),
+            ("manager5", "孙", "丽", "g3"),
+            ("manager6", "周", "杰", "g4"),
+        ],
     },
 ]
 

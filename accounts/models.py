@@ -72,9 +72,11 @@ class User(AbstractUser):
         return full.strip()
 
     def save(self, *args, **kwargs):
-        # CRM administrators work in Django admin, which needs the staff flag.
+        # CRM administrators manage tiers, policies, users and teams in Django admin
+        # and see everything (SPEC "Who uses it"): they get its full rights.
         if self.role == self.Role.ADMIN:
             self.is_staff = True
+            self.is_superuser = True
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -52,8 +52,8 @@ class Scope:
             return Q(pk__in=[])
         if self.user.is_supervisor:
             team_lookup = team or f"{owner}__team"
-            return Q(**{f"{team_lookup}__in": self.team_ids}) | Q(**{owner: self.user})
-        return Q(**{owner: self.user})
+            return Q(**{f"{team_lookup}__in": self.team_ids}) | Q(**{owner: self.user.pk})
+        return Q(**{owner: self.user.pk})
 
     def filter(self, queryset: QuerySet, *, owner: str = "owner", team: str | None = None) -> QuerySet:
         return queryset.filter(self.q(owner=owner, team=team))

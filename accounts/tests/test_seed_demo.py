@@ -1,0 +1,29 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.models import Team, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_roles_and_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    counts = (User.objects.count(), Team.objects.count())
+    call_command("seed_demo")
+    assert (User.objects.count(), Team.objects.count()) == counts
+    assert User.objects.filter(role=User.Role.ADMIN).count() == 1
+    assert User.objects.filter(role=User.Role.SUPERVISOR).count() == 2
+    assert User.objects.filter(role=User.Role.MANAGER).count() >= 4
+    for team in Team.objects.all():
+        assert team.supervisor.role == User.Role.SUPERVISOR
+        assert team.members.filter(role=User.Role.MANAGER).exists()
+    assert User.objects.get(username="manager1").check_password(DEMO_PASSWORD)
+
+
+def test_seed_demo_refuses_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not User.objects.exists()
