@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, seed_people
+from clients.demo import seed_clients
 
 
 class Command(BaseCommand):
@@ -16,7 +17,8 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("Refusing to load demo data with DEBUG off; pass --force if you mean it.")
         logins = seed_people()
-        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        clients = seed_clients()
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded ({clients} new clients)."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for role, names in logins.items():
             self.stdout.write(f"  {role:<11} {', '.join(names)}")

@@ -1,0 +1,107 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.models import User
+
+from . import services
+from .models import Client, ClientGroup, Contact, OwnerChange, Tier
+
+
+@admin.register(Tier)
+class TierAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "rank", "is_vip", "min_visit_frequency", "first_response_hours",
+                    "resolution_hours", "survey_cadence_months"]  # fmt: skip
+    list_editable = ["min_visit_frequency", "first_response_hours", "resolution_hours", "survey_cadence_months"]
+    search_fields = ["name", "code"]
+    list_filter = ["is_vip"]
+
+
+@admin.register(ClientGroup)
+class ClientGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "tier", "lead_manager"]
+    list_filter = ["tier"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["tier", "lead_manager"]
+    list_select_related = ["tier", "lead_manager"]
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "title", "mobile", "email", "birthday", "is_key_person", "decision_role", "influence"]
+
+
+class ReassignForm(forms.Form):
+    new_owner = forms.ModelChoiceField(
+        label=gettext_lazy("New account manager"),
+        queryset=User.objects.filter(is_active=True, role__in=[User.Role.MANAGER, User.Role.SUPERVISOR]),
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300)
+
+
+@admin.register(Client)
+class ClientAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "tier", "status", "owner", "team", "group", "next_visit_due"]
+    list_filter = ["tier", "status", "industry", "size", "visit_method", "team", "group"]
+    search_fields = ["name", "code", "phone", "contacts__name"]
+    autocomplete_fields = ["tier", "group", "owner", "team"]
+    list_select_related = ["tier", "owner", "team", "group"]
+    readonly_fields = ["next_visit_due", "created_at", "updated_at"]
+    inlines = [ContactInline]
+    actions = ["reassign_owner"]
+    show_full_result_count = False
+
+    @admin.action(description=gettext_lazy("Reassign to another account manager"))
+    def reassign_owner(self, request, queryset):
+        if "apply" in request.POST:
+            form = ReassignForm(request.POST)
+            if form.is_valid():
+                try:
+                    moved = services.bulk_reassign_owner(
+                        clients=queryset.select_related("owner"),
+                        new_owner=form.cleaned_data["new_owner"],
+                        by=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                except PermissionDenied as error:
+                    self.message_user(request, str(error), messages.ERROR)
+                    return None
+                self.message_user(request, _("%(count)d clients reassigned.") % {"count": moved}, messages.SUCCESS)
+                return None
+        else:
+            form = ReassignForm()
+        return render(
+            request,
+            "admin/clients/reassign_owner.html",
+            {**self.admin_site.each_context(request), "form": form, "clients": queryset,
+             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME, "opts": self.model._meta,
+             "title": _("Reassign clients")},
+        )  # fmt: skip
+
+
+@admin.register(Contact)
+class ContactAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "client", "title", "is_key_person", "decision_role", "mobile", "birthday"]
+    list_filter = ["is_key_person", "decision_role", "influence", "preferred_channel"]
+    search_fields = ["name", "mobile", "email", "client__name", "client__code"]
+    autocomplete_fields = ["client"]
+    list_select_related = ["client"]
+
+
+@admin.register(OwnerChange)
+class OwnerChangeAdmin(admin.ModelAdmin):
+    list_display = ["client", "from_owner", "to_owner", "reason", "changed_by", "changed_at"]
+    search_fields = ["client__name", "client__code", "reason"]
+    list_select_related = ["client", "from_owner", "to_owner", "changed_by"]
+    date_hierarchy = "changed_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False  # an audit record is never edited
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,92 @@
+"""The client list's filters, search and sorting (django-filter), shared by the
+list page and the export so both show the same rows."""
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Team, User
+from accounts.scoping import scope_for
+
+from .models import Client, ClientGroup, Tier
+from .selectors import search_clients
+
+
+class ClientFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(
+            attrs={"type": "search", "class": "form-control", "placeholder": _("Name, code, phone or contact")}
+        ),
+    )
+    tier = django_filters.ModelChoiceFilter(label=_("Tier"), queryset=Tier.objects.all())
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Client.Status.choices)
+    owner = django_filters.ModelChoiceFilter(label=_("Account manager"), queryset=User.objects.none())
+    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.none())
+    group = django_filters.ModelChoiceFilter(label=_("Group client"), queryset=ClientGroup.objects.none())
+    industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Client.Industry.choices)
+    overdue = django_filters.BooleanFilter(
+        label=_("Visit overdue"),
+        method="filter_overdue",
+        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("name", "name"),
+            ("code", "code"),
+            ("tier__rank", "tier"),
+            ("status", "status"),
+            ("next_visit_due", "next_visit_due"),
+            ("owner__username", "owner"),
+            ("updated_at", "updated"),
+        ),
+        field_labels={
+            "name": _("Name"),
+            "code": _("Code"),
+            "tier__rank": _("Tier"),
+            "status": _("Status"),
+            "next_visit_due": _("Next visit due"),
+            "owner__username": _("Account manager"),
+            "updated_at": _("Last updated"),
+        },
+    )
+
+    class Meta:
+        model = Client
+        fields = ["q", "tier", "status", "owner", "team", "group", "industry", "overdue"]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_for(user)
+        # Choices come from the user's scope too: no names of other teams' people leak.
+        self.filters["owner"].queryset = scope.users().filter(role__in=[User.Role.MANAGER, User.Role.SUPERVISOR])
+        self.filters["team"].queryset = scope.teams()
+        self.filters["group"].queryset = ClientGroup.objects.filter(
+            pk__in=scope.filter(Client.objects.filter(group__isnull=False), owner="owner", team="team").values(
+                "group_id"
+            )
+        )
+        if user.is_manager:
+            del self.filters["owner"]
+            del self.filters["team"]
+
+    def filter_search(self, queryset, name, value):
+        return search_clients(queryset, value)
+
+    def filter_overdue(self, queryset, name, value):
+        today = timezone.localdate()
+        if value is True:
+            return queryset.filter(next_visit_due__lt=today)
+        if value is False:
+            return queryset.exclude(next_visit_due__lt=today)
+        return queryset
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not queryset.query.order_by:
+            queryset = queryset.order_by("name", "pk")
+        return queryset

@@ -1,0 +1,58 @@
+"""Client rules from the spec, as pure functions (no database)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Tier
+
+# Most frequent first. The interval is the longest gap allowed between two visits.
+FREQUENCY_ORDER = ("weekly", "twice_monthly", "monthly")
+FREQUENCY_INTERVAL_DAYS = {"weekly": 7, "twice_monthly": 15, "monthly": 31}
+
+# Tenure from the relationship's length: under a year new, under three regular, then loyal.
+REGULAR_AFTER_YEARS = 1
+LOYAL_AFTER_YEARS = 3
+
+
+def better_tier(own: Tier, group: Tier | None) -> Tier:
+    """A group's member gets at least its group's tier (rank 1 is the best)."""
+    if group is None or own.rank <= group.rank:
+        return own
+    return group
+
+
+def stricter_frequency(*frequencies: str | None) -> str:
+    """The most frequent of the given visit frequencies (blank ones are ignored)."""
+    known = [f for f in frequencies if f in FREQUENCY_ORDER]
+    if not known:
+        return ""
+    return min(known, key=FREQUENCY_ORDER.index)
+
+
+def next_visit_due(last_visited_on: date | None, frequency: str) -> date | None:
+    """When the next visit is due; None if never visited or no frequency is known."""
+    if last_visited_on is None or frequency not in FREQUENCY_INTERVAL_DAYS:
+        return None
+    return last_visited_on + timedelta(days=FREQUENCY_INTERVAL_DAYS[frequency])
+
+
+def _years_between(start: date, today: date) -> int:
+    years = today.year - start.year
+    if (today.month, today.day) < (start.month, start.day):
+        years -= 1
+    return years
+
+
+def tenure_for(start_date: date | None, today: date) -> str:
+    """new / regular / loyal from the start of the relationship; '' when unknown."""
+    if start_date is None:
+        return ""
+    years = _years_between(start_date, today)
+    if years >= LOYAL_AFTER_YEARS:
+        return "loyal"
+    if years >= REGULAR_AFTER_YEARS:
+        return "regular"
+    return "new"

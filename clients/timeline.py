@@ -1,0 +1,171 @@
+"""The client file's timeline: every change, visit, complaint and survey in one list.
+
+Each feature registers a provider: ``provider(client, limit) -> list[TimelineEntry]``
+that runs a fixed number of queries. The page merges them newest first, so the page's
+query count grows with the number of features, never with the number of events.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from .models import Client, Contact, OwnerChange
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class TimelineEntry:
+    when: datetime
+    kind: str  # a short css-friendly key: "change", "contact", "owner", "visit"...
+    title: str
+    user: object = None
+    changes: list[FieldChange] = field(default_factory=list)
+    detail: str = ""
+    url: str = ""
+
+
+Provider = Callable[[Client, int], list[TimelineEntry]]
+_PROVIDERS: list[Provider] = []
+
+
+def register(provider: Provider) -> Provider:
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+    return provider
+
+
+def client_timeline(client: Client, *, limit: int = 50) -> list[TimelineEntry]:
+    entries: list[TimelineEntry] = []
+    for provider in _PROVIDERS:
+        entries.extend(provider(client, limit))
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries[:limit]
+
+
+# --- diffs of django-simple-history records -------------------------------------------
+
+_SKIPPED = {"id", "history_id", "history_date", "history_change_reason", "history_type", "history_user",
+            "updated_at", "created_at", "next_visit_due"}  # fmt: skip
+
+
+def _diff(model: type[models.Model], new, old) -> list[tuple[models.Field, object, object]]:
+    changes = []
+    for model_field in model._meta.concrete_fields:
+        if model_field.name in _SKIPPED:
+            continue
+        before, after = getattr(old, model_field.attname), getattr(new, model_field.attname)
+        if before != after:
+            changes.append((model_field, before, after))
+    return changes
+
+
+def _render(raw: list[tuple[models.Field, object, object]]) -> list[FieldChange]:
+    """Readable values: choice labels and related objects' names, one query per related model."""
+    wanted: dict[type[models.Model], set] = defaultdict(set)
+    for model_field, before, after in raw:
+        if model_field.is_relation:
+            wanted[model_field.related_model].update(v for v in (before, after) if v is not None)
+    names = {
+        related: {obj.pk: str(obj) for obj in related._default_manager.filter(pk__in=ids)}
+        for related, ids in wanted.items()
+    }
+
+    def show(model_field, value) -> str:
+        if value in (None, ""):
+            return "—"
+        if model_field.is_relation:
+            return names[model_field.related_model].get(value, f"#{value}")
+        if model_field.choices:
+            return str(dict(model_field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        return str(value)
+
+    return [FieldChange(str(f.verbose_name), show(f, b), show(f, a)) for f, b, a in raw]
+
+
+def _history_entries(records, model, title_for) -> list[TimelineEntry]:
+    """Turn history rows (newest first, all of one or more objects) into entries."""
+    by_object: dict[int, list] = defaultdict(list)
+    for record in records:
+        by_object[record.id].append(record)
+    raw_entries = []
+    for object_records in by_object.values():
+        for index, record in enumerate(object_records):
+            previous = object_records[index + 1] if index + 1 < len(object_records) else None
+            raw = _diff(model, record, previous) if previous is not None and record.history_type == "~" else []
+            if record.history_type == "~" and previous is not None and not raw:
+                continue  # saved without a visible change
+            raw_entries.append((record, raw))
+    # Render all diffs together so related names are looked up once.
+    flat = [change for _, raw in raw_entries for change in raw]
+    rendered = iter(_render(flat))
+    entries = []
+    for record, raw in raw_entries:
+        changes = [next(rendered) for _ in raw]
+        entries.append(
+            TimelineEntry(
+                when=record.history_date,
+                kind="change" if model is Client else "contact",
+                title=title_for(record),
+                user=record.history_user,
+                changes=changes,
+                detail=record.history_change_reason or "",
+            )
+        )
+    return entries
+
+
+@register
+def client_changes(client: Client, limit: int) -> list[TimelineEntry]:
+    records = list(client.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    titles = {"+": _("Client created"), "~": _("Client details changed"), "-": _("Client deleted")}
+    return _history_entries(records, Client, lambda r: titles[r.history_type])
+
+
+@register
+def contact_changes(client: Client, limit: int) -> list[TimelineEntry]:
+    records = list(
+        Contact.history.filter(client_id=client.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[: limit * 2]
+    )
+    titles = {
+        "+": _("Contact added: %(name)s"),
+        "~": _("Contact changed: %(name)s"),
+        "-": _("Contact removed: %(name)s"),
+    }
+    return _history_entries(records, Contact, lambda r: titles[r.history_type] % {"name": r.name})
+
+
+@register
+def owner_changes(client: Client, limit: int) -> list[TimelineEntry]:
+    changes = client.owner_changes.select_related("from_owner", "to_owner", "changed_by")[:limit]
+    entries = []
+    for change in changes:
+        title = (
+            _("Account manager changed from %(old)s to %(new)s") % {"old": change.from_owner, "new": change.to_owner}
+            if change.from_owner_id
+            else _("Assigned to %(new)s") % {"new": change.to_owner}
+        )
+        entries.append(
+            TimelineEntry(
+                when=change.changed_at, kind="owner", title=title, user=change.changed_by, detail=change.reason
+            )
+        )
+    return entries
+
+
+__all__ = ["FieldChange", "OwnerChange", "TimelineEntry", "client_timeline", "register"]

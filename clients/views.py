@@ -1,0 +1,140 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .filters import ClientFilter
+from .forms import ClientForm, ContactForm
+from .models import Contact
+from .timeline import client_timeline
+
+PAGE_SIZE = 25
+
+
+@login_required
+def client_list(request):
+    client_filter = ClientFilter(request.GET or None, queryset=selectors.client_list(request.user), user=request.user)
+    page = Paginator(client_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "clients/list.html",
+        {
+            "filter": client_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "can_import_export": not request.user.is_manager,
+            "today": timezone.localdate(),
+            "filters_active": any(v for k, v in request.GET.items() if k not in {"page", "q", "sort"}),
+        },
+    )
+
+
+@login_required
+def client_detail(request, pk: int):
+    client = selectors.get_client(request.user, pk, for_detail=True)
+    contacts = list(client.contacts.all())
+    return render(
+        request,
+        "clients/detail.html",
+        {
+            "client": client,
+            "key_persons": [c for c in contacts if c.is_key_person],
+            "other_contacts": [c for c in contacts if not c.is_key_person],
+            "timeline": client_timeline(client),
+        },
+    )
+
+
+def _save_errors_to_form(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def client_create(request):
+    form = ClientForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name in ClientForm.Meta.fields}
+        try:
+            client = services.create_client(by=request.user, owner=form.new_owner, **fields)
+        except ValidationError as error:
+            _save_errors_to_form(form, error)
+        except PermissionDenied as error:
+            form.add_error("owner", str(error))
+        else:
+            messages.success(request, _("Client %(client)s was created.") % {"client": client})
+            return redirect(client)
+    return render(request, "clients/form.html", {"form": form, "title": _("New client")})
+
+
+@login_required
+def client_edit(request, pk: int):
+    client = selectors.get_client(request.user, pk)
+    form = ClientForm(request.POST or None, instance=client, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_client(
+                client=form.instance,
+                by=request.user,
+                changed=form.changed_data,
+                new_owner=form.new_owner,
+                owner_change_reason=form.cleaned_data.get("owner_change_reason", ""),
+            )
+        except ValidationError as error:
+            _save_errors_to_form(form, error)
+        except PermissionDenied as error:
+            form.add_error("owner", str(error))
+        else:
+            messages.success(request, _("Client %(client)s was saved.") % {"client": client})
+            return redirect(client)
+    return render(
+        request,
+        "clients/form.html",
+        {"form": form, "client": client, "title": _("Edit %(client)s") % {"client": client}},
+    )
+
+
+@login_required
+def contact_create(request, client_pk: int):
+    client = selectors.get_client(request.user, client_pk)
+    form = ContactForm(request.POST or None, instance=Contact(client=client))
+    if request.method == "POST" and form.is_valid():
+        contact = form.save()
+        messages.success(request, _("Contact %(name)s was added.") % {"name": contact})
+        return redirect(client)
+    return render(request, "clients/contact_form.html", {"form": form, "client": client, "title": _("New contact")})
+
+
+@login_required
+def contact_edit(request, pk: int):
+    contact = selectors.get_contact(request.user, pk)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Contact %(name)s was saved.") % {"name": contact})
+        return redirect(contact.client)
+    return render(
+        request,
+        "clients/contact_form.html",
+        {"form": form, "client": contact.client, "contact": contact, "title": _("Edit %(name)s") % {"name": contact}},
+    )
+
+
+@login_required
+@require_POST
+def contact_delete(request, pk: int):
+    contact = selectors.get_contact(request.user, pk)
+    client = contact.client
+    contact.delete()
+    messages.success(request, _("Contact %(name)s was removed.") % {"name": contact})
+    return redirect(client)
