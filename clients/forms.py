@@ -26,7 +26,7 @@ class ClientForm(forms.ModelForm):
         model = Client
         fields = [
             "code", "name", "client_type", "industry", "size", "status", "tier", "group",
-            "start_date", "tenure", "address", "phone", "visit_method", "visit_frequency",
+            "start_date", "tenure", "address", "phone", "email", "visit_method", "visit_frequency",
             "visit_frequency_reason", "notes",
         ]  # fmt: skip
         widgets = {

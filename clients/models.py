@@ -156,6 +156,7 @@ class Client(models.Model):
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("email"), blank=True)
     visit_method = models.CharField(
         _("visit method"),
         max_length=10,

@@ -1,11 +1,6 @@
 from django.urls import path
 
-from . import views
-
-try:  # TEMPORARY until the import/export views land
-    from .urls_io import urlpatterns as io_urlpatterns
-except ImportError:
-    io_urlpatterns = []
+from . import views, views_io
 
 app_name = "clients"
 
@@ -17,5 +12,9 @@ urlpatterns = [
     path("<int:client_pk>/contacts/new/", views.contact_create, name="contact_create"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/delete/", views.contact_delete, name="contact_delete"),
-    *io_urlpatterns,
+    path("import/", views_io.client_import, name="import"),
+    path("import/confirm/", views_io.client_import_confirm, name="import_confirm"),
+    path("import/errors/<str:token>.csv", views_io.client_import_errors, name="import_errors"),
+    path("import/template.csv", views_io.client_import_template, name="import_template"),
+    path("export/", views_io.client_export, name="export"),
 ]

@@ -1,0 +1,257 @@
+"""All-or-nothing client imports: read the file, check every row, then import.
+
+The parsing and row handling are django-import-export's (see resources.py);
+this module turns an upload into a dataset, runs the resource inside one
+transaction and reports errors by spreadsheet line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import tablib
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from .models import Client
+from .resources import COLUMNS, HEADER_ALIASES, REQUIRED_COLUMNS, ClientResource
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_REPORTED_ERRORS = 1000
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; nothing was imported."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int  # the spreadsheet line, header being line 1
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    total: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    imported: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def error_lines(self) -> int:
+        return len({error.line for error in self.errors})
+
+
+@dataclass
+class Upload:
+    dataset: tablib.Dataset
+    lines: list[int]  # lines[i] is the spreadsheet line of data row i + 1
+    ignored_columns: list[str]
+
+
+def _header_aliases() -> dict[str, str]:
+    """Column names, and the field labels in every site language, mapped to column names."""
+    aliases: dict[str, str] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for column in COLUMNS:
+                try:
+                    label = Client._meta.get_field(column).verbose_name
+                except Exception:  # noqa: BLE001 - a column that is not a model field
+                    continue
+                aliases[str(label).strip().casefold()] = column
+            aliases[str(_("account manager")).casefold()] = "owner"
+    aliases.update(HEADER_ALIASES)
+    for column in COLUMNS:
+        aliases[column] = column
+        aliases[column.replace("_", " ")] = column
+    return aliases
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_rows(name: str, content: bytes) -> list[list]:
+    if name.lower().endswith(".xlsx") or content[:2] == b"PK":
+        try:
+            book = tablib.Dataset().load(io.BytesIO(content), format="xlsx", headers=False)
+        except Exception as error:
+            raise ImportFileError(_("This Excel file cannot be read (%(error)s).") % {"error": error}) from error
+        return [list(row) for row in book]
+    if name.lower().endswith(".xls"):
+        raise ImportFileError(_("Old .xls files are not supported; save the sheet as .xlsx or CSV."))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes nearly any byte string
+        raise ImportFileError(_("This file is neither UTF-8 nor GB18030 text."))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return list(csv.reader(io.StringIO(text), dialect))
+
+
+def load_upload(uploaded_file) -> Upload:
+    """Read a CSV (UTF-8, with or without BOM, or GB18030) or .xlsx upload."""
+    if uploaded_file.size > MAX_UPLOAD_BYTES:
+        raise ImportFileError(_("The file is larger than 5 MB; split it into smaller files."))
+    rows = _read_rows(uploaded_file.name, uploaded_file.read())
+    header_index = next((i for i, row in enumerate(rows) if any(_cell(c) for c in row)), None)
+    if header_index is None:
+        raise ImportFileError(_("The file is empty."))
+    aliases = _header_aliases()
+    headers, ignored = [], []
+    for cell in rows[header_index]:
+        column = aliases.get(_cell(cell).casefold())
+        if column is None or column in headers:
+            ignored.append(_cell(cell))
+            column = f"__ignored_{len(ignored)}"
+        headers.append(column)
+    missing = [column for column in REQUIRED_COLUMNS if column not in headers]
+    if missing:
+        raise ImportFileError(
+            _("The first row must name the columns; these are missing: %(columns)s.") % {"columns": ", ".join(missing)}
+        )
+    dataset = tablib.Dataset(headers=headers)
+    lines = []
+    for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        values = [_cell(value) for value in row][: len(headers)]
+        if not any(values):
+            continue
+        dataset.append(values + [""] * (len(headers) - len(values)))
+        lines.append(number)
+    if not lines:
+        raise ImportFileError(_("The file has a header row but no clients."))
+    if len(lines) > MAX_ROWS:
+        raise ImportFileError(
+            _("The file has %(rows)s rows; import at most %(max)s at a time.") % {"rows": len(lines), "max": MAX_ROWS}
+        )
+    return Upload(dataset=dataset, lines=lines, ignored_columns=[c for c in ignored if c])
+
+
+def _report(result, upload: Upload) -> ImportReport:
+    totals = result.totals
+    report = ImportReport(
+        total=len(upload.lines),
+        new=totals.get("new", 0),
+        updated=totals.get("update", 0),
+        unchanged=totals.get("skip", 0),
+    )
+    for invalid in result.invalid_rows:
+        line = upload.lines[invalid.number - 1]
+        row = dict(zip(upload.dataset.headers, upload.dataset[invalid.number - 1], strict=False))
+        for column, messages in invalid.error_dict.items():
+            column = "" if column == NON_FIELD_ERRORS else column
+            for message in messages:
+                report.errors.append(RowError(line, column, row.get(column, ""), str(message)))
+    for number, errors in result.row_errors():
+        for error in errors:
+            report.errors.append(
+                RowError(upload.lines[number - 1], "", "", _("Unexpected error: %(error)s") % {"error": error.error})
+            )
+    for error in result.base_errors:
+        report.errors.append(RowError(0, "", "", _("Unexpected error: %(error)s") % {"error": error.error}))
+    report.errors.sort(key=lambda e: (e.line, COLUMNS.index(e.column) if e.column in COLUMNS else -1))
+    del report.errors[MAX_REPORTED_ERRORS:]
+    return report
+
+
+def check_upload(upload: Upload, user: User) -> ImportReport:
+    """Validate every row as a real import would, then roll everything back."""
+    result = ClientResource(user).import_data(upload.dataset, dry_run=True, use_transactions=True)
+    return _report(result, upload)
+
+
+def run_import(upload: Upload, user: User) -> ImportReport:
+    """Import every row, or none of them if any row is wrong."""
+    with transaction.atomic():
+        result = ClientResource(user).import_data(
+            upload.dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True
+        )
+        report = _report(result, upload)
+        if report.errors:
+            transaction.set_rollback(True)
+        else:
+            report.imported = True
+    return report
+
+
+def error_report_csv(errors: list[RowError]) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel needs the BOM to read UTF-8 (Chinese) text
+    writer = csv.writer(out)
+    writer.writerow([_("Line"), _("Column"), _("Value"), _("Error")])
+    for error in errors:
+        writer.writerow([error.line or "", error.column, error.value, error.message])
+    return out.getvalue()
+
+
+def template_csv() -> str:
+    out = io.StringIO()
+    out.write("\ufeff")
+    csv.writer(out).writerow(COLUMNS)
+    return out.getvalue()
+
+
+# A checked file waits in the cache (shared by all web processes) until the
+# user confirms it; so does the last error report, for its download link.
+PENDING_SECONDS = 60 * 60
+
+
+def _key(user: User, kind: str, token: str) -> str:
+    return f"clients:import:{user.pk}:{kind}:{token}"
+
+
+def keep(user: User, kind: str, payload) -> str:
+    token = secrets.token_urlsafe(16)
+    cache.set(_key(user, kind, token), payload, PENDING_SECONDS)
+    return token
+
+
+def recall(user: User, kind: str, token: str):
+    return cache.get(_key(user, kind, token)) if token else None
+
+
+def forget(user: User, kind: str, token: str) -> None:
+    cache.delete(_key(user, kind, token))
+
+
+def upload_payload(upload: Upload) -> dict:
+    return {"headers": list(upload.dataset.headers), "rows": [list(r) for r in upload.dataset], "lines": upload.lines}
+
+
+def upload_from_payload(payload: dict) -> Upload:
+    dataset = tablib.Dataset(*[tuple(r) for r in payload["rows"]], headers=payload["headers"])
+    return Upload(dataset=dataset, lines=payload["lines"], ignored_columns=[])
