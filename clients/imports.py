@@ -74,10 +74,7 @@ def _header_aliases() -> dict[str, str]:
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             for column in COLUMNS:
-                try:
-                    label = Client._meta.get_field(column).verbose_name
-                except Exception:  # noqa: BLE001 - a column that is not a model field
-                    continue
+                label = Client._meta.get_field(column).verbose_name
                 aliases[str(label).strip().casefold()] = column
             aliases[str(_("account manager")).casefold()] = "owner"
     aliases.update(HEADER_ALIASES)
