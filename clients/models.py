@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from . import rules
@@ -110,9 +111,9 @@ class Client(models.Model):
         INDIVIDUAL_BUSINESS = "individual_business", _("Individual business")
 
     class Tenure(models.TextChoices):
-        NEW = "new", _("New")
-        REGULAR = "regular", _("Regular")
-        LOYAL = "loyal", _("Loyal")
+        NEW = "new", pgettext_lazy("tenure", "New")
+        REGULAR = "regular", pgettext_lazy("tenure", "Regular")
+        LOYAL = "loyal", pgettext_lazy("tenure", "Loyal")
 
     class Status(models.TextChoices):
         PROSPECT = "prospect", _("Prospect")
