@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from accounts.demo import DEMO_PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
