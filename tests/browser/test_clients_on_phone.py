@@ -11,7 +11,7 @@ from clients.models import Client
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "phone-pass-2026"
+PASSWORD = "phone-pass-2026"  # noqa: S105 (a test user)
 DETAIL_URL = re.compile(r"/clients/\d+/$")
 
 
