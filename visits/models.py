@@ -1,0 +1,228 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from clients.models import Client, VisitFrequency, VisitMethod
+
+
+class ServiceStrategy(models.Model):
+    """One concrete thing to do for a client this month (服务策略)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="service_strategies"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    text = models.CharField(_("what to do"), max_length=300)
+    # Set on items the system proposed, so that proposing again adds no duplicates.
+    source = models.CharField(_("proposed because"), max_length=60, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["state", "created_at", "pk"]
+        verbose_name = _("service strategy")
+        verbose_name_plural = _("service strategies")
+        indexes = [
+            models.Index(fields=["client", "month", "state"], name="strategy_client_month"),
+            models.Index(fields=["month", "state"], name="strategy_month_state"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "month", "source"],
+                condition=~models.Q(source=""),
+                name="strategy_one_proposal_per_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def mark_done(self, by) -> None:
+        self.state = self.State.DONE
+        self.done_by = by
+        self.done_at = timezone.now()
+
+    def reopen(self) -> None:
+        self.state = self.State.OPEN
+        self.done_by = None
+        self.done_at = None
+
+
+class MonthlyPlan(models.Model):
+    """A manager's monthly work plan (月工作计划), approved by their supervisor."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account manager"), on_delete=models.PROTECT, related_name="plans"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("team"), on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    last_month_problems = models.TextField(_("last month's problems"), blank=True)
+    focus = models.TextField(_("this month's focus"), blank=True)
+    satisfaction_target = models.PositiveSmallIntegerField(
+        _("satisfaction target (%)"), default=90, help_text=_("Share of satisfied clients aimed for this month.")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-month", "owner__username"]
+        verbose_name = _("monthly work plan")
+        verbose_name_plural = _("monthly work plans")
+        constraints = [models.UniqueConstraint(fields=["owner", "month"], name="plan_one_per_manager_month")]
+        indexes = [
+            models.Index(fields=["team", "status", "month"], name="plan_team_status_month"),
+            models.Index(fields=["status", "month"], name="plan_status_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} · {self.month:%Y-%m}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("visits:plan", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        """Submitted and approved plans are read-only for the manager."""
+        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+
+
+class PlanLine(models.Model):
+    """One client in a monthly plan: key or not, and its visit frequency for the month."""
+
+    plan = models.ForeignKey(MonthlyPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="lines")
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="plan_lines")
+    is_key = models.BooleanField(_("key client"), default=False)
+    key_reasons = models.CharField(_("why it is a problem client"), max_length=300, blank=True)
+    open_strategies = models.PositiveIntegerField(_("open service strategies"), default=0)
+    frequency = models.CharField(_("visit frequency"), max_length=20, choices=VisitFrequency.choices)
+
+    class Meta:
+        ordering = ["-is_key", "client__name"]
+        verbose_name = _("plan line")
+        verbose_name_plural = _("plan lines")
+        constraints = [models.UniqueConstraint(fields=["plan", "client"], name="plan_line_one_per_client")]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.client}"
+
+
+class PlanTransition(models.Model):
+    """Who moved a plan from one status to another, when, and what they said."""
+
+    plan = models.ForeignKey(MonthlyPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=10, choices=MonthlyPlan.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=MonthlyPlan.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("plan transition")
+        verbose_name_plural = _("plan transitions")
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.from_status} → {self.to_status}"
+
+
+class PlannedVisit(models.Model):
+    """A visit planned for a day (拜访计划), by hand or generated from the frequency."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Entered by hand")
+        GENERATED = "generated", _("Generated")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account manager"),
+        on_delete=models.PROTECT,
+        related_name="planned_visits",
+    )
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="planned_visits"
+    )
+    date = models.DateField(_("date"))
+    method = models.CharField(_("visit method"), max_length=10, choices=VisitMethod.choices)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "client__name"]
+        verbose_name = _("planned visit")
+        verbose_name_plural = _("planned visits")
+        constraints = [models.UniqueConstraint(fields=["client", "date"], name="planned_visit_one_per_client_day")]
+        indexes = [
+            models.Index(fields=["owner", "date"], name="planned_visit_owner_date"),
+            models.Index(fields=["date", "status"], name="planned_visit_date_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.client}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A manager's secret iCalendar address; a new token revokes the old address."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("account manager"), on_delete=models.CASCADE, related_name="feed"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.owner)

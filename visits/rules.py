@@ -1,0 +1,158 @@
+"""The work cycle's rules as pure functions (no database): visit frequencies for the
+monthly plan, and spreading visits over working days.
+
+Visit frequency of the monthly plan (SPEC, "The work cycle", step 3):
+
+- key clients are visited **once a week**;
+- the other clients are ranked by their number of open service strategies, most
+  first: the **top 20% once a week, the middle 50% twice a month, the bottom 30%
+  once a month**;
+- a client's tier (or its group's) may ask for more: the tier's minimum frequency is
+  never undercut.
+
+Rounding: of ``n`` ranked clients, ``round_half_up(0.2 n)`` are in the top band and
+``round_half_up(0.3 n)`` in the bottom band; the middle band takes the rest, so the
+bands always add up to ``n`` (10 clients: 2 / 5 / 3; 1000: 200 / 500 / 300;
+1 client: 0 / 1 / 0, so a lone client is visited twice a month).
+
+Ties: clients with the same number of strategies are ordered by their tier (the
+more valuable first), then by how overdue their next visit is (the longest overdue
+first), then by client code. The order is therefore total and repeatable, and the
+bands keep their exact sizes; the tier minimum then lifts whoever needs it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from clients.rules import stricter_frequency
+
+WEEKLY, TWICE_MONTHLY, MONTHLY = "weekly", "twice_monthly", "monthly"
+TOP_SHARE = 0.2
+BOTTOM_SHARE = 0.3
+
+
+def round_half_up(value: float) -> int:
+    return math.floor(value + 0.5)
+
+
+def band_sizes(count: int) -> tuple[int, int, int]:
+    """(weekly, twice a month, monthly) band sizes for ``count`` ranked clients."""
+    top = round_half_up(count * TOP_SHARE)
+    bottom = round_half_up(count * BOTTOM_SHARE)
+    return top, count - top - bottom, bottom
+
+
+@dataclass(frozen=True)
+class Candidate:
+    client_id: int
+    code: str
+    is_key: bool
+    open_strategies: int
+    tier_rank: int  # 1 is the most valuable
+    tier_min_frequency: str
+    overdue_days: int = 0  # days past the next visit due; 0 when not overdue
+
+
+def propose_frequencies(candidates: Iterable[Candidate]) -> dict[int, str]:
+    """Each client's visit frequency for the month, by the rule above."""
+    candidates = list(candidates)
+    proposed: dict[int, str] = {}
+    ranked = sorted(
+        (c for c in candidates if not c.is_key),
+        key=lambda c: (-c.open_strategies, c.tier_rank, -c.overdue_days, c.code),
+    )
+    top, middle, _bottom = band_sizes(len(ranked))
+    for position, candidate in enumerate(ranked):
+        if position < top:
+            proposed[candidate.client_id] = WEEKLY
+        elif position < top + middle:
+            proposed[candidate.client_id] = TWICE_MONTHLY
+        else:
+            proposed[candidate.client_id] = MONTHLY
+    for candidate in candidates:
+        if candidate.is_key:
+            proposed[candidate.client_id] = WEEKLY
+        proposed[candidate.client_id] = stricter_frequency(proposed[candidate.client_id], candidate.tier_min_frequency)
+    return proposed
+
+
+# --- months and working days -----------------------------------------------------------
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def next_month(day: date) -> date:
+    return month_end(day) + timedelta(days=1)
+
+
+def previous_month(day: date) -> date:
+    return month_start(month_start(day) - timedelta(days=1))
+
+
+def working_days(start: date, end: date) -> list[date]:
+    """Monday to Friday from start to end inclusive (public holidays are not known yet)."""
+    days, day = [], start
+    while day <= end:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def visits_in_range(frequency: str, days: Sequence[date]) -> int:
+    """How many visits a frequency asks for over these working days."""
+    if not days:
+        return 0
+    if frequency == WEEKLY:
+        return len({day.isocalendar()[:2] for day in days})
+    month_days = sum(1 for d in working_days(month_start(days[0]), month_end(days[-1])))
+    per_month = {TWICE_MONTHLY: 2, MONTHLY: 1}.get(frequency, 0)
+    months = (days[-1].year - days[0].year) * 12 + days[-1].month - days[0].month + 1
+    # A part of a month gets its share of that month's visits, at least one.
+    return max(1, round_half_up(per_month * months * len(days) / month_days)) if per_month else 0
+
+
+def windows(frequency: str, days: Sequence[date]) -> list[list[date]]:
+    """The working days split into one window per visit: a week per weekly visit,
+    otherwise equal runs of consecutive working days."""
+    if frequency == WEEKLY:
+        weeks: dict[tuple[int, int], list[date]] = {}
+        for day in days:
+            weeks.setdefault(day.isocalendar()[:2], []).append(day)
+        return list(weeks.values())
+    count = visits_in_range(frequency, days)
+    return [list(days[len(days) * i // count : len(days) * (i + 1) // count]) for i in range(count)]
+
+
+def spread_visits(
+    wanted: Sequence[tuple[int, str]], days: Sequence[date], existing: dict[int, set[date]], load: dict[date, int]
+) -> list[tuple[int, date]]:
+    """Place each client's visits, one per window, on the least-loaded working day.
+
+    ``wanted`` is (client id, frequency) in a stable order; ``existing`` the dates a
+    client already has a visit on (manual or generated) and ``load`` the visits per
+    day so far, both updated in place. A window in which the client already has a
+    visit gets no new one, so running this twice adds nothing.
+    """
+    placed: list[tuple[int, date]] = []
+    for client_id, frequency in wanted:
+        taken = existing.setdefault(client_id, set())
+        for window in windows(frequency, days):
+            if not window or taken.intersection(window):
+                continue
+            day = min(window, key=lambda d: (load.get(d, 0), d))
+            placed.append((client_id, day))
+            taken.add(day)
+            load[day] = load.get(day, 0) + 1
+    return placed
