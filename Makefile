@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export CRM_HOST ?= 127.0.0.1
 export CRM_PORT ?= 8000
 
-.PHONY: run test setup install migrate seed lint messages clean
+.PHONY: run test setup install migrate seed lint messages clean bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ run: setup
 test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Speed benchmark in a throw-away database (1,000 clients by default; BENCH_CLIENTS=n).
+bench: install
+	$(BIN)/python bench/run.py
 
 lint: install
 	$(BIN)/ruff check .

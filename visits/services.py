@@ -115,10 +115,8 @@ def refresh_plan(plan: MonthlyPlan, *, propose_keys: bool = False) -> None:
     propose_strategies(clients, plan.month)
     lines = {line.client_id: line for line in plan.lines.all()}
     problems = proposals.find_problems(clients, plan.month)
-    if propose_keys:
-        key_ids = set(problems)
-    else:
-        key_ids = {client_id for client_id, line in lines.items() if line.is_key}
+    chosen = {client_id for client_id, line in lines.items() if line.is_key}
+    key_ids = set(problems) if propose_keys else chosen
     counts = open_strategy_counts([c.pk for c in clients], plan.month)
     frequencies = rules.propose_frequencies(_candidates(clients, key_ids, counts, plan.month))
     new, changed = [], []

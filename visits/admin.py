@@ -1,0 +1,64 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import CalendarFeed, MonthlyPlan, PlanLine, PlannedVisit, PlanTransition, ServiceStrategy
+
+
+class PlanLineInline(admin.TabularInline):
+    model = PlanLine
+    extra = 0
+    fields = ["client", "is_key", "key_reasons", "open_strategies", "frequency"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PlanTransitionInline(admin.TabularInline):
+    model = PlanTransition
+    extra = 0
+    fields = ["at", "by", "from_status", "to_status", "comment"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MonthlyPlan)
+class MonthlyPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["owner", "month", "status", "team", "submitted_at", "decided_by"]
+    list_filter = ["status", "team", "month"]
+    search_fields = ["owner__username", "owner__first_name", "owner__last_name"]
+    autocomplete_fields = ["owner", "team"]
+    list_select_related = ["owner", "team", "decided_by"]
+    readonly_fields = ["status", "submitted_at", "decided_by", "decided_at"]
+    inlines = [PlanTransitionInline, PlanLineInline]
+
+
+@admin.register(ServiceStrategy)
+class ServiceStrategyAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "client", "month", "state", "done_by", "done_at"]
+    list_filter = ["state", "month"]
+    search_fields = ["text", "client__name", "client__code"]
+    autocomplete_fields = ["client"]
+    list_select_related = ["client", "done_by"]
+
+
+@admin.register(PlannedVisit)
+class PlannedVisitAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "client", "owner", "method", "source", "status"]
+    list_filter = ["status", "source", "method"]
+    search_fields = ["client__name", "client__code", "owner__username"]
+    autocomplete_fields = ["client", "owner"]
+    list_select_related = ["client", "owner"]
+    date_hierarchy = "date"
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["owner", "created_at"]
+    search_fields = ["owner__username"]
+    exclude = ["token"]

@@ -1,0 +1,57 @@
+"""Reads of plans and visits, always through the user's scope."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from accounts.scoping import get_scoped_object_or_404, scope_for
+
+from . import rules
+from .models import MonthlyPlan, PlannedVisit
+
+PLAN_SCOPE = {"owner": "owner", "team": "team"}
+VISIT_SCOPE = {"owner": "owner", "team": "client__team"}
+
+
+def parse_month(text: str | None, default: date) -> date:
+    try:
+        return datetime.strptime(text or "", "%Y-%m").date()
+    except ValueError:
+        return rules.month_start(default)
+
+
+def parse_day(text: str | None, default: date) -> date:
+    try:
+        return datetime.strptime(text or "", "%Y-%m-%d").date()
+    except ValueError:
+        return default
+
+
+def visible_plans(user: User) -> QuerySet[MonthlyPlan]:
+    return scope_for(user).filter(MonthlyPlan.objects.select_related("owner", "team", "decided_by"), **PLAN_SCOPE)
+
+
+def get_plan(user: User, pk: int) -> MonthlyPlan:
+    return get_scoped_object_or_404(user, MonthlyPlan.objects.select_related("owner", "team"), pk=pk, **PLAN_SCOPE)
+
+
+def approval_queue(user: User) -> QuerySet[MonthlyPlan]:
+    """Submitted plans waiting for this user: a supervisor's teams, or all for an admin."""
+    plans = MonthlyPlan.objects.filter(status=MonthlyPlan.Status.SUBMITTED).select_related("owner", "team")
+    if user.is_crm_admin:
+        return plans.order_by("submitted_at")
+    if user.is_supervisor:
+        return plans.filter(team__supervisor=user).exclude(owner=user).order_by("submitted_at")
+    return plans.none()
+
+
+def visits_between(user: User, owner: User, start: date, end: date) -> QuerySet[PlannedVisit]:
+    visits = (
+        PlannedVisit.objects.filter(owner=owner, date__range=(start, end))
+        .select_related("client")
+        .only("pk", "date", "method", "status", "source", "purpose", "owner_id", "client__id", "client__name")
+    )
+    return scope_for(user).filter(visits, **VISIT_SCOPE).order_by("date", "client__name")
