@@ -63,7 +63,7 @@ def main() -> int:
         from visits import rules, services
 
         supervisor = SupervisorFactory(username="bench_sup")
-        manager = ManagerFactory(username="bench_mgr", team=supervisor.team, password="bench-pass-2026")
+        manager = ManagerFactory(username="bench_mgr", team=supervisor.team, password="bench-pass-2026")  # noqa: S106
         tiers = list(Tier.objects.all())
         today = timezone.localdate()
         clients = [

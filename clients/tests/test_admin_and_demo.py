@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from clients.models import Client, Contact, OwnerChange
 from clients.tests.factories import ClientFactory, ContactFactory
+from visits.models import MonthlyPlan, PlannedVisit
 
 
 def test_admin_pages_with_search_and_filters(client, admin_user, manager):
@@ -78,5 +79,10 @@ def test_demo_seed_builds_a_realistic_portfolio(settings):
     assert Contact.objects.filter(is_key_person=True).exclude(decision_role="").count() >= 100
     assert Contact.objects.filter(birthday__isnull=False).count() >= 100
     assert not Client.objects.filter(team__isnull=True).exists()
+    visits = PlannedVisit.objects.count()
+    assert visits > count  # this month's approved plans have their visits
+    assert MonthlyPlan.objects.filter(status="approved").count() == 6
+    assert MonthlyPlan.objects.filter(status="submitted").count() == 5  # waiting for the supervisors
     call_command("seed_demo")
     assert Client.objects.count() == count
+    assert PlannedVisit.objects.count() == visits

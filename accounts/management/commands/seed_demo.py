@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, seed_people
 from clients.demo import seed_clients
+from visits.demo import seed_plans
 
 
 class Command(BaseCommand):
@@ -18,7 +19,8 @@ class Command(BaseCommand):
             raise CommandError("Refusing to load demo data with DEBUG off; pass --force if you mean it.")
         logins = seed_people()
         clients = seed_clients()
-        self.stdout.write(self.style.SUCCESS(f"Demo data loaded ({clients} new clients)."))
+        visits = seed_plans()
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded ({clients} new clients, {visits} new planned visits)."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for role, names in logins.items():
             self.stdout.write(f"  {role:<11} {', '.join(names)}")
