@@ -1,10 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.scoping import scope_for
+from clients.selectors import visible_clients
+from visits import rules as visit_rules
+from visits.models import MonthlyPlan, PlannedVisit
+from visits.selectors import approval_queue
 
 from .health import run_checks
 
@@ -23,10 +28,15 @@ def home(request):
         template = "home/supervisor.html"
         context["teams"] = scope.teams().select_related("supervisor").order_by("name")
         context["members"] = scope.users().filter(is_active=True).exclude(pk=user.pk).order_by("team__name", "username")
+        context["waiting_plans"] = approval_queue(user).count()
     else:
         template = "home/manager.html"
         context["team"] = user.team
         context["supervisor"] = user.team.supervisor if user.team_id else None
+        today = timezone.localdate()
+        context["month_plan"] = MonthlyPlan.objects.filter(owner=user, month=visit_rules.month_start(today)).first()
+        context["visits_today"] = PlannedVisit.objects.filter(owner=user, date=today).select_related("client")[:20]
+        context["overdue_clients"] = visible_clients(user).filter(next_visit_due__lt=today).count()
     return render(request, template, context)
 
 

@@ -17,6 +17,8 @@ def seed_plans() -> int:
     managers = User.objects.filter(role=User.Role.MANAGER, username__startswith="manager", team__isnull=False)
     for manager in managers.select_related("team__supervisor").order_by("username"):
         supervisor = manager.team.supervisor
+        if supervisor is None or not services.portfolio(manager).exists():
+            continue
         plan = services.start_plan(owner=manager, month=this_month, by=manager)
         if plan.status == MonthlyPlan.Status.DRAFT:
             plan.last_month_problems = "两家客户投诉配送延迟；部分休眠客户长期未走访。"
