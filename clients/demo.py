@@ -3,9 +3,7 @@ across tiers and group clients, with contacts, key persons and birthdays."""
 
 import random
 from datetime import date, timedelta
-from importlib import import_module
 
-from django.apps import apps as django_apps
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -13,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 
 from . import rules
+from .defaults import ensure_default_tiers
 from .models import Client, ClientGroup, Contact, Tier, VisitFrequency, VisitMethod
 
 CLIENTS_PER_MANAGER = 50
@@ -59,8 +58,7 @@ def seed_clients(*, seed: int = 2026) -> int:
     """Create the demo portfolio once; returns the number of clients created (0 when present)."""
     if Client.objects.filter(code__startswith="DEMO-").exists():
         return 0
-    if not Tier.objects.exists():  # e.g. after a test flushed the database
-        import_module("clients.migrations.0002_default_tiers").create_tiers(django_apps, None)
+    ensure_default_tiers()
     rng = random.Random(seed)  # noqa: S311 (reproducible demo data, not security)
     today = timezone.localdate()
     tiers = {tier.code: tier for tier in Tier.objects.all()}

@@ -1,6 +1,7 @@
 import factory
 
 from accounts.tests.factories import ManagerFactory
+from clients.defaults import ensure_default_tiers
 from clients.models import Client, ClientGroup, Contact, Tier
 
 
@@ -17,6 +18,7 @@ class TierFactory(factory.django.DjangoModelFactory):
 
 
 def default_tier(code: str = "standard") -> Tier:
+    ensure_default_tiers()  # a transactional (browser) test may have flushed them
     return Tier.objects.get(code=code)
 
 

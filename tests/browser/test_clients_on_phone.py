@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from accounts.tests.factories import ManagerFactory
+from clients.defaults import ensure_default_tiers
 from clients.models import Client
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -24,6 +25,7 @@ def log_in(page, base_url, username):
 
 
 def test_create_client_with_key_person_and_find_it(live_server, phone):
+    ensure_default_tiers()  # an earlier transactional test may have flushed them
     ManagerFactory(username="field_mgr", password=PASSWORD)
     page = phone()
     log_in(page, live_server.url, "field_mgr")
