@@ -117,7 +117,10 @@ def _read_rows(name: str, content: bytes) -> list[list]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    try:
+        return list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as error:
+        raise ImportFileError(_("This CSV file cannot be read (%(error)s).") % {"error": error}) from error
 
 
 def load_upload(uploaded_file) -> Upload:

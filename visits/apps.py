@@ -6,3 +6,6 @@ class VisitsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "visits"
     verbose_name = _("Visits")
+
+    def ready(self):
+        from . import signals  # noqa: F401

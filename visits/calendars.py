@@ -41,6 +41,7 @@ def ics_for(owner: User) -> bytes:
     visits = (
         PlannedVisit.objects.filter(
             owner=owner,
+            client__owner=owner,
             date__range=(today - timedelta(days=FEED_PAST_DAYS), today + timedelta(days=FEED_FUTURE_DAYS)),
         )
         .exclude(status=PlannedVisit.Status.CANCELLED)

@@ -6,6 +6,7 @@ from clients.forms import DateInput
 from clients.models import Client
 
 from .models import MonthlyPlan, ServiceStrategy
+from .services import MAX_GENERATE_DAYS
 
 
 class PlanForm(forms.ModelForm):
@@ -74,6 +75,9 @@ class GenerateForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
             self.add_error("end", _("The end date is before the start date."))
+        elif start and end and (end - start).days > MAX_GENERATE_DAYS:
+            self.add_error("end", _("Generate at most three months at a time."))
         return data

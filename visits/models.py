@@ -16,6 +16,8 @@ class ServiceStrategy(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
+        # A system proposal the manager removed: kept so that it is not proposed again.
+        DISMISSED = "dismissed", _("Dismissed")
 
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="service_strategies"

@@ -136,22 +136,37 @@ def windows(frequency: str, days: Sequence[date]) -> list[list[date]]:
 
 
 def spread_visits(
-    wanted: Sequence[tuple[int, str]], days: Sequence[date], existing: dict[int, set[date]], load: dict[date, int]
+    wanted: Sequence[tuple[int, str]],
+    days: Sequence[date],
+    existing: dict[int, set[date]],
+    load: dict[date, int],
+    *,
+    allowed: set[date] | None = None,
+    blocked: dict[int, set[date]] | None = None,
 ) -> list[tuple[int, date]]:
     """Place each client's visits, one per window, on the least-loaded working day.
 
-    ``wanted`` is (client id, frequency) in a stable order; ``existing`` the dates a
-    client already has a visit on (manual or generated) and ``load`` the visits per
-    day so far, both updated in place. A window in which the client already has a
-    visit gets no new one, so running this twice adds nothing.
+    ``days`` are the month's working days (windows are always cut from the whole
+    month, so a run in the middle of the month sees the same windows as one at its
+    start). ``wanted`` is (client id, frequency) in a stable order; ``existing`` the
+    dates a client already has a visit on (manual or generated) and ``load`` the
+    visits per day so far, both updated in place. A window in which the client
+    already has a visit gets no new one, so running this twice adds nothing. New
+    visits only go on ``allowed`` days (default: all) and never on a client's
+    ``blocked`` days (e.g. a visit that was cancelled).
     """
     placed: list[tuple[int, date]] = []
+    blocked = blocked or {}
     for client_id, frequency in wanted:
         taken = existing.setdefault(client_id, set())
+        refused = blocked.get(client_id, set())
         for window in windows(frequency, days):
             if not window or taken.intersection(window):
                 continue
-            day = min(window, key=lambda d: (load.get(d, 0), d))
+            candidates = [d for d in window if (allowed is None or d in allowed) and d not in refused]
+            if not candidates:
+                continue
+            day = min(candidates, key=lambda d: (load.get(d, 0), d))
             placed.append((client_id, day))
             taken.add(day)
             load[day] = load.get(day, 0) + 1

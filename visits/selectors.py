@@ -16,18 +16,24 @@ PLAN_SCOPE = {"owner": "owner", "team": "team"}
 VISIT_SCOPE = {"owner": "owner", "team": "client__team"}
 
 
+# Dates outside these years are typing errors, and would overflow month arithmetic.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
 def parse_month(text: str | None, default: date) -> date:
     try:
-        return datetime.strptime(text or "", "%Y-%m").date()
+        month = datetime.strptime(text or "", "%Y-%m").date()
     except ValueError:
         return rules.month_start(default)
+    return month if MIN_YEAR <= month.year <= MAX_YEAR else rules.month_start(default)
 
 
 def parse_day(text: str | None, default: date) -> date:
     try:
-        return datetime.strptime(text or "", "%Y-%m-%d").date()
+        day = datetime.strptime(text or "", "%Y-%m-%d").date()
     except ValueError:
         return default
+    return day if MIN_YEAR <= day.year <= MAX_YEAR else default
 
 
 def visible_plans(user: User) -> QuerySet[MonthlyPlan]:
@@ -50,7 +56,7 @@ def approval_queue(user: User) -> QuerySet[MonthlyPlan]:
 
 def visits_between(user: User, owner: User, start: date, end: date) -> QuerySet[PlannedVisit]:
     visits = (
-        PlannedVisit.objects.filter(owner=owner, date__range=(start, end))
+        PlannedVisit.objects.filter(owner=owner, client__owner=owner, date__range=(start, end))
         .select_related("client")
         .only("pk", "date", "method", "status", "source", "purpose", "owner_id", "client__id", "client__name")
     )

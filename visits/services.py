@@ -12,7 +12,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, QuerySet, Value, When
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -24,6 +24,7 @@ from clients.rules import next_visit_due
 from . import proposals, rules
 from .models import MonthlyPlan, PlanLine, PlannedVisit, PlanTransition, ServiceStrategy
 
+MAX_GENERATE_DAYS = 92
 PLANNED_STATUSES = [Client.Status.ACTIVE, Client.Status.PROSPECT, Client.Status.DORMANT]
 
 
@@ -58,6 +59,16 @@ def open_strategy_counts(client_ids, month: date) -> Counter:
         .annotate(n=Count("pk"))
     )
     return Counter({row["client_id"]: row["n"] for row in rows})
+
+
+def remove_strategy(strategy: ServiceStrategy) -> None:
+    """Delete a manager's own item; a system proposal is dismissed instead, so that
+    proposing again does not bring it back."""
+    if strategy.source:
+        strategy.state = ServiceStrategy.State.DISMISSED
+        strategy.save()
+    else:
+        strategy.delete()
 
 
 def set_strategy_state(strategy: ServiceStrategy, *, done: bool, by: User) -> ServiceStrategy:
@@ -201,7 +212,8 @@ def approve_plan(plan: MonthlyPlan, *, by: User, comment: str = "") -> int:
     _record(plan, MonthlyPlan.Status.SUBMITTED, by, comment)
     changed = []
     reason = _("Approved plan %(month)s") % {"month": f"{plan.month:%Y-%m}"}
-    for line in plan.lines.select_related("client__tier", "client__group__tier"):
+    # Only clients still in the manager's hands: one given away since keeps its new owner's say.
+    for line in plan.lines.filter(client__owner=plan.owner_id).select_related("client__tier", "client__group__tier"):
         client = line.client
         if client.visit_frequency_manual or client.visit_frequency == line.frequency:
             continue
@@ -280,6 +292,8 @@ def generate_visits(*, owner: User, start: date, end: date, by: User) -> int:
         raise PermissionDenied
     if end < start:
         raise ValidationError(_("The end date is before the start date."))
+    if (end - start).days > MAX_GENERATE_DAYS:
+        raise ValidationError(_("Generate at most three months at a time."))
     months, month = [], rules.month_start(start)
     while month <= end:
         months.append(month)
@@ -294,28 +308,33 @@ def generate_visits(*, owner: User, start: date, end: date, by: User) -> int:
             _("There is no approved monthly plan for %(months)s: visits can be scheduled once it is approved.")
             % {"months": ", ".join(f"{m:%Y-%m}" for m in missing)}
         )
+    first, last = months[0], rules.month_end(months[-1])
     existing: dict[int, set[date]] = {}
+    blocked: dict[int, set[date]] = {}
     load: Counter = Counter()
-    for client_id, day in (
-        PlannedVisit.objects.filter(owner=owner, date__range=(start, end))
-        .exclude(status=PlannedVisit.Status.CANCELLED)
-        .values_list("client_id", "date")
-    ):
-        existing.setdefault(client_id, set()).add(day)
-        load[day] += 1
+    # Visits of the manager's clients whoever planned them (a client may have changed hands).
+    rows = PlannedVisit.objects.filter(Q(owner=owner) | Q(client__owner=owner), date__range=(first, last))
+    for client_id, day, status, visit_owner in rows.values_list("client_id", "date", "status", "owner_id"):
+        if visit_owner != owner.pk:
+            blocked.setdefault(client_id, set()).add(day)
+        elif status == PlannedVisit.Status.CANCELLED:
+            blocked.setdefault(client_id, set()).add(day)  # (client, date) is unique: not again that day
+        else:
+            existing.setdefault(client_id, set()).add(day)
+            load[day] += 1
     lines = list(
         PlanLine.objects.filter(plan__in=plans.values(), client__owner=owner)
         .exclude(client__visit_method="")
-        .select_related("plan")
-        .values_list("plan__month", "client_id", "frequency", "client__visit_method", "client__code")
+        .values_list("plan__month", "client_id", "frequency", "client__visit_method")
         .order_by("plan__month", "-is_key", "client__code")
     )
     new = []
     for month in months:
-        days = rules.working_days(max(start, month), min(end, rules.month_end(month)))
-        wanted = [(client_id, frequency) for m, client_id, frequency, _method, _code in lines if m == month]
-        methods = {client_id: method for m, client_id, _f, method, _code in lines if m == month}
-        for client_id, day in rules.spread_visits(wanted, days, existing, load):
+        month_days = rules.working_days(month, rules.month_end(month))
+        allowed = {day for day in month_days if start <= day <= end}
+        wanted = [(client_id, frequency) for m, client_id, frequency, _method in lines if m == month]
+        methods = {client_id: method for m, client_id, _f, method in lines if m == month}
+        for client_id, day in rules.spread_visits(wanted, month_days, existing, load, allowed=allowed, blocked=blocked):
             new.append(
                 PlannedVisit(
                     owner=owner,
@@ -325,5 +344,5 @@ def generate_visits(*, owner: User, start: date, end: date, by: User) -> int:
                     source=PlannedVisit.Source.GENERATED,
                 )
             )
-    PlannedVisit.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    PlannedVisit.objects.bulk_create(new, batch_size=500)
     return len(new)

@@ -62,7 +62,7 @@ def plan_detail(request, pk: int):
         if not can_edit:
             raise PermissionDenied
         if form.is_valid():
-            key_ids = {int(v) for v in request.POST.getlist("key") if v.isdigit()}
+            key_ids = {int(v) for v in request.POST.getlist("key") if v.isdecimal()}
             try:
                 services.update_plan(plan, by=request.user, key_client_ids=key_ids, **form.cleaned_data)
                 if "submit" in request.POST:
@@ -123,22 +123,36 @@ def plan_decide(request, pk: int):
 def client_strategies(request, client_pk: int):
     client = get_client(request.user, client_pk)
     month = selectors.parse_month(request.GET.get("month") or request.POST.get("month"), timezone.localdate())
+    plan = MonthlyPlan.objects.filter(owner_id=client.owner_id, month=month).first()
+    # Items are part of the plan: once it is submitted they can only be ticked off.
+    locked = plan is not None and not plan.is_editable
     form = StrategyForm(request.POST or None)
     if request.method == "POST":
         action = request.POST.get("action", "add")
+        back = redirect(f"{request.path}?month={month:%Y-%m}")
+        if locked and action in {"add", "delete"}:
+            messages.error(request, _("The plan for this month is submitted; items can only be marked done."))
+            return back
         if action == "add":
             if form.is_valid():
                 ServiceStrategy.objects.create(client=client, month=month, text=form.cleaned_data["text"])
                 messages.success(request, _("The item was added."))
-                return redirect(f"{request.path}?month={month:%Y-%m}")
+                return back
         else:
-            strategy = get_object_or_404(ServiceStrategy, pk=request.POST.get("strategy"), client=client)
+            strategy_id = request.POST.get("strategy", "")
+            if not strategy_id.isdecimal():
+                raise Http404
+            strategy = get_object_or_404(ServiceStrategy, pk=strategy_id, client=client)
             if action == "delete":
-                strategy.delete()
+                services.remove_strategy(strategy)
             else:
                 services.set_strategy_state(strategy, done=action == "done", by=request.user)
-            return redirect(f"{request.path}?month={month:%Y-%m}")
-    strategies = client.service_strategies.filter(month=month).select_related("done_by")
+            return back
+    strategies = (
+        client.service_strategies.filter(month=month)
+        .exclude(state=ServiceStrategy.State.DISMISSED)
+        .select_related("done_by")
+    )
     return render(
         request,
         "visits/strategies.html",
@@ -149,6 +163,8 @@ def client_strategies(request, client_pk: int):
             "next": rules.next_month(month),
             "strategies": strategies,
             "form": form,
+            "locked": locked,
+            "plan": plan,
         },
     )
 
@@ -161,7 +177,7 @@ def _owner_for(request):
     owner_id = request.GET.get("owner")
     if not owner_id or str(owner_id) == str(request.user.pk):
         return request.user
-    if not str(owner_id).isdigit():
+    if not str(owner_id).isdecimal():
         raise Http404
     return get_object_or_404(scope_for(request.user).users(), pk=owner_id)
 
@@ -237,7 +253,9 @@ def schedule_add(request):
 @login_required
 @require_POST
 def visit_cancel(request, pk: int):
-    visit = get_object_or_404(PlannedVisit, pk=pk, owner=request.user, status=PlannedVisit.Status.PLANNED)
+    visit = get_object_or_404(
+        PlannedVisit, pk=pk, owner=request.user, client__owner=request.user, status=PlannedVisit.Status.PLANNED
+    )
     visit.delete()
     messages.success(request, _("The planned visit was removed."))
     return redirect(f"{reverse('visits:schedule')}?month={visit.date:%Y-%m}")
