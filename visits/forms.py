@@ -3,9 +3,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clients.forms import DateInput
-from clients.models import Client
+from clients.models import Client, VisitMethod
 
-from .models import MonthlyPlan, ServiceStrategy
+from .models import MonthlyPlan, MonthResult, ServiceStrategy, WeeklyArrangement, WeeklySummary
 from .services import MAX_GENERATE_DAYS
 
 
@@ -81,3 +81,125 @@ class GenerateForm(forms.Form):
         elif start and end and (end - start).days > MAX_GENERATE_DAYS:
             self.add_error("end", _("Generate at most three months at a time."))
         return data
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotoField(forms.FileField):
+    """Up to five photos, 5 MB each, images only."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > 5:
+            raise forms.ValidationError(_("Attach at most five photos."))
+        for file in files:
+            super().clean(file, initial)
+            if not (getattr(file, "content_type", "") or "").startswith("image/"):
+                raise forms.ValidationError(_("“%(name)s” is not a photo.") % {"name": file.name})
+            if file.size > 5 * 1024 * 1024:
+                raise forms.ValidationError(_("“%(name)s” is larger than 5 MB.") % {"name": file.name})
+        return files
+
+
+class VisitLogForm(forms.Form):
+    submission = forms.CharField(widget=forms.HiddenInput)
+    checked_in_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    latitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
+    longitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    method = forms.ChoiceField(label=_("Visit method"), choices=VisitMethod.choices, widget=forms.RadioSelect)
+    strategies = forms.MultipleChoiceField(
+        label=_("Strategies completed"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    work_done = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    opinions = forms.CharField(
+        label=_("Client's opinions and suggestions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    market_anomalies = forms.CharField(
+        label=_("Market anomalies"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    effect = forms.CharField(label=_("Effect of the visit"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    next_follow_up = forms.DateField(label=_("Next follow-up"), required=False, widget=DateInput())
+    photos = PhotoField(label=_("Photos"), required=False)
+
+    def __init__(self, *args, strategies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["strategies"].choices = [(str(s.pk), s.text) for s in strategies]
+        if not strategies:
+            del self.fields["strategies"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_latitude(self):
+        value = self.cleaned_data.get("latitude")
+        if value is not None and not -90 <= value <= 90:
+            return None
+        return value
+
+    def clean_longitude(self):
+        value = self.cleaned_data.get("longitude")
+        if value is not None and not -180 <= value <= 180:
+            return None
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("next_follow_up") and data["next_follow_up"] < data["date"]:
+            self.add_error("next_follow_up", _("The follow-up cannot be before the visit."))
+        return data
+
+
+class TemporaryTaskForm(forms.Form):
+    description = forms.CharField(label=_("Unplanned work (●)"), max_length=300)
+    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none(), required=False)
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = Client.objects.filter(owner=owner).only("pk", "name", "code")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ArrangementForm(forms.ModelForm):
+    class Meta:
+        model = WeeklyArrangement
+        fields = ["market_information", "products_to_promote"]
+        widgets = {
+            "market_information": forms.Textarea(attrs={"rows": 2}),
+            "products_to_promote": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ResultForm(forms.ModelForm):
+    class Meta:
+        model = MonthResult
+        fields = ["plan_completion", "analysis_accuracy", "lessons"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class WeeklySummaryForm(forms.ModelForm):
+    class Meta:
+        model = WeeklySummary
+        fields = ["assessment", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -176,6 +176,7 @@ class PlannedVisit(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         DONE = "done", _("Done")
+        MISSED = "missed", _("Not done")
         CANCELLED = "cancelled", _("Cancelled")
 
     owner = models.ForeignKey(
@@ -192,11 +193,12 @@ class PlannedVisit(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    route_order = models.PositiveSmallIntegerField(_("order on the route"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["date", "client__name"]
+        ordering = ["date", "route_order", "client__name"]
         verbose_name = _("planned visit")
         verbose_name_plural = _("planned visits")
         constraints = [models.UniqueConstraint(fields=["client", "date"], name="planned_visit_one_per_client_day")]
@@ -228,3 +230,190 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.owner)
+
+
+class WeeklyArrangement(models.Model):
+    """The week's focus (周工作安排), made on Monday; the route is the order of the
+    week's planned visits."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account manager"), on_delete=models.CASCADE, related_name="weeks"
+    )
+    week_start = models.DateField(_("week of"), help_text=_("The Monday of the week."))
+    market_information = models.TextField(_("market information to collect"), blank=True)
+    products_to_promote = models.TextField(_("products to promote"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-week_start"]
+        verbose_name = _("weekly arrangement")
+        verbose_name_plural = _("weekly arrangements")
+        constraints = [models.UniqueConstraint(fields=["owner", "week_start"], name="week_one_per_manager")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} · {self.week_start:%Y-%m-%d}"
+
+
+class VisitLog(models.Model):
+    """What happened at a visit (日拜访记录), logged from a phone."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account manager"), on_delete=models.PROTECT, related_name="visit_logs"
+    )
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="visit_logs")
+    planned_visit = models.OneToOneField(
+        PlannedVisit,
+        verbose_name=_("planned visit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="log",
+    )
+    # A token from the form: the same submission saved twice is one log.
+    submission = models.CharField(_("submission"), max_length=64, unique=True)
+    date = models.DateField(_("date"))
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    method = models.CharField(_("visit method"), max_length=10, choices=VisitMethod.choices)
+    work_done = models.TextField(_("what was done"))
+    market_anomalies = models.TextField(_("market anomalies"), blank=True)
+    opinions = models.TextField(_("client's opinions and suggestions"), blank=True)
+    effect = models.TextField(_("effect of the visit"), blank=True)
+    next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
+    completed_strategies = models.ManyToManyField(
+        ServiceStrategy, verbose_name=_("strategies completed"), blank=True, related_name="visit_logs"
+    )
+    is_temporary = models.BooleanField(_("temporary task"), default=False, help_text=_("Not on the plan (●)."))
+    created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[completed_strategies])
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        verbose_name = _("visit log")
+        verbose_name_plural = _("visit logs")
+        indexes = [
+            models.Index(fields=["owner", "date"], name="visit_log_owner_date"),
+            models.Index(fields=["client", "date"], name="visit_log_client_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.client}"
+
+
+def visit_photo_path(instance, filename: str) -> str:
+    return f"visit-photos/{instance.log.date:%Y/%m}/{secrets.token_hex(8)}-{filename[-60:]}"
+
+
+class VisitPhoto(models.Model):
+    log = models.ForeignKey(VisitLog, verbose_name=_("visit log"), on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("photo"), upload_to=visit_photo_path)
+
+    class Meta:
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class TemporaryTask(models.Model):
+    """Unplanned work of a day (●), with or without a client."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account manager"),
+        on_delete=models.CASCADE,
+        related_name="temporary_tasks",
+    )
+    date = models.DateField(_("date"))
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    description = models.CharField(_("what was done"), max_length=300)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("temporary task")
+        verbose_name_plural = _("temporary tasks")
+        indexes = [models.Index(fields=["owner", "date"], name="temporary_task_owner_date")]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class MonthResult(models.Model):
+    """A manager's month-end results (任务执行标注), reviewed by the supervisor, and the
+    monthly summary (月度工作总结)."""
+
+    Status = MonthlyPlan.Status
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account manager"), on_delete=models.PROTECT, related_name="results"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("team"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    month = models.DateField(_("month"))
+    status = models.CharField(_("status"), max_length=10, choices=MonthlyPlan.Status.choices, default="draft")
+    plan_completion = models.TextField(_("plan completion"), blank=True)
+    analysis_accuracy = models.TextField(_("accuracy of the month's analysis"), blank=True)
+    lessons = models.TextField(_("lessons"), blank=True)
+    review_comment = models.TextField(_("supervisor's comment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("month result")
+        verbose_name_plural = _("month results")
+        constraints = [models.UniqueConstraint(fields=["owner", "month"], name="result_one_per_manager_month")]
+        indexes = [models.Index(fields=["team", "status", "month"], name="result_team_status_month")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} · {self.month:%Y-%m}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("visits:result", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in {"draft", "returned"}
+
+
+class WeeklySummary(models.Model):
+    """The manager's judgement of the week (周工作小结); the figures are computed."""
+
+    class Assessment(models.TextChoices):
+        ON_TRACK = "on_track", _("On track")
+        AT_RISK = "at_risk", _("At risk")
+        BEHIND = "behind", _("Behind")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account manager"), on_delete=models.CASCADE, related_name="+"
+    )
+    week_start = models.DateField(_("week of"))
+    assessment = models.CharField(_("state"), max_length=10, choices=Assessment.choices, blank=True)
+    comment = models.TextField(_("comment on the plan's soundness"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-week_start"]
+        verbose_name = _("weekly summary")
+        verbose_name_plural = _("weekly summaries")
+        constraints = [models.UniqueConstraint(fields=["owner", "week_start"], name="weekly_summary_one_per_week")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} · {self.week_start:%Y-%m-%d}"

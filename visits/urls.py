@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_daily
 
 app_name = "visits"
 
@@ -18,4 +18,14 @@ urlpatterns = [
     path("calendar/week/", views.calendar_week, name="calendar_week"),
     path("calendar/address/", views.feed_reset, name="feed_reset"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
+    path("week/", views_daily.week, name="week"),
+    path("today/", views_daily.sheet, name="sheet"),
+    path("today/task/", views_daily.task_add, name="task_add"),
+    path("planned/<int:pk>/mark/", views_daily.visit_mark, name="visit_mark"),
+    path("log/", views_daily.log_visit, name="log"),
+    path("results/", views_daily.results, name="results"),
+    path("results/start/", views_daily.result_start, name="result_start"),
+    path("results/<int:pk>/", views_daily.result_detail, name="result"),
+    path("results/<int:pk>/review/", views_daily.result_review, name="result_review"),
+    path("summary/week/", views_daily.weekly_summary, name="weekly_summary"),
 ]

@@ -1,0 +1,368 @@
+"""The week and the day (SPEC, "The work cycle", steps 5–9): routes, the daily sheet,
+visit logs, task marking, month-end results and the summaries' figures.
+
+Reads fetch a whole week or month in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from clients.models import Client, Contact
+
+from . import rules, services
+from .models import (
+    MonthlyPlan,
+    MonthResult,
+    PlanLine,
+    PlannedVisit,
+    ServiceStrategy,
+    TemporaryTask,
+    VisitLog,
+    VisitPhoto,
+    WeeklyArrangement,
+)
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def open_strategies_by_client(client_ids, months) -> dict[int, list[ServiceStrategy]]:
+    """Every unfinished service strategy of these clients in these months, one query."""
+    by_client: dict[int, list[ServiceStrategy]] = defaultdict(list)
+    for strategy in ServiceStrategy.objects.filter(
+        client__in=client_ids, month__in=months, state=ServiceStrategy.State.OPEN
+    ).order_by("month", "created_at", "pk"):
+        by_client[strategy.client_id].append(strategy)
+    return by_client
+
+
+# --- the week ---------------------------------------------------------------------------
+
+
+@dataclass
+class RouteDay:
+    day: date
+    visits: list[PlannedVisit] = field(default_factory=list)
+
+
+def week_routes(owner: User, monday: date) -> list[RouteDay]:
+    """The week's planned visits per day in route order, each with ``open_strategies``."""
+    days = [RouteDay(monday + timedelta(days=i)) for i in range(7)]
+    visits = list(
+        PlannedVisit.objects.filter(owner=owner, client__owner=owner, date__range=(monday, monday + timedelta(days=6)))
+        .exclude(status=PlannedVisit.Status.CANCELLED)
+        .select_related("client", "client__tier")
+        .order_by("date", "route_order", "client__name")
+    )
+    months = {rules.month_start(v.date) for v in visits}
+    strategies = open_strategies_by_client({v.client_id for v in visits}, months)
+    for visit in visits:
+        visit.open_strategies = strategies.get(visit.client_id, [])
+        days[visit.date.weekday()].visits.append(visit)
+    return days
+
+
+@transaction.atomic
+def save_route(owner: User, day: date, ordered_ids: list[int]) -> int:
+    """Put the day's planned visits in this order; visits not listed go last."""
+    visits = {
+        v.pk: v
+        for v in PlannedVisit.objects.filter(owner=owner, date=day).exclude(status=PlannedVisit.Status.CANCELLED)
+    }
+    order = [pk for pk in ordered_ids if pk in visits] + sorted(set(visits) - set(ordered_ids))
+    for position, pk in enumerate(order, start=1):
+        visits[pk].route_order = position
+    PlannedVisit.objects.bulk_update(list(visits.values()), ["route_order"])
+    return len(order)
+
+
+def arrangement_for(owner: User, monday: date) -> WeeklyArrangement:
+    arrangement, _created = WeeklyArrangement.objects.get_or_create(owner=owner, week_start=monday)
+    return arrangement
+
+
+# --- the day ----------------------------------------------------------------------------
+
+
+def day_sheet(owner: User, day: date) -> list[PlannedVisit]:
+    """Today's clients in route order with address, key persons and open strategies."""
+    visits = list(
+        PlannedVisit.objects.filter(owner=owner, client__owner=owner, date=day)
+        .exclude(status=PlannedVisit.Status.CANCELLED)
+        .select_related("client", "client__tier", "log")
+        .prefetch_related(
+            Prefetch(
+                "client__contacts",
+                queryset=Contact.objects.filter(is_key_person=True).order_by("name"),
+                to_attr="key_persons",
+            )
+        )
+        .order_by("route_order", "client__name")
+    )
+    strategies = open_strategies_by_client({v.client_id for v in visits}, [rules.month_start(day)])
+    for visit in visits:
+        visit.open_strategies = strategies.get(visit.client_id, [])
+    return visits
+
+
+def _require_loggable(owner: User, day: date) -> None:
+    if services.approved_plan(owner, day) is None:
+        raise ValidationError(
+            _("There is no approved monthly plan for %(month)s: visits can be logged once it is approved.")
+            % {"month": f"{day:%Y-%m}"}
+        )
+
+
+@transaction.atomic
+def log_visit(
+    *,
+    owner: User,
+    client: Client,
+    submission: str,
+    day: date,
+    method: str,
+    work_done: str,
+    planned_visit: PlannedVisit | None = None,
+    strategy_ids: list[int] | tuple = (),
+    photos=(),
+    checked_in_at: datetime | None = None,
+    **details,
+) -> tuple[VisitLog, bool]:
+    """Record a visit; returns (log, created). The same submission saved twice (a double
+    tap, a retry on a bad network) returns the first log instead of a second one.
+
+    Ticked strategies are closed, the planned visit is marked done (★) and the client's
+    last visit moves forward. A visit that was not planned is a temporary task (●).
+    """
+    if not submission:
+        raise ValidationError(_("The form expired; open it again."))
+    existing = VisitLog.objects.filter(submission=submission).first()
+    if existing is not None:
+        if existing.owner_id != owner.pk:
+            raise PermissionDenied
+        return existing, False
+    if client.owner_id != owner.pk:
+        raise PermissionDenied
+    if day > timezone.localdate():
+        raise ValidationError({"date": _("A visit cannot be logged for a day that has not come yet.")})
+    _require_loggable(owner, day)
+    if planned_visit is None:
+        planned_visit = (
+            PlannedVisit.objects.filter(owner=owner, client=client, date=day, status=PlannedVisit.Status.PLANNED)
+            .exclude(log__isnull=False)
+            .first()
+        )
+    elif planned_visit.client_id != client.pk or planned_visit.owner_id != owner.pk:
+        raise PermissionDenied
+    elif hasattr(planned_visit, "log"):
+        raise ValidationError(_("This planned visit already has a log."))
+    strategies = list(
+        ServiceStrategy.objects.filter(pk__in=strategy_ids, client=client, state=ServiceStrategy.State.OPEN)
+    )
+    try:
+        with transaction.atomic():
+            log = VisitLog.objects.create(
+                owner=owner,
+                client=client,
+                planned_visit=planned_visit,
+                submission=submission,
+                date=day,
+                method=method,
+                work_done=work_done,
+                checked_in_at=checked_in_at,
+                is_temporary=planned_visit is None,
+                **details,
+            )
+    except IntegrityError:  # the same submission raced in from a second request
+        return VisitLog.objects.get(submission=submission), False
+    for strategy in strategies:
+        strategy.mark_done(owner)
+        strategy.save()
+    log.completed_strategies.set(strategies)
+    for photo in photos:
+        VisitPhoto.objects.create(log=log, image=photo)
+    if planned_visit is not None:
+        planned_visit.status = PlannedVisit.Status.DONE
+        planned_visit.save(update_fields=["status"])
+    if client.last_visited_on is None or client.last_visited_on < day:
+        client.last_visited_on = day
+        client._change_reason = _("Visit logged")
+        client.save()
+    return log, True
+
+
+@transaction.atomic
+def mark_visit(visit: PlannedVisit, *, by: User, done: bool | None) -> PlannedVisit:
+    """★ done, not done, or back to planned; a visit with a log stays done."""
+    if visit.owner_id != by.pk:
+        raise PermissionDenied
+    if hasattr(visit, "log"):
+        raise ValidationError(_("This visit has a log, so it is done."))
+    visit.status = {True: PlannedVisit.Status.DONE, False: PlannedVisit.Status.MISSED}.get(
+        done, PlannedVisit.Status.PLANNED
+    )
+    visit.save(update_fields=["status"])
+    return visit
+
+
+def add_temporary_task(*, owner: User, day: date, description: str, client: Client | None = None) -> TemporaryTask:
+    if client is not None and client.owner_id != owner.pk:
+        raise PermissionDenied
+    return TemporaryTask.objects.create(owner=owner, date=day, description=description, client=client)
+
+
+# --- figures ------------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    month: date
+    until: date
+    visits_planned: int = 0
+    visits_done: int = 0
+    visits_planned_to_date: int = 0
+    visits_done_to_date: int = 0
+    temporary_tasks: int = 0
+    clients_in_plan: int = 0
+    clients_covered: int = 0  # visited at least as often as their frequency asks so far
+    strategies_total: int = 0
+    strategies_done: int = 0
+    satisfaction_target: int | None = None
+    complaints_handled: int | None = None  # filled in once complaints exist
+
+    @staticmethod
+    def share(part: int, whole: int) -> int | None:
+        return round(100 * part / whole) if whole else None
+
+    @property
+    def visit_completion(self) -> int | None:
+        return self.share(self.visits_done_to_date, self.visits_planned_to_date)
+
+    @property
+    def coverage(self) -> int | None:
+        return self.share(self.clients_covered, self.clients_in_plan)
+
+    @property
+    def strategy_completion(self) -> int | None:
+        return self.share(self.strategies_done, self.strategies_total)
+
+
+def month_progress(owner: User, month: date, until: date | None = None) -> Progress:
+    """The month's targets and progress up to ``until`` (default: today, capped to the month)."""
+    month = rules.month_start(month)
+    end = rules.month_end(month)
+    until = min(max(until or timezone.localdate(), month - timedelta(days=1)), end)
+    progress = Progress(month=month, until=until)
+    done, planned = PlannedVisit.Status.DONE, [PlannedVisit.Status.PLANNED, PlannedVisit.Status.MISSED]
+    visits = PlannedVisit.objects.filter(owner=owner, date__range=(month, end)).aggregate(
+        planned=Count("pk", filter=Q(status__in=[done, *planned])),
+        done=Count("pk", filter=Q(status=done)),
+        planned_to_date=Count("pk", filter=Q(status__in=[done, *planned], date__lte=until)),
+        done_to_date=Count("pk", filter=Q(status=done, date__lte=until)),
+    )
+    progress.visits_planned = visits["planned"]
+    progress.visits_done = visits["done"]
+    progress.visits_planned_to_date = visits["planned_to_date"]
+    progress.visits_done_to_date = visits["done_to_date"]
+    progress.temporary_tasks = TemporaryTask.objects.filter(owner=owner, date__range=(month, until)).count() + (
+        VisitLog.objects.filter(owner=owner, date__range=(month, until), is_temporary=True).count()
+    )
+    strategies = (
+        ServiceStrategy.objects.filter(client__owner=owner, month=month)
+        .exclude(state=ServiceStrategy.State.DISMISSED)
+        .aggregate(total=Count("pk"), done=Count("pk", filter=Q(state=ServiceStrategy.State.DONE)))
+    )
+    progress.strategies_total, progress.strategies_done = strategies["total"], strategies["done"]
+    plan = MonthlyPlan.objects.filter(owner=owner, month=month, status=MonthlyPlan.Status.APPROVED).first()
+    if plan is not None:
+        progress.satisfaction_target = plan.satisfaction_target
+        logged = dict(
+            VisitLog.objects.filter(owner=owner, date__range=(month, until))
+            .values("client_id")
+            .annotate(n=Count("pk"))
+            .values_list("client_id", "n")
+        )
+        elapsed = rules.working_days(month, until)
+        lines = PlanLine.objects.filter(plan=plan).values_list("client_id", "frequency")
+        for client_id, frequency in lines:
+            progress.clients_in_plan += 1
+            # Visits due so far: one per window that has fully or partly passed.
+            month_days = rules.working_days(month, end)
+            due = sum(1 for window in rules.windows(frequency, month_days) if window and window[0] <= until)
+            if elapsed and logged.get(client_id, 0) >= due:
+                progress.clients_covered += 1
+    return progress
+
+
+# --- month-end results --------------------------------------------------------------------
+
+
+def result_for(owner: User, month: date) -> MonthResult:
+    result, _created = MonthResult.objects.get_or_create(
+        owner=owner, month=rules.month_start(month), defaults={"team_id": owner.team_id}
+    )
+    return result
+
+
+def _transition(result: MonthResult, comment: str = "") -> None:
+    # Results share the plan's statuses; their history is kept by simple-history
+    # (who, when, status, comment) rather than a second transitions table.
+    result._change_reason = comment or result.get_status_display()
+    result.save()
+
+
+@transaction.atomic
+def save_result(result: MonthResult, *, by: User, **fields) -> MonthResult:
+    if by.pk != result.owner_id:
+        raise PermissionDenied
+    if not result.is_editable:
+        raise ValidationError(_("These results are submitted and can no longer be changed."))
+    for name, value in fields.items():
+        setattr(result, name, value)
+    result.save()
+    return result
+
+
+@transaction.atomic
+def submit_result(result: MonthResult, *, by: User) -> MonthResult:
+    save_result(result, by=by)
+    result.status = MonthlyPlan.Status.SUBMITTED
+    result.submitted_at = timezone.now()
+    _transition(result)
+    return result
+
+
+def can_review(user: User, result: MonthResult) -> bool:
+    if user.is_crm_admin:
+        return True
+    return bool(
+        user.is_supervisor and result.team_id and result.team.supervisor_id == user.pk and result.owner_id != user.pk
+    )
+
+
+@transaction.atomic
+def review_result(result: MonthResult, *, by: User, approve: bool, comment: str = "") -> MonthResult:
+    if not can_review(by, result):
+        raise PermissionDenied(_("Only the supervisor of this manager's team reviews the results."))
+    if result.status != MonthlyPlan.Status.SUBMITTED:
+        raise ValidationError(_("Only submitted results can be reviewed."))
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise ValidationError(_("Say what the manager should change."))
+    result.status = MonthlyPlan.Status.APPROVED if approve else MonthlyPlan.Status.RETURNED
+    result.review_comment = comment
+    result.decided_by = by
+    result.decided_at = timezone.now()
+    _transition(result, comment)
+    return result

@@ -1,0 +1,322 @@
+"""The week, the day and the month's end: routes, the daily sheet, visit logs from a
+phone, task marking, results and summaries."""
+
+import uuid
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.scoping import get_scoped_object_or_404
+from clients.selectors import get_client
+
+from . import daily, rules, selectors
+from .forms import ArrangementForm, DecisionForm, ResultForm, TemporaryTaskForm, VisitLogForm, WeeklySummaryForm
+from .models import (
+    MonthResult,
+    PlannedVisit,
+    ServiceStrategy,
+    TemporaryTask,
+    VisitLog,
+    WeeklyArrangement,
+    WeeklySummary,
+)
+from .views import _owner_for
+
+
+def _day(request):
+    return selectors.parse_day(request.GET.get("day") or request.POST.get("day"), timezone.localdate())
+
+
+@login_required
+def week(request):
+    monday = daily.monday_of(_day(request))
+    owner = _owner_for(request)
+    is_own = owner.pk == request.user.pk
+    arrangement = daily.arrangement_for(owner, monday) if is_own else None
+    form = ArrangementForm(request.POST or None, instance=arrangement) if is_own else None
+    if request.method == "POST":
+        if not is_own:
+            raise PermissionDenied
+        if form.is_valid():
+            form.save()
+            orders: dict = {}
+            for key, value in request.POST.items():
+                if key.startswith("order-") and key[6:].isdecimal() and value.strip().isdecimal():
+                    orders[int(key[6:])] = int(value)
+            visits = PlannedVisit.objects.filter(owner=owner, pk__in=orders).values_list("pk", "date")
+            by_day: dict = {}
+            for pk, day in visits:
+                by_day.setdefault(day, []).append(pk)
+            for day, pks in by_day.items():
+                daily.save_route(owner, day, sorted(pks, key=lambda pk: (orders[pk], pk)))
+            messages.success(request, _("The week's arrangement was saved."))
+            return redirect(f"{reverse('visits:week')}?day={monday:%Y-%m-%d}")
+    return render(
+        request,
+        "visits/week.html",
+        {
+            "monday": monday,
+            "owner": owner,
+            "is_own": is_own,
+            "form": form,
+            "arrangement": arrangement or WeeklyArrangement.objects.filter(owner=owner, week_start=monday).first(),
+            "days": daily.week_routes(owner, monday),
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def sheet(request):
+    day = _day(request)
+    owner = _owner_for(request)
+    is_own = owner.pk == request.user.pk
+    visits = daily.day_sheet(owner, day)
+    return render(
+        request,
+        "visits/sheet.html",
+        {
+            "day": day,
+            "owner": owner,
+            "is_own": is_own,
+            "visits": visits,
+            "tasks": TemporaryTask.objects.filter(owner=owner, date=day).select_related("client"),
+            "unplanned_logs": VisitLog.objects.filter(owner=owner, date=day, is_temporary=True).select_related(
+                "client"
+            ),
+            "task_form": TemporaryTaskForm(owner=owner) if is_own else None,
+            "previous": day - timedelta(days=1),
+            "next": day + timedelta(days=1),
+            "can_log": is_own and day <= timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def visit_mark(request, pk: int):
+    visit = get_object_or_404(PlannedVisit, pk=pk, owner=request.user)
+    choice = request.POST.get("mark")
+    try:
+        daily.mark_visit(visit, by=request.user, done={"done": True, "missed": False}.get(choice))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{reverse('visits:sheet')}?day={visit.date:%Y-%m-%d}")
+
+
+@login_required
+@require_POST
+def task_add(request):
+    day = _day(request)
+    form = TemporaryTaskForm(request.POST, owner=request.user)
+    if form.is_valid():
+        daily.add_temporary_task(
+            owner=request.user,
+            day=day,
+            description=form.cleaned_data["description"],
+            client=form.cleaned_data["client"],
+        )
+        messages.success(request, _("The temporary task was recorded."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(f"{reverse('visits:sheet')}?day={day:%Y-%m-%d}")
+
+
+@login_required
+def log_visit(request):
+    """One screen to log a visit, planned (?visit=) or not (?client=)."""
+    visit = None
+    visit_id, client_id = request.GET.get("visit", ""), request.GET.get("client", "")
+    if visit_id:
+        if not visit_id.isdecimal():
+            raise Http404
+        visit = get_object_or_404(
+            PlannedVisit.objects.select_related("client"), pk=visit_id, owner=request.user, client__owner=request.user
+        )
+        client = visit.client
+        if hasattr(visit, "log"):
+            messages.info(request, _("This visit is already logged."))
+            return redirect(f"{reverse('visits:sheet')}?day={visit.date:%Y-%m-%d}")
+    elif client_id.isdecimal():
+        client = get_client(request.user, int(client_id))
+        if client.owner_id != request.user.pk:
+            raise PermissionDenied
+    else:
+        raise Http404
+    day = visit.date if visit else timezone.localdate()
+    strategies = list(
+        ServiceStrategy.objects.filter(
+            client=client, month=rules.month_start(day), state=ServiceStrategy.State.OPEN
+        ).order_by("created_at", "pk")
+    )
+    initial = {
+        "submission": uuid.uuid4().hex,
+        "date": day,
+        "method": (visit.method if visit else client.visit_method) or "on_site",
+    }
+    form = VisitLogForm(request.POST or None, request.FILES or None, strategies=strategies, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            log, created = daily.log_visit(
+                owner=request.user,
+                client=client,
+                submission=data["submission"],
+                day=data["date"],
+                method=data["method"],
+                work_done=data["work_done"],
+                planned_visit=visit if visit and visit.date == data["date"] else None,
+                strategy_ids=[int(pk) for pk in data.get("strategies", [])],
+                photos=data["photos"],
+                checked_in_at=data["checked_in_at"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                market_anomalies=data["market_anomalies"],
+                opinions=data["opinions"],
+                effect=data["effect"],
+                next_follow_up=data["next_follow_up"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            if created:
+                messages.success(request, _("The visit to %(client)s was logged.") % {"client": client.name})
+            else:
+                messages.info(request, _("This visit was already saved."))
+            return redirect(f"{reverse('visits:sheet')}?day={log.date:%Y-%m-%d}")
+    return render(request, "visits/log_form.html", {"form": form, "client": client, "visit": visit})
+
+
+# --- month-end results and summaries ------------------------------------------------------
+
+
+@login_required
+def results(request):
+    previous = rules.previous_month(timezone.localdate())
+    own = MonthResult.objects.filter(owner=request.user).order_by("-month")[:24]
+    queue = MonthResult.objects.none()
+    if request.user.is_crm_admin:
+        queue = MonthResult.objects.filter(status="submitted")
+    elif request.user.is_supervisor:
+        queue = MonthResult.objects.filter(status="submitted", team__supervisor=request.user).exclude(
+            owner=request.user
+        )
+    return render(
+        request,
+        "visits/results.html",
+        {
+            "own": own,
+            "queue": queue.select_related("owner").order_by("submitted_at")[:100],
+            "default_month": previous,
+            "this_month": rules.month_start(timezone.localdate()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def result_start(request):
+    month = selectors.parse_month(request.POST.get("month"), rules.previous_month(timezone.localdate()))
+    return redirect(daily.result_for(request.user, month))
+
+
+@login_required
+def result_detail(request, pk: int):
+    result = get_scoped_object_or_404(
+        request.user, MonthResult.objects.select_related("owner", "team"), pk=pk, owner="owner", team="team"
+    )
+    can_edit = result.owner_id == request.user.pk and result.is_editable
+    form = ResultForm(request.POST or None, instance=result) if can_edit else None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                if "submit" in request.POST:
+                    daily.submit_result(form.instance, by=request.user)
+                    messages.success(request, _("The month's results were submitted to your supervisor."))
+                else:
+                    daily.save_result(form.instance, by=request.user)
+                    messages.success(request, _("Saved."))
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            return redirect(result)
+    return render(
+        request,
+        "visits/result_detail.html",
+        {
+            "result": result,
+            "form": form,
+            "progress": daily.month_progress(result.owner, result.month, rules.month_end(result.month)),
+            "can_review": result.status == "submitted" and daily.can_review(request.user, result),
+            "decision_form": DecisionForm(),
+            "history": result.history.select_related("history_user").order_by("history_date")[:50],
+        },
+    )
+
+
+@login_required
+@require_POST
+def result_review(request, pk: int):
+    result = get_scoped_object_or_404(
+        request.user, MonthResult.objects.select_related("team"), pk=pk, owner="owner", team="team"
+    )
+    try:
+        daily.review_result(
+            result,
+            by=request.user,
+            approve=request.POST.get("decision") == "approve",
+            comment=request.POST.get("comment", ""),
+        )
+        messages.success(request, _("The review was recorded."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(result)
+
+
+@login_required
+def weekly_summary(request):
+    monday = daily.monday_of(_day(request))
+    owner = _owner_for(request)
+    is_own = owner.pk == request.user.pk
+    sunday = monday + timedelta(days=6)
+    summary = WeeklySummary.objects.filter(owner=owner, week_start=monday).first()
+    form = None
+    if is_own:
+        form = WeeklySummaryForm(
+            request.POST or None, instance=summary or WeeklySummary(owner=owner, week_start=monday)
+        )
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            messages.success(request, _("The weekly summary was saved."))
+            return redirect(f"{reverse('visits:weekly_summary')}?day={monday:%Y-%m-%d}")
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "visits/weekly_summary.html",
+        {
+            "monday": monday,
+            "sunday": sunday,
+            "owner": owner,
+            "summary": summary,
+            "form": form,
+            "progress": daily.month_progress(owner, monday if monday.month == sunday.month else sunday, sunday),
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+        },
+    )
