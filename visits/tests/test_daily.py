@@ -1,0 +1,288 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.tests.factories import ClientFactory, ContactFactory, default_tier
+from visits import daily, rules, services
+from visits.models import MonthResult, PlannedVisit, ServiceStrategy, TemporaryTask, VisitLog, WeeklySummary
+
+TODAY = timezone.localdate()
+MONTH = rules.month_start(TODAY)
+
+
+@pytest.fixture
+def approved(manager, supervisor):
+    """An approved plan for this month and one planned visit today for each of three clients."""
+    clients = ClientFactory.create_batch(3, owner=manager, tier=default_tier("basic"), address="9 Lake Rd")
+    plan = services.start_plan(owner=manager, month=MONTH, by=manager)
+    services.submit_plan(plan, by=manager)
+    services.approve_plan(plan, by=supervisor)
+    visits = [
+        PlannedVisit.objects.create(owner=manager, client=c, date=TODAY, method="on_site", route_order=3 - i)
+        for i, c in enumerate(clients)
+    ]
+    return clients, visits
+
+
+def strategy(client_obj, text, state="open"):
+    return ServiceStrategy.objects.create(client=client_obj, month=MONTH, text=text, state=state)
+
+
+def test_route_comes_only_from_planned_visits_with_exactly_the_open_strategies(manager, approved):
+    clients, visits = approved
+    open_one = strategy(clients[0], "Explain the new product")
+    strategy(clients[0], "Already done", state="done")
+    strategy(clients[0], "Dismissed", state="dismissed")
+    ClientFactory(owner=manager)  # a client with no planned visit is not on any route
+    days = daily.week_routes(manager, daily.monday_of(TODAY))
+    today = days[TODAY.weekday()]
+    assert [v.pk for v in today.visits] == [visits[2].pk, visits[1].pk, visits[0].pk]  # route order
+    stop = next(v for v in today.visits if v.client_id == clients[0].pk)
+    assert stop.open_strategies == [open_one]
+    assert sum(len(d.visits) for d in days) == 3
+
+
+def test_saving_the_week_reorders_the_route(client, manager, approved):
+    _clients, visits = approved
+    client.force_login(manager)
+    data = {"market_information": "Competitor prices", "products_to_promote": "5G package"}
+    data.update({f"order-{visits[0].pk}": "1", f"order-{visits[1].pk}": "2", f"order-{visits[2].pk}": "3"})
+    client.post(f"{reverse('visits:week')}?day={TODAY:%Y-%m-%d}", data)
+    orders = list(PlannedVisit.objects.filter(date=TODAY).order_by("route_order").values_list("pk", flat=True))
+    assert orders == [v.pk for v in visits]
+
+
+def test_sheet_lists_stops_with_key_persons_and_strategies(client, manager, approved):
+    clients, _visits = approved
+    ContactFactory(client=clients[0], name="Zhao Min", is_key_person=True, decision_role="decision_maker")
+    strategy(clients[0], "Resolve the delivery issue")
+    client.force_login(manager)
+    response = client.get(reverse("visits:sheet"))
+    content = response.content.decode()
+    assert "Zhao Min" in content and "Resolve the delivery issue" in content and "9 Lake Rd" in content
+    assert "css/print.css" in content
+
+
+def test_logging_completes_strategies_and_marks_the_visit_done(manager, approved):
+    clients, visits = approved
+    first, second = strategy(clients[0], "One"), strategy(clients[0], "Two")
+    other_client_item = strategy(clients[1], "Someone else's")
+    log, created = daily.log_visit(
+        owner=manager,
+        client=clients[0],
+        submission="abc123",
+        day=TODAY,
+        method="on_site",
+        work_done="Presented the offer",
+        strategy_ids=[first.pk, second.pk, other_client_item.pk],
+    )
+    assert created and log.planned_visit == visits[0] and not log.is_temporary
+    visits[0].refresh_from_db()
+    assert visits[0].status == "done"
+    for item in (first, second):
+        item.refresh_from_db()
+        assert item.state == "done" and item.done_by == manager
+    other_client_item.refresh_from_db()
+    assert other_client_item.state == "open"
+    clients[0].refresh_from_db()
+    assert clients[0].last_visited_on == TODAY
+
+
+def test_saving_twice_creates_one_log(client, manager, approved):
+    clients, visits = approved
+    client.force_login(manager)
+    url = f"{reverse('visits:log')}?visit={visits[0].pk}"
+    token = client.get(url).context["form"].initial["submission"]
+    data = {"submission": token, "date": TODAY, "method": "on_site", "work_done": "Visited"}
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert VisitLog.objects.count() == 1
+    # and directly through the service
+    again, created = daily.log_visit(
+        owner=manager, client=clients[0], submission=token, day=TODAY, method="on_site", work_done="x"
+    )
+    assert not created and VisitLog.objects.count() == 1
+
+
+def test_unplanned_visit_is_a_temporary_task(manager, approved):
+    extra = ClientFactory(owner=manager)
+    log, _ = daily.log_visit(owner=manager, client=extra, submission="u1", day=TODAY, method="phone", work_done="Call")
+    assert log.is_temporary and log.planned_visit is None
+
+
+def test_logging_needs_an_approved_plan_and_own_client(manager, teammate):
+    own = ClientFactory(owner=manager)
+    with pytest.raises(ValidationError):
+        daily.log_visit(owner=manager, client=own, submission="n1", day=TODAY, method="phone", work_done="x")
+    theirs = ClientFactory(owner=teammate)
+    with pytest.raises(PermissionDenied):
+        daily.log_visit(owner=manager, client=theirs, submission="n2", day=TODAY, method="phone", work_done="x")
+
+
+def test_cannot_log_the_future(manager, approved):
+    clients, _ = approved
+    with pytest.raises(ValidationError):
+        daily.log_visit(
+            owner=manager,
+            client=clients[0],
+            submission="f1",
+            day=TODAY + timedelta(days=1),
+            method="phone",
+            work_done="x",
+        )
+
+
+def test_log_form_with_photo_and_bad_photo(client, manager, approved):
+    clients, visits = approved
+    client.force_login(manager)
+    url = f"{reverse('visits:log')}?visit={visits[1].pk}"
+    data = {"submission": "p1", "date": TODAY, "method": "on_site", "work_done": "With photo"}
+    bad = client.post(url, {**data, "photos": SimpleUploadedFile("notes.txt", b"hello", "text/plain")})
+    assert bad.status_code == 200 and "photos" in bad.context["form"].errors
+    assert bad.context["form"]["work_done"].value() == "With photo"  # nothing typed is lost
+    png = SimpleUploadedFile("shop.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "image/png")
+    good = client.post(url, {**data, "photos": png})
+    assert good.status_code == 302
+    assert VisitLog.objects.get(submission="p1").photos.count() == 1
+
+
+def test_other_managers_visit_cannot_be_logged(client, manager, teammate, approved):
+    _clients, visits = approved
+    client.force_login(teammate)
+    assert client.get(f"{reverse('visits:log')}?visit={visits[0].pk}").status_code == 404
+    assert client.post(reverse("visits:visit_mark", args=[visits[0].pk]), {"mark": "missed"}).status_code == 404
+
+
+def test_task_marking_and_temporary_tasks(client, manager, approved):
+    _clients, visits = approved
+    client.force_login(manager)
+    client.post(reverse("visits:visit_mark", args=[visits[1].pk]), {"mark": "missed"})
+    visits[1].refresh_from_db()
+    assert visits[1].status == "missed"
+    client.post(reverse("visits:visit_mark", args=[visits[1].pk]), {"mark": "planned"})
+    visits[1].refresh_from_db()
+    assert visits[1].status == "planned"
+    client.post(reverse("visits:task_add"), {"day": f"{TODAY:%Y-%m-%d}", "description": "Helped at the branch event"})
+    assert TemporaryTask.objects.get().description == "Helped at the branch event"
+
+
+def test_visit_log_on_the_client_timeline(client, manager, approved):
+    clients, _ = approved
+    item = strategy(clients[0], "Explain the product")
+    daily.log_visit(
+        owner=manager,
+        client=clients[0],
+        submission="t1",
+        day=TODAY,
+        method="on_site",
+        work_done="Met the boss",
+        strategy_ids=[item.pk],
+    )
+    client.force_login(manager)
+    timeline = client.get(reverse("clients:detail", args=[clients[0].pk])).context["timeline"]
+    entry = next(e for e in timeline if e.kind == "visit")
+    assert "Met the boss" in entry.detail and "Explain the product" in entry.detail
+
+
+def test_progress_figures_on_a_known_dataset(manager, supervisor):
+    """Four clients, monthly; two visits logged, one missed, one planned; 3 of 4 strategies done."""
+    month = rules.previous_month(TODAY)  # a whole month in the past, so "to date" is the month
+    clients = ClientFactory.create_batch(4, owner=manager, tier=default_tier("basic"))
+    plan = services.start_plan(owner=manager, month=month, by=manager)
+    plan.lines.update(frequency="monthly")
+    services.submit_plan(plan, by=manager)
+    plan.lines.update(frequency="monthly")  # submit recalculates; the figures test fixes them
+    services.approve_plan(plan, by=supervisor)
+    days = rules.working_days(month, rules.month_end(month))
+    visits = [
+        PlannedVisit.objects.create(owner=manager, client=c, date=days[i], method="on_site")
+        for i, c in enumerate(clients)
+    ]
+    ServiceStrategy.objects.filter(client__owner=manager).delete()
+    items = [ServiceStrategy.objects.create(client=clients[i // 3], month=month, text=f"S{i}") for i in range(4)]
+    for i in (0, 1):
+        daily.log_visit(
+            owner=manager,
+            client=clients[i],
+            submission=f"k{i}",
+            day=days[i],
+            method="on_site",
+            work_done="ok",
+            planned_visit=visits[i],
+            strategy_ids=[items[0].pk, items[1].pk] if i == 0 else [items[3].pk],
+        )
+    daily.mark_visit(visits[2], by=manager, done=False)
+    TemporaryTask.objects.create(owner=manager, date=days[5], description="Event")
+    progress = daily.month_progress(manager, month)
+    assert (progress.visits_planned, progress.visits_done) == (4, 2)
+    assert (progress.visits_planned_to_date, progress.visits_done_to_date) == (4, 2)
+    assert progress.visit_completion == 50
+    assert (progress.clients_in_plan, progress.clients_covered, progress.coverage) == (4, 2, 50)
+    assert (progress.strategies_done, progress.strategies_total, progress.strategy_completion) == (3, 4, 75)
+    assert progress.temporary_tasks == 1
+    assert progress.satisfaction_target == plan.satisfaction_target
+
+
+def test_month_results_review_like_the_plan(client, manager, supervisor, other_supervisor):
+    result = daily.result_for(manager, rules.previous_month(TODAY))
+    client.force_login(manager)
+    client.post(
+        reverse("visits:result", args=[result.pk]),
+        {"plan_completion": "92% of visits", "analysis_accuracy": "Good", "lessons": "Start earlier", "submit": "1"},
+    )
+    result.refresh_from_db()
+    assert result.status == "submitted" and result.lessons == "Start earlier"
+    response = client.post(reverse("visits:result", args=[result.pk]), {"lessons": "changed"})
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        daily.review_result(result, by=other_supervisor, approve=True)
+    client.force_login(supervisor)
+    assert client.get(reverse("visits:results")).context["queue"][0] == result
+    client.post(reverse("visits:result_review", args=[result.pk]), {"decision": "return", "comment": ""})
+    result.refresh_from_db()
+    assert result.status == "submitted"  # returning needs a comment
+    client.post(reverse("visits:result_review", args=[result.pk]), {"decision": "return", "comment": "Add figures"})
+    result.refresh_from_db()
+    assert result.status == "returned" and result.review_comment == "Add figures"
+    statuses = [h.status for h in result.history.order_by("history_date")]
+    assert statuses[-2:] == ["submitted", "returned"]
+    client.force_login(other_supervisor)
+    assert client.get(reverse("visits:result", args=[result.pk])).status_code == 404
+
+
+def test_weekly_summary_saves_the_managers_judgement(client, manager, approved):
+    client.force_login(manager)
+    url = f"{reverse('visits:weekly_summary')}?day={TODAY:%Y-%m-%d}"
+    response = client.get(url)
+    assert response.context["progress"].visits_planned >= 3
+    client.post(url, {"assessment": "at_risk", "comment": "Two clients postponed"})
+    summary = WeeklySummary.objects.get(owner=manager)
+    assert summary.week_start == daily.monday_of(TODAY) and summary.assessment == "at_risk"
+
+
+@pytest.mark.parametrize("extra", [3, 30])
+def test_sheet_week_and_summary_queries_do_not_grow(client, manager, approved, extra, django_assert_max_num_queries):
+    for c in ClientFactory.create_batch(extra, owner=manager):
+        PlannedVisit.objects.create(owner=manager, client=c, date=TODAY, method="on_site")
+        ContactFactory(client=c, is_key_person=True, decision_role="user")
+        strategy(c, "Item")
+    client.force_login(manager)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("visits:sheet")).status_code == 200
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("visits:week")).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("visits:weekly_summary")).status_code == 200
+
+
+def test_month_result_unique_and_scoped(manager, teammate):
+    result = daily.result_for(manager, MONTH)
+    assert daily.result_for(manager, MONTH) == result
+    assert MonthResult.objects.count() == 1
+    with pytest.raises(PermissionDenied):
+        daily.save_result(result, by=teammate, lessons="x")
