@@ -103,7 +103,7 @@ def test_saving_twice_creates_one_log(client, manager, approved):
     assert first.status_code == second.status_code == 302
     assert VisitLog.objects.count() == 1
     # and directly through the service
-    again, created = daily.log_visit(
+    _log, created = daily.log_visit(
         owner=manager, client=clients[0], submission=token, day=TODAY, method="on_site", work_done="x"
     )
     assert not created and VisitLog.objects.count() == 1
@@ -138,7 +138,7 @@ def test_cannot_log_the_future(manager, approved):
 
 
 def test_log_form_with_photo_and_bad_photo(client, manager, approved):
-    clients, visits = approved
+    _clients, visits = approved
     client.force_login(manager)
     url = f"{reverse('visits:log')}?visit={visits[1].pk}"
     data = {"submission": "p1", "date": TODAY, "method": "on_site", "work_done": "With photo"}
