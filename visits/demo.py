@@ -5,8 +5,14 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from . import rules, services
-from .models import MonthlyPlan
+from . import daily, rules, services
+from .models import MonthlyPlan, PlannedVisit, ServiceStrategy, VisitLog
+
+NOTES = [
+    ("介绍新产品套餐，客户表示有兴趣", "客户希望提前一天通知配送时间", "竞争对手本月降价约5%"),
+    ("核对上月账单并解答疑问", "建议增加线上自助查询", ""),
+    ("回访上次投诉处理结果，客户表示满意", "", "周边新开两家同类门店"),
+]
 
 
 def seed_plans() -> int:
@@ -27,8 +33,42 @@ def seed_plans() -> int:
             services.submit_plan(plan, by=manager)
             services.approve_plan(plan, by=supervisor, comment="同意。")
         visits += services.generate_visits(owner=manager, start=this_month, end=rules.month_end(today), by=manager)
+        _log_past_visits(manager, today)
         # Next month: manager1 still drafting, the others' plans wait for approval.
         upcoming = services.start_plan(owner=manager, month=next_month, by=manager)
         if upcoming.status == MonthlyPlan.Status.DRAFT and manager.username != "manager1":
             services.submit_plan(upcoming, by=manager)
     return visits
+
+
+def _log_past_visits(manager: User, today) -> None:
+    """Most of this month's past visits logged (some with a strategy ticked), a few not done."""
+    if VisitLog.objects.filter(owner=manager, submission__startswith="demo-").exists():
+        return
+    past = list(
+        PlannedVisit.objects.filter(owner=manager, date__lt=today, status=PlannedVisit.Status.PLANNED)
+        .select_related("client")
+        .order_by("date", "pk")[:40]
+    )
+    first_open = {}
+    for item in ServiceStrategy.objects.filter(
+        client__in=[v.client_id for v in past], month=rules.month_start(today), state=ServiceStrategy.State.OPEN
+    ).order_by("pk"):
+        first_open.setdefault(item.client_id, item.pk)
+    for index, visit in enumerate(past):
+        if index % 5 == 4:
+            daily.mark_visit(visit, by=manager, done=False)
+            continue
+        work, opinion, market = NOTES[index % len(NOTES)]
+        daily.log_visit(
+            owner=manager,
+            client=visit.client,
+            submission=f"demo-{visit.pk}",
+            day=visit.date,
+            method=visit.method,
+            work_done=work,
+            opinions=opinion,
+            market_anomalies=market,
+            planned_visit=visit,
+            strategy_ids=[first_open[visit.client_id]] if visit.client_id in first_open and index % 2 == 0 else [],
+        )

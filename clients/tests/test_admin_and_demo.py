@@ -1,11 +1,15 @@
+from datetime import timedelta
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.models import Client, Contact, OwnerChange
 from clients.tests.factories import ClientFactory, ContactFactory
-from visits.models import MonthlyPlan, PlannedVisit
+from visits import rules
+from visits.models import MonthlyPlan, PlannedVisit, VisitLog
 
 
 def test_admin_pages_with_search_and_filters(client, admin_user, manager):
@@ -83,6 +87,12 @@ def test_demo_seed_builds_a_realistic_portfolio(settings):
     assert visits > count  # this month's approved plans have their visits
     assert MonthlyPlan.objects.filter(status="approved").count() == 6
     assert MonthlyPlan.objects.filter(status="submitted").count() == 5  # waiting for the supervisors
+    logs = VisitLog.objects.count()
+    assert PlannedVisit.objects.filter(status="done").count() == logs
+    today = timezone.localdate()
+    if rules.working_days(rules.month_start(today), today - timedelta(days=1)):
+        assert logs > 0  # past visits of the month are logged (none on the month's first working day)
     call_command("seed_demo")
     assert Client.objects.count() == count
     assert PlannedVisit.objects.count() == visits
+    assert VisitLog.objects.count() == logs

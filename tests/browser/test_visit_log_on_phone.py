@@ -89,5 +89,8 @@ def test_log_a_visit_from_todays_sheet(live_server, phone, browser):
     assert desk.evaluate("document.documentElement.scrollWidth") <= A4_WIDTH_PX
     desk.screenshot(path=str(ARTIFACTS / "daily-sheet-print.png"), full_page=True)
     pdf = desk.pdf(format="A4", path=str(ARTIFACTS / "daily-sheet.pdf"))
-    assert pdf[:4] == b"%PDF" and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page/") + pdf.count(b"/Type /Page ") >= 1
+    assert (
+        pdf[:4] == b"%PDF"
+        and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page/") + pdf.count(b"/Type /Page ") >= 1
+    )
     desk.close()
