@@ -290,7 +290,8 @@ def result_review(request, pk: int):
 
 @login_required
 def weekly_summary(request):
-    monday = daily.monday_of(_day(request))
+    day = _day(request)
+    monday = daily.monday_of(day)
     owner = _owner_for(request)
     is_own = owner.pk == request.user.pk
     sunday = monday + timedelta(days=6)
@@ -315,7 +316,8 @@ def weekly_summary(request):
             "owner": owner,
             "summary": summary,
             "form": form,
-            "progress": daily.month_progress(owner, monday if monday.month == sunday.month else sunday, sunday),
+            # The month of the day asked for (a week may straddle two months), up to the week's end.
+            "progress": daily.month_progress(owner, day, sunday),
             "previous": monday - timedelta(days=7),
             "next": monday + timedelta(days=7),
         },
