@@ -1,7 +1,20 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CalendarFeed, MonthlyPlan, PlanLine, PlannedVisit, PlanTransition, ServiceStrategy
+from .models import (
+    CalendarFeed,
+    MonthlyPlan,
+    MonthResult,
+    PlanLine,
+    PlannedVisit,
+    PlanTransition,
+    ServiceStrategy,
+    TemporaryTask,
+    VisitLog,
+    VisitPhoto,
+    WeeklyArrangement,
+    WeeklySummary,
+)
 
 
 class PlanLineInline(admin.TabularInline):
@@ -62,3 +75,54 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     list_display = ["owner", "created_at"]
     search_fields = ["owner__username"]
     exclude = ["token"]
+
+
+class VisitPhotoInline(admin.TabularInline):
+    model = VisitPhoto
+    extra = 0
+
+
+@admin.register(VisitLog)
+class VisitLogAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "client", "owner", "method", "is_temporary", "next_follow_up"]
+    list_filter = ["method", "is_temporary"]
+    search_fields = ["client__name", "client__code", "owner__username", "work_done"]
+    autocomplete_fields = ["client", "owner"]
+    list_select_related = ["client", "owner"]
+    readonly_fields = ["submission", "planned_visit", "checked_in_at", "latitude", "longitude", "created_at"]
+    filter_horizontal = ["completed_strategies"]
+    date_hierarchy = "date"
+    inlines = [VisitPhotoInline]
+
+
+@admin.register(TemporaryTask)
+class TemporaryTaskAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "owner", "description", "client"]
+    search_fields = ["description", "owner__username", "client__name"]
+    autocomplete_fields = ["client", "owner"]
+    list_select_related = ["client", "owner"]
+    date_hierarchy = "date"
+
+
+@admin.register(MonthResult)
+class MonthResultAdmin(SimpleHistoryAdmin):
+    list_display = ["owner", "month", "status", "team", "decided_by"]
+    list_filter = ["status", "team", "month"]
+    search_fields = ["owner__username"]
+    list_select_related = ["owner", "team", "decided_by"]
+    readonly_fields = ["status", "submitted_at", "decided_by", "decided_at"]
+
+
+@admin.register(WeeklyArrangement)
+class WeeklyArrangementAdmin(SimpleHistoryAdmin):
+    list_display = ["owner", "week_start"]
+    search_fields = ["owner__username"]
+    list_select_related = ["owner"]
+
+
+@admin.register(WeeklySummary)
+class WeeklySummaryAdmin(SimpleHistoryAdmin):
+    list_display = ["owner", "week_start", "assessment"]
+    list_filter = ["assessment"]
+    search_fields = ["owner__username"]
+    list_select_related = ["owner"]
