@@ -29,7 +29,6 @@ from .models import (
     TemporaryTask,
     VisitLog,
     VisitPhoto,
-    WeeklyArrangement,
 )
 
 
@@ -85,11 +84,6 @@ def save_route(owner: User, day: date, ordered_ids: list[int]) -> int:
         visits[pk].route_order = position
     PlannedVisit.objects.bulk_update(list(visits.values()), ["route_order"])
     return len(order)
-
-
-def arrangement_for(owner: User, monday: date) -> WeeklyArrangement:
-    arrangement, _created = WeeklyArrangement.objects.get_or_create(owner=owner, week_start=monday)
-    return arrangement
 
 
 # --- the day ----------------------------------------------------------------------------
@@ -159,7 +153,12 @@ def log_visit(
     _require_loggable(owner, day)
     if planned_visit is None:
         planned_visit = (
-            PlannedVisit.objects.filter(owner=owner, client=client, date=day, status=PlannedVisit.Status.PLANNED)
+            PlannedVisit.objects.filter(
+                owner=owner,
+                client=client,
+                date=day,
+                status__in=[PlannedVisit.Status.PLANNED, PlannedVisit.Status.MISSED],
+            )
             .exclude(log__isnull=False)
             .first()
         )
@@ -168,7 +167,9 @@ def log_visit(
     elif hasattr(planned_visit, "log"):
         raise ValidationError(_("This planned visit already has a log."))
     strategies = list(
-        ServiceStrategy.objects.filter(pk__in=strategy_ids, client=client, state=ServiceStrategy.State.OPEN)
+        ServiceStrategy.objects.filter(
+            pk__in=strategy_ids, client=client, month=rules.month_start(day), state=ServiceStrategy.State.OPEN
+        )
     )
     try:
         with transaction.atomic():
@@ -184,8 +185,13 @@ def log_visit(
                 is_temporary=planned_visit is None,
                 **details,
             )
-    except IntegrityError:  # the same submission raced in from a second request
-        return VisitLog.objects.get(submission=submission), False
+    except IntegrityError:
+        # The same submission raced in from a second request, or another tab logged this
+        # planned visit first.
+        raced = VisitLog.objects.filter(submission=submission, owner=owner).first()
+        if raced is None:
+            raise ValidationError(_("This planned visit already has a log.")) from None
+        return raced, False
     for strategy in strategies:
         strategy.mark_done(owner)
         strategy.save()
@@ -198,7 +204,8 @@ def log_visit(
     if client.last_visited_on is None or client.last_visited_on < day:
         client.last_visited_on = day
         client._change_reason = _("Visit logged")
-        client.save()
+        # Only these fields: an edit or a hand-over saved meanwhile must not be undone.
+        client.save(update_fields=["last_visited_on", "next_visit_due", "updated_at"])
     return log, True
 
 
@@ -265,7 +272,7 @@ def month_progress(owner: User, month: date, until: date | None = None) -> Progr
     until = min(max(until or timezone.localdate(), month - timedelta(days=1)), end)
     progress = Progress(month=month, until=until)
     done, planned = PlannedVisit.Status.DONE, [PlannedVisit.Status.PLANNED, PlannedVisit.Status.MISSED]
-    visits = PlannedVisit.objects.filter(owner=owner, date__range=(month, end)).aggregate(
+    visits = PlannedVisit.objects.filter(owner=owner, client__owner=owner, date__range=(month, end)).aggregate(
         planned=Count("pk", filter=Q(status__in=[done, *planned])),
         done=Count("pk", filter=Q(status=done)),
         planned_to_date=Count("pk", filter=Q(status__in=[done, *planned], date__lte=until)),
@@ -339,16 +346,19 @@ def submit_result(result: MonthResult, *, by: User) -> MonthResult:
     save_result(result, by=by)
     result.status = MonthlyPlan.Status.SUBMITTED
     result.submitted_at = timezone.now()
+    result.team_id = result.owner.team_id  # reviewed by the team the manager is in now
     _transition(result)
     return result
 
 
 def can_review(user: User, result: MonthResult) -> bool:
+    """The supervisor of the manager's team today (or an admin), never the manager."""
+    if result.owner_id == user.pk:
+        return False
     if user.is_crm_admin:
         return True
-    return bool(
-        user.is_supervisor and result.team_id and result.team.supervisor_id == user.pk and result.owner_id != user.pk
-    )
+    team = result.owner.team
+    return bool(user.is_supervisor and team is not None and team.supervisor_id == user.pk)
 
 
 @transaction.atomic

@@ -87,8 +87,24 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+PHOTO_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
+# The first bytes of each format: what the browser claims is not trusted.
+PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+
+
+def is_photo(file) -> bool:
+    name = (file.name or "").lower()
+    if not any(name.endswith(ext) for ext in PHOTO_EXTENSIONS):
+        return False
+    head = file.read(16)
+    file.seek(0)
+    is_webp = head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    is_heic = head[4:8] == b"ftyp"
+    return head.startswith(PHOTO_SIGNATURES) or is_webp or is_heic
+
+
 class PhotoField(forms.FileField):
-    """Up to five photos, 5 MB each, images only."""
+    """Up to five photos, 5 MB each: JPEG, PNG, WebP or HEIC, checked by their content."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}))
@@ -100,7 +116,7 @@ class PhotoField(forms.FileField):
             raise forms.ValidationError(_("Attach at most five photos."))
         for file in files:
             super().clean(file, initial)
-            if not (getattr(file, "content_type", "") or "").startswith("image/"):
+            if not is_photo(file):
                 raise forms.ValidationError(_("“%(name)s” is not a photo.") % {"name": file.name})
             if file.size > 5 * 1024 * 1024:
                 raise forms.ValidationError(_("“%(name)s” is larger than 5 MB.") % {"name": file.name})
@@ -108,7 +124,7 @@ class PhotoField(forms.FileField):
 
 
 class VisitLogForm(forms.Form):
-    submission = forms.CharField(widget=forms.HiddenInput)
+    submission = forms.CharField(max_length=64, widget=forms.HiddenInput)
     checked_in_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     latitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
     longitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)

@@ -40,7 +40,9 @@ def week(request):
     monday = daily.monday_of(_day(request))
     owner = _owner_for(request)
     is_own = owner.pk == request.user.pk
-    arrangement = daily.arrangement_for(owner, monday) if is_own else None
+    arrangement = WeeklyArrangement.objects.filter(owner=owner, week_start=monday).first()
+    if is_own and arrangement is None:
+        arrangement = WeeklyArrangement(owner=owner, week_start=monday)  # saved on POST only
     form = ArrangementForm(request.POST or None, instance=arrangement) if is_own else None
     if request.method == "POST":
         if not is_own:
@@ -67,7 +69,7 @@ def week(request):
             "owner": owner,
             "is_own": is_own,
             "form": form,
-            "arrangement": arrangement or WeeklyArrangement.objects.filter(owner=owner, week_start=monday).first(),
+            "arrangement": arrangement,
             "days": daily.week_routes(owner, monday),
             "previous": monday - timedelta(days=7),
             "next": monday + timedelta(days=7),
@@ -105,10 +107,16 @@ def sheet(request):
 @login_required
 @require_POST
 def visit_mark(request, pk: int):
-    visit = get_object_or_404(PlannedVisit, pk=pk, owner=request.user)
-    choice = request.POST.get("mark")
+    visit = get_object_or_404(
+        PlannedVisit,
+        pk=pk,
+        owner=request.user,
+        client__owner=request.user,
+        status__in=[PlannedVisit.Status.PLANNED, PlannedVisit.Status.MISSED],
+    )
+    # A visit is done (★) by its log; here it is only marked "not done", or back to planned.
     try:
-        daily.mark_visit(visit, by=request.user, done={"done": True, "missed": False}.get(choice))
+        daily.mark_visit(visit, by=request.user, done=False if request.POST.get("mark") == "missed" else None)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(f"{reverse('visits:sheet')}?day={visit.date:%Y-%m-%d}")
@@ -141,7 +149,10 @@ def log_visit(request):
         if not visit_id.isdecimal():
             raise Http404
         visit = get_object_or_404(
-            PlannedVisit.objects.select_related("client"), pk=visit_id, owner=request.user, client__owner=request.user
+            PlannedVisit.objects.select_related("client").exclude(status=PlannedVisit.Status.CANCELLED),
+            pk=visit_id,
+            owner=request.user,
+            client__owner=request.user,
         )
         client = visit.client
         if hasattr(visit, "log"):
@@ -164,6 +175,13 @@ def log_visit(request):
         "date": day,
         "method": (visit.method if visit else client.visit_method) or "on_site",
     }
+    if request.method == "POST":
+        # A repeated submission (double tap, retry) returns to the sheet before the form is
+        # checked again: its ticked strategies are closed by now and would not validate.
+        saved = VisitLog.objects.filter(submission=request.POST.get("submission", ""), owner=request.user).first()
+        if saved is not None:
+            messages.info(request, _("This visit was already saved."))
+            return redirect(f"{reverse('visits:sheet')}?day={saved.date:%Y-%m-%d}")
     form = VisitLogForm(request.POST or None, request.FILES or None, strategies=strategies, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -237,7 +255,7 @@ def result_start(request):
 @login_required
 def result_detail(request, pk: int):
     result = get_scoped_object_or_404(
-        request.user, MonthResult.objects.select_related("owner", "team"), pk=pk, owner="owner", team="team"
+        request.user, MonthResult.objects.select_related("owner__team", "team"), pk=pk, owner="owner", team="team"
     )
     can_edit = result.owner_id == request.user.pk and result.is_editable
     form = ResultForm(request.POST or None, instance=result) if can_edit else None
@@ -273,7 +291,7 @@ def result_detail(request, pk: int):
 @require_POST
 def result_review(request, pk: int):
     result = get_scoped_object_or_404(
-        request.user, MonthResult.objects.select_related("team"), pk=pk, owner="owner", team="team"
+        request.user, MonthResult.objects.select_related("owner__team", "team"), pk=pk, owner="owner", team="team"
     )
     try:
         daily.review_result(

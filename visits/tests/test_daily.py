@@ -8,7 +8,15 @@ from django.utils import timezone
 
 from clients.tests.factories import ClientFactory, ContactFactory, default_tier
 from visits import daily, rules, services
-from visits.models import MonthResult, PlannedVisit, ServiceStrategy, TemporaryTask, VisitLog, WeeklySummary
+from visits.models import (
+    MonthResult,
+    PlannedVisit,
+    ServiceStrategy,
+    TemporaryTask,
+    VisitLog,
+    WeeklyArrangement,
+    WeeklySummary,
+)
 
 TODAY = timezone.localdate()
 MONTH = rules.month_start(TODAY)
@@ -286,3 +294,113 @@ def test_month_result_unique_and_scoped(manager, teammate):
     assert MonthResult.objects.count() == 1
     with pytest.raises(PermissionDenied):
         daily.save_result(result, by=teammate, lessons="x")
+
+
+# --- regressions from review ------------------------------------------------------------
+
+
+def test_marking_cannot_fake_a_star_or_touch_cancelled_or_handed_over_visits(
+    client, manager, teammate, supervisor, approved
+):
+    clients, visits = approved
+    client.force_login(manager)
+    client.post(reverse("visits:visit_mark", args=[visits[0].pk]), {"mark": "done"})
+    visits[0].refresh_from_db()
+    assert visits[0].status == "planned"  # a star needs a log
+    visits[1].status = "cancelled"
+    visits[1].save()
+    assert client.post(reverse("visits:visit_mark", args=[visits[1].pk]), {"mark": "planned"}).status_code == 404
+    assert client.get(f"{reverse('visits:log')}?visit={visits[1].pk}").status_code == 404
+    clients[2].owner = teammate
+    clients[2].save()
+    assert client.post(reverse("visits:visit_mark", args=[visits[2].pk]), {"mark": "missed"}).status_code == 404
+
+
+def test_overlong_submission_token_is_a_form_error(client, manager, approved):
+    _clients, visits = approved
+    client.force_login(manager)
+    data = {"submission": "x" * 200, "date": TODAY, "method": "on_site", "work_done": "Visited"}
+    response = client.post(f"{reverse('visits:log')}?visit={visits[0].pk}", data)
+    assert response.status_code == 200 and not VisitLog.objects.exists()
+
+
+def test_retry_after_ticking_strategies_returns_the_first_log(client, manager, approved):
+    clients, visits = approved
+    item = strategy(clients[0], "Explain the product")
+    client.force_login(manager)
+    url = f"{reverse('visits:log')}?visit={visits[0].pk}"
+    data = {
+        "submission": "retry-1",
+        "date": TODAY,
+        "method": "on_site",
+        "work_done": "Visited",
+        "strategies": [item.pk],
+    }
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert VisitLog.objects.count() == 1
+
+
+def test_only_the_months_strategies_are_closed(manager, approved):
+    clients, _ = approved
+    other_month = ServiceStrategy.objects.create(client=clients[0], month=rules.next_month(TODAY), text="Next month")
+    daily.log_visit(
+        owner=manager, client=clients[0], submission="m1", day=TODAY, method="on_site", work_done="x",
+        strategy_ids=[other_month.pk],
+    )  # fmt: skip
+    other_month.refresh_from_db()
+    assert other_month.state == "open"
+
+
+def test_a_visit_marked_not_done_can_still_be_logged_that_day(manager, approved):
+    clients, visits = approved
+    daily.mark_visit(visits[0], by=manager, done=False)
+    log, _ = daily.log_visit(
+        owner=manager, client=clients[0], submission="late", day=TODAY, method="on_site", work_done="Came back"
+    )
+    visits[0].refresh_from_db()
+    assert log.planned_visit == visits[0] and visits[0].status == "done" and not log.is_temporary
+
+
+def test_handed_over_clients_leave_the_figures(manager, teammate, approved):
+    clients, _ = approved
+    before = daily.month_progress(manager, MONTH, rules.month_end(MONTH)).visits_planned
+    clients[0].owner = teammate
+    clients[0].save()
+    assert daily.month_progress(manager, MONTH, rules.month_end(MONTH)).visits_planned == before - 1
+
+
+def test_results_follow_the_managers_current_team(manager, supervisor, other_supervisor):
+    result = daily.result_for(manager, MONTH)
+    manager.team = other_supervisor.team
+    manager.save()
+    daily.submit_result(result, by=manager)
+    result.refresh_from_db()
+    assert result.team == other_supervisor.team
+    assert daily.can_review(other_supervisor, result) and not daily.can_review(supervisor, result)
+    assert not daily.can_review(manager, result)
+
+
+def test_browsing_weeks_creates_nothing(client, manager):
+    client.force_login(manager)
+    for weeks in range(3):
+        client.get(reverse("visits:week"), {"day": f"{TODAY + timedelta(weeks=weeks):%Y-%m-%d}"})
+    assert not WeeklyArrangement.objects.exists()
+
+
+def test_a_disguised_file_is_not_a_photo(client, manager, approved):
+    _clients, visits = approved
+    client.force_login(manager)
+    fake = SimpleUploadedFile("x.html", b"<script>alert(1)</script>", "image/png")
+    renamed = SimpleUploadedFile("x.png", b"<script>alert(1)</script>", "image/png")
+    for file in (fake, renamed):
+        data = {
+            "submission": f"f-{file.name}-{id(file)}",
+            "date": TODAY,
+            "method": "on_site",
+            "work_done": "x",
+            "photos": file,
+        }
+        response = client.post(f"{reverse('visits:log')}?visit={visits[0].pk}", data)
+        assert response.status_code == 200 and "photos" in response.context["form"].errors
+    assert not VisitLog.objects.exists()
