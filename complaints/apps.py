@@ -6,3 +6,6 @@ class ComplaintsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self):
+        from . import proposals, timeline  # noqa: F401

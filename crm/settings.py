@@ -238,3 +238,12 @@ LOGGING = {
 
 # Where the health check considers the beat dead.
 CRM_HEARTBEAT_MAX_AGE = timedelta(minutes=5)
+
+# Complaints: business hours for SLA deadlines counted in business hours, the return
+# visit after a resolution, and when an unanswered resolution closes by itself.
+CRM_BUSINESS_OPENS = env.str("CRM_BUSINESS_OPENS", default="09:00")
+CRM_BUSINESS_CLOSES = env.str("CRM_BUSINESS_CLOSES", default="18:00")
+CRM_BUSINESS_DAYS = env.list("CRM_BUSINESS_DAYS", cast=int, default=[0, 1, 2, 3, 4])  # Monday is 0
+CRM_RETURN_VISIT_DAYS = env.int("CRM_RETURN_VISIT_DAYS", default=3)
+CRM_COMPLAINT_AUTO_CLOSE_DAYS = env.int("CRM_COMPLAINT_AUTO_CLOSE_DAYS", default=7)
+CRM_DEADLINE_SOON_HOURS = env.int("CRM_DEADLINE_SOON_HOURS", default=4)

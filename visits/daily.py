@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from clients.models import Client, Contact
+from complaints.models import Complaint
+from complaints.selectors import open_complaints_by_client
 
 from . import rules, services
 from .models import (
@@ -104,9 +106,12 @@ def day_sheet(owner: User, day: date) -> list[PlannedVisit]:
         )
         .order_by("route_order", "client__name")
     )
-    strategies = open_strategies_by_client({v.client_id for v in visits}, [rules.month_start(day)])
+    client_ids = {v.client_id for v in visits}
+    strategies = open_strategies_by_client(client_ids, [rules.month_start(day)])
+    complaints = open_complaints_by_client(client_ids)
     for visit in visits:
         visit.open_strategies = strategies.get(visit.client_id, [])
+        visit.open_complaints = complaints.get(visit.client_id, [])
     return visits
 
 
@@ -291,6 +296,7 @@ def month_progress(owner: User, month: date, until: date | None = None) -> Progr
         .aggregate(total=Count("pk"), done=Count("pk", filter=Q(state=ServiceStrategy.State.DONE)))
     )
     progress.strategies_total, progress.strategies_done = strategies["total"], strategies["done"]
+    progress.complaints_handled = Complaint.objects.filter(owner=owner, resolved_at__date__range=(month, until)).count()
     plan = MonthlyPlan.objects.filter(owner=owner, month=month, status=MonthlyPlan.Status.APPROVED).first()
     if plan is not None:
         progress.satisfaction_target = plan.satisfaction_target

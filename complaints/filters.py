@@ -1,0 +1,76 @@
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from clients.models import Tier
+
+from .models import Category, Complaint, Severity
+from .selectors import OPEN_STATES, breached_q, due_soon_q
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Number or client")}),
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=[("open", _("Open")), *Complaint.State.choices], method="filter_state"
+    )
+    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
+    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.select_related("parent"))
+    tier = django_filters.ModelChoiceFilter(label=_("Tier"), field_name="client__tier", queryset=Tier.objects.all())
+    deadline = django_filters.ChoiceFilter(
+        label=_("Deadline"),
+        method="filter_deadline",
+        choices=[("on_time", _("On time")), ("due_soon", _("Due soon")), ("breached", _("Breached"))],
+    )
+    escalated = django_filters.BooleanFilter(
+        label=_("Escalated"),
+        method="filter_escalated",
+        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+    )
+    mine = django_filters.BooleanFilter(
+        label=_("Handled by me"),
+        method="filter_mine",
+        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes"))]),
+    )
+
+    class Meta:
+        model = Complaint
+        fields = ["q", "state", "severity", "category", "tier", "deadline", "escalated", "mine"]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.is_manager:
+            del self.filters["mine"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        return (
+            queryset.filter(number__icontains=value) | queryset.filter(client__name__icontains=value)
+            if value
+            else queryset
+        )
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(state__in=OPEN_STATES) if value == "open" else queryset.filter(state=value)
+
+    def filter_deadline(self, queryset, name, value):
+        now = timezone.now()
+        if value == "breached":
+            return queryset.filter(breached_q(now))
+        if value == "due_soon":
+            return queryset.filter(due_soon_q(now))
+        return queryset.filter(state__in=OPEN_STATES).exclude(breached_q(now)).exclude(due_soon_q(now))
+
+    def filter_escalated(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(level__gt=0) if value else queryset.filter(level=0)
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(owner=self.user) if value else queryset

@@ -1,0 +1,80 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from visits.forms import MultipleFileInput
+
+from .models import Category, Complaint
+
+ATTACHMENT_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".webp", ".heic", ".txt", ".docx", ".xlsx", ".eml", ".msg"}
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+class AttachmentsField(forms.FileField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > 10:
+            raise forms.ValidationError(_("Attach at most ten files."))
+        for file in files:
+            super().clean(file, initial)
+            name = (file.name or "").lower()
+            if not any(name.endswith(ext) for ext in ATTACHMENT_EXTENSIONS):
+                raise forms.ValidationError(
+                    _("“%(name)s”: attach PDF, images, text, Word, Excel or e-mail files.") % {"name": file.name}
+                )
+            if file.size > MAX_ATTACHMENT_BYTES:
+                raise forms.ValidationError(_("“%(name)s” is larger than 10 MB.") % {"name": file.name})
+        return files
+
+
+class ComplaintForm(forms.ModelForm):
+    attachments = AttachmentsField(label=_("Evidence (files)"), required=False)
+
+    class Meta:
+        model = Complaint
+        fields = ["channel", "category", "severity", "contact", "received_at", "description"]
+        widgets = {
+            "received_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True).select_related("parent")
+        self.fields["contact"].queryset = client.contacts.all()
+        self.fields["received_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class StepForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResolveForm(forms.Form):
+    root_cause = forms.CharField(label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 2}))
+    action_taken = forms.CharField(label=_("Action taken"), widget=forms.Textarea(attrs={"rows": 2}))
+    compensation = forms.CharField(label=_("Compensation or apology"), max_length=300, required=False)
+    compensation_amount = forms.DecimalField(
+        label=_("Compensation amount"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+    note = forms.CharField(label=_("Note"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ReturnVisitForm(forms.Form):
+    satisfied = forms.TypedChoiceField(
+        label=_("Is the client satisfied?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,88 @@
+"""Reads of complaints, always through the user's scope."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.scoping import get_scoped_object_or_404, scope_for
+
+from . import sla
+from .models import Complaint, ReturnVisit
+
+COMPLAINT_SCOPE = {"owner": "owner", "team": "team"}
+OPEN_STATES = [Complaint.State.NEW, Complaint.State.ACKNOWLEDGED, Complaint.State.IN_PROGRESS]
+
+
+def visible_complaints(user: User) -> QuerySet[Complaint]:
+    return scope_for(user).filter(Complaint.objects.all(), **COMPLAINT_SCOPE)
+
+
+def complaint_list(user: User) -> QuerySet[Complaint]:
+    return visible_complaints(user).select_related("client", "client__tier", "owner", "category", "category__parent")
+
+
+def get_complaint(user: User, pk: int) -> Complaint:
+    queryset = Complaint.objects.select_related(
+        "client",
+        "client__tier",
+        "client__group__tier",
+        "owner",
+        "team__supervisor",
+        "category__parent",
+        "contact",
+        "created_by",
+    )
+    return get_scoped_object_or_404(user, queryset, pk=pk, **COMPLAINT_SCOPE)
+
+
+def soon() -> timedelta:
+    return timedelta(hours=settings.CRM_DEADLINE_SOON_HOURS)
+
+
+def breached_q(now) -> Q:
+    return Q(state__in=OPEN_STATES) & (
+        Q(state=Complaint.State.NEW, first_response_due__lt=now) | Q(resolution_due__lt=now)
+    )
+
+
+def due_soon_q(now) -> Q:
+    later = now + soon()
+    return (
+        Q(state__in=OPEN_STATES)
+        & ~breached_q(now)
+        & (Q(state=Complaint.State.NEW, first_response_due__lt=later) | Q(resolution_due__lt=later))
+    )
+
+
+def deadline_status(complaint: Complaint, now=None) -> str:
+    """on_time / due_soon / breached for an open complaint ('' once resolved)."""
+    now = now or timezone.now()
+    if not complaint.is_open:
+        return ""
+    statuses = [sla.deadline_status(complaint.resolution_due, now, done=False, soon=soon())]
+    if complaint.state == Complaint.State.NEW:
+        statuses.append(sla.deadline_status(complaint.first_response_due, now, done=False, soon=soon()))
+    for status in ("breached", "due_soon"):
+        if status in statuses:
+            return status
+    return "on_time"
+
+
+def open_complaints_by_client(client_ids) -> dict[int, list[Complaint]]:
+    by_client: dict[int, list[Complaint]] = {}
+    for complaint in Complaint.objects.filter(client__in=client_ids, state__in=OPEN_STATES).order_by("received_at"):
+        by_client.setdefault(complaint.client_id, []).append(complaint)
+    return by_client
+
+
+def return_visits_for(user: User) -> QuerySet[ReturnVisit]:
+    return (
+        ReturnVisit.objects.filter(owner=user, done_at__isnull=True)
+        .select_related("complaint", "complaint__client")
+        .order_by("due_date", "pk")
+    )

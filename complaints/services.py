@@ -1,0 +1,264 @@
+"""Complaint intake, workflow, escalation and return visits.
+
+Every step is a ComplaintEvent (who, when, note) as well as a history record; an
+illegal move raises ValidationError with a sentence the user can act on.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.scoping import scope_for
+from clients.models import Client
+
+from . import sla
+from .models import Complaint, ComplaintEvent, Notification, ReturnVisit, SlaPolicy
+
+State = Complaint.State
+Kind = ComplaintEvent.Kind
+
+# Which step leads from which states, and where it goes.
+TRANSITIONS = {
+    "acknowledge": ({State.NEW}, State.ACKNOWLEDGED, Kind.ACKNOWLEDGED),
+    "start": ({State.ACKNOWLEDGED}, State.IN_PROGRESS, Kind.STARTED),
+    "resolve": ({State.IN_PROGRESS}, State.RESOLVED, Kind.RESOLVED),
+    "close": ({State.RESOLVED}, State.CLOSED, Kind.CLOSED),
+    "reopen": ({State.RESOLVED, State.CLOSED}, State.IN_PROGRESS, Kind.REOPENED),
+}
+
+
+def business_calendar() -> sla.BusinessCalendar:
+    opens = time.fromisoformat(settings.CRM_BUSINESS_OPENS)
+    closes = time.fromisoformat(settings.CRM_BUSINESS_CLOSES)
+    return sla.BusinessCalendar(opens=opens, closes=closes, weekdays=frozenset(settings.CRM_BUSINESS_DAYS))
+
+
+def compute_deadlines(client: Client, severity: str, received_at: datetime) -> tuple[datetime, datetime]:
+    policy = SlaPolicy.objects.filter(severity=severity).first()
+    tier = client.effective_tier
+    first = sla.target_hours(policy.first_response_hours if policy else None, tier.first_response_hours)
+    resolution = sla.target_hours(policy.resolution_hours if policy else None, tier.resolution_hours)
+    business = bool(policy and policy.business_hours)
+    local = timezone.localtime(received_at)
+    calendar = business_calendar()
+    return (
+        sla.deadline(local, first, business_hours=business, calendar=calendar),
+        sla.deadline(local, resolution, business_hours=business, calendar=calendar),
+    )
+
+
+def _next_number(year: int) -> str:
+    prefix = f"TS-{year}-"
+    last = Complaint.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
+    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{sequence:06d}"
+
+
+def _event(complaint: Complaint, kind: str, by: User | None, note: str = "") -> ComplaintEvent:
+    return ComplaintEvent.objects.create(complaint=complaint, kind=kind, by=by, note=note)
+
+
+def notify(users, message: str, url: str = "") -> int:
+    notes = [Notification(recipient=user, message=message[:300], url=url) for user in users]
+    Notification.objects.bulk_create(notes)
+    return len(notes)
+
+
+@transaction.atomic
+def register(*, by: User, client: Client, attachments=(), **fields) -> Complaint:
+    """Any staff member registers a complaint for a client in their scope; the client's
+    account manager handles it."""
+    if not scope_for(by).filter(Client.objects.filter(pk=client.pk), owner="owner", team="team").exists():
+        raise PermissionDenied
+    received_at = fields.pop("received_at", None) or timezone.now()
+    if received_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"received_at": _("A complaint cannot be received in the future.")})
+    first_due, resolution_due = compute_deadlines(client, fields.get("severity", "normal"), received_at)
+    # Numbers are per year and sequential; the row lock serialises concurrent intakes.
+    list(Complaint.objects.select_for_update().filter(number__startswith=f"TS-{received_at.year}-")[:1])
+    complaint = Complaint(
+        number=_next_number(timezone.localtime(received_at).year),
+        client=client,
+        owner=client.owner,
+        team_id=client.team_id,
+        received_at=received_at,
+        first_response_due=first_due,
+        resolution_due=resolution_due,
+        created_by=by,
+        **fields,
+    )
+    complaint.full_clean()
+    complaint.save()
+    for file in attachments:
+        complaint.attachments.create(file=file)
+    _event(complaint, Kind.REGISTERED, by, complaint.description[:500])
+    if client.owner_id != by.pk:
+        notify(
+            [client.owner],
+            _("New complaint %(number)s for %(client)s") % {"number": complaint.number, "client": client.name},
+            complaint.get_absolute_url(),
+        )
+    return complaint
+
+
+def add_note(complaint: Complaint, *, by: User, note: str) -> ComplaintEvent:
+    if not can_handle(by, complaint):
+        raise PermissionDenied
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(_("Write the note first."))
+    return _event(complaint, Kind.NOTE, by, note)
+
+
+def can_handle(user: User, complaint: Complaint) -> bool:
+    """The owner, whoever the complaint has been escalated to, and admins."""
+    if user.is_crm_admin or complaint.owner_id == user.pk:
+        return True
+    supervisor_id = complaint.team.supervisor_id if complaint.team_id else None
+    return complaint.level >= Complaint.Level.SUPERVISOR and supervisor_id == user.pk
+
+
+@transaction.atomic
+def move(complaint: Complaint, step: str, *, by: User, note: str = "", **details) -> Complaint:
+    """Take one workflow step; refuse anything the workflow does not allow."""
+    if step not in TRANSITIONS:
+        raise ValidationError(_("Unknown step."))
+    if not can_handle(by, complaint):
+        raise PermissionDenied(_("Only the person handling this complaint can do that."))
+    sources, target, kind = TRANSITIONS[step]
+    if complaint.state not in sources:
+        raise ValidationError(
+            _("A complaint that is %(state)s cannot be %(step)s.")
+            % {"state": complaint.get_state_display().lower(), "step": str(Kind(kind).label).lower()}
+        )
+    note = (note or "").strip()
+    now = timezone.now()
+    if step == "acknowledge":
+        if not note:
+            raise ValidationError({"note": _("Say what the client was told: who handles it and by when.")})
+        complaint.acknowledged_at = now
+    elif step == "resolve":
+        for name in ("root_cause", "action_taken"):
+            if not (details.get(name) or "").strip():
+                raise ValidationError({name: _("This is required to resolve the complaint.")})
+        for name in ("root_cause", "action_taken", "compensation", "compensation_amount"):
+            if name in details:
+                setattr(complaint, name, details[name])
+        complaint.resolved_at = now
+    elif step == "close":
+        complaint.closed_at = now
+    elif step == "reopen":
+        if not note:
+            raise ValidationError({"note": _("Say why the complaint is reopened.")})
+        complaint.resolved_at = None
+        complaint.closed_at = None
+        complaint.return_visits.filter(done_at__isnull=True).delete()
+    complaint.state = target
+    complaint._change_reason = note or str(Kind(kind).label)
+    complaint.save()
+    _event(complaint, kind, by, note)
+    if step == "resolve":
+        _schedule_return_visit(complaint)
+    return complaint
+
+
+def _schedule_return_visit(complaint: Complaint) -> ReturnVisit:
+    due = timezone.localdate() + timedelta(days=settings.CRM_RETURN_VISIT_DAYS)
+    return ReturnVisit.objects.create(complaint=complaint, owner=complaint.owner, due_date=due)
+
+
+def escalation_recipients(complaint: Complaint, level: int) -> list[User]:
+    if level >= Complaint.Level.MANAGEMENT:
+        return list(User.objects.filter(role=User.Role.ADMIN, is_active=True))
+    supervisor = complaint.team.supervisor if complaint.team_id else None
+    return [supervisor] if supervisor and supervisor.is_active else []
+
+
+@transaction.atomic
+def escalate(complaint: Complaint, *, by: User | None, reason: str) -> Complaint:
+    """One level up (owner → supervisor → management), notifying the new level."""
+    if by is not None and not can_handle(by, complaint):
+        raise PermissionDenied(_("Only the person handling this complaint can escalate it."))
+    if not complaint.is_open:
+        raise ValidationError(_("Only an open complaint can be escalated."))
+    if complaint.level >= Complaint.Level.MANAGEMENT:
+        raise ValidationError(_("This complaint is already with management."))
+    complaint.level += 1
+    complaint._change_reason = reason
+    complaint.save()
+    _event(complaint, Kind.ESCALATED, by, reason)
+    notify(
+        escalation_recipients(complaint, complaint.level),
+        _("Complaint %(number)s escalated to you: %(reason)s") % {"number": complaint.number, "reason": reason},
+        complaint.get_absolute_url(),
+    )
+    return complaint
+
+
+def escalate_breached(now: datetime | None = None) -> int:
+    """Escalate every open complaint past a deadline it has not met (the job runs this)."""
+    now = now or timezone.now()
+    escalated = 0
+    first_breached = Complaint.objects.filter(state=State.NEW, first_response_due__lt=now, level=0)
+    resolution_breached = Complaint.objects.filter(
+        state__in=[State.NEW, State.ACKNOWLEDGED, State.IN_PROGRESS], resolution_due__lt=now
+    ).exclude(level=Complaint.Level.MANAGEMENT)
+    for complaint in (first_breached | resolution_breached).select_related("team__supervisor").distinct():
+        # One level per breached deadline: first response → supervisor, resolution → management.
+        wanted = Complaint.Level.MANAGEMENT if complaint.resolution_due < now else Complaint.Level.SUPERVISOR
+        while complaint.level < wanted:
+            escalate(complaint, by=None, reason=_("Deadline missed"))
+            escalated += 1
+    return escalated
+
+
+@transaction.atomic
+def record_return_visit(visit: ReturnVisit, *, by: User, satisfied: bool, note: str = "") -> ReturnVisit:
+    """Satisfied: the client confirmed and the complaint closes. Not satisfied: it is
+    reopened and escalated."""
+    if visit.owner_id != by.pk and not by.is_crm_admin:
+        raise PermissionDenied
+    if visit.done_at is not None:
+        raise ValidationError(_("This return visit is already recorded."))
+    visit.done_at = timezone.now()
+    visit.satisfied = satisfied
+    visit.note = note
+    visit.save()
+    complaint = visit.complaint
+    _event(
+        complaint,
+        Kind.RETURN_VISIT,
+        by,
+        (_("Client satisfied") if satisfied else _("Client not satisfied")) + (f": {note}" if note else ""),
+    )
+    if complaint.state == State.RESOLVED:
+        if satisfied:
+            move(complaint, "close", by=by, note=_("Client confirmed at the return visit"))
+        else:
+            move(complaint, "reopen", by=by, note=note or _("Client not satisfied at the return visit"))
+            if complaint.level < Complaint.Level.MANAGEMENT:
+                escalate(complaint, by=by, reason=_("Client not satisfied at the return visit"))
+    return visit
+
+
+def close_unanswered(now: datetime | None = None) -> int:
+    """Close resolutions the client did not answer within the configured days."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=settings.CRM_COMPLAINT_AUTO_CLOSE_DAYS)
+    closed = 0
+    for complaint in Complaint.objects.filter(state=State.RESOLVED, resolved_at__lt=limit):
+        complaint.state = State.CLOSED
+        complaint.closed_at = now
+        complaint._change_reason = _("No answer from the client")
+        complaint.save()
+        _event(complaint, Kind.CLOSED, None, _("No answer from the client"))
+        closed += 1
+    return closed
