@@ -56,8 +56,11 @@ def complaint_create(request):
                 by=request.user, client=client, attachments=form.cleaned_data["attachments"], **data
             )
         except ValidationError as error:
-            for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
         else:
             messages.success(request, _("Complaint %(number)s was registered.") % {"number": complaint.number})
             return redirect(complaint)

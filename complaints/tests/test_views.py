@@ -1,0 +1,152 @@
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.tests.factories import ClientFactory
+from complaints import services
+from complaints.models import Category, Complaint, ReturnVisit
+
+
+@pytest.fixture
+def category(db):
+    return Category.objects.filter(parent__isnull=False).first()
+
+
+def make(by, client, category, **fields):
+    fields.setdefault("severity", "normal")
+    return services.register(by=by, client=client, category=category, channel="phone", description="Broken", **fields)
+
+
+def test_register_from_the_client_page_with_evidence(client, manager, category):
+    acme = ClientFactory(owner=manager)
+    client.force_login(manager)
+    assert f"/complaints/new/?client={acme.pk}" in client.get(reverse("clients:detail", args=[acme.pk])).content.decode()
+    url = f"{reverse('complaints:create')}?client={acme.pk}"
+    data = {
+        "channel": "hotline",
+        "category": category.pk,
+        "severity": "high",
+        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "description": "Wrong invoice",
+        "attachments": SimpleUploadedFile("invoice.pdf", b"%PDF-1.4 ...", "application/pdf"),
+    }
+    response = client.post(url, data)
+    complaint = Complaint.objects.get()
+    assert response.url == complaint.get_absolute_url()
+    assert complaint.attachments.count() == 1 and complaint.severity == "high"
+
+
+def test_bad_input_stays_on_the_form(client, manager, category):
+    acme = ClientFactory(owner=manager)
+    client.force_login(manager)
+    url = f"{reverse('complaints:create')}?client={acme.pk}"
+    future = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    bad_file = SimpleUploadedFile("run.exe", b"MZ", "application/octet-stream")
+    response = client.post(
+        url,
+        {"channel": "phone", "category": category.pk, "severity": "low", "received_at": future,
+         "description": "Keep this text", "attachments": bad_file},
+    )  # fmt: skip
+    assert response.status_code == 200 and "attachments" in response.context["form"].errors
+    assert response.context["form"]["description"].value() == "Keep this text"
+    response = client.post(
+        url, {"channel": "phone", "category": category.pk, "severity": "low", "received_at": future, "description": "x"}
+    )
+    assert "received_at" in response.context["form"].errors
+    assert not Complaint.objects.exists()
+
+
+def test_scoping_by_url(client, manager, teammate, supervisor, other_supervisor, category):
+    mine = make(manager, ClientFactory(owner=manager), category)
+    client.force_login(teammate)
+    assert client.get(reverse("complaints:detail", args=[mine.pk])).status_code == 404
+    assert client.post(reverse("complaints:step", args=[mine.pk]), {"step": "acknowledge", "note": "x"}).status_code == 404
+    theirs = ClientFactory(owner=manager)
+    assert client.get(f"{reverse('complaints:create')}?client={theirs.pk}").status_code == 404
+    client.force_login(other_supervisor)
+    assert client.get(reverse("complaints:detail", args=[mine.pk])).status_code == 404
+    client.force_login(supervisor)
+    assert client.get(reverse("complaints:detail", args=[mine.pk])).status_code == 200
+
+
+def test_lists_mine_team_all(client, manager, teammate, supervisor, other_manager, admin_user, category):
+    make(manager, ClientFactory(owner=manager), category)
+    make(teammate, ClientFactory(owner=teammate), category)
+    make(other_manager, ClientFactory(owner=other_manager), category)
+
+    def count(user, **params):
+        client.force_login(user)
+        return client.get(reverse("complaints:list"), params).context["page"].paginator.count
+
+    assert count(manager) == 1
+    assert count(supervisor) == 2
+    assert count(admin_user) == 3
+
+
+def test_list_filters(client, supervisor, manager, category):
+    acme = ClientFactory(owner=manager)
+    late = make(manager, acme, category, severity="critical")
+    make(manager, acme, category, severity="low")
+    done = make(manager, acme, category)
+    Complaint.objects.filter(pk=late.pk).update(first_response_due=timezone.now() - timedelta(hours=1))
+    services.escalate(done, by=manager, reason="x")
+    client.force_login(supervisor)
+
+    def numbers(**params):
+        return {c.number for c in client.get(reverse("complaints:list"), params).context["page"].object_list}
+
+    assert numbers(severity="critical") == {late.number}
+    assert numbers(deadline="breached") == {late.number}
+    assert late.number not in numbers(deadline="on_time")
+    assert numbers(escalated="true") == {done.number}
+    assert numbers(q=late.number) == {late.number}
+    assert len(numbers(state="open")) == 3
+    assert numbers(tier=acme.tier_id) == {late.number, done.number} | numbers(severity="low")
+
+
+def test_steps_through_the_page_and_illegal_step_message(client, manager, category):
+    complaint = make(manager, ClientFactory(owner=manager), category)
+    client.force_login(manager)
+    url = reverse("complaints:step", args=[complaint.pk])
+    response = client.post(url, {"step": "resolve", "root_cause": "x", "action_taken": "y"}, follow=True)
+    assert "cannot be" in response.content.decode()
+    client.post(url, {"step": "acknowledge", "note": "Told the client: by Friday"})
+    client.post(url, {"step": "start"})
+    client.post(url, {"step": "resolve", "root_cause": "Courier", "action_taken": "New courier", "compensation_amount": "50"})
+    complaint.refresh_from_db()
+    assert complaint.state == "resolved"
+    response = client.get(reverse("complaints:return_visits"))
+    visit = ReturnVisit.objects.get()
+    assert list(response.context["visits"]) == [visit]
+    client.post(reverse("complaints:return_visit_record", args=[visit.pk]), {"satisfied": "yes", "note": "ok"})
+    complaint.refresh_from_db()
+    assert complaint.state == "closed"
+
+
+def test_hostile_input(client, manager, category):
+    complaint = make(manager, ClientFactory(owner=manager), category)
+    client.force_login(manager)
+    assert client.get(reverse("complaints:create"), {"client": "abc"}).status_code == 404
+    response = client.post(reverse("complaints:step", args=[complaint.pk]), {"step": "fly"}, follow=True)
+    assert response.status_code == 200 and "Unknown step" in response.content.decode()
+    response = client.post(
+        reverse("complaints:step", args=[complaint.pk]), {"step": "resolve", "compensation_amount": "-5"}, follow=True
+    )
+    assert response.status_code == 200
+    assert client.get(reverse("complaints:list"), {"deadline": "bogus", "page": "x"}).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_list_queries_do_not_grow(client, supervisor, manager, rows, category, django_assert_max_num_queries):
+    acme = ClientFactory(owner=manager)
+    for _ in range(rows):
+        make(manager, acme, category)
+    client.force_login(supervisor)
+    with django_assert_max_num_queries(9):
+        client.get(reverse("complaints:list"))
+    complaint = Complaint.objects.first()
+    with django_assert_max_num_queries(10):
+        client.get(reverse("complaints:detail", args=[complaint.pk]))
