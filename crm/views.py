@@ -7,6 +7,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.scoping import scope_for
 from clients.selectors import visible_clients
+from complaints.models import Complaint, ReturnVisit
+from complaints.selectors import OPEN_STATES
 from visits import rules as visit_rules
 from visits.models import MonthlyPlan, PlannedVisit
 from visits.selectors import approval_queue
@@ -37,6 +39,8 @@ def home(request):
         context["month_plan"] = MonthlyPlan.objects.filter(owner=user, month=visit_rules.month_start(today)).first()
         context["visits_today"] = PlannedVisit.objects.filter(owner=user, date=today).select_related("client")[:20]
         context["overdue_clients"] = visible_clients(user).filter(next_visit_due__lt=today).count()
+        context["open_complaints"] = Complaint.objects.filter(owner=user, state__in=OPEN_STATES).count()
+        context["return_visits_due"] = ReturnVisit.objects.filter(owner=user, done_at__isnull=True).count()
     return render(request, template, context)
 
 

@@ -23,7 +23,9 @@ def make(by, client, category, **fields):
 def test_register_from_the_client_page_with_evidence(client, manager, category):
     acme = ClientFactory(owner=manager)
     client.force_login(manager)
-    assert f"/complaints/new/?client={acme.pk}" in client.get(reverse("clients:detail", args=[acme.pk])).content.decode()
+    assert (
+        f"/complaints/new/?client={acme.pk}" in client.get(reverse("clients:detail", args=[acme.pk])).content.decode()
+    )
     url = f"{reverse('complaints:create')}?client={acme.pk}"
     data = {
         "channel": "hotline",
@@ -63,7 +65,9 @@ def test_scoping_by_url(client, manager, teammate, supervisor, other_supervisor,
     mine = make(manager, ClientFactory(owner=manager), category)
     client.force_login(teammate)
     assert client.get(reverse("complaints:detail", args=[mine.pk])).status_code == 404
-    assert client.post(reverse("complaints:step", args=[mine.pk]), {"step": "acknowledge", "note": "x"}).status_code == 404
+    assert (
+        client.post(reverse("complaints:step", args=[mine.pk]), {"step": "acknowledge", "note": "x"}).status_code == 404
+    )
     theirs = ClientFactory(owner=manager)
     assert client.get(f"{reverse('complaints:create')}?client={theirs.pk}").status_code == 404
     client.force_login(other_supervisor)
@@ -115,7 +119,9 @@ def test_steps_through_the_page_and_illegal_step_message(client, manager, catego
     assert "cannot be" in response.content.decode()
     client.post(url, {"step": "acknowledge", "note": "Told the client: by Friday"})
     client.post(url, {"step": "start"})
-    client.post(url, {"step": "resolve", "root_cause": "Courier", "action_taken": "New courier", "compensation_amount": "50"})
+    client.post(
+        url, {"step": "resolve", "root_cause": "Courier", "action_taken": "New courier", "compensation_amount": "50"}
+    )
     complaint.refresh_from_db()
     assert complaint.state == "resolved"
     response = client.get(reverse("complaints:return_visits"))

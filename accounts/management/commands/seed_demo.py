@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, seed_people
 from clients.demo import seed_clients
+from complaints.demo import seed_complaints
 from visits.demo import seed_plans
 
 
@@ -19,8 +20,13 @@ class Command(BaseCommand):
             raise CommandError("Refusing to load demo data with DEBUG off; pass --force if you mean it.")
         logins = seed_people()
         clients = seed_clients()
+        complaints = seed_complaints()
         visits = seed_plans()
-        self.stdout.write(self.style.SUCCESS(f"Demo data loaded ({clients} new clients, {visits} new planned visits)."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded ({clients} new clients, {complaints} new complaints, {visits} new planned visits)."
+            )
+        )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for role, names in logins.items():
             self.stdout.write(f"  {role:<11} {', '.join(names)}")
