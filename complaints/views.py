@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from clients.selectors import get_client
 from . import selectors, services
 from .filters import ComplaintFilter
 from .forms import ComplaintForm, ResolveForm, ReturnVisitForm, StepForm
-from .models import ReturnVisit
+from .models import Attachment, ReturnVisit
 
 PAGE_SIZE = 25
 
@@ -118,6 +118,15 @@ def complaint_step(request, pk: int):
     except ValidationError as error:
         messages.error(request, _messages_of(error))
     return redirect(complaint)
+
+
+@login_required
+def attachment_download(request, pk: int):
+    """Evidence is confidential: served through the complaint's scope, never as public media."""
+    attachment = get_object_or_404(Attachment, pk=pk)
+    selectors.get_complaint(request.user, attachment.complaint_id)  # 404 out of scope
+    name = attachment.file.name.rsplit("/", 1)[-1]
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
 
 
 @login_required

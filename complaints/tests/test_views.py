@@ -156,3 +156,19 @@ def test_list_queries_do_not_grow(client, supervisor, manager, rows, category, d
     complaint = Complaint.objects.first()
     with django_assert_max_num_queries(10):
         client.get(reverse("complaints:detail", args=[complaint.pk]))
+
+
+def test_evidence_is_served_only_within_scope(client, manager, teammate, category, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    acme = ClientFactory(owner=manager)
+    complaint = services.register(
+        by=manager, client=acme, category=category, channel="email", description="x",
+        attachments=[SimpleUploadedFile("proof.pdf", b"%PDF-1.4 secret", "application/pdf")],
+    )  # fmt: skip
+    attachment = complaint.attachments.get()
+    client.force_login(teammate)
+    assert client.get(reverse("complaints:attachment", args=[attachment.pk])).status_code == 404
+    client.force_login(manager)
+    response = client.get(reverse("complaints:attachment", args=[attachment.pk]))
+    assert response.status_code == 200 and b"secret" in b"".join(response.streaming_content)
+    assert response["Content-Disposition"].startswith("attachment")
