@@ -8,6 +8,7 @@ from accounts.models import User
 from clients.models import Client
 
 from . import services
+from .defaults import ensure_complaint_defaults
 from .models import Category, Complaint
 
 STORIES = [
@@ -21,6 +22,7 @@ STORIES = [
 def seed_complaints() -> int:
     if Complaint.objects.exists():
         return 0
+    ensure_complaint_defaults()
     categories = list(Category.objects.filter(parent__isnull=False)) or list(Category.objects.all())
     created = 0
     managers = User.objects.filter(role=User.Role.MANAGER, username__startswith="manager").order_by("username")

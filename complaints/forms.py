@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from visits.forms import MultipleFileInput
@@ -49,6 +52,12 @@ class ComplaintForm(forms.ModelForm):
         self.fields["received_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean_received_at(self):
+        value = self.cleaned_data["received_at"]
+        if value and value < timezone.now() - timedelta(days=366):
+            raise forms.ValidationError(_("A complaint older than a year cannot be registered."))
+        return value
 
 
 class StepForm(forms.Form):

@@ -94,6 +94,7 @@ class Complaint(models.Model):
     )
     state = models.CharField(_("state"), max_length=15, choices=State.choices, default=State.NEW)
     level = models.PositiveSmallIntegerField(_("escalation level"), choices=Level.choices, default=Level.OWNER)
+    escalated_at = models.DateTimeField(_("last escalated at"), null=True, blank=True)
     first_response_due = models.DateTimeField(_("first response due"))
     resolution_due = models.DateTimeField(_("resolution due"))
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)

@@ -6,12 +6,12 @@ illegal move raises ValidationError with a sentence the user can act on.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +38,10 @@ TRANSITIONS = {
 def business_calendar() -> sla.BusinessCalendar:
     opens = time.fromisoformat(settings.CRM_BUSINESS_OPENS)
     closes = time.fromisoformat(settings.CRM_BUSINESS_CLOSES)
-    return sla.BusinessCalendar(opens=opens, closes=closes, weekdays=frozenset(settings.CRM_BUSINESS_DAYS))
+    holidays = frozenset(date.fromisoformat(day) for day in settings.CRM_HOLIDAYS)
+    return sla.BusinessCalendar(
+        opens=opens, closes=closes, weekdays=frozenset(settings.CRM_BUSINESS_DAYS), holidays=holidays
+    )
 
 
 def compute_deadlines(client: Client, severity: str, received_at: datetime) -> tuple[datetime, datetime]:
@@ -81,11 +84,10 @@ def register(*, by: User, client: Client, attachments=(), **fields) -> Complaint
     received_at = fields.pop("received_at", None) or timezone.now()
     if received_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"received_at": _("A complaint cannot be received in the future.")})
+    if received_at < timezone.now() - timedelta(days=366):
+        raise ValidationError({"received_at": _("A complaint older than a year cannot be registered.")})
     first_due, resolution_due = compute_deadlines(client, fields.get("severity", "normal"), received_at)
-    # Numbers are per year and sequential; the row lock serialises concurrent intakes.
-    list(Complaint.objects.select_for_update().filter(number__startswith=f"TS-{received_at.year}-")[:1])
     complaint = Complaint(
-        number=_next_number(timezone.localtime(received_at).year),
         client=client,
         owner=client.owner,
         team_id=client.team_id,
@@ -95,8 +97,21 @@ def register(*, by: User, client: Client, attachments=(), **fields) -> Complaint
         created_by=by,
         **fields,
     )
+    year = timezone.localtime(received_at).year
+    complaint.number = _next_number(year)
     complaint.full_clean()
-    complaint.save()
+    # Numbers are per year and sequential; two intakes at the same moment may pick the
+    # same one: the unique index refuses the second, which takes the next number.
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                complaint.save()
+            break
+        except IntegrityError:
+            complaint.pk = None
+            complaint.number = _next_number(year)
+    else:  # pragma: no cover - five collisions in a row
+        raise ValidationError(_("Too many complaints at once; try again."))
     for file in attachments:
         complaint.attachments.create(file=file)
     _event(complaint, Kind.REGISTERED, by, complaint.description[:500])
@@ -126,11 +141,19 @@ def can_handle(user: User, complaint: Complaint) -> bool:
     return complaint.level >= Complaint.Level.SUPERVISOR and supervisor_id == user.pk
 
 
+def _lock(complaint: Complaint) -> None:
+    """Hold the row until the transaction ends and work on its current state: a double
+    submit or the job racing a click then sees the first change."""
+    Complaint.objects.select_for_update().filter(pk=complaint.pk).first()
+    complaint.refresh_from_db()
+
+
 @transaction.atomic
 def move(complaint: Complaint, step: str, *, by: User, note: str = "", **details) -> Complaint:
     """Take one workflow step; refuse anything the workflow does not allow."""
     if step not in TRANSITIONS:
         raise ValidationError(_("Unknown step."))
+    _lock(complaint)
     if not can_handle(by, complaint):
         raise PermissionDenied(_("Only the person handling this complaint can do that."))
     sources, target, kind = TRANSITIONS[step]
@@ -161,6 +184,8 @@ def move(complaint: Complaint, step: str, *, by: User, note: str = "", **details
         complaint.resolved_at = None
         complaint.closed_at = None
         complaint.return_visits.filter(done_at__isnull=True).delete()
+        # A fresh resolution deadline from now: the old one has usually passed.
+        complaint.resolution_due = compute_deadlines(complaint.client, complaint.severity, now)[1]
     complaint.state = target
     complaint._change_reason = note or str(Kind(kind).label)
     complaint.save()
@@ -177,7 +202,7 @@ def _schedule_return_visit(complaint: Complaint) -> ReturnVisit:
 
 def escalation_recipients(complaint: Complaint, level: int) -> list[User]:
     if level >= Complaint.Level.MANAGEMENT:
-        return list(User.objects.filter(role=User.Role.ADMIN, is_active=True))
+        return list(User.objects.filter(Q(role=User.Role.ADMIN) | Q(is_superuser=True), is_active=True))
     supervisor = complaint.team.supervisor if complaint.team_id else None
     return [supervisor] if supervisor and supervisor.is_active else []
 
@@ -187,11 +212,13 @@ def escalate(complaint: Complaint, *, by: User | None, reason: str) -> Complaint
     """One level up (owner → supervisor → management), notifying the new level."""
     if by is not None and not can_handle(by, complaint):
         raise PermissionDenied(_("Only the person handling this complaint can escalate it."))
+    _lock(complaint)
     if not complaint.is_open:
         raise ValidationError(_("Only an open complaint can be escalated."))
     if complaint.level >= Complaint.Level.MANAGEMENT:
         raise ValidationError(_("This complaint is already with management."))
     complaint.level += 1
+    complaint.escalated_at = timezone.now()
     complaint._change_reason = reason
     complaint.save()
     _event(complaint, Kind.ESCALATED, by, reason)
@@ -204,19 +231,24 @@ def escalate(complaint: Complaint, *, by: User | None, reason: str) -> Complaint
 
 
 def escalate_breached(now: datetime | None = None) -> int:
-    """Escalate every open complaint past a deadline it has not met (the job runs this)."""
+    """Escalate each open complaint past a deadline it has not met by one level; the
+    job runs this regularly, and a complaint escalated within the cool-down (by hand or
+    by the job) waits, so that each level gets time to act."""
     now = now or timezone.now()
+    cooldown = now - timedelta(hours=settings.CRM_ESCALATION_COOLDOWN_HOURS)
+    breached = (
+        Complaint.objects.filter(
+            Q(state=State.NEW, first_response_due__lt=now)
+            | Q(state__in=[State.NEW, State.ACKNOWLEDGED, State.IN_PROGRESS], resolution_due__lt=now),
+            level__lt=Complaint.Level.MANAGEMENT,
+        )
+        .filter(Q(escalated_at__isnull=True) | Q(escalated_at__lt=cooldown))
+        .select_related("team__supervisor")
+    )
     escalated = 0
-    first_breached = Complaint.objects.filter(state=State.NEW, first_response_due__lt=now, level=0)
-    resolution_breached = Complaint.objects.filter(
-        state__in=[State.NEW, State.ACKNOWLEDGED, State.IN_PROGRESS], resolution_due__lt=now
-    ).exclude(level=Complaint.Level.MANAGEMENT)
-    for complaint in (first_breached | resolution_breached).select_related("team__supervisor").distinct():
-        # One level per breached deadline: first response → supervisor, resolution → management.
-        wanted = Complaint.Level.MANAGEMENT if complaint.resolution_due < now else Complaint.Level.SUPERVISOR
-        while complaint.level < wanted:
-            escalate(complaint, by=None, reason=_("Deadline missed"))
-            escalated += 1
+    for complaint in breached:
+        escalate(complaint, by=None, reason=_("Deadline missed"))
+        escalated += 1
     return escalated
 
 
@@ -239,8 +271,10 @@ def record_return_visit(visit: ReturnVisit, *, by: User, satisfied: bool, note: 
         by,
         (_("Client satisfied") if satisfied else _("Client not satisfied")) + (f": {note}" if note else ""),
     )
-    if complaint.state == State.RESOLVED:
-        if satisfied:
+    if complaint.state in {State.RESOLVED, State.CLOSED}:
+        if satisfied and complaint.state == State.CLOSED:
+            pass  # closed already (e.g. no answer in time); the satisfied answer is on record
+        elif satisfied:
             move(complaint, "close", by=by, note=_("Client confirmed at the return visit"))
         else:
             move(complaint, "reopen", by=by, note=note or _("Client not satisfied at the return visit"))

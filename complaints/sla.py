@@ -10,7 +10,7 @@ tier promises, and a critical complaint never a slower one than its severity ask
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 
 @dataclass(frozen=True)
@@ -18,9 +18,10 @@ class BusinessCalendar:
     opens: time = time(9, 0)
     closes: time = time(18, 0)
     weekdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # Monday is 0
+    holidays: frozenset[date] = frozenset()  # e.g. Spring Festival and National Day
 
     def is_open_day(self, moment: datetime) -> bool:
-        return moment.weekday() in self.weekdays
+        return moment.weekday() in self.weekdays and moment.date() not in self.holidays
 
 
 def add_business_hours(start: datetime, hours: float, calendar: BusinessCalendar) -> datetime:

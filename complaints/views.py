@@ -145,7 +145,10 @@ def return_visits(request):
 @login_required
 @require_POST
 def return_visit_record(request, pk: int):
-    visit = get_object_or_404(ReturnVisit.objects.select_related("complaint"), pk=pk, owner=request.user)
+    visits = ReturnVisit.objects.select_related("complaint")
+    if not request.user.is_crm_admin:
+        visits = visits.filter(owner=request.user)
+    visit = get_object_or_404(visits, pk=pk)
     form = ReturnVisitForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say whether the client is satisfied."))

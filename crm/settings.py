@@ -141,6 +141,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Proves the worker and the (single) beat are alive; /healthz reports its age.
     "heartbeat": {"task": "crm.tasks.heartbeat", "schedule": timedelta(minutes=1)},
+    # Complaints past a deadline go one level up; unanswered resolutions close.
+    "complaints-escalate-breached": {"task": "complaints.tasks.escalate_breached", "schedule": timedelta(minutes=15)},
+    "complaints-close-unanswered": {"task": "complaints.tasks.close_unanswered", "schedule": timedelta(hours=1)},
 }
 
 # --- Auth --------------------------------------------------------------------------------
@@ -244,6 +247,8 @@ CRM_HEARTBEAT_MAX_AGE = timedelta(minutes=5)
 CRM_BUSINESS_OPENS = env.str("CRM_BUSINESS_OPENS", default="09:00")
 CRM_BUSINESS_CLOSES = env.str("CRM_BUSINESS_CLOSES", default="18:00")
 CRM_BUSINESS_DAYS = env.list("CRM_BUSINESS_DAYS", cast=int, default=[0, 1, 2, 3, 4])  # Monday is 0
+CRM_HOLIDAYS = env.list("CRM_HOLIDAYS", default=[])  # YYYY-MM-DD dates that are not working days
 CRM_RETURN_VISIT_DAYS = env.int("CRM_RETURN_VISIT_DAYS", default=3)
+CRM_ESCALATION_COOLDOWN_HOURS = env.int("CRM_ESCALATION_COOLDOWN_HOURS", default=4)
 CRM_COMPLAINT_AUTO_CLOSE_DAYS = env.int("CRM_COMPLAINT_AUTO_CLOSE_DAYS", default=7)
 CRM_DEADLINE_SOON_HOURS = env.int("CRM_DEADLINE_SOON_HOURS", default=4)

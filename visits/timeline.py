@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from clients.models import Client
 from clients.timeline import TimelineEntry, register
 
-from .models import VisitLog
+from .models import TemporaryTask, VisitLog
 
 
 @register
@@ -27,3 +27,14 @@ def visit_logs(client: Client, limit: int) -> list[TimelineEntry]:
             detail += " · " + _("Completed: %(items)s") % {"items": "; ".join(done)}
         entries.append(TimelineEntry(when=log.created_at, kind="visit", title=title, user=log.owner, detail=detail))
     return entries
+
+
+@register
+def temporary_tasks(client: Client, limit: int) -> list[TimelineEntry]:
+    tasks = TemporaryTask.objects.filter(client=client).select_related("owner").order_by("-date", "-pk")[:limit]
+    return [
+        TimelineEntry(
+            when=task.created_at, kind="visit", title=_("Temporary task (●)"), user=task.owner, detail=task.description
+        )
+        for task in tasks
+    ]

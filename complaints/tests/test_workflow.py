@@ -123,18 +123,72 @@ def test_escalation_levels_and_who_is_notified(manager, supervisor, admin_user, 
     assert complaint.events.filter(kind="escalated").count() == 2
 
 
-def test_breached_deadlines_escalate(manager, supervisor, admin_user, acme, category):
+def test_breached_deadlines_escalate_one_level_per_cooldown(settings, manager, supervisor, admin_user, acme, category):
+    settings.CRM_ESCALATION_COOLDOWN_HOURS = 4
     late_answer = register(manager, acme, category)
     late_fix = register(manager, acme, category)
+    on_time = register(manager, acme, category)
     services.move(late_fix, "acknowledge", by=manager, note="Told")
     now = timezone.now()
     Complaint.objects.filter(pk=late_answer.pk).update(first_response_due=now - timedelta(hours=1))
     Complaint.objects.filter(pk=late_fix.pk).update(resolution_due=now - timedelta(hours=1))
-    assert services.escalate_breached(now) == 3  # 1 level for the first, 2 for the second
-    late_answer.refresh_from_db()
-    late_fix.refresh_from_db()
-    assert (late_answer.level, late_fix.level) == (1, 2)
-    assert services.escalate_breached(now) == 0  # nothing twice
+    assert services.escalate_breached(now) == 2
+    assert services.escalate_breached(now) == 0  # cooling down: the supervisor gets time to act
+    assert Notification.objects.filter(recipient=supervisor).count() == 2
+    assert services.escalate_breached(now + timedelta(hours=5)) == 2
+    for complaint, level in ((late_answer, 2), (late_fix, 2), (on_time, 0)):
+        complaint.refresh_from_db()
+        assert complaint.level == level
+    assert Notification.objects.filter(recipient=admin_user).count() == 2
+    assert services.escalate_breached(now + timedelta(hours=10)) == 0  # management is the top
+
+
+def test_reopening_gives_a_fresh_resolution_deadline(manager, acme, category):
+    complaint = resolve(register(manager, acme, category), manager)
+    Complaint.objects.filter(pk=complaint.pk).update(resolution_due=timezone.now() - timedelta(days=3))
+    complaint.refresh_from_db()
+    services.move(complaint, "reopen", by=manager, note="Again")
+    assert complaint.resolution_due > timezone.now()
+
+
+def test_client_hand_over_moves_open_complaints_and_return_visits(manager, teammate, supervisor, acme, category):
+    from clients.services import reassign_owner
+
+    open_one = register(manager, acme, category)
+    resolved = resolve(register(manager, acme, category), manager)
+    reassign_owner(client=acme, new_owner=teammate, by=supervisor, reason="Area change")
+    open_one.refresh_from_db()
+    assert open_one.owner == teammate
+    assert ReturnVisit.objects.get(complaint=resolved).owner == teammate
+    services.move(open_one, "acknowledge", by=teammate, note="New manager called")
+
+
+def test_management_includes_superusers(manager, acme, category):
+    from accounts.tests.factories import UserFactory
+
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    complaint = register(manager, acme, category)
+    assert root in services.escalation_recipients(complaint, 2)
+
+
+def test_not_satisfied_after_an_automatic_close_reopens(settings, manager, acme, category):
+    complaint = resolve(register(manager, acme, category), manager)
+    services.close_unanswered(timezone.now() + timedelta(days=settings.CRM_COMPLAINT_AUTO_CLOSE_DAYS + 1))
+    visit = ReturnVisit.objects.get(complaint=complaint)
+    services.record_return_visit(visit, by=manager, satisfied=False, note="Not fixed")
+    complaint.refresh_from_db()
+    assert complaint.state == State.IN_PROGRESS and complaint.level == 1
+
+
+def test_holidays_are_not_business_days(settings, manager, category):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    settings.CRM_HOLIDAYS = ["2026-11-30"]
+    client = ClientFactory(owner=manager, tier=default_tier("standard"))
+    received = datetime(2026, 11, 27, 16, tzinfo=ZoneInfo("Asia/Shanghai"))
+    first_due, _ = services.compute_deadlines(client, "normal", received)
+    assert first_due == datetime(2026, 12, 1, 15, tzinfo=ZoneInfo("Asia/Shanghai"))  # Monday skipped
 
 
 def test_resolution_schedules_a_return_visit_and_satisfied_closes(settings, manager, acme, category):

@@ -33,6 +33,8 @@ def test_zh_hans_catalogue_is_complete_and_compiled():
     assert po.untranslated_entries() == []
     assert po.fuzzy_entries() == []
     assert len(po.translated_entries()) > 50
-    mo = {entry.msgid: entry.msgstr for entry in polib.mofile(str(CATALOGUE / "django.mo"))}
-    stale = [e.msgid for e in po.translated_entries() if not e.msgid_plural and mo.get(e.msgid) != e.msgstr]
+    mo = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in polib.mofile(str(CATALOGUE / "django.mo"))}
+    stale = [
+        e.msgid for e in po.translated_entries() if not e.msgid_plural and mo.get((e.msgctxt, e.msgid)) != e.msgstr
+    ]
     assert stale == [], "django.mo is out of date: run `make messages`"

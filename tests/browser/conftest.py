@@ -47,3 +47,17 @@ def phone(browser):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def migration_defaults(request):
+    """Transactional tests flush the database afterwards, data migrations included:
+    put the default tiers, SLA policies and categories back before each browser test."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("transactional_db")
+    from clients.defaults import ensure_default_tiers
+    from complaints.defaults import ensure_complaint_defaults
+
+    ensure_default_tiers()
+    ensure_complaint_defaults()

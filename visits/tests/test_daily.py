@@ -404,3 +404,11 @@ def test_a_disguised_file_is_not_a_photo(client, manager, approved):
         response = client.post(f"{reverse('visits:log')}?visit={visits[0].pk}", data)
         assert response.status_code == 200 and "photos" in response.context["form"].errors
     assert not VisitLog.objects.exists()
+
+
+def test_temporary_task_for_a_client_is_on_its_timeline(client, manager, approved):
+    clients, _ = approved
+    daily.add_temporary_task(owner=manager, day=TODAY, description="Dropped off brochures", client=clients[0])
+    client.force_login(manager)
+    timeline = client.get(reverse("clients:detail", args=[clients[0].pk])).context["timeline"]
+    assert any(e.detail == "Dropped off brochures" for e in timeline)
