@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm.forms import add_service_errors
+
 from . import selectors, services
 from .filters import ClientFilter
 from .forms import ClientForm, ContactForm
@@ -52,14 +54,6 @@ def client_detail(request, pk: int):
     )
 
 
-def _save_errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 def client_create(request):
     form = ClientForm(request.POST or None, user=request.user)
@@ -68,7 +62,7 @@ def client_create(request):
         try:
             client = services.create_client(by=request.user, owner=form.new_owner, **fields)
         except ValidationError as error:
-            _save_errors_to_form(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error("owner", str(error))
         else:
@@ -91,7 +85,7 @@ def client_edit(request, pk: int):
                 owner_change_reason=form.cleaned_data.get("owner_change_reason", ""),
             )
         except ValidationError as error:
-            _save_errors_to_form(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error("owner", str(error))
         else:

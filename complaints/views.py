@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clients.selectors import get_client
+from crm.forms import add_service_errors
 
 from . import selectors, services
 from .filters import ComplaintFilter
@@ -56,11 +57,7 @@ def complaint_create(request):
                 by=request.user, client=client, attachments=form.cleaned_data["attachments"], **data
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Complaint %(number)s was registered.") % {"number": complaint.number})
             return redirect(complaint)

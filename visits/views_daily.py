@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_scoped_object_or_404
 from clients.selectors import get_client
+from crm.forms import add_service_errors
 
 from . import daily, rules, selectors
 from .forms import ArrangementForm, DecisionForm, ResultForm, TemporaryTaskForm, VisitLogForm, WeeklySummaryForm
@@ -205,11 +206,7 @@ def log_visit(request):
                 next_follow_up=data["next_follow_up"],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             if created:
                 messages.success(request, _("The visit to %(client)s was logged.") % {"client": client.name})

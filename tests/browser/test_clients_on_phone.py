@@ -8,6 +8,7 @@ import pytest
 from accounts.tests.factories import ManagerFactory
 from clients.defaults import ensure_default_tiers
 from clients.models import Client
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -16,19 +17,11 @@ PASSWORD = "phone-pass-2026"  # noqa: S105 (a test user)
 DETAIL_URL = re.compile(r"/clients/\d+/$")
 
 
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base_url}/")
-
-
 def test_create_client_with_key_person_and_find_it(live_server, phone):
     ensure_default_tiers()  # an earlier transactional test may have flushed them
     ManagerFactory(username="field_mgr", password=PASSWORD)
     page = phone()
-    log_in(page, live_server.url, "field_mgr")
+    log_in(page, live_server.url, "field_mgr", PASSWORD)
 
     page.goto(f"{live_server.url}/clients/")
     page.get_by_role("link", name="New client").tap()

@@ -9,6 +9,7 @@ import pytest
 from accounts.tests.factories import ManagerFactory, SupervisorFactory
 from clients.tests.factories import ClientFactory
 from complaints.models import Complaint, ReturnVisit
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -23,11 +24,7 @@ def test_register_acknowledge_resolve_and_return_visit(live_server, phone):
     acme = ClientFactory(owner=manager, name="Xihu Logistics")
 
     page = phone()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("cmp_mgr")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "cmp_mgr", PASSWORD)
 
     page.goto(f"{live_server.url}{acme.get_absolute_url()}")
     page.get_by_role("link", name="Register complaint").tap()

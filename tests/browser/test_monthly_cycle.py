@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import ManagerFactory, SupervisorFactory
 from clients.tests.factories import ClientFactory
+from tests.browser.helpers import log_in
 from visits import rules
 from visits.models import MonthlyPlan, PlannedVisit
 
@@ -17,14 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "cycle-pass-2026"  # noqa: S105 (test users)
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base_url}/")
 
 
 def test_plan_submit_approve_generate_and_calendar(live_server, phone, browser):
@@ -35,7 +28,7 @@ def test_plan_submit_approve_generate_and_calendar(live_server, phone, browser):
 
     # The manager drafts next month's plan on a phone and marks a key client.
     page = phone()
-    log_in(page, live_server.url, "cycle_mgr")
+    log_in(page, live_server.url, "cycle_mgr", PASSWORD)
     page.goto(f"{live_server.url}/visits/plans/")
     page.get_by_role("button", name=f"Draft the plan for {next_month:%Y-%m}").tap()
     page.wait_for_url(re.compile(r"/visits/plans/\d+/$"))
@@ -53,7 +46,7 @@ def test_plan_submit_approve_generate_and_calendar(live_server, phone, browser):
 
     # The supervisor finds it in the queue and approves it.
     desk = browser.new_page(viewport={"width": 1280, "height": 900})
-    log_in(desk, live_server.url, "cycle_sup")
+    log_in(desk, live_server.url, "cycle_sup", PASSWORD)
     desk.goto(f"{live_server.url}/visits/plans/")
     desk.get_by_test_id("approval-queue").get_by_role("link").first.click()
     desk.get_by_label("Comment").fill("Good focus")

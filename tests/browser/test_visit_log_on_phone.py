@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import ManagerFactory, SupervisorFactory
 from clients.tests.factories import ClientFactory, ContactFactory
+from tests.browser.helpers import log_in
 from visits import rules, services
 from visits.models import PlannedVisit, ServiceStrategy, VisitLog
 
@@ -17,14 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "sheet-pass-2026"  # noqa: S105 (test users)
 A4_WIDTH_PX = 794  # 210 mm at 96 dpi
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base_url}/")
 
 
 def test_log_a_visit_from_todays_sheet(live_server, phone, browser):
@@ -46,7 +39,7 @@ def test_log_a_visit_from_todays_sheet(live_server, phone, browser):
     PlannedVisit.objects.create(owner=manager, client=other, date=today, method="phone", route_order=2)
 
     page = phone()
-    log_in(page, live_server.url, "sheet_mgr")
+    log_in(page, live_server.url, "sheet_mgr", PASSWORD)
     page.get_by_role("navigation").locator(".navbar-toggler").tap()
     page.get_by_role("link", name="Today").tap()
     page.wait_for_url(re.compile(r"/visits/today/"))
@@ -81,7 +74,7 @@ def test_log_a_visit_from_todays_sheet(live_server, phone, browser):
 
     # The printed sheet: no navigation or buttons, and nothing wider than an A4 page.
     desk = browser.new_page(viewport={"width": A4_WIDTH_PX, "height": 1123})
-    log_in(desk, live_server.url, "sheet_mgr")
+    log_in(desk, live_server.url, "sheet_mgr", PASSWORD)
     desk.goto(f"{live_server.url}/visits/today/")
     desk.emulate_media(media="print")
     assert not desk.locator("nav.navbar").is_visible()
