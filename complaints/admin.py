@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Attachment, Category, Complaint, ComplaintEvent, Notification, ReturnVisit, SlaPolicy
+from .models import Attachment, Category, Complaint, ComplaintEvent, ReturnVisit, SlaPolicy
 
 
 @admin.register(Category)
@@ -54,10 +54,3 @@ class ReturnVisitAdmin(SimpleHistoryAdmin):
     list_filter = ["satisfied"]
     list_select_related = ["complaint", "owner"]
     search_fields = ["complaint__number"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "message", "created_at", "read_at"]
-    list_select_related = ["recipient"]
-    search_fields = ["recipient__username", "message"]

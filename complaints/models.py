@@ -215,24 +215,3 @@ class ReturnVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint} · {self.due_date:%Y-%m-%d}"
-
-
-class Notification(models.Model):
-    """A message for one user (the in-app inbox grows from this in the reminders issue)."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
-    )
-    message = models.CharField(_("message"), max_length=300)
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_recipient_read")]
-
-    def __str__(self) -> str:
-        return self.message

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.scoping import scope_for
 from clients.models import Client
+from notifications.services import notify
 
 from . import sla
-from .models import Complaint, ComplaintEvent, Notification, ReturnVisit, SlaPolicy
+from .models import Complaint, ComplaintEvent, ReturnVisit, SlaPolicy
 
 State = Complaint.State
 Kind = ComplaintEvent.Kind
@@ -69,12 +70,6 @@ def _event(complaint: Complaint, kind: str, by: User | None, note: str = "") -> 
     return ComplaintEvent.objects.create(complaint=complaint, kind=kind, by=by, note=note)
 
 
-def notify(users, message: str, url: str = "") -> int:
-    notes = [Notification(recipient=user, message=message[:300], url=url) for user in users]
-    Notification.objects.bulk_create(notes)
-    return len(notes)
-
-
 @transaction.atomic
 def register(*, by: User, client: Client, attachments=(), **fields) -> Complaint:
     """Any staff member registers a complaint for a client in their scope; the client's
@@ -118,8 +113,10 @@ def register(*, by: User, client: Client, attachments=(), **fields) -> Complaint
     if client.owner_id != by.pk:
         notify(
             [client.owner],
-            _("New complaint %(number)s for %(client)s") % {"number": complaint.number, "client": client.name},
-            complaint.get_absolute_url(),
+            kind="complaint.registered",
+            key=str(complaint.pk),
+            message=_("New complaint %(number)s for %(client)s") % {"number": complaint.number, "client": client.name},
+            url=complaint.get_absolute_url(),
         )
     return complaint
 
@@ -224,8 +221,10 @@ def escalate(complaint: Complaint, *, by: User | None, reason: str) -> Complaint
     _event(complaint, Kind.ESCALATED, by, reason)
     notify(
         escalation_recipients(complaint, complaint.level),
-        _("Complaint %(number)s escalated to you: %(reason)s") % {"number": complaint.number, "reason": reason},
-        complaint.get_absolute_url(),
+        kind="complaint.escalated",
+        key=f"{complaint.pk}:level{complaint.level}:{complaint.escalated_at:%Y%m%d%H%M%S}",
+        message=_("Complaint %(number)s escalated to you: %(reason)s") % {"number": complaint.number, "reason": reason},
+        url=complaint.get_absolute_url(),
     )
     return complaint
 

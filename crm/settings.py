@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "clients",
     "visits",
     "complaints",
+    "notifications",
     "surveys",
 ]
 
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.inbox",
             ],
         },
     },

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from clients.tests.factories import ClientFactory, default_tier
 from complaints import services
-from complaints.models import Category, Complaint, ComplaintEvent, Notification, ReturnVisit
+from complaints.models import Category, Complaint, ComplaintEvent, ReturnVisit
+from notifications.models import Notification
 from visits import daily
 from visits import services as visit_services
 
