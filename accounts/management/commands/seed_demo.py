@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from accounts.demo import DEMO_PASSWORD, seed_people
 from clients.demo import seed_clients
@@ -18,10 +19,13 @@ class Command(BaseCommand):
     def handle(self, *args, force: bool = False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("Refusing to load demo data with DEBUG off; pass --force if you mean it.")
-        logins = seed_people()
-        clients = seed_clients()
-        complaints = seed_complaints()
-        visits = seed_plans()
+        # The demo organisation works in Chinese: texts the system writes into the data
+        # (proposed service strategies, reasons, events) are written in Chinese too.
+        with translation.override("zh-hans"):
+            logins = seed_people()
+            clients = seed_clients()
+            complaints = seed_complaints()
+            visits = seed_plans()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded ({clients} new clients, {complaints} new complaints, {visits} new planned visits)."
