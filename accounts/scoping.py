@@ -79,6 +79,16 @@ def scope_for(user: User) -> Scope:
     return Scope(user)
 
 
+def is_approver(user: User, *, owner_id: int, team: Team | None) -> bool:
+    """Who approves or reviews a manager's submitted work: the supervisor of the team it
+    was submitted in, or an admin; never the person who submitted it."""
+    if owner_id == user.pk:
+        return False
+    if user.is_crm_admin:
+        return True
+    return bool(user.is_supervisor and team is not None and team.supervisor_id == user.pk)
+
+
 def get_scoped_object_or_404(
     user: User, queryset: QuerySet, *, owner: str = "owner", team: str | None = None, **lookup
 ) -> Model:

@@ -10,7 +10,7 @@ from accounts.models import Team, User
 from accounts.scoping import scope_for
 
 from .models import Client, ClientGroup, Tier
-from .selectors import search_clients
+from .selectors import CLIENT_SCOPE, search_clients
 
 
 class ClientFilter(django_filters.FilterSet):
@@ -65,9 +65,8 @@ class ClientFilter(django_filters.FilterSet):
         self.filters["owner"].queryset = scope.users().filter(role__in=[User.Role.MANAGER, User.Role.SUPERVISOR])
         self.filters["team"].queryset = scope.teams()
         self.filters["group"].queryset = ClientGroup.objects.filter(
-            pk__in=scope.filter(Client.objects.filter(group__isnull=False), owner="owner", team="team").values(
-                "group_id"
-            )
+            # the scope already built above: its team lookup is not repeated
+            pk__in=scope.filter(Client.objects.filter(group__isnull=False), **CLIENT_SCOPE).values("group_id")
         )
         if user.is_manager:
             del self.filters["owner"]

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -50,11 +51,7 @@ class ComplaintFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
-        return (
-            queryset.filter(number__icontains=value) | queryset.filter(client__name__icontains=value)
-            if value
-            else queryset
-        )
+        return queryset.filter(Q(number__icontains=value) | Q(client__name__icontains=value)) if value else queryset
 
     def filter_state(self, queryset, name, value):
         return queryset.filter(state__in=OPEN_STATES) if value == "open" else queryset.filter(state=value)

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from visits.forms import MultipleFileInput
+from crm.forms import MultipleFileField
 
 from .models import Category, Complaint
 
@@ -13,25 +13,18 @@ ATTACHMENT_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".webp", ".heic", ".tx
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
-class AttachmentsField(forms.FileField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(**kwargs)
+class AttachmentsField(MultipleFileField):
+    max_files = 10
+    max_bytes = MAX_ATTACHMENT_BYTES
+    too_many = _("Attach at most ten files.")
+    too_large = _("“%(name)s” is larger than 10 MB.")
 
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if len(files) > 10:
-            raise forms.ValidationError(_("Attach at most ten files."))
-        for file in files:
-            super().clean(file, initial)
-            name = (file.name or "").lower()
-            if not any(name.endswith(ext) for ext in ATTACHMENT_EXTENSIONS):
-                raise forms.ValidationError(
-                    _("“%(name)s”: attach PDF, images, text, Word, Excel or e-mail files.") % {"name": file.name}
-                )
-            if file.size > MAX_ATTACHMENT_BYTES:
-                raise forms.ValidationError(_("“%(name)s” is larger than 10 MB.") % {"name": file.name})
-        return files
+    def check(self, file) -> None:
+        name = (file.name or "").lower()
+        if not any(name.endswith(ext) for ext in ATTACHMENT_EXTENSIONS):
+            raise forms.ValidationError(
+                _("“%(name)s”: attach PDF, images, text, Word, Excel or e-mail files.") % {"name": file.name}
+            )
 
 
 class ComplaintForm(forms.ModelForm):

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.scoping import scope_for
 from clients.models import Client
+from clients.selectors import visible_clients
 from notifications.services import notify
 
 from . import sla
@@ -74,7 +74,7 @@ def _event(complaint: Complaint, kind: str, by: User | None, note: str = "") -> 
 def register(*, by: User, client: Client, attachments=(), **fields) -> Complaint:
     """Any staff member registers a complaint for a client in their scope; the client's
     account manager handles it."""
-    if not scope_for(by).filter(Client.objects.filter(pk=client.pk), owner="owner", team="team").exists():
+    if not visible_clients(by).filter(pk=client.pk).exists():
         raise PermissionDenied
     received_at = fields.pop("received_at", None) or timezone.now()
     if received_at > timezone.now() + timedelta(minutes=5):

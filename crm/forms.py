@@ -12,3 +12,35 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several uploads in one field: a cap on their number and size, and ``check`` for
+    what each kind of upload accepts."""
+
+    max_files = 5
+    max_bytes = 5 * 1024 * 1024
+    too_many = ""  # subclasses give the messages
+    too_large = ""  # with %(name)s
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(**kwargs)
+
+    def check(self, file) -> None:
+        """Raise ValidationError when this file is not acceptable."""
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > self.max_files:
+            raise forms.ValidationError(self.too_many)
+        for file in files:
+            super().clean(file, initial)
+            self.check(file)
+            if file.size > self.max_bytes:
+                raise forms.ValidationError(self.too_large % {"name": file.name})
+        return files

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.scoping import is_approver
 from clients.models import Client, Contact
 from complaints.models import Complaint
 from complaints.selectors import open_complaints_by_client
@@ -307,13 +308,16 @@ def month_progress(owner: User, month: date, until: date | None = None) -> Progr
             .values_list("client_id", "n")
         )
         elapsed = rules.working_days(month, until)
+        month_days = rules.working_days(month, end)
+        # Visits due so far per frequency: one per window that has fully or partly passed.
+        due = {
+            frequency: sum(1 for window in rules.windows(frequency, month_days) if window and window[0] <= until)
+            for frequency in (rules.WEEKLY, rules.TWICE_MONTHLY, rules.MONTHLY)
+        }
         lines = PlanLine.objects.filter(plan=plan).values_list("client_id", "frequency")
         for client_id, frequency in lines:
             progress.clients_in_plan += 1
-            # Visits due so far: one per window that has fully or partly passed.
-            month_days = rules.working_days(month, end)
-            due = sum(1 for window in rules.windows(frequency, month_days) if window and window[0] <= until)
-            if elapsed and logged.get(client_id, 0) >= due:
+            if elapsed and logged.get(client_id, 0) >= due.get(frequency, 0):
                 progress.clients_covered += 1
     return progress
 
@@ -358,13 +362,7 @@ def submit_result(result: MonthResult, *, by: User) -> MonthResult:
 
 
 def can_review(user: User, result: MonthResult) -> bool:
-    """The supervisor of the manager's team today (or an admin), never the manager."""
-    if result.owner_id == user.pk:
-        return False
-    if user.is_crm_admin:
-        return True
-    team = result.owner.team
-    return bool(user.is_supervisor and team is not None and team.supervisor_id == user.pk)
+    return is_approver(user, owner_id=result.owner_id, team=result.team)
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.forms import DateInput
 from clients.models import Client, VisitMethod
+from crm.forms import MultipleFileField, MultipleFileInput
 
 from .models import MonthlyPlan, MonthResult, ServiceStrategy, WeeklyArrangement, WeeklySummary
 from .services import MAX_GENERATE_DAYS
@@ -83,10 +84,6 @@ class GenerateForm(forms.Form):
         return data
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 PHOTO_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
 # The first bytes of each format: what the browser claims is not trusted.
 PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
@@ -103,24 +100,21 @@ def is_photo(file) -> bool:
     return head.startswith(PHOTO_SIGNATURES) or is_webp or is_heic
 
 
-class PhotoField(forms.FileField):
+class PhotoField(MultipleFileField):
     """Up to five photos, 5 MB each: JPEG, PNG, WebP or HEIC, checked by their content."""
+
+    max_files = 5
+    max_bytes = 5 * 1024 * 1024
+    too_many = _("Attach at most five photos.")
+    too_large = _("“%(name)s” is larger than 5 MB.")
 
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}))
         super().__init__(**kwargs)
 
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if len(files) > 5:
-            raise forms.ValidationError(_("Attach at most five photos."))
-        for file in files:
-            super().clean(file, initial)
-            if not is_photo(file):
-                raise forms.ValidationError(_("“%(name)s” is not a photo.") % {"name": file.name})
-            if file.size > 5 * 1024 * 1024:
-                raise forms.ValidationError(_("“%(name)s” is larger than 5 MB.") % {"name": file.name})
-        return files
+    def check(self, file) -> None:
+        if not is_photo(file):
+            raise forms.ValidationError(_("“%(name)s” is not a photo.") % {"name": file.name})
 
 
 class VisitLogForm(forms.Form):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from accounts.scoping import get_scoped_object_or_404, scope_for
@@ -44,14 +46,28 @@ def get_plan(user: User, pk: int) -> MonthlyPlan:
     return get_scoped_object_or_404(user, MonthlyPlan.objects.select_related("owner", "team"), pk=pk, **PLAN_SCOPE)
 
 
-def approval_queue(user: User) -> QuerySet[MonthlyPlan]:
-    """Submitted plans waiting for this user: a supervisor's teams, or all for an admin."""
-    plans = MonthlyPlan.objects.filter(status=MonthlyPlan.Status.SUBMITTED).select_related("owner", "team")
+def awaiting_decision(user: User, queryset: QuerySet) -> QuerySet:
+    """Submitted plans or month results waiting for this user (see ``is_approver``):
+    a supervisor's teams, or all for an admin."""
+    submitted = queryset.filter(status=MonthlyPlan.Status.SUBMITTED).select_related("owner", "team")
     if user.is_crm_admin:
-        return plans.order_by("submitted_at")
+        return submitted.exclude(owner=user).order_by("submitted_at")
     if user.is_supervisor:
-        return plans.filter(team__supervisor=user).exclude(owner=user).order_by("submitted_at")
-    return plans.none()
+        return submitted.filter(team__supervisor=user).exclude(owner=user).order_by("submitted_at")
+    return submitted.none()
+
+
+def approval_queue(user: User) -> QuerySet[MonthlyPlan]:
+    return awaiting_decision(user, MonthlyPlan.objects.all())
+
+
+def owner_in_scope(user: User, owner_id: str | None) -> User:
+    """The manager whose work a page shows: oneself, or someone in the user's scope (?owner=)."""
+    if not owner_id or str(owner_id) == str(user.pk):
+        return user
+    if not str(owner_id).isdecimal():
+        raise Http404
+    return get_object_or_404(scope_for(user).users(), pk=owner_id)
 
 
 def visits_between(user: User, owner: User, start: date, end: date) -> QuerySet[PlannedVisit]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from accounts.models import User
+from accounts.scoping import is_approver
 from clients.models import Client
 from clients.rules import next_visit_due
 
@@ -181,16 +182,14 @@ def submit_plan(plan: MonthlyPlan, *, by: User) -> MonthlyPlan:
     previous = plan.status
     plan.status = MonthlyPlan.Status.SUBMITTED
     plan.submitted_at = timezone.now()
+    plan.team_id = plan.owner.team_id  # decided by the team the manager is in now
     plan.save()
     _record(plan, previous, by)
     return plan
 
 
 def can_decide(user: User, plan: MonthlyPlan) -> bool:
-    """The supervisor of the plan's team (or an admin) approves or returns it."""
-    if user.is_crm_admin:
-        return True
-    return bool(user.is_supervisor and plan.team_id and plan.team.supervisor_id == user.pk and plan.owner_id != user.pk)
+    return is_approver(user, owner_id=plan.owner_id, team=plan.team)
 
 
 def _check_decidable(plan: MonthlyPlan, by: User) -> None:

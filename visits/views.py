@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.scoping import scope_for
 from clients.selectors import get_client
 
 from . import calendars, rules, selectors, services
@@ -46,11 +45,7 @@ def plan_list(request):
 @require_POST
 def plan_start(request):
     month = selectors.parse_month(request.POST.get("month"), timezone.localdate())
-    try:
-        plan = services.start_plan(owner=request.user, month=month, by=request.user)
-    except PermissionDenied:
-        raise
-    return redirect(plan)
+    return redirect(services.start_plan(owner=request.user, month=month, by=request.user))
 
 
 @login_required
@@ -172,20 +167,10 @@ def client_strategies(request, client_pk: int):
 # --- visit plans ----------------------------------------------------------------------------
 
 
-def _owner_for(request):
-    """The manager whose visits are shown: oneself, or someone in scope (?owner=)."""
-    owner_id = request.GET.get("owner")
-    if not owner_id or str(owner_id) == str(request.user.pk):
-        return request.user
-    if not str(owner_id).isdecimal():
-        raise Http404
-    return get_object_or_404(scope_for(request.user).users(), pk=owner_id)
-
-
 @login_required
 def schedule(request):
     month = selectors.parse_month(request.GET.get("month"), timezone.localdate())
-    owner = _owner_for(request)
+    owner = selectors.owner_in_scope(request.user, request.GET.get("owner"))
     end = rules.month_end(month)
     plan = services.approved_plan(owner, month)
     visit_form = VisitForm(owner=owner, initial={"date": max(month, timezone.localdate())})
@@ -267,7 +252,7 @@ def visit_cancel(request, pk: int):
 @login_required
 def calendar_month(request):
     month = selectors.parse_month(request.GET.get("month"), timezone.localdate())
-    owner = _owner_for(request)
+    owner = selectors.owner_in_scope(request.user, request.GET.get("owner"))
     weeks = calendars.month_grid(month)
     visits = selectors.visits_between(request.user, owner, weeks[0][0], weeks[-1][-1])
     by_day = calendars.group_by_day(visits)
@@ -290,7 +275,7 @@ def calendar_month(request):
 @login_required
 def calendar_week(request):
     day = selectors.parse_day(request.GET.get("day"), timezone.localdate())
-    owner = _owner_for(request)
+    owner = selectors.owner_in_scope(request.user, request.GET.get("owner"))
     monday = day - timedelta(days=day.weekday())
     days = [monday + timedelta(days=i) for i in range(7)]
     by_day = calendars.group_by_day(selectors.visits_between(request.user, owner, days[0], days[-1]))

@@ -29,7 +29,6 @@ from .models import (
     WeeklyArrangement,
     WeeklySummary,
 )
-from .views import _owner_for
 
 
 def _day(request):
@@ -39,7 +38,7 @@ def _day(request):
 @login_required
 def week(request):
     monday = daily.monday_of(_day(request))
-    owner = _owner_for(request)
+    owner = selectors.owner_in_scope(request.user, request.GET.get("owner"))
     is_own = owner.pk == request.user.pk
     arrangement = WeeklyArrangement.objects.filter(owner=owner, week_start=monday).first()
     if is_own and arrangement is None:
@@ -82,7 +81,7 @@ def week(request):
 @login_required
 def sheet(request):
     day = _day(request)
-    owner = _owner_for(request)
+    owner = selectors.owner_in_scope(request.user, request.GET.get("owner"))
     is_own = owner.pk == request.user.pk
     visits = daily.day_sheet(owner, day)
     return render(
@@ -223,19 +222,13 @@ def log_visit(request):
 def results(request):
     previous = rules.previous_month(timezone.localdate())
     own = MonthResult.objects.filter(owner=request.user).order_by("-month")[:24]
-    queue = MonthResult.objects.none()
-    if request.user.is_crm_admin:
-        queue = MonthResult.objects.filter(status="submitted")
-    elif request.user.is_supervisor:
-        queue = MonthResult.objects.filter(status="submitted", team__supervisor=request.user).exclude(
-            owner=request.user
-        )
+    queue = selectors.awaiting_decision(request.user, MonthResult.objects.all())
     return render(
         request,
         "visits/results.html",
         {
             "own": own,
-            "queue": queue.select_related("owner").order_by("submitted_at")[:100],
+            "queue": queue[:100],
             "default_month": previous,
             "this_month": rules.month_start(timezone.localdate()),
         },
@@ -307,7 +300,7 @@ def result_review(request, pk: int):
 def weekly_summary(request):
     day = _day(request)
     monday = daily.monday_of(day)
-    owner = _owner_for(request)
+    owner = selectors.owner_in_scope(request.user, request.GET.get("owner"))
     is_own = owner.pk == request.user.pk
     sunday = monday + timedelta(days=6)
     summary = WeeklySummary.objects.filter(owner=owner, week_start=monday).first()
