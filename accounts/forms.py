@@ -28,7 +28,7 @@ class LoginForm(_CrispyMixin, AuthenticationForm):
 class ProfileForm(_CrispyMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["last_name", "first_name", "email", "phone"]
+        fields = ["last_name", "first_name", "email", "phone", "language", "email_notifications"]
         widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
 
 

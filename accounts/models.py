@@ -30,6 +30,12 @@ class Team(models.Model):
         return self.name
 
 
+class EmailPreference(models.TextChoices):
+    NONE = "none", _("No e-mail (inbox only)")
+    EACH = "each", _("An e-mail for each reminder")
+    DIGEST = "digest", _("One e-mail a day with all reminders")
+
+
 class User(AbstractUser):
     class Role(models.TextChoices):
         MANAGER = "manager", _("Account manager")
@@ -56,6 +62,19 @@ class User(AbstractUser):
         related_name="members",
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=[("zh-hans", _("Simplified Chinese")), ("en", _("English"))],
+        default="zh-hans",
+        help_text=_("For e-mails and reminders; the pages follow the browser."),
+    )
+    email_notifications = models.CharField(
+        _("e-mail notifications"),
+        max_length=10,
+        choices=EmailPreference.choices,
+        default=EmailPreference.DIGEST,
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:

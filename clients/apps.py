@@ -6,3 +6,6 @@ class ClientsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "clients"
     verbose_name = _("Clients")
+
+    def ready(self):
+        from . import jobs  # noqa: F401

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.forms import add_service_errors
+from surveys.selectors import client_surveys
 
 from . import selectors, services
 from .filters import ClientFilter
@@ -50,6 +51,7 @@ def client_detail(request, pk: int):
             "key_persons": [c for c in contacts if c.is_key_person],
             "other_contacts": [c for c in contacts if not c.is_key_person],
             "timeline": client_timeline(client),
+            "surveys": client_surveys(client),
         },
     )
 

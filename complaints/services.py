@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -197,9 +198,13 @@ def _schedule_return_visit(complaint: Complaint) -> ReturnVisit:
     return ReturnVisit.objects.create(complaint=complaint, owner=complaint.owner, due_date=due)
 
 
+def management_users() -> list[User]:
+    return list(User.objects.filter(Q(role=User.Role.ADMIN) | Q(is_superuser=True), is_active=True))
+
+
 def escalation_recipients(complaint: Complaint, level: int) -> list[User]:
     if level >= Complaint.Level.MANAGEMENT:
-        return list(User.objects.filter(Q(role=User.Role.ADMIN) | Q(is_superuser=True), is_active=True))
+        return management_users()
     supervisor = complaint.team.supervisor if complaint.team_id else None
     return [supervisor] if supervisor and supervisor.is_active else []
 
@@ -229,26 +234,133 @@ def escalate(complaint: Complaint, *, by: User | None, reason: str) -> Complaint
     return complaint
 
 
-def escalate_breached(now: datetime | None = None) -> int:
-    """Escalate each open complaint past a deadline it has not met by one level; the
-    job runs this regularly, and a complaint escalated within the cool-down (by hand or
-    by the job) waits, so that each level gets time to act."""
-    now = now or timezone.now()
+def breached(now: datetime):
+    """Open complaints past a deadline they have not met, below management and outside the
+    cool-down of their last escalation (indexed on state + deadline)."""
     cooldown = now - timedelta(hours=settings.CRM_ESCALATION_COOLDOWN_HOURS)
-    breached = (
-        Complaint.objects.filter(
-            Q(state=State.NEW, first_response_due__lt=now)
-            | Q(state__in=[State.NEW, State.ACKNOWLEDGED, State.IN_PROGRESS], resolution_due__lt=now),
-            level__lt=Complaint.Level.MANAGEMENT,
-        )
-        .filter(Q(escalated_at__isnull=True) | Q(escalated_at__lt=cooldown))
-        .select_related("team__supervisor")
-    )
+    return Complaint.objects.filter(
+        Q(state=State.NEW, first_response_due__lt=now)
+        | Q(state__in=[State.NEW, State.ACKNOWLEDGED, State.IN_PROGRESS], resolution_due__lt=now),
+        level__lt=Complaint.Level.MANAGEMENT,
+    ).filter(Q(escalated_at__isnull=True) | Q(escalated_at__lt=cooldown))
+
+
+def escalate_breached(now: datetime | None = None, *, batch_size: int | None = None) -> int:
+    """Escalate each breached complaint by one level, in batches of a fixed number of
+    queries whatever their size: lock a batch (skipping rows another run holds), raise the
+    level with history, log an event each and notify the new level, all in bulk. A
+    complaint escalated within the cool-down (by hand or by the job) waits, so that each
+    level gets time to act."""
+    from simple_history.utils import bulk_update_with_history
+
+    from notifications.services import Reminder, notify_many
+
+    now = now or timezone.now()
+    batch_size = batch_size or settings.CRM_JOB_BATCH_SIZE
+    admins = None
     escalated = 0
-    for complaint in breached:
-        escalate(complaint, by=None, reason=_("Deadline missed"))
-        escalated += 1
-    return escalated
+    while True:
+        with transaction.atomic():
+            batch = list(
+                breached(now)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("team__supervisor")
+                .order_by("pk")[:batch_size]
+            )
+            if not batch:
+                return escalated
+            stamp = timezone.now()
+            for complaint in batch:
+                complaint.level += 1
+                complaint.escalated_at = stamp
+            bulk_update_with_history(
+                batch, Complaint, ["level", "escalated_at"], batch_size=batch_size,
+                default_change_reason=_("Deadline missed"),
+            )  # fmt: skip
+            ComplaintEvent.objects.bulk_create(
+                ComplaintEvent(complaint=c, kind=Kind.ESCALATED, by=None, note=_("Deadline missed")) for c in batch
+            )
+            if admins is None and any(c.level >= Complaint.Level.MANAGEMENT for c in batch):
+                admins = management_users()
+            reminders = []
+            for complaint in batch:
+                if complaint.level >= Complaint.Level.MANAGEMENT:
+                    recipients = admins or []
+                else:
+                    supervisor = complaint.team.supervisor if complaint.team_id else None
+                    recipients = [supervisor] if supervisor and supervisor.is_active else []
+                for user in recipients:
+                    with translation.override(user.language):
+                        message = _("Complaint %(number)s escalated to you: %(reason)s") % {
+                            "number": complaint.number,
+                            "reason": _("Deadline missed"),
+                        }
+                    key = f"{complaint.pk}:level{complaint.level}:{stamp:%Y%m%d%H%M%S}"
+                    reminders.append(Reminder(user, "complaint.escalated", key, message, complaint.get_absolute_url()))
+            notify_many(reminders)
+            escalated += len(batch)
+
+
+def deadlines_soon(now: datetime | None = None) -> int:
+    """Warn the handler once per deadline that falls within the next few hours."""
+    from notifications.services import Reminder, notify_many
+
+    now = now or timezone.now()
+    soon = now + timedelta(hours=settings.CRM_DEADLINE_SOON_HOURS)
+    open_states = [State.NEW, State.ACKNOWLEDGED, State.IN_PROGRESS]
+    complaints = (
+        Complaint.objects.filter(
+            Q(state=State.NEW, first_response_due__gt=now, first_response_due__lte=soon)
+            | Q(state__in=open_states, resolution_due__gt=now, resolution_due__lte=soon)
+        )
+        .select_related("owner")
+        .order_by("pk")[: settings.CRM_JOB_BATCH_SIZE * 4]
+    )
+    reminders = []
+    for complaint in complaints:
+        user = complaint.owner
+        deadlines = []
+        if complaint.state == State.NEW and now < complaint.first_response_due <= soon:
+            deadlines.append(("first-response", complaint.first_response_due))
+        if now < complaint.resolution_due <= soon:
+            deadlines.append(("resolution", complaint.resolution_due))
+        for which, due in deadlines:
+            with translation.override(user.language):
+                label = _("first response") if which == "first-response" else _("resolution")
+                message = _("Complaint %(number)s: %(deadline)s due at %(time)s") % {
+                    "number": complaint.number,
+                    "deadline": label,
+                    "time": f"{timezone.localtime(due):%Y-%m-%d %H:%M}",
+                }
+            # The due time is in the key: a new deadline (after a reopen) warns again.
+            key = f"{complaint.pk}:{which}:{due:%Y%m%d%H%M}"
+            reminders.append(Reminder(user, "complaint.due_soon", key, message, complaint.get_absolute_url()))
+    return notify_many(reminders)
+
+
+def return_visits_due(today: date | None = None) -> int:
+    """Return visits due today or late, once per visit and day."""
+    from notifications.services import Reminder, notify_many
+
+    today = today or timezone.localdate()
+    visits = (
+        ReturnVisit.objects.filter(done_at__isnull=True, due_date__lte=today)
+        .select_related("owner", "complaint", "complaint__client")
+        .order_by("due_date", "pk")[: settings.CRM_JOB_BATCH_SIZE * 4]
+    )
+    reminders = []
+    for visit in visits:
+        with translation.override(visit.owner.language):
+            message = _("Return visit due %(date)s: %(client)s, complaint %(number)s") % {
+                "date": f"{visit.due_date:%Y-%m-%d}",
+                "client": visit.complaint.client.name,
+                "number": visit.complaint.number,
+            }
+        reminders.append(
+            Reminder(visit.owner, "complaint.return_visit_due", f"{visit.pk}:{today:%Y%m%d}", message,
+                     reverse("complaints:return_visits"))
+        )  # fmt: skip
+    return notify_many(reminders)
 
 
 @transaction.atomic

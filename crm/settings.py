@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -140,13 +141,41 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_ENABLE_UTC = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+
+def _job(name: str, schedule) -> dict:
+    return {"task": "notifications.tasks.run_job", "args": [name], "schedule": schedule}
+
+
+# Times are Asia/Shanghai (CELERY_TIMEZONE); every job is idempotent, but run exactly one beat.
 CELERY_BEAT_SCHEDULE = {
     # Proves the worker and the (single) beat are alive; /healthz reports its age.
     "heartbeat": {"task": "crm.tasks.heartbeat", "schedule": timedelta(minutes=1)},
-    # Complaints past a deadline go one level up; unanswered resolutions close.
-    "complaints-escalate-breached": {"task": "complaints.tasks.escalate_breached", "schedule": timedelta(minutes=15)},
-    "complaints-close-unanswered": {"task": "complaints.tasks.close_unanswered", "schedule": timedelta(hours=1)},
+    "complaints-escalate-breached": _job("complaints.escalate_breached", timedelta(minutes=15)),
+    "complaints-deadlines-soon": _job("complaints.deadlines_soon", timedelta(minutes=15)),
+    "complaints-close-unanswered": _job("complaints.close_unanswered", timedelta(hours=1)),
+    "complaints-return-visits-due": _job("complaints.return_visits_due", crontab(hour=8, minute=0)),
+    "visits-morning-digest": _job("visits.morning_digest", crontab(hour=7, minute=30)),
+    "visits-plan-reminders": _job("visits.plan_reminders", crontab(hour=9, minute=0)),
+    "visits-summaries-due": _job("visits.summaries_due", crontab(hour=14, minute=0)),
+    "clients-overdue": _job("clients.overdue", crontab(hour=8, minute=0)),
+    "clients-birthdays": _job("clients.birthdays", crontab(hour=8, minute=5)),
+    "surveys-invite": _job("surveys.invite", timedelta(hours=1)),
+    "surveys-send-due": _job("surveys.send_due", timedelta(minutes=15)),
+    "surveys-remind": _job("surveys.remind", crontab(hour=10, minute=0)),
+    "surveys-expire": _job("surveys.expire", timedelta(hours=1)),
+    "notifications-email-digest": _job("notifications.email_digest", crontab(hour=7, minute=45)),
+    "notifications-resend-emails": _job("notifications.resend_emails", timedelta(minutes=10)),
 }
+# Each schedule's time can be moved without a code change, e.g.
+# CRM_SCHEDULE_VISITS_MORNING_DIGEST="30 7 * * *" (cron: minute hour day month weekday).
+for _name, _entry in CELERY_BEAT_SCHEDULE.items():
+    _override = env.str("CRM_SCHEDULE_" + _name.upper().replace("-", "_"), default="")
+    if _override:
+        _minute, _hour, _day, _month, _weekday = _override.split()
+        _entry["schedule"] = crontab(
+            minute=_minute, hour=_hour, day_of_month=_day, month_of_year=_month, day_of_week=_weekday
+        )
 
 # --- Auth --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -254,3 +283,22 @@ CRM_RETURN_VISIT_DAYS = env.int("CRM_RETURN_VISIT_DAYS", default=3)
 CRM_ESCALATION_COOLDOWN_HOURS = env.int("CRM_ESCALATION_COOLDOWN_HOURS", default=4)
 CRM_COMPLAINT_AUTO_CLOSE_DAYS = env.int("CRM_COMPLAINT_AUTO_CLOSE_DAYS", default=7)
 CRM_DEADLINE_SOON_HOURS = env.int("CRM_DEADLINE_SOON_HOURS", default=4)
+
+# Absolute links in e-mails (survey invitations, reminders) start with this.
+CRM_BASE_URL = env.str("CRM_BASE_URL", default="http://127.0.0.1:8000")
+# Surveys: a link expires after this many days, is sent this many hours after a complaint
+# closes (not in the same minute), is reminded once after this many days; a low score is
+# followed up within this many days.
+CRM_SURVEY_EXPIRY_DAYS = env.int("CRM_SURVEY_EXPIRY_DAYS", default=30)
+CRM_SURVEY_AFTER_COMPLAINT_HOURS = env.int("CRM_SURVEY_AFTER_COMPLAINT_HOURS", default=2)
+CRM_SURVEY_REMINDER_DAYS = env.int("CRM_SURVEY_REMINDER_DAYS", default=3)
+CRM_SURVEY_FOLLOW_UP_DAYS = env.int("CRM_SURVEY_FOLLOW_UP_DAYS", default=3)
+# The most rows one run of a sweep job creates or sends (the next run takes the rest).
+CRM_JOB_BATCH_SIZE = env.int("CRM_JOB_BATCH_SIZE", default=500)
+
+# Reminders (Celery jobs): first retry after this many seconds, doubling each time.
+CRM_TASK_RETRY_BACKOFF = env.int("CRM_TASK_RETRY_BACKOFF", default=30)
+# A plan for the month not submitted by this day of the month gets a reminder.
+CRM_PLAN_SUBMIT_BY_DAY = env.int("CRM_PLAN_SUBMIT_BY_DAY", default=3)
+# Key persons' birthdays are announced this many days ahead.
+CRM_BIRTHDAY_DAYS_AHEAD = env.int("CRM_BIRTHDAY_DAYS_AHEAD", default=3)

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from surveys import views as survey_views
+
 from . import views
 
 admin.site.site_header = _("CRM administration")
@@ -17,6 +19,9 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("complaints/", include("complaints.urls")),
     path("inbox/", include("notifications.urls")),
+    path("surveys/", include("surveys.urls")),
+    # The public survey page: no login, the token is the key.
+    path("s/<str:token>/", survey_views.respond, name="survey_respond"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

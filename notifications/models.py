@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,13 +21,44 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # The delivery log: when the e-mail went out (alone or in a digest), or why it failed.
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    email_error = models.CharField(_("e-mail error"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         constraints = [models.UniqueConstraint(fields=["recipient", "kind", "key"], name="notification_delivered_once")]
-        indexes = [models.Index(fields=["recipient", "read_at", "created_at"], name="notification_inbox")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "created_at"], name="notification_inbox"),
+            models.Index(fields=["emailed_at", "created_at"], name="notification_email_queue"),
+        ]
 
     def __str__(self) -> str:
         return self.message
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job: what it did and what failed (shown to admins)."""
+
+    name = models.CharField(_("job"), max_length=60, db_index=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    ok = models.BooleanField(_("succeeded"), default=False)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    errors = models.TextField(_("errors"), blank=True)
+    trigger = models.CharField(_("started by"), max_length=20, default="beat")
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        indexes = [models.Index(fields=["name", "-started_at"], name="jobrun_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration(self):
+        return (self.finished_at - self.started_at) if self.finished_at else None

@@ -1,14 +1,26 @@
-"""Delivering notifications: once per (recipient, kind, key), with a cached unread count."""
+"""Delivering notifications: once per (recipient, kind, key), with a cached unread count,
+and by e-mail as each user prefers (each one, a daily digest, or none)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import EmailPreference, User
 
 from .models import Notification
 
+log = logging.getLogger(__name__)
 UNREAD_CACHE_SECONDS = 300
 
 
@@ -18,24 +30,82 @@ def _unread_key(user) -> str:
     return f"notifications:unread:{user.pk}:{user.date_joined.timestamp():.0f}"
 
 
+@dataclass(frozen=True)
+class Reminder:
+    """One notification to deliver; ``message`` is already in the recipient's language."""
+
+    recipient: User
+    kind: str
+    key: str
+    message: str
+    url: str = ""
+
+
 def notify(recipients: Iterable, *, kind: str, key: str, message: str, url: str = "") -> int:
     """Deliver to each recipient unless they already have this (kind, key); returns how
     many were new. Safe to call again for the same event: nothing is duplicated."""
-    recipients = {user.pk: user for user in recipients if user is not None}
-    if not recipients:
+    return notify_many(Reminder(user, kind, key, message, url) for user in recipients if user is not None)
+
+
+def notify_many(reminders: Iterable[Reminder]) -> int:
+    """Deliver many reminders in a fixed number of queries (the sweeps use this).
+
+    The unique (recipient, kind, key) constraint makes delivery idempotent: a second run,
+    a duplicate beat or a retried task finds the row there and adds nothing.
+    """
+    wanted = {(r.recipient.pk, r.kind, r.key): r for r in reminders}
+    if not wanted:
         return 0
+    kinds = {kind for _, kind, _ in wanted}
+    keys = {key for _, _, key in wanted}
     existing = set(
-        Notification.objects.filter(recipient__in=recipients, kind=kind, key=key).values_list("recipient_id", flat=True)
+        Notification.objects.filter(
+            recipient__in={user_id for user_id, _, _ in wanted}, kind__in=kinds, key__in=keys
+        ).values_list("recipient_id", "kind", "key")
     )
     new = [
-        Notification(recipient_id=user_id, kind=kind, key=key, message=message[:300], url=url)
-        for user_id in recipients
-        if user_id not in existing
+        Notification(recipient_id=r.recipient.pk, kind=r.kind, key=r.key, message=r.message[:300], url=r.url)
+        for triple, r in wanted.items()
+        if triple not in existing
     ]
     # ignore_conflicts: a concurrent delivery of the same notification wins, ours is dropped.
-    Notification.objects.bulk_create(new, ignore_conflicts=True)
-    cache.delete_many([_unread_key(recipients[n.recipient_id]) for n in new])
+    Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+    cache.delete_many([_unread_key(wanted[(n.recipient_id, n.kind, n.key)].recipient) for n in new])
+    immediate = [
+        (n.recipient_id, n.kind, n.key)
+        for n in new
+        if wanted[(n.recipient_id, n.kind, n.key)].recipient.email_notifications == EmailPreference.EACH
+        and wanted[(n.recipient_id, n.kind, n.key)].recipient.email
+    ]
+    if immediate:
+        _enqueue_emails(immediate)
     return len(new)
+
+
+def _enqueue_emails(triples: list[tuple[int, str, str]]) -> None:
+    """After commit, one e-mail task per notification; if the broker is down, the e-mail
+    sweep (``notifications.send_pending_emails``) sends them later."""
+    from .tasks import send_notification_email
+
+    def enqueue():
+        ids = _ids_for(triples)
+        for pk in ids:
+            try:
+                send_notification_email.delay(pk)
+            except Exception:
+                log.warning("could not queue e-mail for notification %s; the sweep will send it", pk, exc_info=True)
+                return
+
+    transaction.on_commit(enqueue)
+
+
+def _ids_for(triples: list[tuple[int, str, str]]) -> list[int]:
+    from django.db.models import Q
+
+    query = Q(pk__in=[])
+    for user_id, kind, key in triples:
+        query |= Q(recipient_id=user_id, kind=kind, key=key)
+    return list(Notification.objects.filter(query, emailed_at__isnull=True).values_list("pk", flat=True))
 
 
 def unread_count(user) -> int:
@@ -55,3 +125,108 @@ def mark_read(user, notification_ids=None) -> int:
     changed = unread.update(read_at=timezone.now())
     cache.delete(_unread_key(user))
     return changed
+
+
+# --- e-mail ---------------------------------------------------------------------------
+
+
+def absolute(url: str) -> str:
+    return settings.CRM_BASE_URL.rstrip("/") + url if url.startswith("/") else url
+
+
+def send_email(notification_id: int) -> bool:
+    """E-mail one notification once. The row is locked while sending, so a retry, a
+    redelivered task and the sweep cannot send it twice; a failure is logged on the row
+    and raised for the task to retry."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .select_related("recipient")
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
+        )
+        if notification is None or not notification.recipient.email:
+            return False
+        user = notification.recipient
+        with translation.override(user.language):
+            body = render_to_string(
+                "notifications/email/one.txt",
+                {"user": user, "notification": notification, "link": absolute(notification.url)},
+            )
+            subject = _("CRM reminder: %(message)s") % {"message": notification.message[:80]}
+        try:
+            send_mail(subject, body, None, [user.email])
+        except Exception as error:
+            Notification.objects.filter(pk=notification.pk).update(email_error=str(error)[:300])
+            raise
+        notification.emailed_at = timezone.now()
+        notification.email_error = ""
+        notification.save(update_fields=["emailed_at", "email_error"])
+    return True
+
+
+def send_digests(now: datetime | None = None) -> dict:
+    """One e-mail per digest user with everything not yet e-mailed from the last day."""
+    now = now or timezone.now()
+    since = now - timedelta(days=1)
+    counts = {"emails": 0, "notifications": 0, "failed": 0}
+    pending = (
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__gte=since,
+            recipient__email_notifications=EmailPreference.DIGEST,
+            recipient__is_active=True,
+        )
+        .exclude(recipient__email="")
+        .select_related("recipient")
+        .order_by("recipient_id", "created_at")
+    )
+    by_user: dict[int, list[Notification]] = {}
+    for notification in pending:
+        by_user.setdefault(notification.recipient_id, []).append(notification)
+    for items in by_user.values():
+        user = items[0].recipient
+        with transaction.atomic():
+            # Lock this user's rows: a second digest run running at the same time skips them.
+            ids = list(
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(pk__in=[n.pk for n in items], emailed_at__isnull=True)
+                .values_list("pk", flat=True)
+            )
+            items = [n for n in items if n.pk in set(ids)]
+            if not items:
+                continue
+            with translation.override(user.language):
+                body = render_to_string(
+                    "notifications/email/digest.txt",
+                    {"user": user, "items": [(n, absolute(n.url)) for n in items], "inbox": absolute("/inbox/")},
+                )
+                subject = _("CRM: %(count)s reminder(s) for today") % {"count": len(items)}
+            try:
+                send_mail(subject, body, None, [user.email])
+            except Exception as error:
+                log.warning("digest to %s failed", user.pk, exc_info=True)
+                Notification.objects.filter(pk__in=ids).update(email_error=str(error)[:300])
+                counts["failed"] += 1
+                continue
+            Notification.objects.filter(pk__in=ids).update(emailed_at=timezone.now(), email_error="")
+            counts["emails"] += 1
+            counts["notifications"] += len(ids)
+    return counts
+
+
+def pending_immediate_emails(now: datetime | None = None) -> list[int]:
+    """Notifications of 'each' users that were never e-mailed (the broker was down or the
+    task gave up): the sweep queues them again."""
+    now = now or timezone.now()
+    return list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__gte=now - timedelta(days=1),
+            created_at__lte=now - timedelta(minutes=5),
+            recipient__email_notifications=EmailPreference.EACH,
+            recipient__is_active=True,
+        )
+        .exclude(recipient__email="")
+        .values_list("pk", flat=True)[: settings.CRM_JOB_BATCH_SIZE]
+    )

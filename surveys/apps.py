@@ -6,3 +6,6 @@ class SurveysConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self):
+        from . import jobs, proposals, signals, timeline  # noqa: F401

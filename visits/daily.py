@@ -21,6 +21,8 @@ from accounts.scoping import is_approver
 from clients.models import Client, Contact
 from complaints.models import Complaint
 from complaints.selectors import open_complaints_by_client
+from surveys.models import Response
+from surveys.scores import summarise
 
 from . import rules, services
 from .models import (
@@ -252,6 +254,7 @@ class Progress:
     strategies_total: int = 0
     strategies_done: int = 0
     satisfaction_target: int | None = None
+    satisfaction_achieved: float | None = None  # CSAT of the month's survey answers so far
     complaints_handled: int | None = None  # filled in once complaints exist
 
     @staticmethod
@@ -298,6 +301,9 @@ def month_progress(owner: User, month: date, until: date | None = None) -> Progr
     )
     progress.strategies_total, progress.strategies_done = strategies["total"], strategies["done"]
     progress.complaints_handled = Complaint.objects.filter(owner=owner, resolved_at__date__range=(month, until)).count()
+    progress.satisfaction_achieved = summarise(
+        Response.objects.filter(owner=owner, submitted_at__date__range=(month, until))
+    ).csat
     plan = MonthlyPlan.objects.filter(owner=owner, month=month, status=MonthlyPlan.Status.APPROVED).first()
     if plan is not None:
         progress.satisfaction_target = plan.satisfaction_target

@@ -20,7 +20,14 @@ def test_profile_update_saves_and_is_audited(client, manager):
     client.force_login(manager)
     response = client.post(
         reverse("accounts:profile"),
-        {"last_name": "王", "first_name": "芳", "email": "wf@example.com", "phone": "13800001111"},
+        {
+            "last_name": "王",
+            "first_name": "芳",
+            "email": "wf@example.com",
+            "phone": "13800001111",
+            "language": "zh-hans",
+            "email_notifications": "digest",
+        },
     )
     assert response.status_code == 302
     manager.refresh_from_db()

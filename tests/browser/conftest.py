@@ -52,12 +52,14 @@ def phone(browser):
 @pytest.fixture(autouse=True)
 def migration_defaults(request):
     """Transactional tests flush the database afterwards, data migrations included:
-    put the default tiers, SLA policies and categories back before each browser test."""
+    put the default tiers, SLA policies, categories and survey back before each browser test."""
     if request.node.get_closest_marker("django_db") is None:
         return
     request.getfixturevalue("transactional_db")
     from clients.defaults import ensure_default_tiers
     from complaints.defaults import ensure_complaint_defaults
+    from surveys.defaults import ensure_default_survey
 
     ensure_default_tiers()
     ensure_complaint_defaults()
+    ensure_default_survey()

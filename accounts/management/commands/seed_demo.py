@@ -5,6 +5,7 @@ from django.utils import translation
 from accounts.demo import DEMO_PASSWORD, seed_people
 from clients.demo import seed_clients
 from complaints.demo import seed_complaints
+from surveys.demo import seed_surveys
 from visits.demo import seed_plans
 
 
@@ -26,9 +27,11 @@ class Command(BaseCommand):
             clients = seed_clients()
             complaints = seed_complaints()
             visits = seed_plans()
+            surveys = seed_surveys()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data loaded ({clients} new clients, {complaints} new complaints, {visits} new planned visits)."
+                f"Demo data loaded ({clients} new clients, {complaints} new complaints, {visits} new planned visits, "
+                f"{surveys} new survey answers)."
             )
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,75 @@
+"""Reads of surveys, always through the user's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from accounts.scoping import get_scoped_object_or_404, scope_for
+from clients.models import Client
+
+from .models import FollowUp, Invitation, Response
+
+INVITATION_SCOPE = {"owner": "client__owner", "team": "client__team"}
+# Scores stay with the manager and team that earned them.
+RESPONSE_SCOPE = {"owner": "owner", "team": "team"}
+
+
+def visible_invitations(user: User) -> QuerySet[Invitation]:
+    return scope_for(user).filter(Invitation.objects.all(), **INVITATION_SCOPE)
+
+
+def get_invitation(user: User, pk: int) -> Invitation:
+    queryset = Invitation.objects.select_related("client", "client__owner", "contact", "template", "created_by")
+    return get_scoped_object_or_404(user, queryset, pk=pk, **INVITATION_SCOPE)
+
+
+def visible_responses(user: User) -> QuerySet[Response]:
+    return scope_for(user).filter(Response.objects.all(), **RESPONSE_SCOPE)
+
+
+def open_follow_ups(user: User) -> QuerySet[FollowUp]:
+    return (
+        scope_for(user)
+        .filter(FollowUp.objects.filter(done_at__isnull=True), owner="owner")
+        .select_related("client", "owner", "response")
+    )
+
+
+def get_follow_up(user: User, pk: int) -> FollowUp:
+    return get_scoped_object_or_404(
+        user, FollowUp.objects.select_related("client"), pk=pk, owner="client__owner", team="client__team"
+    )
+
+
+@dataclass
+class ClientSurveys:
+    """The satisfaction panel of the client file (two queries)."""
+
+    responses: list[Response] = field(default_factory=list)  # newest first
+    invitations: list[Invitation] = field(default_factory=list)
+
+    @property
+    def latest(self) -> Response | None:
+        return self.responses[0] if self.responses else None
+
+    @property
+    def trend(self) -> list[Response]:
+        """Oldest to newest, for reading left to right."""
+        return list(reversed(self.responses))
+
+
+def client_surveys(client: Client, *, limit: int = 6) -> ClientSurveys:
+    return ClientSurveys(
+        responses=list(
+            Response.objects.filter(client=client).select_related("follow_up").order_by("-submitted_at", "-pk")[:limit]
+        ),
+        invitations=list(
+            Invitation.objects.filter(client=client)
+            .exclude(state=Invitation.State.ANSWERED)
+            .select_related("contact")
+            .order_by("-created_at", "-pk")[:limit]
+        ),
+    )
