@@ -258,11 +258,12 @@ def escalate_breached(now: datetime | None = None, *, batch_size: int | None = N
     now = now or timezone.now()
     batch_size = batch_size or settings.CRM_JOB_BATCH_SIZE
     admins = None
-    escalated = 0
+    escalated = last_pk = 0
     while True:
         with transaction.atomic():
             batch = list(
                 breached(now)
+                .filter(pk__gt=last_pk)  # each row at most once per sweep, whatever the clock says
                 .select_for_update(skip_locked=True, of=("self",))
                 .select_related("team__supervisor")
                 .order_by("pk")[:batch_size]
@@ -270,6 +271,7 @@ def escalate_breached(now: datetime | None = None, *, batch_size: int | None = N
             if not batch:
                 return escalated
             stamp = timezone.now()
+            last_pk = batch[-1].pk
             for complaint in batch:
                 complaint.level += 1
                 complaint.escalated_at = stamp

@@ -148,18 +148,19 @@ def _job(name: str, schedule) -> dict:
 
 
 # Times are Asia/Shanghai (CELERY_TIMEZONE); every job is idempotent, but run exactly one beat.
+# The daily reminder jobs run before the e-mail digest at 07:45, so digests carry the day's reminders.
 CELERY_BEAT_SCHEDULE = {
     # Proves the worker and the (single) beat are alive; /healthz reports its age.
     "heartbeat": {"task": "crm.tasks.heartbeat", "schedule": timedelta(minutes=1)},
     "complaints-escalate-breached": _job("complaints.escalate_breached", timedelta(minutes=15)),
     "complaints-deadlines-soon": _job("complaints.deadlines_soon", timedelta(minutes=15)),
     "complaints-close-unanswered": _job("complaints.close_unanswered", timedelta(hours=1)),
-    "complaints-return-visits-due": _job("complaints.return_visits_due", crontab(hour=8, minute=0)),
+    "complaints-return-visits-due": _job("complaints.return_visits_due", crontab(hour=7, minute=10)),
     "visits-morning-digest": _job("visits.morning_digest", crontab(hour=7, minute=30)),
-    "visits-plan-reminders": _job("visits.plan_reminders", crontab(hour=9, minute=0)),
-    "visits-summaries-due": _job("visits.summaries_due", crontab(hour=14, minute=0)),
-    "clients-overdue": _job("clients.overdue", crontab(hour=8, minute=0)),
-    "clients-birthdays": _job("clients.birthdays", crontab(hour=8, minute=5)),
+    "visits-plan-reminders": _job("visits.plan_reminders", crontab(hour=7, minute=15)),
+    "visits-summaries-due": _job("visits.summaries_due", crontab(hour=7, minute=20)),
+    "clients-overdue": _job("clients.overdue", crontab(hour=7, minute=0)),
+    "clients-birthdays": _job("clients.birthdays", crontab(hour=7, minute=5)),
     "surveys-invite": _job("surveys.invite", timedelta(hours=1)),
     "surveys-send-due": _job("surveys.send_due", timedelta(minutes=15)),
     "surveys-remind": _job("surveys.remind", crontab(hour=10, minute=0)),
@@ -240,6 +241,8 @@ EMAIL_BACKEND = env.str(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="crm@localhost")
+# A stalled mail server must not hold a task (and its row lock) for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 if "EMAIL_URL" in env:
     vars().update(env.email("EMAIL_URL"))
 

@@ -140,7 +140,7 @@ def send_email(notification_id: int) -> bool:
     and raised for the task to retry."""
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True)
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient")
             .filter(pk=notification_id, emailed_at__isnull=True)
             .first()
@@ -156,19 +156,25 @@ def send_email(notification_id: int) -> bool:
             subject = _("CRM reminder: %(message)s") % {"message": notification.message[:80]}
         try:
             send_mail(subject, body, None, [user.email])
-        except Exception as error:
-            Notification.objects.filter(pk=notification.pk).update(email_error=str(error)[:300])
-            raise
-        notification.emailed_at = timezone.now()
-        notification.email_error = ""
-        notification.save(update_fields=["emailed_at", "email_error"])
+        except Exception as error:  # noqa: BLE001 (logged on the row, then raised for the retry)
+            failure = error
+        else:
+            failure = None
+            notification.emailed_at = timezone.now()
+            notification.email_error = ""
+            notification.save(update_fields=["emailed_at", "email_error"])
+    if failure is not None:
+        # Outside the transaction, so that the delivery log keeps the error.
+        Notification.objects.filter(pk=notification_id).update(email_error=str(failure)[:300])
+        raise failure
     return True
 
 
 def send_digests(now: datetime | None = None) -> dict:
-    """One e-mail per digest user with everything not yet e-mailed from the last day."""
+    """One e-mail per digest user with everything not yet e-mailed (from the last week, so
+    that a missed or failed digest is caught up by the next one)."""
     now = now or timezone.now()
-    since = now - timedelta(days=1)
+    since = now - timedelta(days=7)
     counts = {"emails": 0, "notifications": 0, "failed": 0}
     pending = (
         Notification.objects.filter(
@@ -228,5 +234,7 @@ def pending_immediate_emails(now: datetime | None = None) -> list[int]:
             recipient__is_active=True,
         )
         .exclude(recipient__email="")
+        .filter(email_error="")  # a failed one is being retried by its own task
+        .order_by("created_at", "pk")
         .values_list("pk", flat=True)[: settings.CRM_JOB_BATCH_SIZE]
     )

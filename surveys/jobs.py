@@ -30,26 +30,29 @@ def send_due(now):
     (one task per invitation), otherwise the manager is asked to send the link by hand."""
     from .tasks import send_invitation
 
-    due = (
-        Invitation.objects.filter(state=Invitation.State.PENDING, send_after__lte=now, expires_at__gt=now)
-        .select_related("contact", "client", "client__owner")
-        .order_by("send_after", "pk")[: settings.CRM_JOB_BATCH_SIZE]
+    pending = Invitation.objects.filter(state=Invitation.State.PENDING, send_after__lte=now, expires_at__gt=now)
+    # Two selections, so that links waiting to be sent by hand never crowd out e-mails.
+    by_email = pending.filter(contact__email__gt="").order_by("send_after", "pk")
+    by_hand = (
+        pending.exclude(contact__email__gt="")
+        .filter(send_after__gt=now - timedelta(days=1))  # asked once, on the first day
+        .select_related("client", "client__owner")
+        .order_by("send_after", "pk")
     )
     errors, queued, reminders = RowErrors(), 0, []
-    for invitation in due:
-        if invitation.contact and invitation.contact.email:
-            try:
-                send_invitation.delay(invitation.pk)
-                queued += 1
-            except BROKER_ERRORS as error:  # broker down: the next run queues it again
-                errors.add(f"invitation {invitation.pk}", error)
-        else:
-            owner = invitation.client.owner
-            with translation.override(owner.language):
-                message = _("Send the survey link to %(client)s by SMS or WeChat.") % {"client": invitation.client.name}
-            reminders.append(
-                Reminder(owner, "survey.send_link", str(invitation.pk), message, invitation.get_absolute_url())
-            )
+    for pk in by_email.values_list("pk", flat=True)[: settings.CRM_JOB_BATCH_SIZE]:
+        try:
+            send_invitation.delay(pk)
+            queued += 1
+        except BROKER_ERRORS as error:  # broker down: the next run queues it again
+            errors.add(f"invitation {pk}", error)
+    for invitation in by_hand[: settings.CRM_JOB_BATCH_SIZE]:
+        owner = invitation.client.owner
+        with translation.override(owner.language):
+            message = _("Send the survey link to %(client)s by SMS or WeChat.") % {"client": invitation.client.name}
+        reminders.append(
+            Reminder(owner, "survey.send_link", str(invitation.pk), message, invitation.get_absolute_url())
+        )
     return {"queued": queued, "asked_by_hand": notify_many(reminders), "errors": errors.messages}
 
 

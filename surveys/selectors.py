@@ -13,8 +13,9 @@ from clients.models import Client
 from .models import FollowUp, Invitation, Response
 
 INVITATION_SCOPE = {"owner": "client__owner", "team": "client__team"}
-# Scores stay with the manager and team that earned them.
-RESPONSE_SCOPE = {"owner": "owner", "team": "team"}
+# Who may see an answer follows the client (never another manager's client); the figures
+# by manager still credit the manager who held the client when it was answered.
+RESPONSE_SCOPE = {"owner": "client__owner", "team": "client__team"}
 
 
 def visible_invitations(user: User) -> QuerySet[Invitation]:

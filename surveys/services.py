@@ -7,6 +7,7 @@ import logging
 import secrets
 from datetime import date, datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -394,11 +395,16 @@ def invite_after_complaints(now: datetime | None = None) -> int:
     if not complaints:
         return 0
     template = default_template()
-    key_persons = _first_contacts([c.client_id for c in complaints if c.contact_id is None])
+
+    def own_contact(complaint):
+        # The complaint's contact, unless it has moved to another client since.
+        return complaint.contact if complaint.contact and complaint.contact.client_id == complaint.client_id else None
+
+    key_persons = _first_contacts([c.client_id for c in complaints if own_contact(c) is None])
     invitations = [
         build_invitation(
             complaint.client,
-            contact=complaint.contact or key_persons.get(complaint.client_id),
+            contact=own_contact(complaint) or key_persons.get(complaint.client_id),
             template=template,
             reason=Invitation.Reason.COMPLAINT,
             complaint=complaint,
@@ -420,7 +426,7 @@ def invite_by_cadence(today: date | None = None) -> int:
     clients = []
     for tier in Tier.objects.all():
         months = max(tier.survey_cadence_months, 1)
-        since = month_start(today) - timedelta(days=round(months * 30.4))
+        since = today - relativedelta(months=months)
         batch = (
             Client.objects.filter(tier=tier, status=Client.Status.ACTIVE)
             .annotate(last_invited=Max("invitations__created_at"))
@@ -445,9 +451,12 @@ def _first_contacts(client_ids: list[int]) -> dict[int, Contact]:
     chosen: dict[int, Contact] = {}
     if not client_ids:
         return chosen
-    contacts = Contact.objects.filter(client_id__in=client_ids).order_by("client_id", "-is_key_person", "name")
-    for contact in contacts:
+
+    def rank(contact: Contact) -> tuple[bool, bool]:
+        return bool(contact.email), contact.is_key_person
+
+    for contact in Contact.objects.filter(client_id__in=client_ids).order_by("client_id", "-is_key_person", "name"):
         current = chosen.get(contact.client_id)
-        if current is None or (not current.email and contact.email and contact.is_key_person >= current.is_key_person):
+        if current is None or rank(contact) > rank(current):
             chosen[contact.client_id] = contact
     return chosen

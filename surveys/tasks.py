@@ -1,19 +1,16 @@
-"""Survey e-mails, one task per invitation id (the sweeps in ``surveys.jobs`` queue them)."""
+"""Survey e-mails, one task per invitation id (the sweeps in ``surveys.jobs`` queue them);
+the services are idempotent, so a retry or a redelivery never sends twice."""
 
-from celery import shared_task
-
-from notifications.tasks import RETRY
+from notifications.tasks import delivery_task
 
 from . import services
 
-# The services are idempotent, so a retry or a redelivery never sends twice.
 
-
-@shared_task(**RETRY)
+@delivery_task
 def send_invitation(invitation_id: int) -> bool:
     return services.send(invitation_id)
 
 
-@shared_task(**RETRY)
+@delivery_task
 def send_reminder(invitation_id: int) -> bool:
     return services.remind(invitation_id)

@@ -54,7 +54,7 @@ def respond(request, token: str):
             try:
                 services.submit(invitation, form.answers())
             except ValidationError as error:
-                if error.code in {"answered", "expired"}:
+                if getattr(error, "code", None) in {"answered", "expired"}:
                     return render(
                         request, "surveys/public_message.html", {"kind": error.code, "lang": language}, status=410
                     )

@@ -98,16 +98,22 @@ def plan_not_submitted(today: date) -> int:
 
 
 def plans_waiting(today: date) -> int:
-    """Supervisors with plans or month results waiting for their decision (once a day)."""
+    """Whoever decides on submitted plans or month results (the team's supervisor, or the
+    admins when there is none or it is their own), once a day."""
+    from complaints.services import management_users
+
     waiting = Counter()
+    admins = None
     for model in (MonthlyPlan, MonthResult):
-        rows = (
-            model.objects.filter(status=MonthlyPlan.Status.SUBMITTED, team__supervisor__isnull=False)
-            .values("team__supervisor_id")
-            .annotate(n=Count("pk"))
-        )
-        for row in rows:
-            waiting[row["team__supervisor_id"]] += row["n"]
+        rows = model.objects.filter(status=MonthlyPlan.Status.SUBMITTED).values_list("owner_id", "team__supervisor_id")
+        for owner_id, supervisor_id in rows:
+            if supervisor_id and supervisor_id != owner_id:
+                waiting[supervisor_id] += 1
+            else:
+                admins = management_users() if admins is None else admins
+                for admin in admins:
+                    if admin.pk != owner_id:
+                        waiting[admin.pk] += 1
     reminders = []
     for user in User.objects.filter(pk__in=list(waiting), is_active=True):
         with translation.override(user.language):
