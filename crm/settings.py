@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "complaints",
     "notifications",
     "surveys",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

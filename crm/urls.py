@@ -20,6 +20,7 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("inbox/", include("notifications.urls")),
     path("surveys/", include("surveys.urls")),
+    path("dashboards/", include("dashboards.urls")),
     # The public survey page: no login, the token is the key.
     path("s/<str:token>/", survey_views.respond, name="survey_respond"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -274,6 +274,37 @@ class Progress:
         return self.share(self.strategies_done, self.strategies_total)
 
 
+def coverage(owner_ids, month: date, until: date) -> tuple[dict[int, int], dict[int, int]]:
+    """Per manager: clients of the approved plan visited at least as often as their
+    frequency asks so far this month, and clients in the plan (two queries for any number
+    of managers)."""
+    end = rules.month_end(month)
+    logged = {
+        (owner_id, client_id): n
+        for owner_id, client_id, n in VisitLog.objects.filter(owner_id__in=owner_ids, date__range=(month, until))
+        .values("owner_id", "client_id")
+        .annotate(n=Count("pk"))
+        .values_list("owner_id", "client_id", "n")
+    }
+    elapsed = rules.working_days(month, until)
+    month_days = rules.working_days(month, end)
+    # Visits due so far per frequency: one per window that has fully or partly passed.
+    due = {
+        frequency: sum(1 for window in rules.windows(frequency, month_days) if window and window[0] <= until)
+        for frequency in (rules.WEEKLY, rules.TWICE_MONTHLY, rules.MONTHLY)
+    }
+    covered: dict[int, int] = defaultdict(int)
+    in_plan: dict[int, int] = defaultdict(int)
+    lines = PlanLine.objects.filter(
+        plan__owner_id__in=owner_ids, plan__month=month, plan__status=MonthlyPlan.Status.APPROVED
+    ).values_list("plan__owner_id", "client_id", "frequency")
+    for owner_id, client_id, frequency in lines:
+        in_plan[owner_id] += 1
+        if elapsed and logged.get((owner_id, client_id), 0) >= due.get(frequency, 0):
+            covered[owner_id] += 1
+    return dict(covered), dict(in_plan)
+
+
 def month_progress(owner: User, month: date, until: date | None = None) -> Progress:
     """The month's targets and progress up to ``until`` (default: today, capped to the month)."""
     month = rules.month_start(month)
@@ -307,24 +338,8 @@ def month_progress(owner: User, month: date, until: date | None = None) -> Progr
     plan = MonthlyPlan.objects.filter(owner=owner, month=month, status=MonthlyPlan.Status.APPROVED).first()
     if plan is not None:
         progress.satisfaction_target = plan.satisfaction_target
-        logged = dict(
-            VisitLog.objects.filter(owner=owner, date__range=(month, until))
-            .values("client_id")
-            .annotate(n=Count("pk"))
-            .values_list("client_id", "n")
-        )
-        elapsed = rules.working_days(month, until)
-        month_days = rules.working_days(month, end)
-        # Visits due so far per frequency: one per window that has fully or partly passed.
-        due = {
-            frequency: sum(1 for window in rules.windows(frequency, month_days) if window and window[0] <= until)
-            for frequency in (rules.WEEKLY, rules.TWICE_MONTHLY, rules.MONTHLY)
-        }
-        lines = PlanLine.objects.filter(plan=plan).values_list("client_id", "frequency")
-        for client_id, frequency in lines:
-            progress.clients_in_plan += 1
-            if elapsed and logged.get(client_id, 0) >= due.get(frequency, 0):
-                progress.clients_covered += 1
+        covered, in_plan = coverage([owner.pk], month, until)
+        progress.clients_covered, progress.clients_in_plan = covered.get(owner.pk, 0), in_plan.get(owner.pk, 0)
     return progress
 
 

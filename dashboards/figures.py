@@ -1,0 +1,329 @@
+"""The dashboards' figures, aggregated in the database: a fixed number of queries for any
+number of managers, clients, visits, complaints or answers.
+
+Every function takes querysets already narrowed to the viewer's scope (see ``views``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
+
+from accounts.models import User
+from clients.models import Client
+from complaints.models import Complaint
+from complaints.selectors import OPEN_STATES, breached_q, due_soon_q
+from surveys.scores import Score, summarise, summarise_by
+from visits.daily import coverage
+from visits.models import MonthlyPlan, PlannedVisit, ServiceStrategy, TemporaryTask, VisitLog
+from visits.rules import month_end, month_start
+
+
+def share(part: int, whole: int) -> float | None:
+    """A percentage with one decimal, or None when there is nothing to divide by."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """Linear interpolation between closest ranks (like PostgreSQL's percentile_cont)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * fraction
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+# --- visits -------------------------------------------------------------------------------
+
+
+@dataclass
+class ManagerVisits:
+    owner_id: int
+    name: str
+    planned: int = 0
+    done: int = 0
+    temporary: int = 0
+    overdue_clients: int = 0
+    not_visited: int = 0
+    strategies_total: int = 0
+    strategies_done: int = 0
+    clients_in_plan: int = 0
+    clients_covered: int = 0
+
+    @property
+    def completion(self) -> float | None:
+        return share(self.done, self.planned)
+
+    @property
+    def coverage(self) -> float | None:
+        return share(self.clients_covered, self.clients_in_plan)
+
+
+@dataclass
+class VisitDashboard:
+    month: date
+    until: date
+    rows: list[ManagerVisits] = field(default_factory=list)
+    per_day: list[tuple[date, int]] = field(default_factory=list)
+
+    @property
+    def total(self) -> ManagerVisits:
+        total = ManagerVisits(owner_id=0, name="")
+        for row in self.rows:
+            for name in ("planned", "done", "temporary", "overdue_clients", "not_visited", "strategies_total",
+                         "strategies_done", "clients_in_plan", "clients_covered"):  # fmt: skip
+                setattr(total, name, getattr(total, name) + getattr(row, name))
+        return total
+
+
+def visit_dashboard(managers: QuerySet, month: date, today: date | None = None) -> VisitDashboard:
+    """Per manager for the month up to today (or the month's end): visits planned vs done,
+    coverage, overdue clients, unplanned visits, strategies done, clients not yet visited;
+    and visits done per day. Nine queries."""
+    today = today or timezone.localdate()
+    month = month_start(month)
+    end = month_end(month)
+    until = min(max(today, month - timedelta(days=1)), end)
+    people = list(managers.order_by("username"))
+    ids = [user.pk for user in people]
+    rows = {user.pk: ManagerVisits(owner_id=user.pk, name=str(user)) for user in people}
+    counted = [PlannedVisit.Status.DONE, PlannedVisit.Status.PLANNED, PlannedVisit.Status.MISSED]
+    for row in (
+        PlannedVisit.objects.filter(owner_id__in=ids, date__range=(month, until), status__in=counted)
+        .values("owner_id")
+        .annotate(planned=Count("pk"), done=Count("pk", filter=Q(status=PlannedVisit.Status.DONE)))
+    ):
+        rows[row["owner_id"]].planned, rows[row["owner_id"]].done = row["planned"], row["done"]
+    for model, extra in ((TemporaryTask, {}), (VisitLog, {"is_temporary": True})):
+        for row in (
+            model.objects.filter(owner_id__in=ids, date__range=(month, until), **extra)
+            .values("owner_id")
+            .annotate(n=Count("pk"))
+        ):
+            rows[row["owner_id"]].temporary += row["n"]
+    active = Client.objects.filter(owner_id__in=ids).exclude(status=Client.Status.LOST)
+    visited = VisitLog.objects.filter(client=OuterRef("pk"), date__range=(month, until))
+    for row in (
+        active.annotate(visited=Exists(visited))
+        .values("owner_id")
+        .annotate(
+            overdue=Count("pk", filter=Q(next_visit_due__lt=today)),
+            not_visited=Count("pk", filter=Q(visited=False, status=Client.Status.ACTIVE)),
+        )
+    ):
+        rows[row["owner_id"]].overdue_clients = row["overdue"]
+        rows[row["owner_id"]].not_visited = row["not_visited"]
+    for row in (
+        ServiceStrategy.objects.filter(client__owner_id__in=ids, month=month)
+        .exclude(state=ServiceStrategy.State.DISMISSED)
+        .values("client__owner_id")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(state=ServiceStrategy.State.DONE)))
+    ):
+        rows[row["client__owner_id"]].strategies_total = row["total"]
+        rows[row["client__owner_id"]].strategies_done = row["done"]
+    covered, in_plan = coverage(ids, month, until)
+    for owner_id, row in rows.items():
+        row.clients_covered, row.clients_in_plan = covered.get(owner_id, 0), in_plan.get(owner_id, 0)
+    per_day = list(
+        VisitLog.objects.filter(owner_id__in=ids, date__range=(month, until))
+        .values("date")
+        .annotate(n=Count("pk"))
+        .order_by("date")
+        .values_list("date", "n")
+    )
+    return VisitDashboard(month=month, until=until, rows=list(rows.values()), per_day=per_day)
+
+
+# --- complaints -----------------------------------------------------------------------------
+
+
+@dataclass
+class Breakdown:
+    label: str
+    key: object
+    total: int
+    breached: int
+
+    @property
+    def breach_rate(self) -> float | None:
+        return share(self.breached, self.total)
+
+
+@dataclass
+class ComplaintDashboard:
+    by_state: dict[str, int]
+    by_deadline: dict[str, int]
+    received: int
+    first_response_breached: int
+    first_response_total: int
+    resolution_breached: int
+    resolution_total: int
+    first_response_hours: list[float]
+    resolution_hours: list[float]
+    by_category: list[Breakdown]
+    by_severity: list[Breakdown]
+    by_tier: list[Breakdown]
+    by_owner: list[Breakdown]
+    per_week: list[tuple[date, int]]
+    escalated: list[Complaint]
+
+    @property
+    def first_response_breach_rate(self):
+        return share(self.first_response_breached, self.first_response_total)
+
+    @property
+    def resolution_breach_rate(self):
+        return share(self.resolution_breached, self.resolution_total)
+
+    def times(self, which: str) -> dict[str, float | None]:
+        values = self.first_response_hours if which == "first_response" else self.resolution_hours
+        median, p90 = percentile(values, 0.5), percentile(values, 0.9)
+        return {"median": None if median is None else round(median, 1), "p90": None if p90 is None else round(p90, 1)}
+
+
+def first_response_breached_q(now: datetime) -> Q:
+    """Answered late, or not answered and past due."""
+    return Q(acknowledged_at__gt=F("first_response_due")) | Q(acknowledged_at__isnull=True, first_response_due__lt=now)
+
+
+def resolution_breached_q(now: datetime) -> Q:
+    return Q(resolved_at__gt=F("resolution_due")) | Q(resolved_at__isnull=True, resolution_due__lt=now)
+
+
+def complaint_dashboard(complaints: QuerySet, start: datetime, end: datetime, now: datetime | None = None):
+    """Open complaints by state and deadline (now), and for those received between start
+    and end: breach rates, median and 90th-percentile times, breakdowns, weekly trend."""
+    now = now or timezone.now()
+    open_ = complaints.filter(state__in=OPEN_STATES)
+    by_state = dict(open_.values("state").annotate(n=Count("pk")).values_list("state", "n"))
+    deadline = open_.aggregate(
+        breached=Count("pk", filter=breached_q(now)),
+        due_soon=Count("pk", filter=due_soon_q(now) & ~breached_q(now)),
+        total=Count("pk"),
+    )
+    by_deadline = {
+        "on_time": deadline["total"] - deadline["breached"] - deadline["due_soon"],
+        "due_soon": deadline["due_soon"],
+        "breached": deadline["breached"],
+    }
+    received = complaints.filter(received_at__gte=start, received_at__lt=end)
+    rates = received.aggregate(
+        total=Count("pk"),
+        fr_breached=Count("pk", filter=first_response_breached_q(now)),
+        fr_due=Count("pk", filter=Q(acknowledged_at__isnull=False) | Q(first_response_due__lt=now)),
+        res_breached=Count("pk", filter=resolution_breached_q(now)),
+        res_due=Count("pk", filter=Q(resolved_at__isnull=False) | Q(resolution_due__lt=now)),
+    )
+    first_hours, resolution_hours = [], []
+    for received_at, acknowledged_at, resolved_at in received.values_list(
+        "received_at", "acknowledged_at", "resolved_at"
+    ):
+        if acknowledged_at:
+            first_hours.append((acknowledged_at - received_at).total_seconds() / 3600)
+        if resolved_at:
+            resolution_hours.append((resolved_at - received_at).total_seconds() / 3600)
+
+    def breakdown(lookup: str, label_lookup: str | None = None) -> list[Breakdown]:
+        label_lookup = label_lookup or lookup
+        rows = (
+            received.values(lookup, label_lookup)
+            .annotate(total=Count("pk"), breached=Count("pk", filter=resolution_breached_q(now)))
+            .order_by("-total", lookup)
+        )
+        return [Breakdown(str(row[label_lookup] or "—"), row[lookup], row["total"], row["breached"]) for row in rows]
+
+    severity_labels = dict(Complaint._meta.get_field("severity").choices)
+    by_severity = breakdown("severity")
+    for row in by_severity:
+        row.label = str(severity_labels.get(row.key, row.key))
+    by_owner = breakdown("owner_id", "owner__username")
+    names = User.objects.in_bulk([row.key for row in by_owner])  # display names, not logins
+    for row in by_owner:
+        row.label = str(names.get(row.key, row.label))
+    per_week = [
+        (timezone.localtime(week).date() if isinstance(week, datetime) else week, n)
+        for week, n in received.annotate(week=TruncWeek("received_at"))
+        .values("week")
+        .annotate(n=Count("pk"))
+        .order_by("week")
+        .values_list("week", "n")
+    ]
+    escalated = list(
+        open_.filter(level__gt=0).select_related("client", "owner").order_by("-level", "resolution_due")[:20]
+    )
+    return ComplaintDashboard(
+        by_state=by_state,
+        by_deadline=by_deadline,
+        received=rates["total"],
+        first_response_breached=rates["fr_breached"],
+        first_response_total=rates["fr_due"],
+        resolution_breached=rates["res_breached"],
+        resolution_total=rates["res_due"],
+        first_response_hours=first_hours,
+        resolution_hours=resolution_hours,
+        by_category=breakdown("category_id", "category__name"),
+        by_severity=by_severity,
+        by_tier=breakdown("client__tier_id", "client__tier__name"),
+        by_owner=by_owner,
+        per_week=per_week,
+        escalated=escalated,
+    )
+
+
+# --- satisfaction ---------------------------------------------------------------------------
+
+
+@dataclass
+class SatisfactionDashboard:
+    total: Score
+    by_owner: list[tuple[int, str, Score, int | None]]  # owner id, name, score, target
+    by_team: list[tuple[str, Score]]
+    by_tier: list[tuple[str, Score]]
+    by_month: list[tuple[date, Score]]
+    lowest: list[tuple[Client, Score]]
+
+
+def satisfaction_dashboard(responses: QuerySet, managers: QuerySet, month: date) -> SatisfactionDashboard:
+    """CSAT and NPS for the month by manager (with the plan's target), team and tier; the
+    last six months; the lowest-scoring clients of the month."""
+    month = month_start(month)
+    start = timezone.make_aware(datetime.combine(month, datetime.min.time()))
+    end = timezone.make_aware(datetime.combine(month_end(month) + timedelta(days=1), datetime.min.time()))
+    in_month = responses.filter(submitted_at__gte=start, submitted_at__lt=end)
+    names = {user.pk: str(user) for user in managers}
+    targets = dict(
+        MonthlyPlan.objects.filter(
+            owner_id__in=list(names), month=month, status=MonthlyPlan.Status.APPROVED
+        ).values_list("owner_id", "satisfaction_target")
+    )
+    by_owner = [
+        (key[0], names.get(key[0], "—"), score, targets.get(key[0]))
+        for key, score in summarise_by(in_month, "owner_id")
+    ]
+    six = timezone.make_aware(datetime.combine(month_start(month - timedelta(days=150)), datetime.min.time()))
+    by_month = [
+        (timezone.localtime(key[0]).date(), score)
+        for key, score in summarise_by(
+            responses.filter(submitted_at__gte=six, submitted_at__lt=end).annotate(month=TruncMonth("submitted_at")),
+            "month",
+        )
+    ]
+    client_scores = summarise_by(in_month, "client_id")
+    lowest_ids = [key[0] for key, score in sorted(client_scores, key=lambda item: (item[1].csat or 0, item[0]))][:10]
+    clients = Client.objects.in_bulk(lowest_ids)
+    lowest = [(clients[key[0]], score) for key, score in client_scores if key[0] in clients]
+    lowest.sort(key=lambda item: (item[1].csat or 0, item[0].pk))
+    return SatisfactionDashboard(
+        total=summarise(in_month),
+        by_owner=by_owner,
+        by_team=[(key[0] or "—", score) for key, score in summarise_by(in_month, "team__name")],
+        by_tier=[(key[0], score) for key, score in summarise_by(in_month, "tier__name")],
+        by_month=by_month,
+        lowest=lowest,
+    )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("visits/", views.visits, name="visits"),
+    path("complaints/", views.complaints, name="complaints"),
+    path("satisfaction/", views.satisfaction, name="satisfaction"),
+]

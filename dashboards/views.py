@@ -1,0 +1,192 @@
+"""Supervisor dashboards (a manager sees the same pages for themselves): visits,
+complaints and satisfaction for a month, filters in the URL, every table exportable as CSV."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.scoping import scope_for
+from complaints.models import Complaint
+from surveys.selectors import visible_responses
+from visits.rules import month_end, month_start
+from visits.selectors import parse_month
+
+from . import figures
+
+
+def _filters(request):
+    """Month and team from the URL, limited to what the viewer may see."""
+    month = parse_month(request.GET.get("month"), timezone.localdate())
+    scope = scope_for(request.user)
+    teams = list(scope.teams().order_by("name"))
+    team = None
+    team_id = request.GET.get("team", "")
+    if team_id:
+        if not team_id.isdecimal():
+            raise Http404
+        team = next((t for t in teams if t.pk == int(team_id)), None)
+        if team is None:
+            raise Http404
+    managers = scope.users().filter(role=User.Role.MANAGER)
+    if request.user.is_manager:
+        managers = scope.users()
+    if team is not None:
+        managers = managers.filter(team=team)
+    return month, teams, team, managers
+
+
+def _context(request, month, teams, team, **extra):
+    query = {"month": f"{month:%Y-%m}", **({"team": team.pk} if team else {})}
+    return {
+        "month": month,
+        "previous": month_start(month - timedelta(days=1)),
+        "next": month_end(month) + timedelta(days=1),
+        "teams": teams,
+        "team": team,
+        "query": urlencode(query),
+        "team_query": f"&team={team.pk}" if team else "",
+        **extra,
+    }
+
+
+def _csv(filename: str, headers: list[str], rows: list[list]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly (Chinese names)
+    writer = csv.writer(response)
+    writer.writerow(headers)
+    writer.writerows(["" if value is None else value for value in row] for row in rows)
+    return response
+
+
+@login_required
+def visits(request):
+    month, teams, team, managers = _filters(request)
+    board = figures.visit_dashboard(managers, month)
+    if request.GET.get("export") == "csv":
+        headers = [_("Account manager"), _("Planned"), _("Done"), _("Plan completion (%)"), _("Coverage (%)"),
+                   _("Overdue clients"), _("Not visited this month"), _("Unplanned visits"), _("Strategies done"),
+                   _("Strategies")]  # fmt: skip
+        rows = [
+            [r.name, r.planned, r.done, r.completion, r.coverage, r.overdue_clients, r.not_visited, r.temporary,
+             r.strategies_done, r.strategies_total]
+            for r in board.rows
+        ]  # fmt: skip
+        return _csv(f"visits-{month:%Y-%m}", headers, rows)
+    chart = {
+        "type": "bar",
+        "labels": [row.name for row in board.rows],
+        "datasets": [
+            {"label": _("Planned"), "data": [row.planned for row in board.rows]},
+            {"label": _("Done"), "data": [row.done for row in board.rows]},
+        ],
+    }
+    per_day = {
+        "type": "line",
+        "labels": [f"{day:%m-%d}" for day, _n in board.per_day],
+        "datasets": [{"label": _("Visits logged"), "data": [n for _day, n in board.per_day]}],
+    }
+    return render(
+        request,
+        "dashboards/visits.html",
+        _context(request, month, teams, team, board=board, chart=chart, per_day=per_day),
+    )
+
+
+def _range(month):
+    start = timezone.make_aware(datetime.combine(month, datetime.min.time()))
+    return start, timezone.make_aware(datetime.combine(month_end(month) + timedelta(days=1), datetime.min.time()))
+
+
+@login_required
+def complaints(request):
+    month, teams, team, _managers = _filters(request)
+    queryset = scope_for(request.user).filter(Complaint.objects.all(), owner="owner", team="team")
+    if team is not None:
+        queryset = queryset.filter(team=team)
+    if request.user.is_manager:
+        queryset = queryset.filter(owner=request.user)
+    start, end = _range(month)
+    board = figures.complaint_dashboard(queryset, start, end)
+    tables = {
+        "category": board.by_category,
+        "severity": board.by_severity,
+        "tier": board.by_tier,
+        "manager": board.by_owner,
+    }
+    if request.GET.get("export") == "csv":
+        name = request.GET.get("table", "category")
+        if name not in tables:
+            raise Http404
+        rows = [[row.label, row.total, row.breached, row.breach_rate] for row in tables[name]]
+        return _csv(
+            f"complaints-{name}-{month:%Y-%m}", [name, _("Received"), _("Resolution late"), _("Breach rate (%)")], rows
+        )
+    states = dict(Complaint.State.choices)
+    by_state = {
+        "type": "bar",
+        "labels": [str(states[state]) for state in board.by_state],
+        "datasets": [{"label": _("Open complaints"), "data": list(board.by_state.values())}],
+    }
+    per_week = {
+        "type": "line",
+        "labels": [f"{week:%m-%d}" for week, _n in board.per_week],
+        "datasets": [{"label": _("Complaints received per week"), "data": [n for _w, n in board.per_week]}],
+    }
+    return render(
+        request,
+        "dashboards/complaints.html",
+        _context(
+            request,
+            month,
+            teams,
+            team,
+            board=board,
+            tables=tables,
+            states=[(state, states[state], n) for state, n in board.by_state.items()],
+            first_times=board.times("first_response"),
+            resolution_times=board.times("resolution"),
+            by_state_chart=by_state,
+            per_week=per_week,
+            list_url=reverse("complaints:list"),
+        ),
+    )
+
+
+@login_required
+def satisfaction(request):
+    month, teams, team, managers = _filters(request)
+    responses = visible_responses(request.user)
+    if team is not None:
+        responses = responses.filter(client__team=team)
+    if request.user.is_manager:
+        responses = responses.filter(owner=request.user)
+    board = figures.satisfaction_dashboard(responses, managers, month)
+    if request.GET.get("export") == "csv":
+        rows = [[name, score.responses, score.csat, score.nps, target] for _pk, name, score, target in board.by_owner]
+        return _csv(
+            f"satisfaction-{month:%Y-%m}",
+            [_("Account manager"), _("Responses"), _("CSAT"), _("NPS"), _("Satisfaction target")],
+            rows,
+        )
+    trend = {
+        "type": "line",
+        "labels": [f"{m:%Y-%m}" for m, _s in board.by_month],
+        "datasets": [
+            {"label": _("CSAT"), "data": [s.csat for _m, s in board.by_month]},
+            {"label": _("NPS"), "data": [s.nps for _m, s in board.by_month]},
+        ],
+    }
+    return render(
+        request, "dashboards/satisfaction.html", _context(request, month, teams, team, board=board, trend=trend)
+    )

@@ -1,0 +1,41 @@
+"""A supervisor opens each dashboard on a laptop-sized screen, sees the charts drawn, and
+follows a figure to the list behind it."""
+
+from pathlib import Path
+
+import pytest
+
+from accounts.tests.factories import ManagerFactory, SupervisorFactory
+from clients.tests.factories import ClientFactory
+from tests.browser.helpers import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PASSWORD = "dash-pass-2026"  # noqa: S105 (a test user)
+
+
+def test_supervisor_dashboards_and_drill_down(live_server, browser):
+    supervisor = SupervisorFactory(username="dash_sup", password=PASSWORD)
+    manager = ManagerFactory(username="dash_mgr", team=supervisor.team)
+    late = ClientFactory(owner=manager, name="Overdue Tea Co")
+    type(late).objects.filter(pk=late.pk).update(next_visit_due="2020-01-01")
+    ClientFactory(owner=manager, name="On Time Tea Co")
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = context.new_page()
+    log_in(page, live_server.url, "dash_sup", PASSWORD)
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name in ("visits", "complaints", "satisfaction"):
+        page.goto(f"{live_server.url}/dashboards/{name}/")
+        page.wait_for_selector("canvas[data-rendered='true']")
+        assert page.locator("canvas[data-rendered='true']").count() >= 1
+        page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=True)
+
+    page.goto(f"{live_server.url}/dashboards/visits/")
+    row = page.get_by_test_id("visits-table").locator("tr", has_text=str(manager))
+    row.get_by_role("link", name="1", exact=True).click()  # the manager's overdue clients
+    page.wait_for_url("**/clients/?owner=*overdue=true")
+    assert page.get_by_role("link", name="Overdue Tea Co").count() == 1
+    assert page.get_by_role("link", name="On Time Tea Co").count() == 0
+    context.close()
