@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import User
 from accounts.scoping import scope_for
@@ -69,6 +70,19 @@ def _csv(filename: str, headers: list[str], rows: list[list]) -> HttpResponse:
     return response
 
 
+def _export(request, prefix: str, month, tables: dict):
+    """``?export=csv&table=<name>``: one table of the page as CSV (the first by default)."""
+    name = request.GET.get("table") or next(iter(tables))
+    if name not in tables:
+        raise Http404
+    headers, rows = tables[name]
+    return _csv(f"{prefix}-{name}-{month:%Y-%m}", [str(h) for h in headers], rows)
+
+
+def _score_rows(rows):
+    return [[label, score.responses, score.csat, score.nps] for label, score in rows]
+
+
 @login_required
 def visits(request):
     month, teams, team, managers = _filters(request)
@@ -82,7 +96,13 @@ def visits(request):
              r.strategies_done, r.strategies_total]
             for r in board.rows
         ]  # fmt: skip
-        return _csv(f"visits-{month:%Y-%m}", headers, rows)
+        per_day_rows = [[f"{day:%Y-%m-%d}", n] for day, n in board.per_day]
+        return _export(
+            request,
+            "visits",
+            month,
+            {"managers": (headers, rows), "per_day": ([_("Date"), _("Visits logged")], per_day_rows)},
+        )
     chart = {
         "type": "bar",
         "labels": [row.name for row in board.rows],
@@ -124,15 +144,16 @@ def complaints(request):
         "tier": board.by_tier,
         "manager": board.by_owner,
     }
-    if request.GET.get("export") == "csv":
-        name = request.GET.get("table", "category")
-        if name not in tables:
-            raise Http404
-        rows = [[row.label, row.total, row.breached, row.breach_rate] for row in tables[name]]
-        return _csv(
-            f"complaints-{name}-{month:%Y-%m}", [name, _("Received"), _("Resolution late"), _("Breach rate (%)")], rows
-        )
     states = dict(Complaint.State.choices)
+    if request.GET.get("export") == "csv":
+        headers = [_("Received"), _("Resolution late"), _("Breach rate (%)")]
+        exports = {
+            name: ([name, *headers], [[row.label, row.total, row.breached, row.breach_rate] for row in rows])
+            for name, rows in tables.items()
+        }
+        exports["states"] = ([_("State"), _("Open complaints")], [[states[k], n] for k, n in board.by_state.items()])
+        exports["weeks"] = ([_("week of"), _("Received")], [[f"{w:%Y-%m-%d}", n] for w, n in board.per_week])
+        return _export(request, "complaints", month, exports)
     by_state = {
         "type": "bar",
         "labels": [str(states[state]) for state in board.by_state],
@@ -173,11 +194,22 @@ def satisfaction(request):
         responses = responses.filter(owner=request.user)
     board = figures.satisfaction_dashboard(responses, managers, month)
     if request.GET.get("export") == "csv":
-        rows = [[name, score.responses, score.csat, score.nps, target] for _pk, name, score, target in board.by_owner]
-        return _csv(
-            f"satisfaction-{month:%Y-%m}",
-            [_("Account manager"), _("Responses"), _("CSAT"), _("NPS"), _("Satisfaction target")],
-            rows,
+        scores = [_("Responses"), _("CSAT"), _("NPS")]
+        owners = [[name, score.responses, score.csat, score.nps, target] for _pk, name, score, target in board.by_owner]
+        return _export(
+            request,
+            "satisfaction",
+            month,
+            {
+                "managers": ([_("Account manager"), *scores, _("Satisfaction target")], owners),
+                "teams": ([_("Team"), *scores], _score_rows(board.by_team)),
+                "tiers": ([_("Tier"), *scores], _score_rows(board.by_tier)),
+                "months": (
+                    [pgettext("period", "Month"), *scores],
+                    _score_rows((f"{m:%Y-%m}", s) for m, s in board.by_month),
+                ),
+                "lowest": ([_("Client"), *scores], _score_rows((c.name, s) for c, s in board.lowest)),
+            },
         )
     trend = {
         "type": "line",

@@ -187,7 +187,10 @@ def test_csv_export_of_each_table(client, supervisor, manager):
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[1].startswith(f"{manager},4,3,75.0,50.0,1,1,2,2,3")
-    for table in ("category", "severity", "tier", "manager"):
+    for table in ("category", "severity", "tier", "manager", "states", "weeks"):
         assert client.get(reverse("dashboards:complaints"), {"export": "csv", "table": table}).status_code == 200
     assert client.get(reverse("dashboards:complaints"), {"export": "csv", "table": "nope"}).status_code == 404
-    assert client.get(reverse("dashboards:satisfaction"), {"export": "csv"}).status_code == 200
+    for table in ("managers", "teams", "tiers", "months", "lowest"):
+        assert client.get(reverse("dashboards:satisfaction"), {"export": "csv", "table": table}).status_code == 200
+    per_day = client.get(reverse("dashboards:visits"), {"month": "2026-11", "export": "csv", "table": "per_day"})
+    assert per_day.content.decode("utf-8-sig").splitlines()[1:] == ["2026-11-03,1", "2026-11-04,1"]
