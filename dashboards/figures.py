@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from clients.models import Client
@@ -82,10 +83,21 @@ class VisitDashboard:
         return total
 
 
-def visit_dashboard(managers: QuerySet, month: date, today: date | None = None) -> VisitDashboard:
+def unrestricted(queryset: QuerySet, prefix: str) -> QuerySet:
+    return queryset
+
+
+def visit_dashboard(
+    managers: QuerySet, month: date, today: date | None = None, restrict=unrestricted
+) -> VisitDashboard:
     """Per manager for the month up to today (or the month's end): visits planned vs done,
     coverage, overdue clients, unplanned visits, strategies done, clients not yet visited;
-    and visits done per day. Nine queries."""
+    and visits done per day. Nine queries.
+
+    ``restrict(queryset, prefix)`` applies the viewer's scope to every client-related row
+    (``prefix`` leads from the row to its client: "" for clients, "client__" otherwise), so
+    a client of another team never counts, even when its manager changed teams.
+    """
     today = today or timezone.localdate()
     month = month_start(month)
     end = month_end(month)
@@ -95,22 +107,29 @@ def visit_dashboard(managers: QuerySet, month: date, today: date | None = None) 
     rows = {user.pk: ManagerVisits(owner_id=user.pk, name=str(user)) for user in people}
     counted = [PlannedVisit.Status.DONE, PlannedVisit.Status.PLANNED, PlannedVisit.Status.MISSED]
     for row in (
-        PlannedVisit.objects.filter(owner_id__in=ids, date__range=(month, until), status__in=counted)
+        restrict(
+            PlannedVisit.objects.filter(owner_id__in=ids, date__range=(month, until), status__in=counted), "client__"
+        )
         .values("owner_id")
         .annotate(planned=Count("pk"), done=Count("pk", filter=Q(status=PlannedVisit.Status.DONE)))
     ):
         rows[row["owner_id"]].planned, rows[row["owner_id"]].done = row["planned"], row["done"]
-    for model, extra in ((TemporaryTask, {}), (VisitLog, {"is_temporary": True})):
-        for row in (
-            model.objects.filter(owner_id__in=ids, date__range=(month, until), **extra)
-            .values("owner_id")
-            .annotate(n=Count("pk"))
-        ):
+    temporary = [
+        # A temporary task without a client is the manager's own work; with one, it is scoped.
+        TemporaryTask.objects.filter(owner_id__in=ids, date__range=(month, until)).filter(
+            Q(client__isnull=True) | Q(pk__in=restrict(TemporaryTask.objects.filter(client__isnull=False), "client__"))
+        ),
+        restrict(VisitLog.objects.filter(owner_id__in=ids, date__range=(month, until), is_temporary=True), "client__"),
+    ]
+    for queryset in temporary:
+        for row in queryset.values("owner_id").annotate(n=Count("pk")):
             rows[row["owner_id"]].temporary += row["n"]
-    active = Client.objects.filter(owner_id__in=ids).exclude(status=Client.Status.LOST)
+    # Overdue counts every client (as the client list's "visit overdue" filter does);
+    # "not visited" only active ones.
+    clients = restrict(Client.objects.filter(owner_id__in=ids), "")
     visited = VisitLog.objects.filter(client=OuterRef("pk"), date__range=(month, until))
     for row in (
-        active.annotate(visited=Exists(visited))
+        clients.annotate(visited=Exists(visited))
         .values("owner_id")
         .annotate(
             overdue=Count("pk", filter=Q(next_visit_due__lt=today)),
@@ -120,18 +139,18 @@ def visit_dashboard(managers: QuerySet, month: date, today: date | None = None) 
         rows[row["owner_id"]].overdue_clients = row["overdue"]
         rows[row["owner_id"]].not_visited = row["not_visited"]
     for row in (
-        ServiceStrategy.objects.filter(client__owner_id__in=ids, month=month)
+        restrict(ServiceStrategy.objects.filter(client__owner_id__in=ids, month=month), "client__")
         .exclude(state=ServiceStrategy.State.DISMISSED)
         .values("client__owner_id")
         .annotate(total=Count("pk"), done=Count("pk", filter=Q(state=ServiceStrategy.State.DONE)))
     ):
         rows[row["client__owner_id"]].strategies_total = row["total"]
         rows[row["client__owner_id"]].strategies_done = row["done"]
-    covered, in_plan = coverage(ids, month, until)
+    covered, in_plan = coverage(ids, month, until, restrict)
     for owner_id, row in rows.items():
         row.clients_covered, row.clients_in_plan = covered.get(owner_id, 0), in_plan.get(owner_id, 0)
     per_day = list(
-        VisitLog.objects.filter(owner_id__in=ids, date__range=(month, until))
+        restrict(VisitLog.objects.filter(owner_id__in=ids, date__range=(month, until)), "client__")
         .values("date")
         .annotate(n=Count("pk"))
         .order_by("date")
@@ -147,12 +166,13 @@ def visit_dashboard(managers: QuerySet, month: date, today: date | None = None) 
 class Breakdown:
     label: str
     key: object
-    total: int
-    breached: int
+    total: int  # received this month
+    breached: int  # resolved late, or past the resolution deadline and not resolved
+    due: int = 0  # resolved, or past the resolution deadline: the breach rate's base
 
     @property
     def breach_rate(self) -> float | None:
-        return share(self.breached, self.total)
+        return share(self.breached, self.due)
 
 
 @dataclass
@@ -233,10 +253,17 @@ def complaint_dashboard(complaints: QuerySet, start: datetime, end: datetime, no
         label_lookup = label_lookup or lookup
         rows = (
             received.values(lookup, label_lookup)
-            .annotate(total=Count("pk"), breached=Count("pk", filter=resolution_breached_q(now)))
+            .annotate(
+                total=Count("pk"),
+                breached=Count("pk", filter=resolution_breached_q(now)),
+                due=Count("pk", filter=Q(resolved_at__isnull=False) | Q(resolution_due__lt=now)),
+            )
             .order_by("-total", lookup)
         )
-        return [Breakdown(str(row[label_lookup] or "—"), row[lookup], row["total"], row["breached"]) for row in rows]
+        return [
+            Breakdown(str(row[label_lookup] or "—"), row[lookup], row["total"], row["breached"], row["due"])
+            for row in rows
+        ]
 
     severity_labels = dict(Complaint._meta.get_field("severity").choices)
     by_severity = breakdown("severity")
@@ -302,8 +329,10 @@ def satisfaction_dashboard(responses: QuerySet, managers: QuerySet, month: date)
             owner_id__in=list(names), month=month, status=MonthlyPlan.Status.APPROVED
         ).values_list("owner_id", "satisfaction_target")
     )
+    # Answers about clients now in scope that were earned by someone outside it are shown
+    # together, without that person's name.
     by_owner = [
-        (key[0], names.get(key[0], "—"), score, targets.get(key[0]))
+        (key[0], names.get(key[0], _("Earlier account managers")), score, targets.get(key[0]))
         for key, score in summarise_by(in_month, "owner_id")
     ]
     six = timezone.make_aware(datetime.combine(month_start(month - timedelta(days=150)), datetime.min.time()))
@@ -315,14 +344,13 @@ def satisfaction_dashboard(responses: QuerySet, managers: QuerySet, month: date)
         )
     ]
     client_scores = summarise_by(in_month, "client_id")
-    lowest_ids = [key[0] for key, score in sorted(client_scores, key=lambda item: (item[1].csat or 0, item[0]))][:10]
-    clients = Client.objects.in_bulk(lowest_ids)
-    lowest = [(clients[key[0]], score) for key, score in client_scores if key[0] in clients]
-    lowest.sort(key=lambda item: (item[1].csat or 0, item[0].pk))
+    rated = sorted((item for item in client_scores if item[1].csat is not None), key=lambda i: (i[1].csat, i[0]))
+    clients = Client.objects.in_bulk([key[0] for key, _score in rated[:10]])
+    lowest = [(clients[key[0]], score) for key, score in rated[:10]]
     return SatisfactionDashboard(
         total=summarise(in_month),
         by_owner=by_owner,
-        by_team=[(key[0] or "—", score) for key, score in summarise_by(in_month, "team__name")],
+        by_team=[(key[0] or "—", score) for key, score in summarise_by(in_month, "client__team__name")],
         by_tier=[(key[0], score) for key, score in summarise_by(in_month, "tier__name")],
         by_month=by_month,
         lowest=lowest,

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.utils.translation import pgettext
 
 from accounts.models import User
 from accounts.scoping import scope_for
+from clients.models import Client
 from complaints.models import Complaint
 from surveys.selectors import visible_responses
 from visits.rules import month_end, month_start
@@ -86,7 +88,17 @@ def _score_rows(rows):
 @login_required
 def visits(request):
     month, teams, team, managers = _filters(request)
-    board = figures.visit_dashboard(managers, month)
+    scope = scope_for(request.user)
+
+    def restrict(queryset, prefix):
+        # The viewer's scope, by the client's owner and team (like every client list).
+        queryset = scope.filter(queryset, owner=f"{prefix}owner", team=f"{prefix}team")
+        return queryset.filter(**{f"{prefix}team": team}) if team is not None else queryset
+
+    # The team's managers, and whoever still owns clients of the team (a manager who moved on).
+    owners = restrict(Client.objects.all(), "").values("owner_id")
+    managers = User.objects.filter(Q(pk__in=managers.values("pk")) | Q(pk__in=owners))
+    board = figures.visit_dashboard(managers, month, restrict=restrict)
     if request.GET.get("export") == "csv":
         headers = [_("Account manager"), _("Planned"), _("Done"), _("Plan completion (%)"), _("Coverage (%)"),
                    _("Overdue clients"), _("Not visited this month"), _("Unplanned visits"), _("Strategies done"),

@@ -190,7 +190,7 @@ def results(request):
             "by_owner": [
                 (names.get(key[0], key[0]), score) for key, score in scores.summarise_by(in_month, "owner_id")
             ],
-            "by_team": [(key[0] or "—", score) for key, score in scores.summarise_by(in_month, "team__name")],
+            "by_team": [(key[0] or "—", score) for key, score in scores.summarise_by(in_month, "client__team__name")],
             "by_tier": [(key[0], score) for key, score in scores.summarise_by(in_month, "tier__name")],
             "trend": [(f"{timezone.localtime(key[0]):%Y-%m}", score) for key, score in trend],
             "today": timezone.localdate(),

@@ -274,15 +274,17 @@ class Progress:
         return self.share(self.strategies_done, self.strategies_total)
 
 
-def coverage(owner_ids, month: date, until: date) -> tuple[dict[int, int], dict[int, int]]:
+def coverage(owner_ids, month: date, until: date, restrict=None) -> tuple[dict[int, int], dict[int, int]]:
     """Per manager: clients of the approved plan visited at least as often as their
     frequency asks so far this month, and clients in the plan (two queries for any number
-    of managers)."""
+    of managers). ``restrict(queryset, prefix)`` narrows the visits and plan lines further
+    (the dashboards pass the viewer's scope)."""
+    restrict = restrict or (lambda queryset, prefix: queryset)
     end = rules.month_end(month)
+    logs = restrict(VisitLog.objects.filter(owner_id__in=owner_ids, date__range=(month, until)), "client__")
     logged = {
         (owner_id, client_id): n
-        for owner_id, client_id, n in VisitLog.objects.filter(owner_id__in=owner_ids, date__range=(month, until))
-        .values("owner_id", "client_id")
+        for owner_id, client_id, n in logs.values("owner_id", "client_id")
         .annotate(n=Count("pk"))
         .values_list("owner_id", "client_id", "n")
     }
@@ -295,8 +297,11 @@ def coverage(owner_ids, month: date, until: date) -> tuple[dict[int, int], dict[
     }
     covered: dict[int, int] = defaultdict(int)
     in_plan: dict[int, int] = defaultdict(int)
-    lines = PlanLine.objects.filter(
-        plan__owner_id__in=owner_ids, plan__month=month, plan__status=MonthlyPlan.Status.APPROVED
+    lines = restrict(
+        PlanLine.objects.filter(
+            plan__owner_id__in=owner_ids, plan__month=month, plan__status=MonthlyPlan.Status.APPROVED
+        ),
+        "client__",
     ).values_list("plan__owner_id", "client_id", "frequency")
     for owner_id, client_id, frequency in lines:
         in_plan[owner_id] += 1

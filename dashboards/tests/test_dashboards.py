@@ -124,7 +124,7 @@ def test_complaint_figures_by_hand(manager):
     assert board.by_state == {"acknowledged": 1, "new": 2}
     assert board.by_deadline == {"on_time": 1, "due_soon": 0, "breached": 2}
     [by_manager] = board.by_owner
-    assert (by_manager.total, by_manager.breached, by_manager.breach_rate) == (4, 1, 25.0)
+    assert (by_manager.total, by_manager.due, by_manager.breached, by_manager.breach_rate) == (4, 2, 1, 50.0)
 
 
 def test_satisfaction_figures_by_hand(manager, teammate):
@@ -194,3 +194,31 @@ def test_csv_export_of_each_table(client, supervisor, manager):
         assert client.get(reverse("dashboards:satisfaction"), {"export": "csv", "table": table}).status_code == 200
     per_day = client.get(reverse("dashboards:visits"), {"month": "2026-11", "export": "csv", "table": "per_day"})
     assert per_day.content.decode("utf-8-sig").splitlines()[1:] == ["2026-11-03,1", "2026-11-04,1"]
+
+
+def test_clients_of_another_team_never_count_after_a_manager_moves(client, manager, supervisor, other_supervisor):
+    """A manager moved to another team keeps clients of the old team: they count for the
+    old team's supervisor, not the new one's."""
+    visits_data(manager)
+    manager.team = other_supervisor.team
+    manager.save()
+    client.force_login(other_supervisor)
+    row = next(r for r in client.get(reverse("dashboards:visits")).context["board"].rows if r.owner_id == manager.pk)
+    assert (row.planned, row.done, row.overdue_clients, row.clients_in_plan) == (0, 0, 0, 0)
+    assert row.temporary == 1  # the temporary task without a client is the manager's own
+    client.force_login(supervisor)
+    board = client.get(reverse("dashboards:visits")).context["board"]
+    assert board.total.overdue_clients == 1 and board.total.done == 3
+
+
+def test_breakdown_breach_rate_uses_the_due_complaints(manager):
+    category = Category.objects.filter(parent__isnull=False).first()
+    now = timezone.now()
+    h = timedelta(hours=1)
+    complaint(manager, category, 1, received=now - 30 * h, first_due=now - 22 * h, resolution_due=now - 1 * h)
+    complaint(manager, category, 2, received=now - 2 * h, first_due=now + 6 * h, resolution_due=now + 70 * h)
+    start = timezone.make_aware(datetime(2026, 11, 1))
+    board = figures.complaint_dashboard(Complaint.objects.all(), start, start + timedelta(days=30), now)
+    [row] = board.by_owner
+    assert (row.total, row.due, row.breached, row.breach_rate) == (2, 1, 1, 100.0)
+    assert row.breach_rate == board.resolution_breach_rate
