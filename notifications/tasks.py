@@ -1,5 +1,7 @@
 """The Celery side of reminders: one task runs any registered job, one sends an e-mail."""
 
+import logging
+import smtplib
 from functools import wraps
 
 from celery import shared_task
@@ -8,7 +10,11 @@ from django.db import OperationalError
 
 from . import jobs, services
 
+log = logging.getLogger(__name__)
+
 TRANSIENT = (OSError, OperationalError)  # mail server or database unreachable (SMTPException is an OSError)
+# The server answered, and the answer will not change: retrying would only repeat it.
+PERMANENT = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
 
 
 def retry_countdown(retries: int) -> int:
@@ -32,6 +38,9 @@ def delivery_task(function):
     def task(self, *args):
         try:
             return function(*args)
+        except PERMANENT:
+            log.warning("%s%s failed for good; not retried", function.__name__, args, exc_info=True)
+            return False
         except TRANSIENT as error:
             raise self.retry(exc=error, countdown=retry_countdown(self.request.retries)) from error
 

@@ -24,3 +24,12 @@ class FlakyBackend(BaseEmailBackend):
                 raise ConnectionRefusedError("connection refused by the test mail server")
             SENT.extend(messages)
         return len(messages)
+
+
+class RefusingBackend(BaseEmailBackend):
+    """The server refuses the recipient: a permanent failure."""
+
+    def send_messages(self, messages):
+        import smtplib
+
+        raise smtplib.SMTPRecipientsRefused({"m@example.com": (550, b"no such user")})

@@ -361,3 +361,16 @@ def test_link_only_invitations_never_crowd_out_emails(settings, manager, monkeyp
     monkeypatch.setattr(tasks.send_invitation, "delay", queued.append)
     assert run_job("surveys.send_due").counts == {"queued": 1, "asked_by_hand": 2}
     assert queued == [Invitation.objects.get(client=emailed).pk]
+
+
+def test_a_refused_address_is_logged_and_not_retried(manager, settings):
+    from notifications.tasks import send_notification_email
+
+    settings.EMAIL_BACKEND = "notifications.tests.flaky_email.RefusingBackend"
+    manager.email = "m@example.com"
+    manager.save()
+    services.notify([manager], kind="test.kind", key="1", message="Hello")
+    note = Notification.objects.get()
+    assert send_notification_email.apply(args=[note.pk]).get() is False  # no Retry raised
+    note.refresh_from_db()
+    assert note.emailed_at is None and "no such user" in note.email_error
