@@ -23,25 +23,16 @@ class SurveyForm(forms.Form):
             "required": _("This question needs an answer."),
             "invalid_choice": _("Choose one of the options given."),
         }
-        if question.kind == Question.Kind.RATING:
+        if question.kind in Question.SCALES:
+            low, high = Question.SCALES[question.kind]
             return forms.TypedChoiceField(
                 label=label,
                 required=required,
                 error_messages=errors,
                 coerce=int,
                 empty_value=None,
-                choices=[(n, str(n)) for n in range(1, 6)],
-                widget=forms.RadioSelect(attrs={"class": "scale scale-5"}),
-            )
-        if question.kind == Question.Kind.NPS:
-            return forms.TypedChoiceField(
-                label=label,
-                required=required,
-                error_messages=errors,
-                coerce=int,
-                empty_value=None,
-                choices=[(n, str(n)) for n in range(0, 11)],
-                widget=forms.RadioSelect(attrs={"class": "scale scale-11"}),
+                choices=[(n, str(n)) for n in range(low, high + 1)],
+                widget=forms.RadioSelect(attrs={"class": f"scale scale-{high - low + 1}"}),
             )
         if question.kind == Question.Kind.SINGLE:
             return forms.ChoiceField(

@@ -62,6 +62,9 @@ class Question(models.Model):
         MULTIPLE = "multiple", _("Multiple choice")
         TEXT = "text", _("Free text")
 
+    # The lowest and highest score of the scored kinds.
+    SCALES = {Kind.RATING: (1, 5), Kind.NPS: (0, 10)}
+
     template = models.ForeignKey(
         SurveyTemplate, verbose_name=_("template"), on_delete=models.CASCADE, related_name="questions"
     )

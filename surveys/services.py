@@ -282,8 +282,8 @@ def _answer_for(question: Question, value) -> Answer | None:
         if question.required:
             raise ValidationError({f"q{question.pk}": _("This question needs an answer.")}, code="required")
         return None
-    if question.kind in (Question.Kind.RATING, Question.Kind.NPS):
-        low, high = (1, 5) if question.kind == Question.Kind.RATING else (0, 10)
+    if question.kind in Question.SCALES:
+        low, high = Question.SCALES[question.kind]
         try:
             number = int(value)
         except (TypeError, ValueError):
