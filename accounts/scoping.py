@@ -89,6 +89,19 @@ def is_approver(user: User, *, owner_id: int, team: Team | None) -> bool:
     return bool(user.is_supervisor and team is not None and team.supervisor_id == user.pk)
 
 
+def management_users() -> list[User]:
+    """The management level: active admins and superusers."""
+    return list(User.objects.filter(Q(role=User.Role.ADMIN) | Q(is_superuser=True), is_active=True))
+
+
+def deciders(owner_id: int, supervisor_id: int | None, management: list[User]) -> list[int]:
+    """Whom to ask for a decision on submitted work (see ``is_approver``): the team's
+    supervisor, or management when the team has none or the supervisor submitted it."""
+    if supervisor_id and supervisor_id != owner_id:
+        return [supervisor_id]
+    return [user.pk for user in management if user.pk != owner_id]
+
+
 def get_scoped_object_or_404(
     user: User, queryset: QuerySet, *, owner: str = "owner", team: str | None = None, **lookup
 ) -> Model:

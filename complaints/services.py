@@ -15,17 +15,22 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from accounts.scoping import management_users
 from clients.models import Client
 from clients.selectors import visible_clients
-from notifications.services import notify
+from notifications.services import Reminder, notify, notify_many
 
 from . import sla
 from .models import Complaint, ComplaintEvent, ReturnVisit, SlaPolicy
 
 State = Complaint.State
 Kind = ComplaintEvent.Kind
+
+# The reason the escalation job gives, in the language of whoever reads it.
+DEADLINE_MISSED = gettext_lazy("Deadline missed")
 
 # Which step leads from which states, and where it goes.
 TRANSITIONS = {
@@ -198,15 +203,28 @@ def _schedule_return_visit(complaint: Complaint) -> ReturnVisit:
     return ReturnVisit.objects.create(complaint=complaint, owner=complaint.owner, due_date=due)
 
 
-def management_users() -> list[User]:
-    return list(User.objects.filter(Q(role=User.Role.ADMIN) | Q(is_superuser=True), is_active=True))
-
-
-def escalation_recipients(complaint: Complaint, level: int) -> list[User]:
+def escalation_recipients(complaint: Complaint, level: int, *, management: list[User] | None = None) -> list[User]:
+    """Who a complaint escalated to ``level`` goes to (``management``: the admins, when the
+    caller already has them)."""
     if level >= Complaint.Level.MANAGEMENT:
-        return management_users()
+        return management_users() if management is None else management
     supervisor = complaint.team.supervisor if complaint.team_id else None
     return [supervisor] if supervisor and supervisor.is_active else []
+
+
+def escalation_reminders(complaint: Complaint, recipients, reason) -> list[Reminder]:
+    """The inbox message of an escalation, in each recipient's language (``reason`` may be a
+    lazy translation)."""
+    reminders = []
+    for user in recipients:
+        with translation.override(user.language):
+            message = _("Complaint %(number)s escalated to you: %(reason)s") % {
+                "number": complaint.number,
+                "reason": str(reason),
+            }
+        key = f"{complaint.pk}:level{complaint.level}:{complaint.escalated_at:%Y%m%d%H%M%S}"
+        reminders.append(Reminder(user, "complaint.escalated", key, message, complaint.get_absolute_url()))
+    return reminders
 
 
 @transaction.atomic
@@ -224,13 +242,7 @@ def escalate(complaint: Complaint, *, by: User | None, reason: str) -> Complaint
     complaint._change_reason = reason
     complaint.save()
     _event(complaint, Kind.ESCALATED, by, reason)
-    notify(
-        escalation_recipients(complaint, complaint.level),
-        kind="complaint.escalated",
-        key=f"{complaint.pk}:level{complaint.level}:{complaint.escalated_at:%Y%m%d%H%M%S}",
-        message=_("Complaint %(number)s escalated to you: %(reason)s") % {"number": complaint.number, "reason": reason},
-        url=complaint.get_absolute_url(),
-    )
+    notify_many(escalation_reminders(complaint, escalation_recipients(complaint, complaint.level), reason))
     return complaint
 
 
@@ -252,8 +264,6 @@ def escalate_breached(now: datetime | None = None, *, batch_size: int | None = N
     complaint escalated within the cool-down (by hand or by the job) waits, so that each
     level gets time to act."""
     from simple_history.utils import bulk_update_with_history
-
-    from notifications.services import Reminder, notify_many
 
     now = now or timezone.now()
     batch_size = batch_size or settings.CRM_JOB_BATCH_SIZE
@@ -277,36 +287,23 @@ def escalate_breached(now: datetime | None = None, *, batch_size: int | None = N
                 complaint.escalated_at = stamp
             bulk_update_with_history(
                 batch, Complaint, ["level", "escalated_at"], batch_size=batch_size,
-                default_change_reason=_("Deadline missed"),
+                default_change_reason=str(DEADLINE_MISSED),
             )  # fmt: skip
             ComplaintEvent.objects.bulk_create(
-                ComplaintEvent(complaint=c, kind=Kind.ESCALATED, by=None, note=_("Deadline missed")) for c in batch
+                ComplaintEvent(complaint=c, kind=Kind.ESCALATED, by=None, note=str(DEADLINE_MISSED)) for c in batch
             )
             if admins is None and any(c.level >= Complaint.Level.MANAGEMENT for c in batch):
                 admins = management_users()
             reminders = []
             for complaint in batch:
-                if complaint.level >= Complaint.Level.MANAGEMENT:
-                    recipients = admins or []
-                else:
-                    supervisor = complaint.team.supervisor if complaint.team_id else None
-                    recipients = [supervisor] if supervisor and supervisor.is_active else []
-                for user in recipients:
-                    with translation.override(user.language):
-                        message = _("Complaint %(number)s escalated to you: %(reason)s") % {
-                            "number": complaint.number,
-                            "reason": _("Deadline missed"),
-                        }
-                    key = f"{complaint.pk}:level{complaint.level}:{stamp:%Y%m%d%H%M%S}"
-                    reminders.append(Reminder(user, "complaint.escalated", key, message, complaint.get_absolute_url()))
+                recipients = escalation_recipients(complaint, complaint.level, management=admins)
+                reminders += escalation_reminders(complaint, recipients, DEADLINE_MISSED)
             notify_many(reminders)
             escalated += len(batch)
 
 
 def deadlines_soon(now: datetime | None = None) -> int:
     """Warn the handler once per deadline that falls within the next few hours."""
-    from notifications.services import Reminder, notify_many
-
     now = now or timezone.now()
     soon = now + timedelta(hours=settings.CRM_DEADLINE_SOON_HOURS)
     open_states = [State.NEW, State.ACKNOWLEDGED, State.IN_PROGRESS]
@@ -342,8 +339,6 @@ def deadlines_soon(now: datetime | None = None) -> int:
 
 def return_visits_due(today: date | None = None) -> int:
     """Return visits due today or late, once per visit and day."""
-    from notifications.services import Reminder, notify_many
-
     today = today or timezone.localdate()
     visits = (
         ReturnVisit.objects.filter(done_at__isnull=True, due_date__lte=today)

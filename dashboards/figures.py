@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,8 @@ from accounts.models import User
 from clients.models import Client
 from complaints.models import Complaint
 from complaints.selectors import OPEN_STATES, breached_q, due_soon_q
-from surveys.scores import Score, summarise, summarise_by
+from surveys.scores import Score, summarise_by
+from surveys.selectors import month_scores
 from visits.daily import coverage
 from visits.models import MonthlyPlan, PlannedVisit, ServiceStrategy, TemporaryTask, VisitLog
 from visits.rules import month_end, month_start
@@ -320,9 +321,7 @@ def satisfaction_dashboard(responses: QuerySet, managers: QuerySet, month: date)
     """CSAT and NPS for the month by manager (with the plan's target), team and tier; the
     last six months; the lowest-scoring clients of the month."""
     month = month_start(month)
-    start = timezone.make_aware(datetime.combine(month, datetime.min.time()))
-    end = timezone.make_aware(datetime.combine(month_end(month) + timedelta(days=1), datetime.min.time()))
-    in_month = responses.filter(submitted_at__gte=start, submitted_at__lt=end)
+    scores = month_scores(responses, month)
     names = {user.pk: str(user) for user in managers}
     targets = dict(
         MonthlyPlan.objects.filter(
@@ -332,26 +331,17 @@ def satisfaction_dashboard(responses: QuerySet, managers: QuerySet, month: date)
     # Answers about clients now in scope that were earned by someone outside it are shown
     # together, without that person's name.
     by_owner = [
-        (key[0], names.get(key[0], _("Earlier account managers")), score, targets.get(key[0]))
-        for key, score in summarise_by(in_month, "owner_id")
+        (pk, names.get(pk, _("Earlier account managers")), score, targets.get(pk)) for pk, score in scores.by_owner
     ]
-    six = timezone.make_aware(datetime.combine(month_start(month - timedelta(days=150)), datetime.min.time()))
-    by_month = [
-        (timezone.localtime(key[0]).date(), score)
-        for key, score in summarise_by(
-            responses.filter(submitted_at__gte=six, submitted_at__lt=end).annotate(month=TruncMonth("submitted_at")),
-            "month",
-        )
-    ]
-    client_scores = summarise_by(in_month, "client_id")
+    client_scores = summarise_by(scores.in_month, "client_id")
     rated = sorted((item for item in client_scores if item[1].csat is not None), key=lambda i: (i[1].csat, i[0]))
     clients = Client.objects.in_bulk([key[0] for key, _score in rated[:10]])
     lowest = [(clients[key[0]], score) for key, score in rated[:10]]
     return SatisfactionDashboard(
-        total=summarise(in_month),
+        total=scores.total,
         by_owner=by_owner,
-        by_team=[(key[0] or "—", score) for key, score in summarise_by(in_month, "client__team__name")],
-        by_tier=[(key[0], score) for key, score in summarise_by(in_month, "tier__name")],
-        by_month=by_month,
+        by_team=scores.by_team,
+        by_tier=scores.by_tier,
+        by_month=scores.by_month,
         lowest=lowest,
     )

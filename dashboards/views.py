@@ -4,7 +4,6 @@ complaints and satisfaction for a month, filters in the URL, every table exporta
 from __future__ import annotations
 
 import csv
-from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -21,7 +20,7 @@ from accounts.scoping import scope_for
 from clients.models import Client
 from complaints.models import Complaint
 from surveys.selectors import visible_responses
-from visits.rules import month_end, month_start
+from visits.rules import month_bounds, next_month, previous_month
 from visits.selectors import parse_month
 
 from . import figures
@@ -52,8 +51,8 @@ def _context(request, month, teams, team, **extra):
     query = {"month": f"{month:%Y-%m}", **({"team": team.pk} if team else {})}
     return {
         "month": month,
-        "previous": month_start(month - timedelta(days=1)),
-        "next": month_end(month) + timedelta(days=1),
+        "previous": previous_month(month),
+        "next": next_month(month),
         "teams": teams,
         "team": team,
         "query": urlencode(query),
@@ -135,11 +134,6 @@ def visits(request):
     )
 
 
-def _range(month):
-    start = timezone.make_aware(datetime.combine(month, datetime.min.time()))
-    return start, timezone.make_aware(datetime.combine(month_end(month) + timedelta(days=1), datetime.min.time()))
-
-
 @login_required
 def complaints(request):
     month, teams, team, _managers = _filters(request)
@@ -148,7 +142,7 @@ def complaints(request):
         queryset = queryset.filter(team=team)
     if request.user.is_manager:
         queryset = queryset.filter(owner=request.user)
-    start, end = _range(month)
+    start, end = month_bounds(month)
     board = figures.complaint_dashboard(queryset, start, end)
     tables = {
         "category": board.by_category,

@@ -53,7 +53,7 @@ class ResponseAdmin(admin.ModelAdmin):
     search_fields = ["client__name", "client__code"]
     date_hierarchy = "submitted_at"
     inlines = [AnswerInline]
-    readonly_fields = ["invitation", "client", "owner", "team", "tier", "submitted_at", "via", "entered_by", "ratings",
+    readonly_fields = ["invitation", "client", "owner", "tier", "submitted_at", "via", "entered_by", "ratings",
                        "satisfied_ratings", "nps_score", "is_low"]  # fmt: skip
 
     def has_add_permission(self, request):

@@ -212,12 +212,10 @@ class Response(models.Model):
         Invitation, verbose_name=_("invitation"), on_delete=models.CASCADE, related_name="response"
     )
     client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="responses")
-    # The manager and team at the time of the answer, so scores stay with who earned them.
+    # The manager and tier at the time of the answer, so scores stay with who earned them
+    # (who may see an answer follows the client's current owner and team).
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("account manager"), on_delete=models.PROTECT, related_name="+"
-    )
-    team = models.ForeignKey(
-        "accounts.Team", verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     tier = models.ForeignKey("clients.Tier", verbose_name=_("tier"), on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("answered at"), default=timezone.now)
@@ -242,7 +240,6 @@ class Response(models.Model):
         indexes = [
             models.Index(fields=["client", "-submitted_at"], name="response_client"),
             models.Index(fields=["owner", "submitted_at"], name="response_owner"),
-            models.Index(fields=["team", "submitted_at"], name="response_team"),
             models.Index(fields=["submitted_at"], name="response_submitted"),
         ]
 

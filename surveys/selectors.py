@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.db.models import QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.scoping import get_scoped_object_or_404, scope_for
 from clients.models import Client
+from visits.rules import month_bounds, month_start
 
 from .models import FollowUp, Invitation, Response
+from .scores import Score, summarise, summarise_by
 
 INVITATION_SCOPE = {"owner": "client__owner", "team": "client__team"}
 # Who may see an answer follows the client (never another manager's client); the figures
@@ -73,4 +78,37 @@ def client_surveys(client: Client, *, limit: int = 6) -> ClientSurveys:
             .select_related("contact")
             .order_by("-created_at", "-pk")[:limit]
         ),
+    )
+
+
+@dataclass
+class MonthScores:
+    """CSAT and NPS of the answers of a month, grouped as the pages show them."""
+
+    in_month: QuerySet  # the month's answers, for further grouping or listing
+    total: Score
+    by_owner: list[tuple[int, Score]]  # the manager who held the client when it answered
+    by_team: list[tuple[str, Score]]  # the client's team
+    by_tier: list[tuple[str, Score]]  # the client's tier when it answered
+    by_month: list[tuple[date, Score]]  # this month and the five before it
+
+
+def month_scores(responses: QuerySet, month: date) -> MonthScores:
+    """Six queries, whatever the number of answers."""
+    start, end = month_bounds(month)
+    in_month = responses.filter(submitted_at__gte=start, submitted_at__lt=end)
+    six_months_ago, _end = month_bounds(month_start(month) - timedelta(days=150))
+    by_month = summarise_by(
+        responses.filter(submitted_at__gte=six_months_ago, submitted_at__lt=end).annotate(
+            month=TruncMonth("submitted_at")
+        ),
+        "month",
+    )
+    return MonthScores(
+        in_month=in_month,
+        total=summarise(in_month),
+        by_owner=[(key[0], score) for key, score in summarise_by(in_month, "owner_id")],
+        by_team=[(key[0] or "—", score) for key, score in summarise_by(in_month, "client__team__name")],
+        by_tier=[(key[0], score) for key, score in summarise_by(in_month, "tier__name")],
+        by_month=[(timezone.localtime(key[0]).date(), score) for key, score in by_month],
     )

@@ -18,12 +18,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from clients.models import Client, Contact
 from notifications.services import notify
 from visits.models import ServiceStrategy
-from visits.rules import month_start
+from visits.rules import next_month
 
 from . import scores
 from .models import Answer, FollowUp, Invitation, Question, Response, SurveyTemplate
@@ -139,54 +140,49 @@ def enqueue_send(invitation_id: int) -> None:
     transaction.on_commit(_enqueue)
 
 
-def _email(invitation: Invitation, template_name: str, subject: str) -> None:
-    with translation.override(invitation.language):
-        context = {"invitation": invitation, "link": public_link(invitation), "client": invitation.client}
-        body = render_to_string(template_name, context)
-        send_mail(str(subject), body, None, [invitation.contact.email])
-
-
-def send(invitation_id: int) -> bool:
-    """E-mail a pending invitation; idempotent (a second call or a retry sends nothing)."""
+def _mail_once(invitation_id: int, template_name: str, subject, *, update: dict, **still) -> bool:
+    """E-mail an open invitation that still matches ``still`` (its state before this mail),
+    then ``update`` it, with the row locked: a second call, a retry or a redelivered task
+    finds it changed and sends nothing. ``subject`` is a lazy translation."""
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update(of=("self",))
             .select_related("client", "contact", "template")
-            .filter(pk=invitation_id, state=Invitation.State.PENDING)
+            .filter(pk=invitation_id, expires_at__gt=timezone.now(), **still)
             .first()
         )
         if invitation is None or not invitation.contact or not invitation.contact.email:
             return False
-        if invitation.expires_at <= timezone.now():
-            return False
         with translation.override(invitation.language):
-            subject = _("How satisfied are you with our service?")
-        _email(invitation, "surveys/email/invitation.txt", subject)
-        invitation.state = Invitation.State.SENT
-        invitation.sent_at = timezone.now()
-        invitation.save(update_fields=["state", "sent_at"])
+            context = {"invitation": invitation, "link": public_link(invitation), "client": invitation.client}
+            send_mail(str(subject), render_to_string(template_name, context), None, [invitation.contact.email])
+        for name, value in update.items():
+            setattr(invitation, name, value)
+        invitation.save(update_fields=list(update))
     return True
+
+
+def send(invitation_id: int) -> bool:
+    """E-mail a pending invitation once."""
+    return _mail_once(
+        invitation_id,
+        "surveys/email/invitation.txt",
+        gettext_lazy("How satisfied are you with our service?"),
+        update={"state": Invitation.State.SENT, "sent_at": timezone.now()},
+        state=Invitation.State.PENDING,
+    )
 
 
 def remind(invitation_id: int) -> bool:
     """One reminder per sent, unanswered invitation."""
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update(of=("self",))
-            .select_related("client", "contact", "template")
-            .filter(pk=invitation_id, state=Invitation.State.SENT, reminded_at__isnull=True)
-            .first()
-        )
-        if invitation is None or not invitation.contact or not invitation.contact.email:
-            return False
-        if invitation.expires_at <= timezone.now():
-            return False
-        with translation.override(invitation.language):
-            subject = _("Reminder: a two-minute survey about our service")
-        _email(invitation, "surveys/email/reminder.txt", subject)
-        invitation.reminded_at = timezone.now()
-        invitation.save(update_fields=["reminded_at"])
-    return True
+    return _mail_once(
+        invitation_id,
+        "surveys/email/reminder.txt",
+        gettext_lazy("Reminder: a two-minute survey about our service"),
+        update={"reminded_at": timezone.now()},
+        state=Invitation.State.SENT,
+        reminded_at__isnull=True,
+    )
 
 
 def mark_sent(invitation: Invitation, *, by: User) -> Invitation:
@@ -254,7 +250,6 @@ def submit(
             invitation=locked,
             client=client,
             owner_id=client.owner_id,
-            team_id=client.team_id,
             tier_id=client.tier_id,
             via=via,
             entered_by=entered_by,
@@ -319,10 +314,9 @@ def _follow_up(response: Response, ratings: list[int], nps_score: int | None) ->
             reason=reason[:300],
             due_on=timezone.localdate() + timedelta(days=settings.CRM_SURVEY_FOLLOW_UP_DAYS),
         )
-        next_month = month_start(month_start(timezone.localdate()) + timedelta(days=32))
         ServiceStrategy.objects.get_or_create(
             client=client,
-            month=next_month,
+            month=next_month(timezone.localdate()),
             source=f"survey-{response.pk}",
             defaults={
                 "text": _("Act on the low satisfaction score of %(date)s")

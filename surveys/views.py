@@ -1,10 +1,7 @@
-from datetime import datetime, time, timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models.functions import TruncMonth
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,10 +12,10 @@ from django.views.decorators.http import require_POST
 from accounts.scoping import scope_for
 from clients.selectors import get_client
 from crm.forms import add_service_errors
-from visits.rules import month_end, month_start
+from visits.rules import next_month, previous_month
 from visits.selectors import parse_month
 
-from . import scores, selectors, services
+from . import selectors, services
 from .forms import FollowUpDoneForm, InvitationForm, SurveyForm
 from .models import Invitation, Response
 
@@ -156,43 +153,29 @@ def invitation_phone(request, pk: int):
     )
 
 
-def _midnight(day):
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 @login_required
 def results(request):
     """Scores in the user's scope: the month by manager, team and tier, and the last six months."""
     month = parse_month(request.GET.get("month"), timezone.localdate())
-    start, end = _midnight(month), _midnight(month_end(month) + timedelta(days=1))
-    responses = selectors.visible_responses(request.user)
-    in_month = responses.filter(submitted_at__gte=start, submitted_at__lt=end)
-    trend_start = month_start(month - timedelta(days=150))
-    trend_from = _midnight(trend_start)
-    trend = scores.summarise_by(
-        responses.filter(submitted_at__gte=trend_from, submitted_at__lt=end).annotate(month=TruncMonth("submitted_at")),
-        "month",
-    )
-    scope = scope_for(request.user)
-    names = {user.pk: str(user) for user in scope.users()}
+    month_scores = selectors.month_scores(selectors.visible_responses(request.user), month)
+    names = {user.pk: str(user) for user in scope_for(request.user).users()}
     recent = Paginator(
-        in_month.select_related("client", "owner", "follow_up").order_by("-submitted_at", "-pk"), PAGE_SIZE
+        month_scores.in_month.select_related("client", "owner", "follow_up").order_by("-submitted_at", "-pk"),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     return render(
         request,
         "surveys/results.html",
         {
             "month": month,
-            "previous": month_start(month - timedelta(days=1)),
-            "next": month_start(month_end(month) + timedelta(days=1)),
+            "previous": previous_month(month),
+            "next": next_month(month),
             "owner": request.user,
-            "total": scores.summarise(in_month),
-            "by_owner": [
-                (names.get(key[0], key[0]), score) for key, score in scores.summarise_by(in_month, "owner_id")
-            ],
-            "by_team": [(key[0] or "—", score) for key, score in scores.summarise_by(in_month, "client__team__name")],
-            "by_tier": [(key[0], score) for key, score in scores.summarise_by(in_month, "tier__name")],
-            "trend": [(f"{timezone.localtime(key[0]):%Y-%m}", score) for key, score in trend],
+            "total": month_scores.total,
+            "by_owner": [(names.get(pk, _("Earlier account managers")), score) for pk, score in month_scores.by_owner],
+            "by_team": month_scores.by_team,
+            "by_tier": month_scores.by_tier,
+            "trend": [(f"{m:%Y-%m}", score) for m, score in month_scores.by_month],
             "today": timezone.localdate(),
             "page": recent,
             "follow_ups": list(selectors.open_follow_ups(request.user).order_by("due_on", "pk")[:50]),

@@ -14,7 +14,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.scoping import deciders, management_users
 from complaints.models import Complaint, ReturnVisit
+from complaints.selectors import OPEN_STATES
 from notifications.jobs import job
 from notifications.services import Reminder, notify_many
 from surveys.models import FollowUp
@@ -54,13 +56,10 @@ def morning_digest(today: date) -> int:
         FollowUp.objects.filter(done_at__isnull=True, due_on__lte=today).values("owner_id").annotate(n=Count("pk"))
     ):
         counts[row["owner_id"]]["follow_ups"] += row["n"]
-    start = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
+    tomorrow = rules.day_start(today + timedelta(days=1))
     due_today = Complaint.objects.filter(
-        Q(state=Complaint.State.NEW, first_response_due__lt=start + timedelta(days=1))
-        | Q(
-            state__in=[Complaint.State.NEW, Complaint.State.ACKNOWLEDGED, Complaint.State.IN_PROGRESS],
-            resolution_due__lt=start + timedelta(days=1),
-        )
+        Q(state=Complaint.State.NEW, first_response_due__lt=tomorrow)
+        | Q(state__in=OPEN_STATES, resolution_due__lt=tomorrow)
     )
     for row in due_today.values("owner_id").annotate(n=Count("pk")):
         counts[row["owner_id"]]["complaints"] += row["n"]
@@ -100,20 +99,15 @@ def plan_not_submitted(today: date) -> int:
 def plans_waiting(today: date) -> int:
     """Whoever decides on submitted plans or month results (the team's supervisor, or the
     admins when there is none or it is their own), once a day."""
-    from complaints.services import management_users
-
     waiting = Counter()
-    admins = None
+    management = None
     for model in (MonthlyPlan, MonthResult):
         rows = model.objects.filter(status=MonthlyPlan.Status.SUBMITTED).values_list("owner_id", "team__supervisor_id")
         for owner_id, supervisor_id in rows:
-            if supervisor_id and supervisor_id != owner_id:
-                waiting[supervisor_id] += 1
-            else:
-                admins = management_users() if admins is None else admins
-                for admin in admins:
-                    if admin.pk != owner_id:
-                        waiting[admin.pk] += 1
+            if management is None and (not supervisor_id or supervisor_id == owner_id):
+                management = management_users()
+            for user_id in deciders(owner_id, supervisor_id, management or []):
+                waiting[user_id] += 1
     reminders = []
     for user in User.objects.filter(pk__in=list(waiting), is_active=True):
         with translation.override(user.language):

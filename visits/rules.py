@@ -27,7 +27,9 @@ import calendar
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from clients.rules import stricter_frequency
 
@@ -98,6 +100,16 @@ def next_month(day: date) -> date:
 
 def previous_month(day: date) -> date:
     return month_start(month_start(day) - timedelta(days=1))
+
+
+def day_start(day: date) -> datetime:
+    """Midnight at the start of ``day`` in the current time zone (aware)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def month_bounds(day: date) -> tuple[datetime, datetime]:
+    """The month of ``day`` as an aware [start, end) range, for filtering timestamps."""
+    return day_start(month_start(day)), day_start(next_month(day))
 
 
 def working_days(start: date, end: date) -> list[date]:
