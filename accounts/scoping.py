@@ -18,6 +18,7 @@ from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from .models import Team, User
 
@@ -73,6 +74,14 @@ class Scope:
         if self.user.is_supervisor:
             return Team.objects.filter(pk__in=self.team_ids)
         return Team.objects.filter(pk=self.user.team_id) if self.user.team_id else Team.objects.none()
+
+    def team_from(self, team_id: str | None) -> Team | None:
+        """The team a URL asks for (``?team=``), if this user may see it: 404 otherwise."""
+        if not team_id:
+            return None
+        if not str(team_id).isdecimal():
+            raise Http404
+        return get_object_or_404(self.teams(), pk=team_id)
 
 
 def scope_for(user: User) -> Scope:

@@ -3,11 +3,14 @@ list page and the export so both show the same rows."""
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
 from accounts.scoping import scope_for
+from visits.models import VisitLog
+from visits.rules import month_end, month_start
 
 from .models import Client, ClientGroup, Tier
 from .selectors import CLIENT_SCOPE, search_clients
@@ -31,6 +34,13 @@ class ClientFilter(django_filters.FilterSet):
         label=_("Visit overdue"),
         method="filter_overdue",
         widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+    )
+    not_visited = django_filters.DateFilter(
+        label=_("Not visited in"),
+        method="filter_not_visited",
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month", "class": "form-control"}, format="%Y-%m"),
+        error_messages={"invalid": _("Enter a month as YYYY-MM.")},
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
@@ -56,7 +66,7 @@ class ClientFilter(django_filters.FilterSet):
 
     class Meta:
         model = Client
-        fields = ["q", "tier", "status", "owner", "team", "group", "industry", "overdue"]
+        fields = ["q", "tier", "status", "owner", "team", "group", "industry", "overdue", "not_visited"]
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,6 +92,11 @@ class ClientFilter(django_filters.FilterSet):
         if value is False:
             return queryset.exclude(next_visit_due__lt=today)
         return queryset
+
+    def filter_not_visited(self, queryset, name, value):
+        """Active clients without a visit logged in the month (the visit dashboard's figure)."""
+        logged = VisitLog.objects.filter(client=OuterRef("pk"), date__range=(month_start(value), month_end(value)))
+        return queryset.filter(status=Client.Status.ACTIVE).exclude(Exists(logged))
 
     @property
     def qs(self):

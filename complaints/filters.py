@@ -4,11 +4,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Team, User
+from accounts.scoping import scope_for
 from clients.models import Tier
+from visits.rules import month_bounds
 
 from .models import Category, Complaint, Severity
-from .selectors import OPEN_STATES, breached_q, due_soon_q
+from .selectors import OPEN_STATES, breached_q, due_soon_q, first_response_breached_q, resolution_breached_q
 
 
 class ComplaintFilter(django_filters.FilterSet):
@@ -33,6 +35,20 @@ class ComplaintFilter(django_filters.FilterSet):
         method="filter_escalated",
         widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
     )
+    received = django_filters.DateFilter(
+        label=_("Received in"),
+        method="filter_received",
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        error_messages={"invalid": _("Enter a month as YYYY-MM.")},
+    )
+    late = django_filters.ChoiceFilter(
+        label=_("Late"),
+        method="filter_late",
+        choices=[("first_response", _("First response late")), ("resolution", _("Resolution late"))],
+    )
+    owner = django_filters.ModelChoiceFilter(label=_("Account manager"), queryset=User.objects.none())
+    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.none())
     mine = django_filters.BooleanFilter(
         label=_("Handled by me"),
         method="filter_mine",
@@ -41,13 +57,19 @@ class ComplaintFilter(django_filters.FilterSet):
 
     class Meta:
         model = Complaint
-        fields = ["q", "state", "severity", "category", "tier", "deadline", "escalated", "mine"]
+        fields = ["q", "state", "severity", "category", "tier", "deadline", "escalated", "received", "late", "owner",
+                  "team", "mine"]  # fmt: skip
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        scope = scope_for(user)
+        # Choices from the user's scope: no names of other teams' people leak.
+        self.filters["owner"].queryset = scope.users().filter(role__in=[User.Role.MANAGER, User.Role.SUPERVISOR])
+        self.filters["team"].queryset = scope.teams()
         if user.is_manager:
-            del self.filters["mine"]
+            for name in ("mine", "owner", "team"):
+                del self.filters[name]
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
@@ -63,6 +85,16 @@ class ComplaintFilter(django_filters.FilterSet):
         if value == "due_soon":
             return queryset.filter(due_soon_q(now))
         return queryset.filter(state__in=OPEN_STATES).exclude(breached_q(now)).exclude(due_soon_q(now))
+
+    def filter_received(self, queryset, name, value):
+        start, end = month_bounds(value)
+        return queryset.filter(received_at__gte=start, received_at__lt=end)
+
+    def filter_late(self, queryset, name, value):
+        now = timezone.now()
+        return queryset.filter(
+            first_response_breached_q(now) if value == "first_response" else resolution_breached_q(now)
+        )
 
     def filter_escalated(self, queryset, name, value):
         if value is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -57,6 +57,15 @@ def due_soon_q(now) -> Q:
         & ~breached_q(now)
         & (Q(state=Complaint.State.NEW, first_response_due__lt=later) | Q(resolution_due__lt=later))
     )
+
+
+def first_response_breached_q(now) -> Q:
+    """Answered late, or not answered and past due."""
+    return Q(acknowledged_at__gt=F("first_response_due")) | Q(acknowledged_at__isnull=True, first_response_due__lt=now)
+
+
+def resolution_breached_q(now) -> Q:
+    return Q(resolved_at__gt=F("resolution_due")) | Q(resolved_at__isnull=True, resolution_due__lt=now)
 
 
 def deadline_status(complaint: Complaint, now=None) -> str:

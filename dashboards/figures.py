@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from clients.models import Client
 from complaints.models import Complaint
-from complaints.selectors import OPEN_STATES, breached_q, due_soon_q
+from complaints.selectors import (
+    OPEN_STATES,
+    breached_q,
+    due_soon_q,
+    first_response_breached_q,
+    resolution_breached_q,
+)
 from surveys.scores import Score, summarise_by
 from surveys.selectors import month_scores
 from visits.daily import coverage
@@ -39,6 +46,54 @@ def percentile(values: list[float], fraction: float) -> float | None:
     low = int(position)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+class Hours(Func):
+    """The hours between two timestamps (``end - start``), on PostgreSQL."""
+
+    template = "EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0"
+    arg_joiner = " - "
+    output_field = FloatField()
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's ordered-set aggregate ``percentile_cont(f) WITHIN GROUP (ORDER BY x)``."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def hour_percentiles(queryset: QuerySet, spans: dict[str, tuple[str, str]]) -> dict[str, dict[str, float | None]]:
+    """Median and 90th percentile of the hours from ``start`` to ``end`` for each named
+    span (rows without an end are left out), rounded to 0.1 h.
+
+    PostgreSQL computes them in one query (percentile_cont); other databases (SQLite for
+    local runs) get the same interpolation in Python over one query's values.
+    """
+    if connection.vendor == "postgresql":
+        aggregates = {}
+        for name, (start, end) in spans.items():
+            hours = Hours(F(end), F(start))
+            aggregates[f"{name}_median"] = PercentileCont(hours, 0.5)
+            aggregates[f"{name}_p90"] = PercentileCont(hours, 0.9)
+        values = queryset.aggregate(**aggregates)
+        found = {name: (values[f"{name}_median"], values[f"{name}_p90"]) for name in spans}
+    else:
+        hours = {name: [] for name in spans}
+        fields = sorted({field for span in spans.values() for field in span})
+        for row in queryset.values(*fields):
+            for name, (start, end) in spans.items():
+                if row[start] is not None and row[end] is not None:
+                    hours[name].append((row[end] - row[start]).total_seconds() / 3600)
+        found = {name: (percentile(values, 0.5), percentile(values, 0.9)) for name, values in hours.items()}
+    return {
+        name: {"median": None if median is None else round(median, 1), "p90": None if p90 is None else round(p90, 1)}
+        for name, (median, p90) in found.items()
+    }
 
 
 # --- visits -------------------------------------------------------------------------------
@@ -185,8 +240,8 @@ class ComplaintDashboard:
     first_response_total: int
     resolution_breached: int
     resolution_total: int
-    first_response_hours: list[float]
-    resolution_hours: list[float]
+    first_response_times: dict[str, float | None]  # median and p90 in hours
+    resolution_times: dict[str, float | None]
     by_category: list[Breakdown]
     by_severity: list[Breakdown]
     by_tier: list[Breakdown]
@@ -201,20 +256,6 @@ class ComplaintDashboard:
     @property
     def resolution_breach_rate(self):
         return share(self.resolution_breached, self.resolution_total)
-
-    def times(self, which: str) -> dict[str, float | None]:
-        values = self.first_response_hours if which == "first_response" else self.resolution_hours
-        median, p90 = percentile(values, 0.5), percentile(values, 0.9)
-        return {"median": None if median is None else round(median, 1), "p90": None if p90 is None else round(p90, 1)}
-
-
-def first_response_breached_q(now: datetime) -> Q:
-    """Answered late, or not answered and past due."""
-    return Q(acknowledged_at__gt=F("first_response_due")) | Q(acknowledged_at__isnull=True, first_response_due__lt=now)
-
-
-def resolution_breached_q(now: datetime) -> Q:
-    return Q(resolved_at__gt=F("resolution_due")) | Q(resolved_at__isnull=True, resolution_due__lt=now)
 
 
 def complaint_dashboard(complaints: QuerySet, start: datetime, end: datetime, now: datetime | None = None):
@@ -241,14 +282,10 @@ def complaint_dashboard(complaints: QuerySet, start: datetime, end: datetime, no
         res_breached=Count("pk", filter=resolution_breached_q(now)),
         res_due=Count("pk", filter=Q(resolved_at__isnull=False) | Q(resolution_due__lt=now)),
     )
-    first_hours, resolution_hours = [], []
-    for received_at, acknowledged_at, resolved_at in received.values_list(
-        "received_at", "acknowledged_at", "resolved_at"
-    ):
-        if acknowledged_at:
-            first_hours.append((acknowledged_at - received_at).total_seconds() / 3600)
-        if resolved_at:
-            resolution_hours.append((resolved_at - received_at).total_seconds() / 3600)
+    times = hour_percentiles(
+        received,
+        {"first_response": ("received_at", "acknowledged_at"), "resolution": ("received_at", "resolved_at")},
+    )
 
     def breakdown(lookup: str, label_lookup: str | None = None) -> list[Breakdown]:
         label_lookup = label_lookup or lookup
@@ -293,8 +330,8 @@ def complaint_dashboard(complaints: QuerySet, start: datetime, end: datetime, no
         first_response_total=rates["fr_due"],
         resolution_breached=rates["res_breached"],
         resolution_total=rates["res_due"],
-        first_response_hours=first_hours,
-        resolution_hours=resolution_hours,
+        first_response_times=times["first_response"],
+        resolution_times=times["resolution"],
         by_category=breakdown("category_id", "category__name"),
         by_severity=by_severity,
         by_tier=breakdown("client__tier_id", "client__tier__name"),
@@ -331,7 +368,8 @@ def satisfaction_dashboard(responses: QuerySet, managers: QuerySet, month: date)
     # Answers about clients now in scope that were earned by someone outside it are shown
     # together, without that person's name.
     by_owner = [
-        (pk, names.get(pk, _("Earlier account managers")), score, targets.get(pk)) for pk, score in scores.by_owner
+        (pk if pk in names else None, names.get(pk, _("Earlier account managers")), score, targets.get(pk))
+        for pk, score in scores.by_owner
     ]
     client_scores = summarise_by(scores.in_month, "client_id")
     rated = sorted((item for item in client_scores if item[1].csat is not None), key=lambda i: (i[1].csat, i[0]))

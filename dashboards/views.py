@@ -31,14 +31,7 @@ def _filters(request):
     month = parse_month(request.GET.get("month"), timezone.localdate())
     scope = scope_for(request.user)
     teams = list(scope.teams().order_by("name"))
-    team = None
-    team_id = request.GET.get("team", "")
-    if team_id:
-        if not team_id.isdecimal():
-            raise Http404
-        team = next((t for t in teams if t.pk == int(team_id)), None)
-        if team is None:
-            raise Http404
+    team = scope.team_from(request.GET.get("team"))
     managers = scope.users().filter(role=User.Role.MANAGER)
     if request.user.is_manager:
         managers = scope.users()
@@ -181,11 +174,14 @@ def complaints(request):
             board=board,
             tables=tables,
             states=[(state, states[state], n) for state, n in board.by_state.items()],
-            first_times=board.times("first_response"),
-            resolution_times=board.times("resolution"),
+            first_times=board.first_response_times,
+            resolution_times=board.resolution_times,
             by_state_chart=by_state,
             per_week=per_week,
             list_url=reverse("complaints:list"),
+            # Links to the list: open ones by team; this month's by team and month of receipt.
+            open_query=urlencode({"team": team.pk} if team else {}),
+            received_query=urlencode({"received": f"{month:%Y-%m}", **({"team": team.pk} if team else {})}),
         ),
     )
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -13,7 +13,7 @@ from accounts.scoping import scope_for
 from clients.selectors import get_client
 from crm.forms import add_service_errors
 from visits.rules import next_month, previous_month
-from visits.selectors import parse_month
+from visits.selectors import owner_in_scope, parse_month
 
 from . import selectors, services
 from .forms import FollowUpDoneForm, InvitationForm, SurveyForm
@@ -157,8 +157,18 @@ def invitation_phone(request, pk: int):
 def results(request):
     """Scores in the user's scope: the month by manager, team and tier, and the last six months."""
     month = parse_month(request.GET.get("month"), timezone.localdate())
-    month_scores = selectors.month_scores(selectors.visible_responses(request.user), month)
-    names = {user.pk: str(user) for user in scope_for(request.user).users()}
+    scope = scope_for(request.user)
+    # ?owner= and ?team= narrow the page (dashboard figures link here); both stay in scope.
+    responses = selectors.visible_responses(request.user)
+    owner = owner_in_scope(request.user, request.GET["owner"]) if request.GET.get("owner") else None
+    team = scope.team_from(request.GET.get("team"))
+    if owner is not None:
+        responses = responses.filter(owner=owner)
+    if team is not None:
+        responses = responses.filter(client__team=team)
+    nav = {key: obj.pk for key, obj in (("owner", owner), ("team", team)) if obj is not None}
+    month_scores = selectors.month_scores(responses, month)
+    names = {user.pk: str(user) for user in scope.users()}
     recent = Paginator(
         month_scores.in_month.select_related("client", "owner", "follow_up").order_by("-submitted_at", "-pk"),
         PAGE_SIZE,
@@ -171,6 +181,10 @@ def results(request):
             "previous": previous_month(month),
             "next": next_month(month),
             "owner": request.user,
+            "chosen_owner": owner,
+            "team": team,
+            "nav_query": urlencode(nav),
+            "query": urlencode({"month": f"{month:%Y-%m}", **nav}),
             "total": month_scores.total,
             "by_owner": [(names.get(pk, _("Earlier account managers")), score) for pk, score in month_scores.by_owner],
             "by_team": month_scores.by_team,

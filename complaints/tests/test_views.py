@@ -145,13 +145,45 @@ def test_hostile_input(client, manager, category):
     assert client.get(reverse("complaints:list"), {"deadline": "bogus", "page": "x"}).status_code == 200
 
 
+def test_list_filters_by_month_team_owner_and_lateness(client, supervisor, manager, teammate, other_manager, category):
+    mine = make(manager, ClientFactory(owner=manager), category)
+    theirs = make(teammate, ClientFactory(owner=teammate), category)
+    earlier = make(manager, ClientFactory(owner=manager), category)
+    Complaint.objects.filter(pk=earlier.pk).update(received_at=timezone.now() - timedelta(days=70))
+    Complaint.objects.filter(pk=theirs.pk).update(
+        acknowledged_at=timezone.now(), first_response_due=timezone.now() - timedelta(hours=1)
+    )
+    make(other_manager, ClientFactory(owner=other_manager), category)
+    client.force_login(supervisor)
+
+    def numbers(**params):
+        response = client.get(reverse("complaints:list"), params)
+        assert response.status_code == 200
+        return {c.number for c in response.context["page"].object_list}
+
+    this_month = f"{timezone.localdate():%Y-%m}"
+    assert numbers(received=this_month) == {mine.number, theirs.number}
+    assert numbers(received=this_month, owner=teammate.pk) == {theirs.number}
+    assert numbers(team=manager.team.pk) == {mine.number, theirs.number, earlier.number}
+    assert numbers(late="first_response") == {theirs.number}  # answered after its deadline
+    assert numbers(late="resolution") == set()
+    # Choices come from the scope: another team or its manager is "not one of the choices".
+    page = client.get(reverse("complaints:list"), {"team": other_manager.team.pk, "received": "2026-13"})
+    form = page.context["filter"].form
+    assert set(form.errors) == {"team", "received"}
+    assert "YYYY-MM" in str(form.errors["received"])
+    client.force_login(manager)
+    fields = client.get(reverse("complaints:list")).context["filter"].form.fields
+    assert "owner" not in fields and "team" not in fields
+
+
 @pytest.mark.parametrize("rows", [2, 30])
 def test_list_queries_do_not_grow(client, supervisor, manager, rows, category, django_assert_max_num_queries):
     acme = ClientFactory(owner=manager)
     for _ in range(rows):
         make(manager, acme, category)
     client.force_login(supervisor)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):  # rows + filter choices (tiers, categories, people, teams)
         client.get(reverse("complaints:list"))
     complaint = Complaint.objects.first()
     with django_assert_max_num_queries(10):

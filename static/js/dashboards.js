@@ -20,7 +20,8 @@
         maintainAspectRatio: false,
         animation: false,
         plugins: { legend: { position: "bottom" } },
-        scales: { y: { beginAtZero: spec.type === "bar" } }
+        // Zero always shown (NPS may go below it); whole-number ticks for counts and percentages.
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }
       }
     });
     canvas.dataset.rendered = "true";
