@@ -1,26 +1,40 @@
-"""Read-only checks of the services the CRM depends on, used by /healthz."""
+"""Readiness checks of what the CRM depends on, for /readyz (load balancers, monitors).
+/healthz only says the process answers."""
 
-from datetime import datetime
+from __future__ import annotations
 
-from django.conf import settings
 from django.core.cache import cache, caches
-from django.db import connection
-from django.utils import timezone
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+
+from notifications import heartbeats
 
 from .celery import app as celery_app
-from .tasks import HEARTBEAT_CACHE_KEY
+
+_migrations_applied = False  # once true, stays true for this process (a deploy restarts it)
 
 
 def check_database() -> str:
-    with connection.cursor() as cursor:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
-    return connection.vendor
+    return connections[DEFAULT_DB_ALIAS].vendor
+
+
+def check_migrations() -> str:
+    global _migrations_applied
+    if not _migrations_applied:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if plan:
+            raise RuntimeError(f"{len(plan)} migration(s) not applied")
+        _migrations_applied = True
+    return "applied"
 
 
 def check_cache() -> str:
-    cache.set("crm:healthz", "ok", timeout=30)
-    if cache.get("crm:healthz") != "ok":
+    cache.set("crm:readyz", "ok", timeout=30)
+    if cache.get("crm:readyz") != "ok":
         raise RuntimeError("cache did not return what was written")
     return caches["default"].__class__.__name__
 
@@ -28,29 +42,27 @@ def check_cache() -> str:
 def check_broker() -> str:
     with celery_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
-        return conn.transport_cls if isinstance(conn.transport_cls, str) else conn.transport.driver_type
-
-
-def heartbeat_age_seconds() -> float | None:
-    """Seconds since the beat's last heartbeat ran on a worker, or None if never."""
-    raw = cache.get(HEARTBEAT_CACHE_KEY)
-    if not raw:
-        return None
-    return (timezone.now() - datetime.fromisoformat(raw)).total_seconds()
+        return conn.transport.driver_type
 
 
 def run_checks() -> tuple[bool, dict]:
+    """Every check, each reported on its own; ready only when all pass: the services
+    answer, the schema is current, and a worker and the beat were seen recently."""
     results: dict[str, dict] = {}
-    healthy = True
-    for name, check in (("database", check_database), ("cache", check_cache), ("broker", check_broker)):
+    checks = (
+        ("database", check_database),
+        ("migrations", check_migrations),
+        ("cache", check_cache),
+        ("broker", check_broker),
+    )
+    for name, check in checks:
         try:
             results[name] = {"ok": True, "detail": check()}
         except Exception as exc:  # noqa: BLE001 - a health check reports every failure
-            healthy = False
             results[name] = {"ok": False, "detail": f"{exc.__class__.__name__}: {exc}"}
-    age = heartbeat_age_seconds()
-    max_age = settings.CRM_HEARTBEAT_MAX_AGE.total_seconds()
-    # A missing or stale heartbeat is reported but does not fail the web check:
-    # the web can serve while the worker restarts.
-    results["beat"] = {"ok": age is not None and age <= max_age, "age_seconds": age}
-    return healthy, results
+    if results["database"]["ok"]:
+        seen = heartbeats.status()
+        results["worker"], results["beat"] = seen["worker"], seen["beat"]
+    else:
+        results["worker"] = results["beat"] = {"ok": False, "age_seconds": None}
+    return all(result["ok"] for result in results.values()), results

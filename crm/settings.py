@@ -13,6 +13,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CRM_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -135,6 +136,35 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_BROKER_FOLDER / "control"),
         "store_processed": False,
     }
+else:
+    # Redis hands an unacknowledged message (its worker died) to another worker after this
+    # many seconds: longer than any task runs or waits for a retry (at most an hour).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CRM_CELERY_VISIBILITY_TIMEOUT", default=3900)}
+# Named queues, so hosts can be given different work (`celery worker -Q reminders`); a
+# worker started without -Q takes all of them.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("reminders"), Queue("email")]
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.run_job": {"queue": "reminders"},
+    "crm.tasks.heartbeat": {"queue": "reminders"},
+    "notifications.tasks.send_notification_email": {"queue": "email"},
+    "surveys.tasks.*": {"queue": "email"},
+}
+# Work that must not be lost: a message is acknowledged only once its task finished, and
+# a worker process killed mid-task gives it back. Every task is idempotent (sends are
+# recorded once), so running one again delivers nothing twice.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Exactly one beat sends: a second one started by mistake waits on a lock in the cache
+# (Redis in production) and takes over only if the first one stops renewing it.
+CELERY_BEAT_SCHEDULER = "crm.beat:LockedScheduler"
+CRM_BEAT_LOCK_SECONDS = env.int("CRM_BEAT_LOCK_SECONDS", default=60)
+# Workers record a heartbeat this often; /readyz wants one younger than the max age.
+CRM_HEARTBEAT_SECONDS = env.int("CRM_HEARTBEAT_SECONDS", default=30)
+CRM_HEARTBEAT_MAX_AGE = timedelta(seconds=env.int("CRM_HEARTBEAT_MAX_AGE", default=180))
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TASK_IGNORE_RESULT = True
@@ -152,7 +182,7 @@ def _job(name: str, schedule) -> dict:
 # The daily reminder jobs run before the e-mail digest at 07:45, so digests carry the day's reminders.
 CELERY_BEAT_SCHEDULE = {
     # Proves the worker and the (single) beat are alive; /healthz reports its age.
-    "heartbeat": {"task": "crm.tasks.heartbeat", "schedule": timedelta(minutes=1)},
+    "heartbeat": {"task": "crm.tasks.heartbeat", "schedule": timedelta(seconds=CRM_HEARTBEAT_SECONDS)},
     "complaints-escalate-breached": _job("complaints.escalate_breached", timedelta(minutes=15)),
     "complaints-deadlines-soon": _job("complaints.deadlines_soon", timedelta(minutes=15)),
     "complaints-close-unanswered": _job("complaints.close_unanswered", timedelta(hours=1)),
@@ -221,8 +251,29 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Uploads (photos, attachments): a local folder by default; CRM_MEDIA_STORAGE=s3 puts them
+# in an S3-compatible bucket through django-storages (pip install "django-storages[s3]").
+CRM_MEDIA_STORAGE = env.str("CRM_MEDIA_STORAGE", default="local")
+if CRM_MEDIA_STORAGE == "s3":
+    _MEDIA = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,  # files are served through the CRM's scoped views anyway
+            "file_overwrite": False,
+        },
+    }
+elif CRM_MEDIA_STORAGE == "local":
+    _MEDIA = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise environ.ImproperlyConfigured("CRM_MEDIA_STORAGE must be 'local' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -262,8 +313,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
-    # /healthz is probed over plain HTTP by load balancers.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # /healthz and /readyz are probed over plain HTTP by load balancers.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 LOGGING = {
     "version": 1,
@@ -273,9 +324,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-
-# Where the health check considers the beat dead.
-CRM_HEARTBEAT_MAX_AGE = timedelta(minutes=5)
 
 # Complaints: business hours for SLA deadlines counted in business hours, the return
 # visit after a resolution, and when an unanswered resolution closes by itself.

@@ -1,13 +1,10 @@
 from celery import shared_task
-from django.core.cache import cache
-from django.utils import timezone
-
-HEARTBEAT_CACHE_KEY = "crm:celery:heartbeat"
 
 
-@shared_task(ignore_result=True)
-def heartbeat() -> str:
-    """Record that the beat scheduled this and a worker ran it (read by /healthz)."""
-    now = timezone.now().isoformat()
-    cache.set(HEARTBEAT_CACHE_KEY, now, timeout=None)
-    return now
+@shared_task(ignore_result=True, acks_late=False)
+def heartbeat() -> None:
+    """Sent by the beat every CRM_HEARTBEAT_SECONDS: when a worker runs it, both are alive
+    (read by /readyz and shown in the admin)."""
+    from notifications.heartbeats import record
+
+    record("beat", "beat")

@@ -14,6 +14,7 @@ admin.site.index_title = _("Tiers, policies, users and teams")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
     path("visits/", include("visits.urls")),

@@ -47,6 +47,14 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """Service health for load balancers and operators (no login, no secrets)."""
-    healthy, results = run_checks()
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503)
+    """Liveness: the process answers (no database, no login). For restarts by a supervisor."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """Readiness for load balancers and monitors (no login, no secrets): database,
+    migrations, cache, broker, and a worker and the beat seen recently; 503 otherwise."""
+    ready, results = run_checks()
+    return JsonResponse({"status": "ok" if ready else "error", "checks": results}, status=200 if ready else 503)

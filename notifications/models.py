@@ -62,3 +62,29 @@ class JobRun(models.Model):
     @property
     def duration(self):
         return (self.finished_at - self.started_at) if self.finished_at else None
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of each Celery worker (by host name) and of the beat: shown to
+    admins and read by /readyz."""
+
+    class Kind(models.TextChoices):
+        WORKER = "worker", _("Celery worker")
+        BEAT = "beat", _("Celery beat")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_alive(self, now=None) -> bool:
+        return (now or timezone.now()) - self.seen_at <= settings.CRM_HEARTBEAT_MAX_AGE

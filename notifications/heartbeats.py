@@ -1,0 +1,38 @@
+"""Signs of life of the background processes: each worker records one every
+CRM_HEARTBEAT_SECONDS (a bootstep in crm/celery.py), the beat's heartbeat task records
+one when a worker runs it. /readyz and the admin read them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import Heartbeat
+
+
+def record(name: str, kind: str, detail: str = "", *, started: bool = False) -> None:
+    now = timezone.now()
+    defaults = {"kind": kind, "seen_at": now, "detail": detail[:300]}
+    if started:
+        defaults["started_at"] = now
+    Heartbeat.objects.update_or_create(name=name, defaults=defaults, create_defaults={**defaults, "started_at": now})
+
+
+def forget(name: str) -> None:
+    """A worker that stops cleanly removes its row: only crashed workers linger (as stale)."""
+    Heartbeat.objects.filter(name=name).delete()
+
+
+def status(now=None) -> dict[str, dict]:
+    """Per kind: whether one is alive, and the age in seconds of the freshest heartbeat."""
+    now = now or timezone.now()
+    max_age = settings.CRM_HEARTBEAT_MAX_AGE.total_seconds()
+    result = {}
+    for kind in Heartbeat.Kind.values:
+        latest = Heartbeat.objects.filter(kind=kind).order_by("-seen_at").values_list("seen_at", flat=True).first()
+        age = None if latest is None else round((now - latest).total_seconds(), 1)
+        result[kind] = {
+            "ok": age is not None and age <= settings.CRM_HEARTBEAT_MAX_AGE.total_seconds(),
+            "age_seconds": age,
+        }
+    return result
