@@ -5,6 +5,7 @@ one when a worker runs it. /readyz and the admin read them."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Max
 from django.utils import timezone
 
 from .models import Heartbeat
@@ -27,12 +28,9 @@ def status(now=None) -> dict[str, dict]:
     """Per kind: whether one is alive, and the age in seconds of the freshest heartbeat."""
     now = now or timezone.now()
     max_age = settings.CRM_HEARTBEAT_MAX_AGE.total_seconds()
+    latest = dict(Heartbeat.objects.values("kind").annotate(latest=Max("seen_at")).values_list("kind", "latest"))
     result = {}
     for kind in Heartbeat.Kind.values:
-        latest = Heartbeat.objects.filter(kind=kind).order_by("-seen_at").values_list("seen_at", flat=True).first()
-        age = None if latest is None else round((now - latest).total_seconds(), 1)
-        result[kind] = {
-            "ok": age is not None and age <= settings.CRM_HEARTBEAT_MAX_AGE.total_seconds(),
-            "age_seconds": age,
-        }
+        age = round((now - latest[kind]).total_seconds(), 1) if kind in latest else None
+        result[kind] = {"ok": age is not None and age <= max_age, "age_seconds": age}
     return result
