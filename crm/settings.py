@@ -139,7 +139,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # Redis hands an unacknowledged message (its worker died) to another worker after this
     # many seconds: longer than any task runs or waits for a retry (at most an hour).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CRM_CELERY_VISIBILITY_TIMEOUT", default=3900)}
+    # Workers look for such messages every ~10 × CRM_CELERY_RESTORE_INTERVAL seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CRM_CELERY_VISIBILITY_TIMEOUT", default=3900),
+        "unacked_restore_interval": env.int("CRM_CELERY_RESTORE_INTERVAL", default=10),
+    }
 # Named queues, so hosts can be given different work (`celery worker -Q reminders`); a
 # worker started without -Q takes all of them.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
@@ -293,6 +297,8 @@ EMAIL_BACKEND = env.str(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="crm@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (a test or staging outbox).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "outbox"))
 # A stalled mail server must not hold a task (and its row lock) for long.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 if "EMAIL_URL" in env:
