@@ -13,7 +13,7 @@ from tests.browser.helpers import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "phone-pass-2026"  # noqa: S105 (a test user)
+PASSWORD = "phone-pass-2026"
 DETAIL_URL = re.compile(r"/clients/\d+/$")
 
 

@@ -14,7 +14,7 @@ from tests.browser.helpers import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "complaint-pass-2026"  # noqa: S105 (test users)
+PASSWORD = "complaint-pass-2026"
 DETAIL = re.compile(r"/complaints/\d+/$")
 
 

@@ -14,7 +14,7 @@ from tests.browser.helpers import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "dash-pass-2026"  # noqa: S105 (a test user)
+PASSWORD = "dash-pass-2026"
 
 
 def test_supervisor_dashboards_and_drill_down(live_server, browser):

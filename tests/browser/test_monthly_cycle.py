@@ -17,7 +17,7 @@ from visits.models import MonthlyPlan, PlannedVisit
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "cycle-pass-2026"  # noqa: S105 (test users)
+PASSWORD = "cycle-pass-2026"
 
 
 def test_plan_submit_approve_generate_and_calendar(live_server, phone, browser):

@@ -14,7 +14,7 @@ from tests.browser.helpers import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "survey-pass-2026"  # noqa: S105 (a test user)
+PASSWORD = "survey-pass-2026"
 
 
 def test_client_answers_survey_link_on_phone(live_server, phone):

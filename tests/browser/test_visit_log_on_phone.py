@@ -16,7 +16,7 @@ from visits.models import PlannedVisit, ServiceStrategy, VisitLog
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "sheet-pass-2026"  # noqa: S105 (test users)
+PASSWORD = "sheet-pass-2026"
 A4_WIDTH_PX = 794  # 210 mm at 96 dpi
 
 
