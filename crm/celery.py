@@ -57,9 +57,9 @@ class Heartbeat(bootsteps.StartStopStep):
         except Exception:
             log.warning("heartbeat not recorded", exc_info=True)
         finally:
-            from django.db import close_old_connections
+            from notifications.heartbeats import release_connection
 
-            close_old_connections()
+            release_connection()
 
 
 app.steps["worker"].add(Heartbeat)

@@ -60,9 +60,11 @@ def run_checks() -> tuple[bool, dict]:
             results[name] = {"ok": True, "detail": check()}
         except Exception as exc:  # noqa: BLE001 - a health check reports every failure
             results[name] = {"ok": False, "detail": f"{exc.__class__.__name__}: {exc}"}
-    if results["database"]["ok"]:
-        seen = heartbeats.status()
-        results["worker"], results["beat"] = seen["worker"], seen["beat"]
-    else:
-        results["worker"] = results["beat"] = {"ok": False, "age_seconds": None}
+    results["worker"] = results["beat"] = {"ok": False, "age_seconds": None}
+    if results["database"]["ok"] and results["migrations"]["ok"]:
+        try:
+            seen = heartbeats.status()
+            results["worker"], results["beat"] = seen["worker"], seen["beat"]
+        except Exception as exc:  # noqa: BLE001
+            results["worker"] = results["beat"] = {"ok": False, "detail": f"{exc.__class__.__name__}: {exc}"}
     return all(result["ok"] for result in results.values()), results

@@ -101,6 +101,9 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'c
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if not DEBUG else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A database that does not answer fails fast (health checks, workers) instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery --------------------------------------------------------------------
@@ -111,6 +114,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="crm"),
+            # An unreachable Redis fails fast instead of holding a request or the beat.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
@@ -150,7 +155,6 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = [Queue("celery"), Queue("reminders"), Queue("email")]
 CELERY_TASK_ROUTES = {
     "notifications.tasks.run_job": {"queue": "reminders"},
-    "crm.tasks.heartbeat": {"queue": "reminders"},
     "notifications.tasks.send_notification_email": {"queue": "email"},
     "surveys.tasks.*": {"queue": "email"},
 }
@@ -166,7 +170,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # (Redis in production) and takes over only if the first one stops renewing it.
 CELERY_BEAT_SCHEDULER = "crm.beat:LockedScheduler"
 CRM_BEAT_LOCK_SECONDS = env.int("CRM_BEAT_LOCK_SECONDS", default=60)
-# Workers record a heartbeat this often; /readyz wants one younger than the max age.
+# Workers and the beat record a heartbeat this often; /readyz wants one younger than the max age.
 CRM_HEARTBEAT_SECONDS = env.int("CRM_HEARTBEAT_SECONDS", default=30)
 CRM_HEARTBEAT_MAX_AGE = timedelta(seconds=env.int("CRM_HEARTBEAT_MAX_AGE", default=180))
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
@@ -185,8 +189,12 @@ def _job(name: str, schedule) -> dict:
 # Times are Asia/Shanghai (CELERY_TIMEZONE); every job is idempotent, but run exactly one beat.
 # The daily reminder jobs run before the e-mail digest at 07:45, so digests carry the day's reminders.
 CELERY_BEAT_SCHEDULE = {
-    # Proves the worker and the (single) beat are alive; /healthz reports its age.
-    "heartbeat": {"task": "crm.tasks.heartbeat", "schedule": timedelta(seconds=CRM_HEARTBEAT_SECONDS)},
+    # A round trip through the broker to any worker (dropped if not run before the next one).
+    "ping": {
+        "task": "crm.tasks.ping",
+        "schedule": timedelta(seconds=CRM_HEARTBEAT_SECONDS),
+        "options": {"expires": CRM_HEARTBEAT_SECONDS},
+    },
     "complaints-escalate-breached": _job("complaints.escalate_breached", timedelta(minutes=15)),
     "complaints-deadlines-soon": _job("complaints.deadlines_soon", timedelta(minutes=15)),
     "complaints-close-unanswered": _job("complaints.close_unanswered", timedelta(hours=1)),

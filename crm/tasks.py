@@ -2,9 +2,7 @@ from celery import shared_task
 
 
 @shared_task(ignore_result=True, acks_late=False)
-def heartbeat() -> None:
-    """Sent by the beat every CRM_HEARTBEAT_SECONDS: when a worker runs it, both are alive
-    (read by /readyz and shown in the admin)."""
-    from notifications.heartbeats import record
-
-    record("beat", "beat")
+def ping() -> str:
+    """A round trip through the broker (the beat sends one every CRM_HEARTBEAT_SECONDS; an
+    operator can too: ``celery -A crm call crm.tasks.ping``). Expires if not run soon."""
+    return "pong"

@@ -5,6 +5,7 @@ one when a worker runs it. /readyz and the admin read them."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import close_old_connections, connection
 from django.db.models import Max
 from django.utils import timezone
 
@@ -34,3 +35,11 @@ def status(now=None) -> dict[str, dict]:
         age = round((now - latest[kind]).total_seconds(), 1) if kind in latest else None
         result[kind] = {"ok": age is not None and age <= max_age, "age_seconds": age}
     return result
+
+
+def release_connection() -> None:
+    """After a heartbeat from a long-lived process (worker main process, beat): drop a
+    broken or expired database connection, as Django does after each request. Not inside
+    a transaction (a test's)."""
+    if not connection.in_atomic_block:
+        close_old_connections()

@@ -7,6 +7,7 @@ from django.core.cache import cache
 
 from crm.beat import LOCK_KEY, BeatLock, LockedScheduler
 from crm.celery import app
+from notifications.models import Heartbeat
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +27,7 @@ def test_one_holder_at_a_time_and_renewal():
     assert second.acquire() and not first.acquire()
 
 
+@pytest.mark.django_db
 def test_a_second_beat_sends_nothing_until_the_first_stops(tmp_path, monkeypatch):
     sent = []
     monkeypatch.setattr(Scheduler, "tick", lambda self, *args, **kwargs: sent.append(self) or 5.0)
@@ -40,11 +42,30 @@ def test_a_second_beat_sends_nothing_until_the_first_stops(tmp_path, monkeypatch
     assert not first.lock.acquire()
 
 
+@pytest.mark.django_db
+def test_the_holding_beat_records_its_heartbeat_and_a_cache_outage_stops_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(Scheduler, "tick", lambda self, *args, **kwargs: 5.0)
+    first = LockedScheduler(app=app, schedule_filename=str(tmp_path / "first"), lazy=True)
+    second = LockedScheduler(app=app, schedule_filename=str(tmp_path / "second"), lazy=True)
+    first.tick(), second.tick()
+    beat = Heartbeat.objects.get(kind="beat")
+    assert beat.name == "beat" and first.lock.token in beat.detail and beat.is_alive()
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "add", unreachable)
+    monkeypatch.setattr(cache, "get", unreachable)
+    assert first.tick() == pytest.approx(first.lock.ttl / 3)  # sends nothing, keeps going
+    assert first.holding is False
+    first.close()  # releasing fails quietly: the lock expires by itself
+
+
 @pytest.mark.parametrize(
     ("task", "queue"),
     [
         ("notifications.tasks.run_job", "reminders"),
-        ("crm.tasks.heartbeat", "reminders"),
+        ("crm.tasks.ping", "celery"),
         ("notifications.tasks.send_notification_email", "email"),
         ("surveys.tasks.send_invitation", "email"),
         ("surveys.tasks.send_reminder", "email"),

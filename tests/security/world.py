@@ -1,0 +1,127 @@
+"""A small world of two teams for the security tests: team A's manager owns one record of
+every kind (so every URL with an id has something to point at), team B owns its own;
+names are distinctive so a leak shows in any response."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts.models import User
+from clients.models import Client, Contact
+from clients.tests.factories import ClientFactory, ContactFactory
+from complaints import services as complaint_services
+from complaints.models import Attachment, Category, Complaint, ReturnVisit
+from notifications.models import Notification
+from surveys import services as survey_services
+from surveys.defaults import ensure_default_survey
+from surveys.models import FollowUp, Invitation
+from visits.models import CalendarFeed, MonthlyPlan, MonthResult, PlannedVisit, ServiceStrategy
+from visits.rules import month_start
+
+TEAM_A_NAMES = ("Alpha Secret Co", "Alpha Teammate Co")
+TEAM_B_NAMES = ("Bravo Hidden Co",)
+
+
+@dataclass
+class World:
+    client: Client
+    contact: Contact
+    plan: MonthlyPlan
+    strategy: ServiceStrategy
+    planned: PlannedVisit
+    result: MonthResult
+    complaint: Complaint
+    attachment: Attachment
+    return_visit: ReturnVisit
+    invitation: Invitation
+    token: str
+    follow_up: FollowUp
+    notification: Notification
+    feed: CalendarFeed
+    other_client: Client
+    other_complaint: Complaint
+
+
+def build(manager: User, teammate: User, other_manager: User) -> World:
+    today = timezone.localdate()
+    month = month_start(today)
+    ensure_default_survey()
+    category = Category.objects.filter(parent__isnull=False).first()
+    client = ClientFactory(owner=manager, name=TEAM_A_NAMES[0], phone="0571-88880001")
+    ClientFactory(owner=teammate, name=TEAM_A_NAMES[1])
+    other_client = ClientFactory(owner=other_manager, name=TEAM_B_NAMES[0], phone="0571-99990001")
+    contact = ContactFactory(client=client, name="Alpha Contact", email="alpha.contact@example.com")
+    ContactFactory(client=other_client, name="Bravo Contact")
+    plan = MonthlyPlan.objects.create(owner=manager, team=manager.team, month=month)
+    strategy = ServiceStrategy.objects.create(client=client, month=month, text="Alpha strategy")
+    planned = PlannedVisit.objects.create(owner=manager, client=client, date=today, method="on_site")
+    result = MonthResult.objects.create(owner=manager, team=manager.team, month=month)
+    complaint = complaint_services.register(
+        by=manager, client=client, category=category, channel="phone", description="Alpha complaint", severity="low"
+    )
+    other_complaint = complaint_services.register(
+        by=other_manager, client=other_client, category=category, channel="phone", description="Bravo", severity="low"
+    )
+    attachment = Attachment.objects.create(
+        complaint=complaint, file=SimpleUploadedFile("evidence.pdf", b"%PDF-1.4 alpha", "application/pdf")
+    )
+    return_visit = ReturnVisit.objects.create(complaint=complaint, owner=manager, due_date=today)
+    invitation = survey_services.invite(client, by=manager, contact=contact)
+    token = survey_services.token_for(invitation)
+    answered = survey_services.invite(client, by=manager, contact=None)
+    ratings = {
+        q.pk: 1 if q.kind == "rating" else 2 for q in answered.template.questions.filter(kind__in=["rating", "nps"])
+    }
+    survey_services.submit(answered, ratings)  # a low score: a follow-up for the manager
+    follow_up = FollowUp.objects.get(client=client)
+    notification = Notification.objects.create(recipient=manager, kind="test", key="1", message="Alpha reminder")
+    feed = CalendarFeed.objects.create(owner=manager)
+    return World(
+        client=client, contact=contact, plan=plan, strategy=strategy, planned=planned, result=result,
+        complaint=complaint, attachment=attachment, return_visit=return_visit, invitation=invitation, token=token,
+        follow_up=follow_up, notification=notification, feed=feed, other_client=other_client,
+        other_complaint=other_complaint,
+    )  # fmt: skip
+
+
+def url_arguments(world: World) -> dict[str, tuple[dict, str]]:
+    """For each URL name that takes arguments (or a query), what to fill in."""
+    client, pk = {"client_pk": world.client.pk}, lambda obj: {"pk": obj.pk}
+    query = f"?client={world.client.pk}"
+    return {
+        "clients:detail": (pk(world.client), ""),
+        "clients:edit": (pk(world.client), ""),
+        "clients:contact_create": (client, ""),
+        "clients:contact_edit": (pk(world.contact), ""),
+        "clients:contact_delete": (pk(world.contact), ""),
+        "clients:import_errors": ({"token": "not-a-report"}, ""),
+        "visits:plan": (pk(world.plan), ""),
+        "visits:plan_decide": (pk(world.plan), ""),
+        "visits:strategies": (client, ""),
+        "visits:visit_remove": (pk(world.planned), ""),
+        "visits:visit_mark": (pk(world.planned), ""),
+        "visits:feed": ({"token": world.feed.token}, ""),
+        "visits:log": ({}, query),
+        "visits:result": (pk(world.result), ""),
+        "visits:result_review": (pk(world.result), ""),
+        "complaints:create": ({}, query),
+        "complaints:detail": (pk(world.complaint), ""),
+        "complaints:step": (pk(world.complaint), ""),
+        "complaints:attachment": (pk(world.attachment), ""),
+        "complaints:return_visit_record": (pk(world.return_visit), ""),
+        "notifications:open": (pk(world.notification), ""),
+        "surveys:invite": (client, ""),
+        "surveys:invitation": (pk(world.invitation), ""),
+        "surveys:mark_sent": (pk(world.invitation), ""),
+        "surveys:phone": (pk(world.invitation), ""),
+        "surveys:follow_up_done": (pk(world.follow_up), ""),
+        "survey_respond": ({"token": world.token}, ""),
+    }
+
+
+def month_of(day: date) -> str:
+    return f"{day:%Y-%m}"
