@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clients.models import Client, Contact
+from crm.records import NeverDeleted
 
 
 class Severity(models.TextChoices):
@@ -54,7 +55,7 @@ class SlaPolicy(models.Model):
         return self.get_severity_display()
 
 
-class Complaint(models.Model):
+class Complaint(NeverDeleted, models.Model):
     class Channel(models.TextChoices):
         VISIT = "visit", _("Visit")
         PHONE = "phone", _("Phone")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
+    path("clients/<int:pk>/history/", views.client_audit, name="client_history"),
     path("visits/", include("visits.urls")),
     path("complaints/", include("complaints.urls")),
     path("inbox/", include("notifications.urls")),

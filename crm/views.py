@@ -5,14 +5,16 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.scoping import scope_for
-from clients.selectors import visible_clients
+from accounts.models import User
+from accounts.scoping import role_required, scope_for
+from clients.selectors import get_client, visible_clients
 from complaints.models import Complaint, ReturnVisit
 from complaints.selectors import OPEN_STATES
 from visits import rules as visit_rules
 from visits.models import MonthlyPlan, PlannedVisit
 from visits.selectors import approval_queue
 
+from .audit import client_history
 from .health import run_checks
 
 
@@ -58,3 +60,15 @@ def readyz(request):
     migrations, cache, broker, and a worker and the beat seen recently; 503 otherwise."""
     ready, results = run_checks()
     return JsonResponse({"status": "ok" if ready else "error", "checks": results}, status=200 if ready else 503)
+
+
+@role_required(User.Role.SUPERVISOR, User.Role.ADMIN)
+def client_audit(request, pk: int):
+    """Who changed what and when about one client (supervisors of its team and admins)."""
+    client = get_client(request.user, pk)
+    page = request.GET.get("page", "1")
+    page = int(page) if page.isdecimal() and 0 < int(page) < 10_000 else 1
+    entries, has_next = client_history(client, page)
+    return render(
+        request, "clients/history.html", {"client": client, "entries": entries, "page": page, "has_next": has_next}
+    )

@@ -94,6 +94,9 @@ class VisitLogAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
     inlines = [VisitPhotoInline]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # visit records are never deleted
+
 
 @admin.register(TemporaryTask)
 class TemporaryTaskAdmin(SimpleHistoryAdmin):

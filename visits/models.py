@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clients.models import Client, VisitFrequency, VisitMethod
+from crm.records import NeverDeleted
 
 
 class ServiceStrategy(models.Model):
@@ -255,13 +256,13 @@ class WeeklyArrangement(models.Model):
         return f"{self.owner} · {self.week_start:%Y-%m-%d}"
 
 
-class VisitLog(models.Model):
+class VisitLog(NeverDeleted, models.Model):
     """What happened at a visit (日拜访记录), logged from a phone."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("account manager"), on_delete=models.PROTECT, related_name="visit_logs"
     )
-    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="visit_logs")
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="visit_logs")
     planned_visit = models.OneToOneField(
         PlannedVisit,
         verbose_name=_("planned visit"),

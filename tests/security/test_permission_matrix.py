@@ -24,6 +24,7 @@ MATRIX = {
     "accounts:logout": "POST 302 302 302 302 302 302 302",
     "accounts:password_change": "GET 302 200 200 200 200 200 200",
     "accounts:profile": "GET 302 200 200 200 200 200 200",
+    "client_history": "GET 302 403 403 200 404 403 200",
     "clients:contact_create": "GET 302 200 404 200 404 404 200",
     "clients:contact_delete": "POST 302 302 404 302 404 404 302",
     "clients:contact_edit": "GET 302 200 404 200 404 404 200",

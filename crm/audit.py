@@ -1,0 +1,129 @@
+"""Who changed what and when about one client: the django-simple-history records of the
+client and of everything kept about it (contacts, plans' visits, visit logs, strategies,
+complaints, surveys), newest first, each with its field-by-field changes.
+
+A fixed number of queries per page: two per audited model (the page's records, then the
+earlier versions of the objects on the page), whatever the client's history holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from clients.models import Client, Contact
+from complaints.models import Complaint
+from surveys.models import FollowUp, Invitation
+from visits.models import PlannedVisit, ServiceStrategy, VisitLog
+
+# (model, the lookup from its history rows to the client's id)
+AUDITED: list[tuple[type[Model], str]] = [
+    (Client, "id"),
+    (Contact, "client_id"),
+    (PlannedVisit, "client_id"),
+    (VisitLog, "client_id"),
+    (ServiceStrategy, "client_id"),
+    (Complaint, "client_id"),
+    (Invitation, "client_id"),
+    (FollowUp, "client_id"),
+]
+ACTIONS = {
+    "+": pgettext_lazy("audit", "created"),
+    "~": pgettext_lazy("audit", "changed"),
+    "-": pgettext_lazy("audit", "deleted"),
+}
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    when: datetime
+    who: str
+    kind: str
+    label: str
+    action: str
+    reason: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def _tracked_fields(model: type[Model]) -> list:
+    history_model = model.history.model
+    names = {f.name for f in history_model._meta.fields}
+    skipped = {"id", "created_at", "updated_at"}
+    return [f for f in model._meta.concrete_fields if f.name in names and f.name not in skipped]
+
+
+def _display(model_field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.is_relation:
+        return f"#{value}"
+    return str(value)
+
+
+def client_history(client: Client, page: int = 1, per_page: int = 50) -> tuple[list[Entry], bool]:
+    """One page of the client's audit trail, and whether an older page exists."""
+    wanted = page * per_page + 1
+    rows = []
+    for model, lookup in AUDITED:
+        records = (
+            model.history.filter(**{lookup: client.pk})
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")[:wanted]
+        )
+        rows += [(record.history_date, record.history_id, model, record) for record in records]
+    rows.sort(key=lambda row: (row[0], row[1]), reverse=True)
+    has_next = len(rows) > page * per_page
+    rows = rows[(page - 1) * per_page : page * per_page]
+
+    previous: dict[tuple[type[Model], int], list] = {}
+    for model, _lookup in AUDITED:
+        on_page = [record for _when, _hid, m, record in rows if m is model]
+        if not on_page:
+            continue
+        latest = max(record.history_date for record in on_page)
+        earlier = model.history.filter(id__in={r.id for r in on_page}, history_date__lte=latest).order_by(
+            "id", "history_date", "history_id"
+        )
+        for record in earlier:
+            previous.setdefault((model, record.id), []).append(record)
+
+    entries = []
+    for _when, _hid, model, record in rows:
+        fields = _tracked_fields(model)
+        versions = previous.get((model, record.id), [])
+        before = [v for v in versions if (v.history_date, v.history_id) < (record.history_date, record.history_id)]
+        changes = []
+        if record.history_type == "~" and before:
+            old = before[-1]
+            changes = [
+                Change(
+                    str(f.verbose_name), _display(f, getattr(old, f.attname)), _display(f, getattr(record, f.attname))
+                )
+                for f in fields
+                if getattr(old, f.attname) != getattr(record, f.attname)
+            ]
+        entries.append(
+            Entry(
+                when=record.history_date,
+                who=str(record.history_user) if record.history_user else str(_("the system")),
+                kind=str(model._meta.verbose_name),
+                label=str(getattr(record, "name", "") or getattr(record, "number", "") or f"#{record.id}"),
+                action=str(ACTIONS.get(record.history_type, record.history_type)),
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries, has_next
