@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from crm.http import redirect_back
 
 from . import services
 from .models import Notification
@@ -25,9 +26,7 @@ def open_notification(request, pk: int):
     """Mark read and follow its link (only links within this site)."""
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     services.mark_read(request.user, [notification.pk])
-    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
-        return redirect(notification.url)
-    return redirect("notifications:inbox")
+    return redirect_back(request, notification.url, "notifications:inbox")
 
 
 @login_required

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.scoping import scope_for
 from clients.selectors import get_client
 from crm.forms import add_service_errors
+from crm.http import redirect_back
 from visits.rules import next_month, previous_month
 from visits.selectors import owner_in_scope, parse_month
 
@@ -212,7 +213,4 @@ def follow_up_done(request, pk: int):
             messages.success(request, _("Follow-up done."))
     else:
         messages.error(request, _("Say what was done for the client."))
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect("surveys:results")
+    return redirect_back(request, request.POST.get("next", ""), "surveys:results")
