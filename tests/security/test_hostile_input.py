@@ -178,7 +178,7 @@ def test_every_form_survives_hostile_input(client, manager, teammate, supervisor
                 forms_seen.add(key)
                 strategies = {name: strategy_for(field) for name, field in form["fields"].items()}
 
-                def fuzz(values, action=action, role=role):
+                def fuzz(values, action=action, role=role, form=form):
                     nonlocal tried
                     data = {name: value for name, value in values.items() if value is not None}
                     with transaction.atomic():
@@ -231,7 +231,7 @@ LIST_PARAMS = {
         "team",
         "mine",
         "page",
-    ],  # fmt: skip
+    ],
     "/dashboards/visits/": ["month", "team", "export", "table"],
     "/dashboards/complaints/": ["month", "team", "export", "table"],
     "/dashboards/satisfaction/": ["month", "team", "export", "table"],
