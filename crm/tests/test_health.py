@@ -84,7 +84,7 @@ def test_readyz_reports_a_stopped_redis(client, alive, settings, monkeypatch):
                 break
             except OSError:
                 time.sleep(0.05)
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+        settings.CACHES = {"default": {"BACKEND": "crm.cache.ResilientRedisCache", "LOCATION": url}}
         # (the write URL first: its saved value must be the real one, not derived from ours)
         monkeypatch.setattr(celery_app.conf, "broker_write_url", None)
         monkeypatch.setattr(celery_app.conf, "broker_url", url)
