@@ -55,3 +55,13 @@ def test_collectstatic_with_hashed_compressed_names(tmp_path):
     manifest = (static_root / "staticfiles.json").read_text()
     assert "vendor/chartjs/chart.umd.min.js" in manifest
     assert list(static_root.glob("vendor/chartjs/chart.umd.min.*.js.gz"))  # compressed, cache-busted
+
+
+def test_production_cookies_https_and_hsts(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS)"
+    )
+    result = run(tmp_path, "-c", code, DJANGO_SETTINGS_MODULE="crm.settings", **production())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "True", "True", str(365 * 24 * 3600)]
