@@ -58,7 +58,7 @@ def client_detail(request, pk: int):
 
 @login_required
 def client_create(request):
-    form = ClientForm(request.POST or None, user=request.user)
+    form = ClientForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = {name: value for name, value in form.cleaned_data.items() if name in ClientForm.Meta.fields}
         try:
@@ -76,7 +76,7 @@ def client_create(request):
 @login_required
 def client_edit(request, pk: int):
     client = selectors.get_client(request.user, pk)
-    form = ClientForm(request.POST or None, instance=client, user=request.user)
+    form = ClientForm(request.POST if request.method == "POST" else None, instance=client, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_client(
@@ -103,7 +103,7 @@ def client_edit(request, pk: int):
 @login_required
 def contact_create(request, client_pk: int):
     client = selectors.get_client(request.user, client_pk)
-    form = ContactForm(request.POST or None, instance=Contact(client=client))
+    form = ContactForm(request.POST if request.method == "POST" else None, instance=Contact(client=client))
     if request.method == "POST" and form.is_valid():
         contact = form.save()
         messages.success(request, _("Contact %(name)s was added.") % {"name": contact})
@@ -114,7 +114,7 @@ def contact_create(request, client_pk: int):
 @login_required
 def contact_edit(request, pk: int):
     contact = selectors.get_contact(request.user, pk)
-    form = ContactForm(request.POST or None, instance=contact)
+    form = ContactForm(request.POST if request.method == "POST" else None, instance=contact)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Contact %(name)s was saved.") % {"name": contact})

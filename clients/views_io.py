@@ -53,7 +53,9 @@ def _column_help() -> list[tuple[str, bool, str]]:
 
 @role_required(*IMPORT_ROLES)
 def client_import(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(
+        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             upload = imports.load_upload(form.cleaned_data["file"])

@@ -54,7 +54,7 @@ class ComplaintForm(forms.ModelForm):
 
 
 class StepForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ResolveForm(forms.Form):

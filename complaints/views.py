@@ -48,7 +48,10 @@ def complaint_create(request):
         raise Http404
     client = get_client(request.user, int(client_id))
     form = ComplaintForm(
-        request.POST or None, request.FILES or None, client=client, initial={"received_at": timezone.localtime()}
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        client=client,
+        initial={"received_at": timezone.localtime()},
     )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "attachments"}
@@ -92,14 +95,19 @@ def complaint_detail(request, pk: int):
 def complaint_step(request, pk: int):
     complaint = selectors.get_complaint(request.user, pk)
     step = request.POST.get("step", "")
+    checked = StepForm(request.POST)
+    if not checked.is_valid():
+        messages.error(
+            request, _messages_of(ValidationError([e for errors in checked.errors.values() for e in errors]))
+        )
+        return redirect(complaint)
+    note = checked.cleaned_data["note"]
     try:
         if step == "escalate":
-            services.escalate(
-                complaint, by=request.user, reason=request.POST.get("note", "").strip() or _("Escalated by hand")
-            )
+            services.escalate(complaint, by=request.user, reason=note.strip() or _("Escalated by hand"))
             messages.success(request, _("The complaint was escalated."))
         elif step == "note":
-            services.add_note(complaint, by=request.user, note=request.POST.get("note", ""))
+            services.add_note(complaint, by=request.user, note=note)
         elif step == "resolve":
             form = ResolveForm(request.POST)
             if not form.is_valid():
@@ -108,7 +116,7 @@ def complaint_step(request, pk: int):
             services.move(complaint, "resolve", by=request.user, note=data.pop("note"), **data)
             messages.success(request, _("Resolved; a return visit is on your task list."))
         else:
-            services.move(complaint, step, by=request.user, note=request.POST.get("note", ""))
+            services.move(complaint, step, by=request.user, note=note)
             messages.success(
                 request, _("Done: the complaint is now %(state)s.") % {"state": complaint.get_state_display()}
             )

@@ -3,7 +3,8 @@ client and of everything kept about it (contacts, plans' visits, visit logs, str
 complaints, surveys), newest first, each with its field-by-field changes.
 
 A fixed number of queries per page: two per audited model (the page's records, then the
-earlier versions of the objects on the page), whatever the client's history holds.
+earlier versions of the objects on the page) and one per kind of linked record named
+(users, teams, tiers, categories), whatever the client's history holds.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clients.models import Client, Contact
-from complaints.models import Complaint
+from accounts.models import Team, User
+from clients.models import Client, Contact, Tier
+from complaints.models import Category, Complaint
+from complaints.selectors import visible_complaints
 from surveys.models import FollowUp, Invitation
 from visits.models import PlannedVisit, ServiceStrategy, VisitLog
 
@@ -31,6 +34,10 @@ AUDITED: list[tuple[type[Model], str]] = [
     (Invitation, "client_id"),
     (FollowUp, "client_id"),
 ]
+# Linked records shown by name (cheap to name); others as "#id".
+NAMED = (User, Team, Tier, Category)
+MAX_PAGE = 200
+
 ACTIONS = {
     "+": pgettext_lazy("audit", "created"),
     "~": pgettext_lazy("audit", "changed"),
@@ -63,23 +70,34 @@ def _tracked_fields(model: type[Model]) -> list:
     return [f for f in model._meta.concrete_fields if f.name in names and f.name not in skipped]
 
 
-def _display(model_field, value) -> str:
+def _display(model_field, value, names: dict) -> str:
     if value is None or value == "":
         return "—"
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation:
-        return f"#{value}"
+        return names.get((model_field.related_model, value), f"#{value}")
     return str(value)
 
 
-def client_history(client: Client, page: int = 1, per_page: int = 50) -> tuple[list[Entry], bool]:
-    """One page of the client's audit trail, and whether an older page exists."""
+def _restricted(model: type[Model], user: User, client: Client) -> dict:
+    """History rows of ``model`` about ``client`` that ``user`` may see. Everything follows
+    the client's scope (checked by the view), except complaints, which have a team of
+    their own: a complaint the user cannot open is not shown in its history either."""
+    if model is Complaint:
+        return {"id__in": visible_complaints(user).filter(client=client).values("pk")}
+    return {}
+
+
+def client_history(client: Client, user: User, page: int = 1, per_page: int = 50) -> tuple[list[Entry], bool]:
+    """One page of the client's audit trail as ``user`` may see it, and whether an older
+    page exists."""
+    page = min(max(page, 1), MAX_PAGE)
     wanted = page * per_page + 1
     rows = []
     for model, lookup in AUDITED:
         records = (
-            model.history.filter(**{lookup: client.pk})
+            model.history.filter(**{lookup: client.pk}, **_restricted(model, user, client))
             .select_related("history_user")
             .order_by("-history_date", "-history_id")[:wanted]
         )
@@ -100,6 +118,16 @@ def client_history(client: Client, page: int = 1, per_page: int = 50) -> tuple[l
         for record in earlier:
             previous.setdefault((model, record.id), []).append(record)
 
+    # Names of the linked users, teams, tiers and categories on the page: one query each.
+    linked: dict[type[Model], set] = {}
+    for _when, _hid, model, record in rows:
+        for f in _tracked_fields(model):
+            if f.is_relation and f.related_model in NAMED and getattr(record, f.attname) is not None:
+                linked.setdefault(f.related_model, set()).add(getattr(record, f.attname))
+    names = {
+        (related, pk): str(obj) for related, ids in linked.items() for pk, obj in related.objects.in_bulk(ids).items()
+    }
+
     entries = []
     for _when, _hid, model, record in rows:
         fields = _tracked_fields(model)
@@ -110,7 +138,9 @@ def client_history(client: Client, page: int = 1, per_page: int = 50) -> tuple[l
             old = before[-1]
             changes = [
                 Change(
-                    str(f.verbose_name), _display(f, getattr(old, f.attname)), _display(f, getattr(record, f.attname))
+                    str(f.verbose_name),
+                    _display(f, getattr(old, f.attname), names),
+                    _display(f, getattr(record, f.attname), names),
                 )
                 for f in fields
                 if getattr(old, f.attname) != getattr(record, f.attname)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -12,6 +13,20 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class HiddenErrorsShown:
+    """Form mixin: an error on a hidden field (a token the page put there, changed on the
+    way) would be shown nowhere; it is shown at the top of the form instead."""
+
+    def full_clean(self):
+        super().full_clean()
+        hidden = [name for name, field in self.fields.items() if field.widget.is_hidden and name in self._errors]
+        for name in hidden:
+            del self._errors[name]
+            self.cleaned_data.pop(name, None)
+        if hidden:
+            self.add_error(None, _("This page was out of date or changed on the way: reload it and try again."))
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -2,11 +2,24 @@
 cancelled), never deleted, so the audit trail always has what it refers to."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models.signals import pre_delete
+
+
+def _refuse(sender, instance, **kwargs):
+    raise PermissionDenied(f"{sender._meta.verbose_name} records are never deleted; close or archive them instead.")
 
 
 class NeverDeleted:
-    """Mixin for a model whose rows must never be deleted (the admin hides deletion too,
-    and foreign keys to them protect them from cascades)."""
+    """Mixin for a model whose rows must never be deleted: ``delete()`` refuses, and so
+    does a bulk ``queryset.delete()`` (through pre_delete, which Django sends for every
+    row it deletes). The admin hides deletion too, and foreign keys to these models
+    protect them from cascades."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        pre_delete.connect(
+            _refuse, sender=cls, weak=False, dispatch_uid=f"never-deleted:{cls.__module__}.{cls.__name__}"
+        )
 
     def delete(self, *args, **kwargs):
-        raise PermissionDenied(f"{self._meta.verbose_name} records are never deleted; close or archive them instead.")
+        _refuse(type(self), self)

@@ -225,6 +225,9 @@ for _name, _entry in CELERY_BEAT_SCHEDULE.items():
             minute=_minute, hour=_hour, day_of_month=_day, month_of_year=_month, day_of_week=_weekday
         )
 
+# The reason recorded with a change (often the user's own words) may be of any length.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # --- Auth --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -68,7 +68,7 @@ def client_audit(request, pk: int):
     client = get_client(request.user, pk)
     page = request.GET.get("page", "1")
     page = int(page) if page.isdecimal() and 0 < int(page) < 10_000 else 1
-    entries, has_next = client_history(client, page)
+    entries, has_next = client_history(client, request.user, page)
     return render(
         request, "clients/history.html", {"client": client, "entries": entries, "page": page, "has_next": has_next}
     )

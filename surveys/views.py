@@ -47,7 +47,7 @@ def respond(request, token: str):
         except ValidationError as error:
             return render(request, "surveys/public_message.html", {"kind": error.code, "lang": language}, status=410)
         questions = list(invitation.template.questions.all())
-        form = SurveyForm(request.POST or None, questions=questions, language=language)
+        form = SurveyForm(request.POST if request.method == "POST" else None, questions=questions, language=language)
         if request.method == "POST" and form.is_valid():
             try:
                 services.submit(invitation, form.answers())
@@ -81,7 +81,7 @@ def respond(request, token: str):
 @login_required
 def invitation_create(request, client_pk: int):
     client = get_client(request.user, client_pk)
-    form = InvitationForm(request.POST or None, client=client)
+    form = InvitationForm(request.POST if request.method == "POST" else None, client=client)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v}
         try:
@@ -140,7 +140,11 @@ def invitation_phone(request, pk: int):
         messages.error(request, " ".join(error.messages))
         return redirect(invitation)
     language = translation.get_language()
-    form = SurveyForm(request.POST or None, questions=invitation.template.questions.all(), language=language)
+    form = SurveyForm(
+        request.POST if request.method == "POST" else None,
+        questions=invitation.template.questions.all(),
+        language=language,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.submit(invitation, form.answers(), via=Response.Via.PHONE, entered_by=request.user)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.forms import DateInput
 from clients.models import Client, VisitMethod
-from crm.forms import MultipleFileField, MultipleFileInput
+from crm.forms import HiddenErrorsShown, MultipleFileField, MultipleFileInput
 
 from .models import MonthlyPlan, MonthResult, ServiceStrategy, WeeklyArrangement, WeeklySummary
 from .services import MAX_GENERATE_DAYS
@@ -117,11 +117,31 @@ class PhotoField(MultipleFileField):
             raise forms.ValidationError(_("“%(name)s” is not a photo.") % {"name": file.name})
 
 
-class VisitLogForm(forms.Form):
+class Lenient:
+    """For a hidden field the page's script fills in (check-in time, location): a value
+    that does not parse is dropped (None) rather than turned into an error nobody could
+    see or fix. The visit is still saved, without it."""
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except forms.ValidationError:
+            return None
+
+
+class LenientDateTimeField(Lenient, forms.DateTimeField):
+    pass
+
+
+class LenientDecimalField(Lenient, forms.DecimalField):
+    pass
+
+
+class VisitLogForm(HiddenErrorsShown, forms.Form):
     submission = forms.CharField(max_length=64, widget=forms.HiddenInput)
-    checked_in_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
-    latitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
-    longitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
+    checked_in_at = LenientDateTimeField(required=False, widget=forms.HiddenInput)
+    latitude = LenientDecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
+    longitude = LenientDecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
     date = forms.DateField(label=_("Date"), widget=DateInput())
     method = forms.ChoiceField(label=_("Visit method"), choices=VisitMethod.choices, widget=forms.RadioSelect)
     strategies = forms.MultipleChoiceField(

@@ -52,7 +52,7 @@ def plan_start(request):
 def plan_detail(request, pk: int):
     plan = selectors.get_plan(request.user, pk)
     can_edit = plan.is_editable and plan.owner_id == request.user.pk
-    form = PlanForm(request.POST or None, instance=plan) if can_edit else None
+    form = PlanForm(request.POST if request.method == "POST" else None, instance=plan) if can_edit else None
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -121,7 +121,7 @@ def client_strategies(request, client_pk: int):
     plan = MonthlyPlan.objects.filter(owner_id=client.owner_id, month=month).first()
     # Items are part of the plan: once it is submitted they can only be ticked off.
     locked = plan is not None and not plan.is_editable
-    form = StrategyForm(request.POST or None)
+    form = StrategyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         action = request.POST.get("action", "add")
         back = redirect(f"{request.path}?month={month:%Y-%m}")

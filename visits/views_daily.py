@@ -43,7 +43,7 @@ def week(request):
     arrangement = WeeklyArrangement.objects.filter(owner=owner, week_start=monday).first()
     if is_own and arrangement is None:
         arrangement = WeeklyArrangement(owner=owner, week_start=monday)  # saved on POST only
-    form = ArrangementForm(request.POST or None, instance=arrangement) if is_own else None
+    form = ArrangementForm(request.POST if request.method == "POST" else None, instance=arrangement) if is_own else None
     if request.method == "POST":
         if not is_own:
             raise PermissionDenied
@@ -182,7 +182,12 @@ def log_visit(request):
         if saved is not None:
             messages.info(request, _("This visit was already saved."))
             return redirect(f"{reverse('visits:sheet')}?day={saved.date:%Y-%m-%d}")
-    form = VisitLogForm(request.POST or None, request.FILES or None, strategies=strategies, initial=initial)
+    form = VisitLogForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        strategies=strategies,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -248,7 +253,7 @@ def result_detail(request, pk: int):
         request.user, MonthResult.objects.select_related("owner__team", "team"), pk=pk, owner="owner", team="team"
     )
     can_edit = result.owner_id == request.user.pk and result.is_editable
-    form = ResultForm(request.POST or None, instance=result) if can_edit else None
+    form = ResultForm(request.POST if request.method == "POST" else None, instance=result) if can_edit else None
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -307,7 +312,8 @@ def weekly_summary(request):
     form = None
     if is_own:
         form = WeeklySummaryForm(
-            request.POST or None, instance=summary or WeeklySummary(owner=owner, week_start=monday)
+            request.POST if request.method == "POST" else None,
+            instance=summary or WeeklySummary(owner=owner, week_start=monday),
         )
         if request.method == "POST" and form.is_valid():
             form.save()

@@ -4,6 +4,7 @@ admins), a fixed number of queries, and records that are never deleted."""
 import pytest
 from django.contrib.admin.sites import site
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.test import RequestFactory
 from django.urls import reverse
@@ -75,6 +76,8 @@ def test_complaints_and_visit_logs_are_never_deleted(manager, acme, admin_user):
     for record in (complaint, log):
         with pytest.raises(PermissionDenied):
             record.delete()
+        with pytest.raises(PermissionDenied), transaction.atomic():
+            type(record).objects.filter(pk=record.pk).delete()  # in bulk too
     with pytest.raises(ProtectedError):
         acme.delete()  # a client with complaints and visit logs is archived, not deleted
     request = RequestFactory().get("/admin/")
@@ -82,3 +85,21 @@ def test_complaints_and_visit_logs_are_never_deleted(manager, acme, admin_user):
     assert not site._registry[Complaint].has_delete_permission(request, complaint)
     assert not site._registry[VisitLog].has_delete_permission(request, log)
     assert Complaint.objects.filter(pk=complaint.pk).exists() and VisitLog.objects.filter(pk=log.pk).exists()
+
+
+def test_a_complaint_of_another_team_stays_out_of_the_history(client, acme, manager, other_supervisor, other_manager):
+    """The client moves to another team; its complaint stays with the old team: the new
+    team's supervisor sees the client's history, but not that complaint's."""
+    category = Category.objects.filter(parent__isnull=False).first()
+    complaint = complaint_services.register(
+        by=manager, client=acme, category=category, channel="phone", description="Secret compensation"
+    )
+    acme.owner, acme.team = other_manager, other_manager.team
+    acme.save()
+    client.force_login(other_supervisor)
+    assert client.get(complaint.get_absolute_url()).status_code == 404
+    entries = client.get(reverse("client_history", args=[acme.pk])).context["entries"]
+    assert entries and not any(e.label == complaint.number for e in entries)
+    owner_change = next(e for e in entries if any(c.field == "account manager" for c in e.changes))
+    change = next(c for c in owner_change.changes if c.field == "account manager")
+    assert (change.old, change.new) == (str(manager), str(other_manager))  # names, not ids

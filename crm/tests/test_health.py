@@ -97,3 +97,32 @@ def test_readyz_reports_a_stopped_redis(client, alive, settings, monkeypatch):
     checks = response.json()["checks"]
     assert checks["cache"]["ok"] is False and checks["broker"]["ok"] is False
     assert checks["database"]["ok"] is True
+
+
+def test_the_cache_survives_an_unreachable_redis_but_not_a_wrong_password(settings, monkeypatch):
+    from redis.exceptions import AuthenticationError
+
+    from crm import cache as resilient
+
+    port = free_port()  # nothing listens there
+    settings.CACHES = {"default": {"BACKEND": "crm.cache.ResilientRedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0",
+                                   "OPTIONS": {"socket_connect_timeout": 1}}}  # fmt: skip
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    assert cache.get("anything", "fallback") == "fallback"
+    assert cache.add("lock", "me") is False and cache.get_many(["a", "b"]) == {}
+    cache.set("x", 1)
+    cache.delete_many(["x"])  # no error: skipped
+    calls = []
+    monkeypatch.setattr(resilient.RedisCache, "get", lambda *a, **k: calls.append(1))
+    cache.get("again")
+    assert calls == []  # within the retry pause, Redis is not tried again
+
+    def refused(*args, **kwargs):
+        raise AuthenticationError("invalid password")
+
+    monkeypatch.setattr(resilient.RedisCache, "set", refused)
+    cache.__dict__.pop("_outage", None)
+    with pytest.raises(AuthenticationError):
+        cache.set("y", 1)

@@ -177,6 +177,10 @@ def test_every_url_answers_each_role_as_the_matrix_says(
                     mismatches.append((name, role, status, "< 500"))
             elif status != expected[role]:
                 mismatches.append((name, role, status, expected[role]))
+            elif role == "anon" and status == 302 and name not in {"set_language", "accounts:logout", "admin:logout"}:
+                login = "/admin/login/" if name.startswith("admin:") else "/accounts/login/"
+                if not response.url.startswith(login):
+                    mismatches.append((name, role, response.url, login))
             if name not in TOKEN_URLS and not response.streaming:
                 body = response.content.decode(errors="replace")
                 leaks += [(name, role, text) for text in forbidden_text(role) if text in body]

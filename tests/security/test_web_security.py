@@ -18,26 +18,25 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_post_needs_the_csrf_token(manager, teammate, supervisor, other_manager, admin_user, settings, tmp_path):
+    """A POST without the token is refused on every URL of the project, whatever the view
+    does with it (forms, actions, public pages)."""
     settings.MEDIA_ROOT = tmp_path
     world = w.build(manager, teammate, other_manager)
     arguments = w.url_arguments(world)
     users = {"manager": manager, "supervisor": supervisor, "admin": admin_user}
     checked = 0
     for name, row in MATRIX.items():
-        method, *codes = row.split()
-        allowed = [role for role, code in zip(ROLES, codes, strict=True) if code in {"200", "302"} and role in users]
-        if method != "POST" or not allowed:
-            continue
+        _method, *codes = row.split()
+        allowed = [role for role, code in zip(ROLES, codes, strict=True) if code in {"200", "302"}]
         browser = Client(enforce_csrf_checks=True)
-        browser.force_login(users[allowed[0]])
+        role = next((r for r in allowed if r in users), None)
+        if role:
+            browser.force_login(users[role])
         kwargs, query = arguments.get(name, ({}, ""))
-        response = browser.post(reverse(name, kwargs=kwargs) + query, {})
-        assert response.status_code == 403, name
+        response = browser.post(reverse(name, kwargs=kwargs) + query, {"username": "x", "password": "y"})
+        assert response.status_code == 403, (name, role, response.status_code)
         checked += 1
-    anonymous = Client(enforce_csrf_checks=True)
-    assert anonymous.post(reverse("accounts:login"), {"username": "x", "password": "y"}).status_code == 403
-    assert anonymous.post(reverse("survey_respond", args=[world.token]), {}).status_code == 403
-    assert checked >= 19
+    assert checked == len(MATRIX)
 
 
 def test_security_headers_and_cookies(client, manager):
