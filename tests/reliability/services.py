@@ -25,6 +25,15 @@ PG_BIN = (
 )
 
 
+def die_with_parent() -> None:
+    """In a child process before exec: if the test process dies (a CI timeout), so does
+    the child (Linux prctl PR_SET_PDEATHSIG), so no server outlives the run."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from surveys.models import Invitation
 from tests.security import world as w
 
 EXAMPLES = int(os.environ.get("CRM_FUZZ_EXAMPLES", "25"))
@@ -106,16 +107,16 @@ class Forms(HTMLParser):
             self.select = None
 
 
-def strategy_for(field: dict):
+def strategy_for(field: dict, foreign_ids):
     kind, options = field["kind"], [o for o in field["options"] if o is not None]
     if kind in {"select", "radio", "checkbox"} and options:
-        return st.one_of(st.sampled_from(options), texts, ids, st.just(None))
+        return st.one_of(st.sampled_from(options), texts, ids, foreign_ids, st.just(None))
     if kind == "number":
         return st.one_of(numbers, st.just(None))
     if kind in {"date", "datetime-local", "month", "time"}:
         return st.one_of(st.dates().map(str), texts, st.just(None))
     if kind == "hidden":
-        return st.one_of(st.just(field["value"]), texts, ids)
+        return st.one_of(st.just(field["value"]), texts, ids, foreign_ids)
     return st.one_of(texts, st.just(None))
 
 
@@ -158,6 +159,17 @@ def test_every_form_survives_hostile_input(client, manager, teammate, supervisor
     settings.MEDIA_ROOT = tmp_path
     world = w.build(manager, teammate, other_manager)
     users = {"manager": manager, "supervisor": supervisor}
+    # Other people's ids, offered in every select and hidden field: nothing may get attached
+    # to another team's client, whatever is accepted.
+    other = world.other_client
+    foreign = [other.pk, world.other_complaint.pk, other.contacts.get().pk, other_manager.pk, other_manager.team_id]
+    foreign_ids = st.sampled_from(foreign).map(str)
+
+    def other_team_rows():
+        return (other.complaints.count(), other.visit_logs.count(), other.contacts.count(),
+                other.planned_visits.count(), Invitation.objects.filter(client=other).count())  # fmt: skip
+
+    before = other_team_rows()
     tried, forms_seen = 0, set()
     for role, paths in pages(world).items():
         client.logout()
@@ -176,7 +188,7 @@ def test_every_form_survives_hostile_input(client, manager, teammate, supervisor
                 if key in forms_seen:
                     continue
                 forms_seen.add(key)
-                strategies = {name: strategy_for(field) for name, field in form["fields"].items()}
+                strategies = {name: strategy_for(field, foreign_ids) for name, field in form["fields"].items()}
 
                 def fuzz(values, action=action, role=role, form=form):
                     nonlocal tried
@@ -195,6 +207,7 @@ def test_every_form_survives_hostile_input(client, manager, teammate, supervisor
                                 assert any(mark in body for mark in marks), action
                         if response.status_code == 302 and response.url.startswith("/"):
                             assert_safe(client.get(response.url), f"after POST {action}")
+                        assert other_team_rows() == before, f"POST {action} as {role} reached another team"
                         transaction.set_rollback(True)
                     tried += 1
 

@@ -31,6 +31,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.reliability.services import die_with_parent
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -45,14 +47,6 @@ if not (DATABASE_URL.startswith("postgres") and REDIS_URL.startswith("redis")):
     if os.environ.get("CRM_REQUIRE_TOPOLOGY"):
         raise RuntimeError("the topology test needs DATABASE_URL (PostgreSQL) and REDIS_URL (Redis)")
     pytest.skip("needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL): run by .ci/run", allow_module_level=True)
-
-
-def die_with_parent() -> None:
-    """In the child before exec: if the test process dies (a CI timeout), so does the child
-    (Linux prctl PR_SET_PDEATHSIG), so no server outlives the run."""
-    import ctypes
-
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
 
 
 def free_port() -> int:
