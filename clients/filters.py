@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
 from accounts.scoping import scope_for
+from crm.filters import MonthFilter
 from visits.models import VisitLog
 from visits.rules import month_end, month_start
 
@@ -35,13 +36,7 @@ class ClientFilter(django_filters.FilterSet):
         method="filter_overdue",
         widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
     )
-    not_visited = django_filters.DateFilter(
-        label=_("Not visited in"),
-        method="filter_not_visited",
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month", "class": "form-control"}, format="%Y-%m"),
-        error_messages={"invalid": _("Enter a month as YYYY-MM.")},
-    )
+    not_visited = MonthFilter(label=_("Not visited in"), method="filter_not_visited")
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team, User
 from accounts.scoping import scope_for
 from clients.models import Tier
+from crm.filters import MonthFilter
 from visits.rules import month_bounds
 
 from .models import Category, Complaint, Severity
@@ -35,13 +36,7 @@ class ComplaintFilter(django_filters.FilterSet):
         method="filter_escalated",
         widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
     )
-    received = django_filters.DateFilter(
-        label=_("Received in"),
-        method="filter_received",
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-        error_messages={"invalid": _("Enter a month as YYYY-MM.")},
-    )
+    received = MonthFilter(label=_("Received in"), method="filter_received")
     late = django_filters.ChoiceFilter(
         label=_("Late"),
         method="filter_late",
