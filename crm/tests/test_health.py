@@ -2,9 +2,6 @@
 broker and the worker and beat heartbeats, and answers 503 when one is missing."""
 
 import shutil
-import socket
-import subprocess
-import time
 from datetime import timedelta
 
 import pytest
@@ -15,6 +12,7 @@ from crm import health
 from crm.celery import app as celery_app
 from notifications import heartbeats
 from notifications.models import Heartbeat
+from tests.reliability.services import Redis, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -60,38 +58,20 @@ def test_readyz_reports_unapplied_migrations(client, alive, monkeypatch):
     }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server (installed in CI)")
 def test_readyz_reports_a_stopped_redis(client, alive, settings, monkeypatch):
     """A Redis of our own on a spare port serves as cache and broker; once it is stopped,
     /readyz answers 503 and names both."""
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
+    redis = Redis()
+    redis.start()
     try:
-        url = f"redis://127.0.0.1:{port}/0"
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        settings.CACHES = {"default": {"BACKEND": "crm.cache.ResilientRedisCache", "LOCATION": url}}
+        settings.CACHES = {"default": {"BACKEND": "crm.cache.ResilientRedisCache", "LOCATION": redis.url}}
         # (the write URL first: its saved value must be the real one, not derived from ours)
         monkeypatch.setattr(celery_app.conf, "broker_write_url", None)
-        monkeypatch.setattr(celery_app.conf, "broker_url", url)
+        monkeypatch.setattr(celery_app.conf, "broker_url", redis.url)
         assert client.get(reverse("readyz")).status_code == 200
     finally:
-        server.terminate()
-        server.wait(10)
+        redis.stop()
     response = client.get(reverse("readyz"))
     assert response.status_code == 503
     checks = response.json()["checks"]

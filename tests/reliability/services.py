@@ -55,11 +55,11 @@ def server_url(database: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/{database}"
 
 
-def sql(dsn: str, statement: str) -> list[tuple]:
+def sql(dsn: str, statement: str, params=None) -> list[tuple]:
     import psycopg
 
     with psycopg.connect(dsn, autocommit=True) as conn:
-        cursor = conn.execute(statement)
+        cursor = conn.execute(statement, params)
         return cursor.fetchall() if cursor.description else []
 
 

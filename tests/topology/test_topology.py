@@ -16,7 +16,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -31,9 +30,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.reliability.services import die_with_parent
+from tests.reliability.services import ROOT, die_with_parent, free_port, manage, sql
 
-ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -47,12 +45,6 @@ if not (DATABASE_URL.startswith("postgres") and REDIS_URL.startswith("redis")):
     if os.environ.get("CRM_REQUIRE_TOPOLOGY"):
         raise RuntimeError("the topology test needs DATABASE_URL (PostgreSQL) and REDIS_URL (Redis)")
     pytest.skip("needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL): run by .ci/run", allow_module_level=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Cluster:
@@ -93,41 +85,22 @@ class Cluster:
         self.ports = [free_port(), free_port()]
 
     # --- set-up and tear-down ------------------------------------------------------------
-    def sql(self, dsn: str, statement: str, params=()) -> list[tuple]:
-        import psycopg
-
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            cursor = conn.execute(statement, params or None)
-            return cursor.fetchall() if cursor.description else []
-
     def flush_redis(self) -> None:
         import redis
 
         redis.Redis.from_url(self.redis_url).flushdb()
 
-    def manage(self, *args: str, timeout: int = 300) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
-        return result.stdout
-
     def prepare(self) -> None:
         # Databases left by an earlier run that was killed, then ours.
-        for (name,) in self.sql(self.admin_dsn, "SELECT datname FROM pg_database WHERE datname LIKE 'crm_topology_%'"):
-            self.sql(self.admin_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        self.sql(self.admin_dsn, f'CREATE DATABASE "{self.database}"')
+        for (name,) in sql(self.admin_dsn, "SELECT datname FROM pg_database WHERE datname LIKE 'crm_topology_%'"):
+            sql(self.admin_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        sql(self.admin_dsn, f'CREATE DATABASE "{self.database}"')
         self.flush_redis()
-        self.manage("migrate", "--noinput")
-        self.manage("collectstatic", "--noinput")
-        self.manage("seed_demo", "--force")
+        manage(self.env, "migrate", "--noinput")
+        manage(self.env, "collectstatic", "--noinput")
+        manage(self.env, "seed_demo", "--force")
         # Everyone with an address gets each reminder by e-mail at once, to count e-mails too.
-        self.sql(self.database_url, "UPDATE accounts_user SET email_notifications = 'each' WHERE email <> ''")
+        sql(self.database_url, "UPDATE accounts_user SET email_notifications = 'each' WHERE email <> ''")
 
     def start(self, name: str, *command: str) -> None:
         log = open(self.tmp / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
@@ -165,7 +138,7 @@ class Cluster:
 
     def drop(self) -> None:
         self.flush_redis()
-        self.sql(self.admin_dsn, f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+        sql(self.admin_dsn, f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
 
     def log(self, name: str) -> str:
         return (self.tmp / f"{name}.log").read_text(errors="replace")
@@ -252,7 +225,7 @@ def test_two_web_instances_two_workers_one_beat(cluster):
     assert status == 200 and "/accounts/logout/" in home  # signed in on the other instance
     clients = [
         int(pk)
-        for (pk,) in cluster.sql(
+        for (pk,) in sql(
             cluster.database_url,
             "SELECT c.id FROM clients_client c JOIN accounts_user u ON u.id = c.owner_id "
             "WHERE u.username = 'manager1' ORDER BY c.id",
@@ -308,7 +281,7 @@ def test_two_web_instances_two_workers_one_beat(cluster):
     # Meanwhile, queue every reminder job twice (a doubled beat), then kill worker 1 with
     # SIGKILL while it holds tasks.
     sender = Celery(broker=cluster.redis_url)
-    jobs = [line.split()[0] for line in cluster.manage("run_job", "--list").splitlines() if line.strip()]
+    jobs = [line.split()[0] for line in manage(cluster.env, "run_job", "--list").splitlines() if line.strip()]
     assert len(jobs) >= 10
     sent = []
     killed_holding: set[str] = set()
@@ -344,23 +317,23 @@ def test_two_web_instances_two_workers_one_beat(cluster):
     # worker stored but died before queueing, which the e-mail sweep (run here as if five
     # minutes had passed) queues again.
     later = datetime.now(ZoneInfo("UTC")) + timedelta(minutes=6)
-    cluster.manage("run_job", "notifications.resend_emails", "--at", later.isoformat())
+    manage(cluster.env, "run_job", "notifications.resend_emails", "--at", later.isoformat())
     deadline = time.time() + 60
     pending_sql = (
         "SELECT count(*) FROM notifications_notification n JOIN accounts_user u ON u.id = n.recipient_id "
         "WHERE n.emailed_at IS NULL AND u.email <> '' AND u.is_active AND u.email_notifications = 'each'"
     )
-    while time.time() < deadline and cluster.sql(cluster.database_url, pending_sql)[0][0]:
+    while time.time() < deadline and sql(cluster.database_url, pending_sql)[0][0]:
         time.sleep(0.5)
-    not_emailed = cluster.sql(cluster.database_url, pending_sql)[0][0]
+    not_emailed = sql(cluster.database_url, pending_sql)[0][0]
 
-    notifications = cluster.sql(cluster.database_url, "SELECT count(*) FROM notifications_notification")[0][0]
-    duplicates = cluster.sql(
+    notifications = sql(cluster.database_url, "SELECT count(*) FROM notifications_notification")[0][0]
+    duplicates = sql(
         cluster.database_url,
         "SELECT count(*) FROM (SELECT 1 FROM notifications_notification "
         "GROUP BY recipient_id, kind, key HAVING count(*) > 1) d",
     )[0][0]
-    staff = {email for (email,) in cluster.sql(cluster.database_url, "SELECT email FROM accounts_user")}
+    staff = {email for (email,) in sql(cluster.database_url, "SELECT email FROM accounts_user")}
     emails = []  # reminders to staff (survey invitations to clients' contacts are not counted)
     for path in sorted(cluster.outbox.glob("*.log")) if cluster.outbox.exists() else []:
         for chunk in path.read_text().split("-" * 79):
@@ -369,14 +342,14 @@ def test_two_web_instances_two_workers_one_beat(cluster):
                 if message["To"] in staff:
                     emails.append((message["To"], message["Subject"], message.get_payload()))
     emails_doubled = len(emails) - len(set(emails))
-    emailed = cluster.sql(cluster.database_url, "SELECT count(*) FROM notifications_notification "
+    emailed = sql(cluster.database_url, "SELECT count(*) FROM notifications_notification "
                           "WHERE emailed_at IS NOT NULL")[0][0]  # fmt: skip
 
     # Nothing is missing: running every job once more finds no reminder left to create.
-    cluster.manage("run_job", "all")
-    after = cluster.sql(cluster.database_url, "SELECT count(*) FROM notifications_notification")[0][0]
+    manage(cluster.env, "run_job", "all")
+    after = sql(cluster.database_url, "SELECT count(*) FROM notifications_notification")[0][0]
 
-    saved_rows = cluster.sql(
+    saved_rows = sql(
         cluster.database_url,
         "SELECT submission, count(*) FROM visits_visitlog WHERE submission = ANY(%s) GROUP BY submission",
         (list(outcome["saved"]),),
@@ -415,7 +388,7 @@ def test_two_web_instances_two_workers_one_beat(cluster):
     assert figures["reminders"] > 0 and duplicates == 0 and figures["reminders_missing"] == 0
     assert emails and emails_doubled == 0 and not_emailed == 0 and len(emails) == emailed
     assert "Sending due task ping" in cluster.log("beat")  # the first beat does send
-    beat = cluster.sql(cluster.database_url, "SELECT detail FROM notifications_heartbeat WHERE name = 'beat'")
+    beat = sql(cluster.database_url, "SELECT detail FROM notifications_heartbeat WHERE name = 'beat'")
     assert f":{cluster.processes['beat'].pid}:" in beat[0][0]  # and holds the lock
     assert figures["sends_by_second_beat"] == 0 and "holds the lock" in cluster.log("beat2")
     # The survivors are still ready; the killed worker shows as no longer alive in its row.
