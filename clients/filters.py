@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team, User
 from accounts.scoping import scope_for
 from crm.filters import MonthFilter
+from crm.widgets import FastSelect
 from visits.models import VisitLog
 from visits.rules import month_end, month_start
 
@@ -25,16 +26,20 @@ class ClientFilter(django_filters.FilterSet):
             attrs={"type": "search", "class": "form-control", "placeholder": _("Name, code, phone or contact")}
         ),
     )
-    tier = django_filters.ModelChoiceFilter(label=_("Tier"), queryset=Tier.objects.all())
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Client.Status.choices)
-    owner = django_filters.ModelChoiceFilter(label=_("Account manager"), queryset=User.objects.none())
-    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.none())
-    group = django_filters.ModelChoiceFilter(label=_("Group client"), queryset=ClientGroup.objects.none())
-    industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Client.Industry.choices)
+    tier = django_filters.ModelChoiceFilter(label=_("Tier"), queryset=Tier.objects.all(), widget=FastSelect)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Client.Status.choices, widget=FastSelect)
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Account manager"), queryset=User.objects.none(), widget=FastSelect
+    )
+    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.none(), widget=FastSelect)
+    group = django_filters.ModelChoiceFilter(
+        label=_("Group client"), queryset=ClientGroup.objects.none(), widget=FastSelect
+    )
+    industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Client.Industry.choices, widget=FastSelect)
     overdue = django_filters.BooleanFilter(
         label=_("Visit overdue"),
         method="filter_overdue",
-        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+        widget=FastSelect(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
     )
     not_visited = MonthFilter(label=_("Not visited in"), method="filter_not_visited")
     sort = django_filters.OrderingFilter(

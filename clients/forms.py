@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from crm.widgets import FastSelect
 
 from .models import Client, ClientGroup, Contact
 from .services import assignable_owners
@@ -17,7 +18,7 @@ class DateInput(forms.DateInput):
 
 
 class ClientForm(forms.ModelForm):
-    owner = forms.ModelChoiceField(label=_("Account manager"), queryset=User.objects.none())
+    owner = forms.ModelChoiceField(label=_("Account manager"), queryset=User.objects.none(), widget=FastSelect)
     owner_change_reason = forms.CharField(
         label=_("Reason for changing the account manager"), required=False, max_length=300
     )

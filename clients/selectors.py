@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.scoping import get_scoped_object_or_404, scope_for
@@ -26,11 +26,16 @@ def search_clients(queryset: QuerySet[Client], text: str) -> QuerySet[Client]:
     text = (text or "").strip()
     if not text:
         return queryset
-    contact_match = Contact.objects.filter(client=OuterRef("pk")).filter(
+    # Contacts are searched among the clients in the queryset only (its scope and filters):
+    # PostgreSQL otherwise scans every contact of every client once per search.
+    contact_match = Contact.objects.filter(client__in=queryset.order_by().values("pk")).filter(
         Q(name__icontains=text) | Q(mobile__icontains=text) | Q(office_phone__icontains=text)
     )
     return queryset.filter(
-        Q(name__icontains=text) | Q(code__icontains=text) | Q(phone__icontains=text) | Exists(contact_match)
+        Q(name__icontains=text)
+        | Q(code__icontains=text)
+        | Q(phone__icontains=text)
+        | Q(pk__in=contact_match.values("client_id"))
     )
 
 

@@ -8,6 +8,7 @@ from accounts.models import Team, User
 from accounts.scoping import scope_for
 from clients.models import Tier
 from crm.filters import MonthFilter
+from crm.widgets import FastSelect
 from visits.rules import month_bounds
 
 from .models import Category, Complaint, Severity
@@ -23,9 +24,13 @@ class ComplaintFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         label=_("State"), choices=[("open", _("Open")), *Complaint.State.choices], method="filter_state"
     )
-    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
-    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.select_related("parent"))
-    tier = django_filters.ModelChoiceFilter(label=_("Tier"), field_name="client__tier", queryset=Tier.objects.all())
+    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices, widget=FastSelect)
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=Category.objects.select_related("parent"), widget=FastSelect
+    )
+    tier = django_filters.ModelChoiceFilter(
+        label=_("Tier"), field_name="client__tier", queryset=Tier.objects.all(), widget=FastSelect
+    )
     deadline = django_filters.ChoiceFilter(
         label=_("Deadline"),
         method="filter_deadline",
@@ -34,7 +39,7 @@ class ComplaintFilter(django_filters.FilterSet):
     escalated = django_filters.BooleanFilter(
         label=_("Escalated"),
         method="filter_escalated",
-        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+        widget=FastSelect(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
     )
     received = MonthFilter(label=_("Received in"), method="filter_received")
     late = django_filters.ChoiceFilter(
@@ -42,12 +47,14 @@ class ComplaintFilter(django_filters.FilterSet):
         method="filter_late",
         choices=[("first_response", _("First response late")), ("resolution", _("Resolution late"))],
     )
-    owner = django_filters.ModelChoiceFilter(label=_("Account manager"), queryset=User.objects.none())
-    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.none())
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Account manager"), queryset=User.objects.none(), widget=FastSelect
+    )
+    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.none(), widget=FastSelect)
     mine = django_filters.BooleanFilter(
         label=_("Handled by me"),
         method="filter_mine",
-        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes"))]),
+        widget=FastSelect(choices=[("", "---------"), ("true", _("Yes"))]),
     )
 
     class Meta:

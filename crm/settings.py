@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "notifications",
     "surveys",
     "dashboards",
+    "datagen",
 ]
 
 MIDDLEWARE = [

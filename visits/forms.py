@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from clients.forms import DateInput
 from clients.models import Client, VisitMethod
 from crm.forms import HiddenErrorsShown, MultipleFileField, MultipleFileInput
+from crm.widgets import FastSelect
 
 from .models import MonthlyPlan, MonthResult, ServiceStrategy, WeeklyArrangement, WeeklySummary
 from .services import MAX_GENERATE_DAYS
@@ -54,7 +55,7 @@ class StrategyForm(forms.ModelForm):
 
 
 class VisitForm(forms.Form):
-    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
+    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none(), widget=FastSelect)
     date = forms.DateField(label=_("Date"), widget=DateInput())
     purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
 
@@ -187,7 +188,9 @@ class VisitLogForm(HiddenErrorsShown, forms.Form):
 
 class TemporaryTaskForm(forms.Form):
     description = forms.CharField(label=_("Unplanned work (●)"), max_length=300)
-    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none(), required=False)
+    client = forms.ModelChoiceField(
+        label=_("Client"), queryset=Client.objects.none(), required=False, widget=FastSelect
+    )
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
