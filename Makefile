@@ -33,9 +33,11 @@ test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## Speed benchmark in a throw-away database (1,000 clients by default; BENCH_CLIENTS=n).
+## Speed benchmark in a throw-away database: the key pages on a generated dataset
+## (BENCH_ARGS="--scale large --load 60" for the full run), then planning a month for 1,000 clients.
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/plan_month.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +76,8 @@ def pages(users: dict) -> list[dict]:
     contact = Contact.objects.filter(client__owner=manager).order_by("pk")[10]
     named = Client.objects.filter(owner=manager).order_by("pk")[5]
     word = named.name[2:6]  # a word inside the name, e.g. 鼎盛科技
-    month = f"{today:%Y-%m}"
+    # Dashboards show last month: a whole month of data (this month may be a day old).
+    month = f"{(today.replace(day=1) - timedelta(days=1)):%Y-%m}"
 
     def log_visit(n: int) -> dict:
         return {

@@ -1,8 +1,8 @@
 """Widgets for long choice lists."""
 
+from html import escape
+
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 
@@ -15,8 +15,7 @@ class FastSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        final = self.build_attrs(self.attrs, attrs)
-        final["name"] = name
+        final = {"name": name, **self.build_attrs(self.attrs, attrs)}
         if self.allow_multiple_selected:
             final["multiple"] = True
         selected = {str(v) for v in self.format_value(value)}
@@ -24,19 +23,22 @@ class FastSelect(forms.Select):
         for option_value, label in self.choices:
             if isinstance(label, list | tuple):
                 parts.append(
-                    format_html('<optgroup label="{}">{}</optgroup>', option_value, self._options(label, selected))
+                    f'<optgroup label="{escape(str(option_value))}">{self._options(label, selected)}</optgroup>'
                 )
             else:
                 parts.append(self._options([(option_value, label)], selected))
-        return mark_safe(f"<select{flatatt(final)}>{''.join(parts)}</select>")  # noqa: S308 (parts are escaped)
+        attributes = "".join(
+            f" {key}" if value is True else f' {key}="{escape(str(value))}"'
+            for key, value in final.items()
+            if value is not False and value is not None
+        )
+        return mark_safe(f"<select{attributes}>{''.join(parts)}</select>")  # noqa: S308 (parts are escaped)
 
     @staticmethod
     def _options(choices, selected: set[str]) -> str:
-        return format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, " selected" if key in selected else "", label)
-                for key, label in ((("" if v is None else str(v)), label) for v, label in choices)
-            ),
-        )
+        parts = []
+        for value, label in choices:
+            key = "" if value is None else str(value)
+            mark = " selected" if key in selected else ""
+            parts.append(f'<option value="{escape(key)}"{mark}>{escape(str(label))}</option>')
+        return "".join(parts)

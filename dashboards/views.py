@@ -26,10 +26,17 @@ from visits.selectors import parse_month
 from . import figures
 
 
+def _scope(request):
+    """The viewer's scope, once per request (its team lookup is then made once)."""
+    if not hasattr(request, "_crm_scope"):
+        request._crm_scope = scope_for(request.user)
+    return request._crm_scope
+
+
 def _filters(request):
     """Month and team from the URL, limited to what the viewer may see."""
     month = parse_month(request.GET.get("month"), timezone.localdate())
-    scope = scope_for(request.user)
+    scope = _scope(request)
     teams = list(scope.teams().order_by("name"))
     team = scope.team_from(request.GET.get("team"))
     managers = scope.users().filter(role=User.Role.MANAGER)
@@ -80,7 +87,7 @@ def _score_rows(rows):
 @login_required
 def visits(request):
     month, teams, team, managers = _filters(request)
-    scope = scope_for(request.user)
+    scope = _scope(request)
 
     def restrict(queryset, prefix):
         # The viewer's scope, by the client's owner and team (like every client list).
@@ -130,7 +137,7 @@ def visits(request):
 @login_required
 def complaints(request):
     month, teams, team, _managers = _filters(request)
-    queryset = scope_for(request.user).filter(Complaint.objects.all(), owner="owner", team="team")
+    queryset = _scope(request).filter(Complaint.objects.all(), owner="owner", team="team")
     if team is not None:
         queryset = queryset.filter(team=team)
     if request.user.is_manager:

@@ -36,6 +36,7 @@ from .writer import TableWriter, next_id, reset_sequences
 
 PREFIX = "gen_"
 DAYS_OF_HISTORY = 730
+VISITS_PER_DAY = 10
 
 
 @dataclass(frozen=True)
@@ -343,10 +344,14 @@ class Generator:
         self.write(VisitLog, rows())
 
     def plans(self) -> None:
-        """This month's approved plans with a line per active client, and its planned visits."""
+        """Last month's and this month's approved plans with a line per active client, and
+        their planned visits (last month's all done or missed)."""
+        for month in (visit_rules.previous_month(self.today), visit_rules.month_start(self.today)):
+            self.month_plans(month)
+
+    def month_plans(self, month: date) -> None:
         rng, today = self.rng, self.today
-        month = visit_rules.month_start(today)
-        end = visit_rules.month_end(today)
+        end = visit_rules.month_end(month)
         plan_pk = next_id(MonthlyPlan)
         plan_of = {}
         plans = []
@@ -389,16 +394,21 @@ class Generator:
 
         def rows():
             nonlocal visit_pk
+            booked: dict[tuple[int, date], int] = {}
             for i in active:
+                owner = self.client_owner[i]
                 wanted = min(per_month[self.client_frequency[i]], len(working))
-                for day in sorted(rng.sample(working, wanted)):
+                # Nobody makes more than VISITS_PER_DAY visits a day: a big book plans what fits.
+                free = [d for d in working if booked.get((owner, d), 0) < VISITS_PER_DAY]
+                for day in sorted(rng.sample(free, min(wanted, len(free)))):
+                    booked[owner, day] = booked.get((owner, day), 0) + 1
                     if day < today:
                         status = PlannedVisit.Status.DONE if rng.random() < 0.85 else PlannedVisit.Status.MISSED
                     else:
                         status = PlannedVisit.Status.PLANNED
                     yield {
                         "id": visit_pk,
-                        "owner_id": self.client_owner[i],
+                        "owner_id": owner,
                         "client_id": self.client_ids[i],
                         "date": day,
                         "method": self.client_method[i],

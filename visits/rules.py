@@ -127,12 +127,16 @@ def visits_in_range(frequency: str, days: Sequence[date]) -> int:
     if not days:
         return 0
     if frequency == WEEKLY:
-        return len({day.isocalendar()[:2] for day in days})
+        return len(windows(WEEKLY, days))
     month_days = sum(1 for d in working_days(month_start(days[0]), month_end(days[-1])))
     per_month = {TWICE_MONTHLY: 2, MONTHLY: 1}.get(frequency, 0)
     months = (days[-1].year - days[0].year) * 12 + days[-1].month - days[0].month + 1
     # A part of a month gets its share of that month's visits, at least one.
     return max(1, round_half_up(per_month * months * len(days) / month_days)) if per_month else 0
+
+
+# A week at the month's edge with fewer working days than this is not a week of its own.
+SHORT_WEEK = 2
 
 
 def windows(frequency: str, days: Sequence[date]) -> list[list[date]]:
@@ -142,7 +146,15 @@ def windows(frequency: str, days: Sequence[date]) -> list[list[date]]:
         weeks: dict[tuple[int, int], list[date]] = {}
         for day in days:
             weeks.setdefault(day.isocalendar()[:2], []).append(day)
-        return list(weeks.values())
+        runs = list(weeks.values())
+        # A week cut short by the month's start or end (e.g. a month starting on a Friday)
+        # joins its neighbour: otherwise every weekly client would be due on that one day.
+        if len(runs) > 1 and len(runs[0]) < SHORT_WEEK:
+            first = runs.pop(0)
+            runs[0] = first + runs[0]
+        if len(runs) > 1 and len(runs[-1]) < SHORT_WEEK:
+            runs[-2] = runs[-2] + runs.pop()
+        return runs
     count = visits_in_range(frequency, days)
     return [list(days[len(days) * i // count : len(days) * (i + 1) // count]) for i in range(count)]
 
