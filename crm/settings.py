@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "notifications",
     "surveys",
     "dashboards",
+    "interactions",
+    "performance",
     "datagen",
 ]
 
@@ -212,12 +214,17 @@ CELERY_BEAT_SCHEDULE = {
     "visits-summaries-due": _job("visits.summaries_due", crontab(hour=7, minute=20)),
     "clients-overdue": _job("clients.overdue", crontab(hour=7, minute=0)),
     "clients-birthdays": _job("clients.birthdays", crontab(hour=7, minute=5)),
+    "interactions-follow-ups-due": _job("interactions.follow_ups_due", crontab(hour=7, minute=25)),
+    "interactions-requests-late": _job("interactions.requests_late", timedelta(minutes=15)),
+    "interactions-send-messages": _job("interactions.send_messages", timedelta(minutes=10)),
     "surveys-invite": _job("surveys.invite", timedelta(hours=1)),
     "surveys-send-due": _job("surveys.send_due", timedelta(minutes=15)),
     "surveys-remind": _job("surveys.remind", crontab(hour=10, minute=0)),
     "surveys-expire": _job("surveys.expire", timedelta(hours=1)),
     "notifications-email-digest": _job("notifications.email_digest", crontab(hour=7, minute=45)),
     "notifications-resend-emails": _job("notifications.resend_emails", timedelta(minutes=10)),
+    # Before the overdue and digest reminders, so the morning's warnings reach the digest.
+    "performance-early-warning": _job("performance.early_warning", crontab(hour=6, minute=50)),
 }
 # Each schedule's time can be moved without a code change, e.g.
 # CRM_SCHEDULE_VISITS_MORNING_DIGEST="30 7 * * *" (cron: minute hour day month weekday).
@@ -399,3 +406,10 @@ CRM_TASK_RETRY_BACKOFF = env.int("CRM_TASK_RETRY_BACKOFF", default=30)
 CRM_PLAN_SUBMIT_BY_DAY = env.int("CRM_PLAN_SUBMIT_BY_DAY", default=3)
 # Key persons' birthdays are announced this many days ahead.
 CRM_BIRTHDAY_DAYS_AHEAD = env.int("CRM_BIRTHDAY_DAYS_AHEAD", default=3)
+# Scorecard punctuality: a check-in within this many minutes of the appointment is on time.
+CRM_PUNCTUALITY_MINUTES = env.int("CRM_PUNCTUALITY_MINUTES", default=10)
+# A client's request is answered within 24 hours, and a visit it needs planned within 48 (seed 002).
+CRM_REQUEST_REPLY_HOURS = env.int("CRM_REQUEST_REPLY_HOURS", default=24)
+CRM_REQUEST_VISIT_HOURS = env.int("CRM_REQUEST_VISIT_HOURS", default=48)
+# The most clients one message to many clients may go to.
+CRM_BULK_MESSAGE_MAX = env.int("CRM_BULK_MESSAGE_MAX", default=500)

@@ -22,6 +22,8 @@ urlpatterns = [
     path("inbox/", include("notifications.urls")),
     path("surveys/", include("surveys.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("interactions/", include("interactions.urls")),
+    path("performance/", include("performance.urls")),
     # The public survey page: no login, the token is the key.
     path("s/<str:token>/", survey_views.respond, name="survey_respond"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -10,6 +10,7 @@ from accounts.scoping import role_required, scope_for
 from clients.selectors import get_client, visible_clients
 from complaints.models import Complaint, ReturnVisit
 from complaints.selectors import OPEN_STATES
+from interactions import selectors as interactions
 from visits import rules as visit_rules
 from visits.models import MonthlyPlan, PlannedVisit
 from visits.selectors import approval_queue
@@ -33,6 +34,8 @@ def home(request):
         context["teams"] = scope.teams().select_related("supervisor").order_by("name")
         context["members"] = scope.users().filter(is_active=True).exclude(pk=user.pk).order_by("team__name", "username")
         context["waiting_plans"] = approval_queue(user).count()
+        context["requests"] = interactions.request_counts(user)
+        context["messages_to_decide"] = interactions.messages_to_decide(user)
     else:
         template = "home/manager.html"
         context["team"] = user.team
@@ -43,6 +46,9 @@ def home(request):
         context["overdue_clients"] = visible_clients(user).filter(next_visit_due__lt=today).count()
         context["open_complaints"] = Complaint.objects.filter(owner=user, state__in=OPEN_STATES).count()
         context["return_visits_due"] = ReturnVisit.objects.filter(owner=user, done_at__isnull=True).count()
+        context["follow_ups"] = interactions.home_follow_ups(user)
+        context["requests"] = interactions.request_counts(user)
+        context["today"] = today
     return render(request, template, context)
 
 

@@ -19,6 +19,8 @@ from accounts.models import User
 from accounts.scoping import scope_for
 from clients.models import Client
 from complaints.models import Complaint
+from interactions.models import Interaction
+from interactions.selectors import requests_by_manager
 from surveys.selectors import visible_responses
 from visits.rules import month_bounds, next_month, previous_month
 from visits.selectors import parse_month
@@ -127,10 +129,12 @@ def visits(request):
         "labels": [f"{day:%m-%d}" for day, _n in board.per_day],
         "datasets": [{"label": _("Visits logged"), "data": [n for _day, n in board.per_day]}],
     }
+    start, end = month_bounds(month)
+    request_rows = requests_by_manager(restrict(Interaction.objects.all(), ""), start, end)
     return render(
         request,
         "dashboards/visits.html",
-        _context(request, month, teams, team, board=board, chart=chart, per_day=per_day),
+        _context(request, month, teams, team, board=board, chart=chart, per_day=per_day, request_rows=request_rows),
     )
 
 

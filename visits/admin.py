@@ -62,7 +62,7 @@ class ServiceStrategyAdmin(SimpleHistoryAdmin):
 
 @admin.register(PlannedVisit)
 class PlannedVisitAdmin(SimpleHistoryAdmin):
-    list_display = ["date", "client", "owner", "method", "source", "status"]
+    list_display = ["date", "appointment_time", "client", "owner", "method", "source", "status"]
     list_filter = ["status", "source", "method"]
     search_fields = ["client__name", "client__code", "owner__username"]
     autocomplete_fields = ["client", "owner"]

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
@@ -307,8 +307,14 @@ def coverage(owner_ids, month: date, until: date, restrict=None) -> tuple[dict[i
         .annotate(plan_owner=F("plan__owner_id"))
         .values("plan_owner", "client_id", "frequency")
     )
-    logs_sql, logs_params = logs.query.sql_with_params()
-    lines_sql, lines_params = lines.query.sql_with_params()
+    try:
+        lines_sql, lines_params = lines.query.sql_with_params()
+    except EmptyResultSet:  # e.g. a scope or a list of managers that is empty
+        return {}, {}
+    try:
+        logs_sql, logs_params = logs.query.sql_with_params()
+    except EmptyResultSet:
+        logs_sql, logs_params = "SELECT 0 AS owner_id, 0 AS client_id, 0 AS n WHERE 1 = 0", ()
     cases = " ".join("WHEN line.frequency = %s THEN %s" for _ in due)
     sql = (
         "SELECT line.plan_owner, COUNT(*), "  # noqa: S608 (our own compiled querysets and placeholders)

@@ -57,6 +57,12 @@ class StrategyForm(forms.ModelForm):
 class VisitForm(forms.Form):
     client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none(), widget=FastSelect)
     date = forms.DateField(label=_("Date"), widget=DateInput())
+    appointment_time = forms.TimeField(
+        label=_("Appointment time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("If a time was agreed with the client: punctuality is measured against it."),
+    )
     purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
 
     def __init__(self, *args, owner, **kwargs):

@@ -194,6 +194,8 @@ class PlannedVisit(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    # The time agreed with the client, when there is one: punctuality is measured against it.
+    appointment_time = models.TimeField(_("appointment time"), null=True, blank=True)
     route_order = models.PositiveSmallIntegerField(_("order on the route"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()

@@ -8,7 +8,7 @@ of round trips as one with ten.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -265,7 +265,9 @@ def require_approved_plan(owner: User, day: date) -> MonthlyPlan:
 
 
 @transaction.atomic
-def add_visit(*, owner: User, client: Client, day: date, by: User, purpose: str = "") -> PlannedVisit:
+def add_visit(
+    *, owner: User, client: Client, day: date, by: User, purpose: str = "", appointment_time: time | None = None
+) -> PlannedVisit:
     if client.owner_id != owner.pk:
         raise PermissionDenied
     require_approved_plan(owner, day)
@@ -274,7 +276,12 @@ def add_visit(*, owner: User, client: Client, day: date, by: User, purpose: str 
     if PlannedVisit.objects.filter(client=client, date=day).exists():
         raise ValidationError({"date": _("This client already has a visit planned that day.")})
     return PlannedVisit.objects.create(
-        owner=owner, client=client, date=day, method=client.visit_method, purpose=purpose
+        owner=owner,
+        client=client,
+        date=day,
+        method=client.visit_method,
+        purpose=purpose,
+        appointment_time=appointment_time,
     )
 
 

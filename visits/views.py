@@ -225,6 +225,7 @@ def schedule_add(request):
                 day=form.cleaned_data["date"],
                 by=request.user,
                 purpose=form.cleaned_data["purpose"],
+                appointment_time=form.cleaned_data["appointment_time"],
             )
         except ValidationError as error:
             messages.error(request, _errors(error))

@@ -5,6 +5,7 @@ from django.utils import translation
 from accounts.demo import DEMO_PASSWORD, seed_people
 from clients.demo import seed_clients
 from complaints.demo import seed_complaints
+from interactions.demo import seed_interactions
 from surveys.demo import seed_surveys
 from visits.demo import seed_plans
 
@@ -28,10 +29,11 @@ class Command(BaseCommand):
             complaints = seed_complaints()
             visits = seed_plans()
             surveys = seed_surveys()
+            interactions = seed_interactions()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded ({clients} new clients, {complaints} new complaints, {visits} new planned visits, "
-                f"{surveys} new survey answers)."
+                f"{surveys} new survey answers, {interactions} new calls and messages)."
             )
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

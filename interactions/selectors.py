@@ -1,0 +1,97 @@
+"""What the home pages show of interactions: follow-ups due, requests waiting or late,
+messages waiting for approval; a fixed number of queries each."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.scoping import scope_for
+
+from . import services
+from .models import BulkMessage, FollowUpTask, Interaction
+
+HOME_FOLLOW_UPS = 8
+FOLLOW_UP_HORIZON_DAYS = 7
+
+
+def home_follow_ups(user: User) -> list[FollowUpTask]:
+    """The manager's open follow-ups due within a week, overdue first."""
+    horizon = timezone.localdate() + timedelta(days=FOLLOW_UP_HORIZON_DAYS)
+    return list(
+        FollowUpTask.objects.filter(owner=user, done_at__isnull=True, due_on__lte=horizon)
+        .select_related("client")
+        .order_by("due_on", "pk")[:HOME_FOLLOW_UPS]
+    )
+
+
+def request_counts(user: User) -> dict[str, int]:
+    """Requests in the user's scope still waiting, and those of them past a deadline."""
+    now = timezone.now()
+    waiting = services.open_requests(scope_for(user).filter(Interaction.objects.all(), owner="owner", team="team"))
+    late = Q(is_request=True, replied_at__isnull=True, reply_due__lt=now) | Q(
+        visit_needed=True, visit_planned_at__isnull=True, visit_due__lt=now
+    )
+    return waiting.aggregate(waiting=Count("pk"), late=Count("pk", filter=late))
+
+
+def messages_to_decide(user: User) -> int:
+    if user.is_crm_admin:
+        return BulkMessage.objects.filter(status=BulkMessage.Status.PENDING).exclude(author=user).count()
+    if not user.is_supervisor:
+        return 0
+    return (
+        BulkMessage.objects.filter(status=BulkMessage.Status.PENDING, team__supervisor=user)
+        .exclude(author=user)
+        .count()
+    )
+
+
+class RequestRow:
+    """One manager's client requests received in a month."""
+
+    def __init__(self, owner: User, received=0, replied_on_time=0, reply_late=0, visit_late=0, waiting=0):
+        self.owner, self.received, self.replied_on_time = owner, received, replied_on_time
+        self.reply_late, self.visit_late, self.waiting = reply_late, visit_late, waiting
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return round(100 * self.replied_on_time / self.received, 1) if self.received else None
+
+
+def requests_by_manager(interactions, start, end, now=None) -> list[RequestRow]:
+    """Requests received in [start, end) by account manager, one grouped query: answered in
+    time, answered late or still unanswered past the deadline, visits planned late or not
+    yet past theirs, and how many still wait."""
+    now = now or timezone.now()
+    from django.db.models import F
+
+    rows = (
+        interactions.filter(is_request=True, occurred_at__gte=start, occurred_at__lt=end)
+        .values("owner_id")
+        .annotate(
+            received=Count("pk"),
+            replied_on_time=Count("pk", filter=Q(replied_at__lte=F("reply_due"))),
+            reply_late=Count(
+                "pk",
+                filter=Q(replied_at__gt=F("reply_due")) | Q(replied_at__isnull=True, reply_due__lt=now),
+            ),
+            visit_late=Count(
+                "pk",
+                filter=Q(visit_needed=True)
+                & (Q(visit_planned_at__gt=F("visit_due")) | Q(visit_planned_at__isnull=True, visit_due__lt=now)),
+            ),
+            waiting=Count(
+                "pk",
+                filter=Q(replied_at__isnull=True) | Q(visit_needed=True, visit_planned_at__isnull=True),
+            ),
+        )
+        .order_by()
+    )
+    rows = list(rows)
+    owners = User.objects.in_bulk([row["owner_id"] for row in rows])
+    result = [RequestRow(owners[row.pop("owner_id")], **row) for row in rows]
+    return sorted(result, key=lambda r: (-r.reply_late - r.visit_late, str(r.owner)))

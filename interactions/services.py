@@ -1,0 +1,358 @@
+"""Logging interactions, answering requests, follow-up tasks and messages to many clients."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.scoping import is_approver
+from clients.models import Client, Contact
+from notifications.services import notify
+
+from .models import BulkMessage, BulkRecipient, Channel, FollowUpTask, Interaction
+
+log = logging.getLogger(__name__)
+
+
+def reply_hours() -> int:
+    return settings.CRM_REQUEST_REPLY_HOURS
+
+
+def visit_hours() -> int:
+    return settings.CRM_REQUEST_VISIT_HOURS
+
+
+# --- interactions -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def log_interaction(
+    *,
+    client: Client,
+    by: User,
+    channel: str,
+    summary: str,
+    direction: str = Interaction.Direction.INBOUND,
+    contact: Contact | None = None,
+    occurred_at: datetime | None = None,
+    promise: str = "",
+    follow_up_on: date | None = None,
+    is_request: bool = False,
+    visit_needed: bool = False,
+    submission: str | None = None,
+) -> tuple[Interaction, bool]:
+    """Record one interaction; returns (interaction, created). The same form submitted
+    twice returns the first one. A request gets its reply (and visit) deadline; a promise
+    with a date becomes a follow-up task for the client's manager."""
+    if submission:
+        existing = Interaction.objects.filter(submission=submission).first()
+        if existing is not None:
+            if existing.created_by_id != by.pk:
+                raise PermissionDenied
+            return existing, False
+    if contact is not None and contact.client_id != client.pk:
+        raise ValidationError({"contact": _("This contact belongs to another client.")})
+    now = timezone.now()
+    occurred_at = occurred_at or now
+    if occurred_at > now + timedelta(minutes=5):
+        raise ValidationError({"occurred_at": _("An interaction cannot be logged for a time that has not come yet.")})
+    if follow_up_on and not promise:
+        raise ValidationError({"promise": _("Say what was promised for the follow-up date.")})
+    if follow_up_on and follow_up_on < timezone.localdate(occurred_at):
+        raise ValidationError({"follow_up_on": _("The follow-up date is before the interaction.")})
+    # Deadlines run from when the client asked, whenever it is logged.
+    interaction = Interaction(
+        client=client,
+        contact=contact,
+        owner_id=client.owner_id,
+        team_id=client.team_id,
+        channel=channel,
+        direction=direction,
+        occurred_at=occurred_at,
+        summary=summary,
+        promise=promise,
+        follow_up_on=follow_up_on,
+        is_request=is_request or visit_needed,
+        reply_due=occurred_at + timedelta(hours=reply_hours()) if (is_request or visit_needed) else None,
+        visit_needed=visit_needed,
+        visit_due=occurred_at + timedelta(hours=visit_hours()) if visit_needed else None,
+        submission=submission or None,
+        created_by=by,
+    )
+    try:
+        with transaction.atomic():
+            interaction.save()
+    except IntegrityError:
+        raced = Interaction.objects.filter(submission=submission, created_by=by).first()
+        if raced is None:
+            raise
+        return raced, False
+    if follow_up_on:
+        FollowUpTask.objects.create(
+            owner_id=client.owner_id,
+            client=client,
+            interaction=interaction,
+            description=promise,
+            due_on=follow_up_on,
+        )
+    return interaction, True
+
+
+def open_requests(queryset: QuerySet[Interaction]) -> QuerySet[Interaction]:
+    """Requests still waiting for a reply or for their visit to be planned."""
+    return queryset.filter(
+        Q(is_request=True, replied_at__isnull=True) | Q(visit_needed=True, visit_planned_at__isnull=True)
+    )
+
+
+def late_requests(queryset: QuerySet[Interaction], now: datetime | None = None) -> QuerySet[Interaction]:
+    """Requests past a deadline: not answered (or not visited) in time, whether still
+    open or done late."""
+    now = now or timezone.now()
+    from django.db.models import F
+
+    return queryset.filter(
+        Q(is_request=True, replied_at__isnull=True, reply_due__lt=now)
+        | Q(is_request=True, replied_at__gt=F("reply_due"))
+        | Q(visit_needed=True, visit_planned_at__isnull=True, visit_due__lt=now)
+        | Q(visit_needed=True, visit_planned_at__gt=F("visit_due"))
+    )
+
+
+@transaction.atomic
+def record_reply(interaction: Interaction, *, by: User, note: str = "", at: datetime | None = None) -> Interaction:
+    if not interaction.is_request:
+        raise ValidationError(_("This interaction is not a request."))
+    if interaction.replied_at is not None:
+        raise ValidationError(_("This request was already answered."))
+    interaction.replied_at = at or timezone.now()
+    interaction.reply_note = note
+    interaction._change_reason = _("Request answered")
+    interaction.save(update_fields=["replied_at", "reply_note"])
+    return interaction
+
+
+@transaction.atomic
+def plan_visit_for(interaction: Interaction, *, by: User, day: date, purpose: str = ""):
+    """Plan the visit a request needs (the usual rules of the visit schedule apply)."""
+    from visits import services as visit_services
+
+    if not interaction.visit_needed:
+        raise ValidationError(_("This request does not need a visit."))
+    if interaction.visit_planned_at is not None:
+        raise ValidationError(_("A visit is already planned for this request."))
+    client = interaction.client
+    visit = visit_services.add_visit(
+        owner=client.owner, client=client, day=day, by=by, purpose=purpose or interaction.summary[:300]
+    )
+    # The post_save signal of the planned visit links it; make sure of this one.
+    Interaction.objects.filter(pk=interaction.pk).update(planned_visit=visit, visit_planned_at=visit.created_at)
+    interaction.refresh_from_db()
+    return visit
+
+
+def link_planned_visit(visit) -> int:
+    """A visit planned at a client, by whatever page, answers its open visit requests."""
+    return Interaction.objects.filter(
+        client_id=visit.client_id, visit_needed=True, visit_planned_at__isnull=True, occurred_at__lte=visit.created_at
+    ).update(planned_visit=visit, visit_planned_at=visit.created_at)
+
+
+# --- follow-up tasks ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def complete_task(task: FollowUpTask, *, by: User, note: str = "") -> FollowUpTask:
+    if task.done_at is not None:
+        raise ValidationError(_("This follow-up is already done."))
+    task.done_at = timezone.now()
+    task.done_note = note
+    task._change_reason = _("Follow-up done")
+    task.save(update_fields=["done_at", "done_note"])
+    return task
+
+
+# --- messages to many clients ------------------------------------------------------------
+
+
+def address_of(channel: str, client: Client, contact: Contact | None) -> str:
+    """Where the message goes: the contact's address for the channel, else the client's."""
+    if channel == Channel.EMAIL:
+        return (contact.email if contact else "") or client.email
+    if channel == Channel.LETTER:
+        return client.address
+    return (contact.mobile if contact else "") or client.phone
+
+
+def select_recipients(clients: QuerySet[Client], channel: str) -> list[tuple[Client, Contact | None, str]]:
+    """Each client with its key person (or first contact) and the address for the channel,
+    in two queries."""
+    from django.db.models import Prefetch
+
+    rows = clients.order_by("name", "pk").prefetch_related(
+        Prefetch("contacts", queryset=Contact.objects.order_by("-is_key_person", "name", "pk"))
+    )
+    result = []
+    for client in rows:
+        contacts = list(client.contacts.all())
+        wanted = [c for c in contacts if address_of(channel, client, c) and (c.email if channel == "email" else True)]
+        contact = wanted[0] if wanted else (contacts[0] if contacts else None)
+        result.append((client, contact, address_of(channel, client, contact)))
+    return result
+
+
+@transaction.atomic
+def prepare_message(*, by: User, clients: QuerySet[Client], channel: str, subject: str, body: str, criteria: dict):
+    """A message for the selected clients, waiting for the supervisor's approval."""
+    recipients = select_recipients(clients, channel)
+    if not recipients:
+        raise ValidationError(_("No client matches this selection."))
+    if len(recipients) > settings.CRM_BULK_MESSAGE_MAX:
+        raise ValidationError(
+            _("A message can go to at most %(max)s clients; narrow the selection.")
+            % {"max": settings.CRM_BULK_MESSAGE_MAX}
+        )
+    message = BulkMessage.objects.create(
+        author=by, team=by.team, channel=channel, subject=subject, body=body, criteria=criteria
+    )
+    BulkRecipient.objects.bulk_create(
+        BulkRecipient(message=message, client=client, contact=contact, address=address)
+        for client, contact, address in recipients
+    )
+    from accounts.scoping import deciders, management_users
+
+    supervisor_id = by.team.supervisor_id if by.team_id else None
+    decider_ids = deciders(by.pk, supervisor_id, management_users() if not supervisor_id else [])
+    notify(
+        User.objects.filter(pk__in=decider_ids, is_active=True),
+        kind="interactions.message_waiting",
+        key=str(message.pk),
+        message=_("%(author)s asks to send \u201c%(subject)s\u201d to %(count)s clients.")
+        % {"author": by, "subject": subject[:60], "count": len(recipients)},
+        url=message.get_absolute_url(),
+    )
+    return message
+
+
+def can_decide(user: User, message: BulkMessage) -> bool:
+    return message.status == BulkMessage.Status.PENDING and is_approver(
+        user, owner_id=message.author_id, team=message.team
+    )
+
+
+@transaction.atomic
+def decide_message(message: BulkMessage, *, by: User, approve: bool, comment: str = "") -> BulkMessage:
+    message = BulkMessage.objects.select_for_update().get(pk=message.pk)
+    if message.status != BulkMessage.Status.PENDING:
+        raise ValidationError(_("This message was already decided."))
+    if not is_approver(by, owner_id=message.author_id, team=message.team):
+        raise PermissionDenied
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Say why the message is rejected.")})
+    message.status = BulkMessage.Status.APPROVED if approve else BulkMessage.Status.REJECTED
+    message.decided_by, message.decided_at, message.decision_comment = by, timezone.now(), comment
+    message._change_reason = comment
+    message.save()
+    notify(
+        [message.author],
+        kind="interactions.message_decided",
+        key=str(message.pk),
+        message=(_("Approved: \u201c%(subject)s\u201d") if approve else _("Rejected: \u201c%(subject)s\u201d"))
+        % {"subject": message.subject[:60]},
+        url=message.get_absolute_url(),
+    )
+    if approve and message.channel == Channel.EMAIL:
+        from .tasks import send_bulk_message
+
+        def enqueue():
+            try:
+                send_bulk_message.delay(message.pk)
+            except Exception:  # the sweep sends it later
+                log.warning("could not queue bulk message %s; the sweep will send it", message.pk, exc_info=True)
+
+        transaction.on_commit(enqueue)
+    return message
+
+
+def _record_sent(message: BulkMessage, recipient: BulkRecipient, now: datetime) -> Interaction:
+    return Interaction(
+        client_id=recipient.client_id,
+        contact_id=recipient.contact_id,
+        owner_id=recipient.client.owner_id,
+        team_id=recipient.client.team_id,
+        channel=message.channel,
+        direction=Interaction.Direction.OUTBOUND,
+        occurred_at=now,
+        summary=f"{message.subject}\n\n{message.body}",
+        bulk_message=message,
+        created_by_id=message.author_id,
+    )
+
+
+def send_message(message_id: int) -> dict:
+    """Send an approved e-mail message to every recipient not sent yet; each one sent is
+    recorded on its client. Safe to run twice: recipients are locked and marked."""
+    counts = {"sent": 0, "failed": 0}
+    with transaction.atomic():
+        message = BulkMessage.objects.select_for_update(skip_locked=True).filter(pk=message_id).first()
+        if message is None or message.status != BulkMessage.Status.APPROVED or message.channel != Channel.EMAIL:
+            return counts
+        pending = list(message.recipients.filter(sent_at__isnull=True).select_related("client"))
+        interactions = []
+        for recipient in pending:
+            if not recipient.address:
+                recipient.error = _("No e-mail address")
+                counts["failed"] += 1
+                continue
+            try:
+                send_mail(message.subject, message.body, None, [recipient.address])
+            except Exception as error:  # noqa: BLE001 (kept on the row; the rest still go)
+                recipient.error = f"{error.__class__.__name__}: {error}"[:300]
+                counts["failed"] += 1
+                continue
+            now = timezone.now()
+            recipient.sent_at, recipient.error = now, ""
+            interactions.append(_record_sent(message, recipient, now))
+            counts["sent"] += 1
+        BulkRecipient.objects.bulk_update(pending, ["sent_at", "error"])
+        Interaction.objects.bulk_create(interactions)
+        # Done when only recipients without an address are left; failed sends are retried.
+        if not message.recipients.filter(sent_at__isnull=True).exclude(address="").exists():
+            message.status, message.sent_at = BulkMessage.Status.SENT, timezone.now()
+            message.save(update_fields=["status", "sent_at"])
+    return counts
+
+
+@transaction.atomic
+def mark_sent_by_hand(message: BulkMessage, *, by: User) -> int:
+    """SMS, WeChat and letters go out by hand from the copyable list; the author then
+    records them as sent, once."""
+    message = BulkMessage.objects.select_for_update().get(pk=message.pk)
+    if message.author_id != by.pk:
+        raise PermissionDenied
+    if message.status != BulkMessage.Status.APPROVED or message.channel == Channel.EMAIL:
+        raise ValidationError(_("Only an approved message sent by hand can be marked sent."))
+    now = timezone.now()
+    pending = list(message.recipients.filter(sent_at__isnull=True).select_related("client"))
+    for recipient in pending:
+        recipient.sent_at = now
+    BulkRecipient.objects.bulk_update(pending, ["sent_at"])
+    Interaction.objects.bulk_create(_record_sent(message, r, now) for r in pending)
+    message.status, message.sent_at = BulkMessage.Status.SENT, now
+    message.save(update_fields=["status", "sent_at"])
+    return len(pending)
+
+
+def requests_url(show: str = "open") -> str:
+    from django.urls import reverse
+
+    return reverse("interactions:requests") + f"?show={show}"

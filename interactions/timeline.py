@@ -1,0 +1,66 @@
+"""Calls, messages, letters, e-mails and office visits on the client file."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clients.models import Client
+from clients.timeline import TimelineEntry, register
+
+from .models import FollowUpTask, Interaction
+
+
+@register
+def interactions(client: Client, limit: int) -> list[TimelineEntry]:
+    rows = (
+        Interaction.objects.filter(client=client)
+        .select_related("contact", "created_by")
+        .order_by("-occurred_at", "-pk")[:limit]
+    )
+    entries = []
+    for row in rows:
+        title = f"{row.get_channel_display()} · {row.get_direction_display()}"
+        if row.contact_id:
+            title += " · " + row.contact.name
+        if row.bulk_message_id:
+            title += " · " + _("message to many clients")
+        detail = row.summary[:500]
+        if row.promise:
+            detail += "\n" + _("Promised: %(what)s") % {"what": row.promise}
+            if row.follow_up_on:
+                detail += f" ({row.follow_up_on:%Y-%m-%d})"
+        if row.is_request:
+            detail += "\n" + (
+                _("Answered %(when)s") % {"when": f"{timezone.localtime(row.replied_at):%Y-%m-%d %H:%M}"}
+                if row.replied_at
+                else _("Reply due %(when)s") % {"when": f"{timezone.localtime(row.reply_due):%Y-%m-%d %H:%M}"}
+            )
+        entries.append(
+            TimelineEntry(
+                when=row.occurred_at,
+                kind="interaction",
+                title=title,
+                user=row.created_by,
+                detail=detail,
+                url=f"#interaction-{row.pk}",
+            )
+        )
+    return entries
+
+
+@register
+def follow_ups_done(client: Client, limit: int) -> list[TimelineEntry]:
+    tasks = (
+        FollowUpTask.objects.filter(client=client, done_at__isnull=False)
+        .select_related("owner")
+        .order_by("-done_at", "-pk")[:limit]
+    )
+    return [
+        TimelineEntry(
+            when=task.done_at,
+            kind="follow_up",
+            title=_("Follow-up done: %(what)s") % {"what": task.description},
+            user=task.owner,
+            detail=task.done_note,
+        )
+        for task in tasks
+    ]

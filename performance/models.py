@@ -1,0 +1,145 @@
+"""Early warning (预警客户) and the monthly scorecard of account managers.
+
+Warning rules and scorecard weights are admin settings (their changes are kept); a
+client's warning stores the rule and the numbers behind it, never a sentence, so the
+reason reads in whatever language the reader uses.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from clients.models import Client
+
+
+class RuleCode(models.TextChoices):
+    OVERDUE_VISIT = "overdue_visit", _("Long without a visit")
+    FALLING_ACTIVITY = "falling_activity", _("Falling activity")
+    REPEATED_COMPLAINTS = "repeated_complaints", _("Repeated complaints")
+    LOW_SATISFACTION = "low_satisfaction", _("Low satisfaction")
+    STATUS_CHANGE = "status_change", _("Became dormant or lost")
+
+
+class WarningRule(models.Model):
+    """One sign of a client about to leave (SPEC "Clients", early warning), with its
+    threshold and the period it looks at."""
+
+    Code = RuleCode
+
+    code = models.CharField(_("rule"), max_length=30, choices=RuleCode.choices, unique=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    threshold = models.PositiveIntegerField(
+        _("threshold"),
+        help_text=_(
+            "Long without a visit: how far past the due date, in % of the visit interval. "
+            "Falling activity: the drop in %. Repeated complaints: the number of complaints. "
+            "Low satisfaction: the lowest acceptable share of satisfied ratings (%). "
+            "Became dormant or lost: not used."
+        ),
+    )
+    window_days = models.PositiveIntegerField(
+        _("period (days)"),
+        help_text=_(
+            "The days looked at: falling activity compares this period with the one before; "
+            "not used for long without a visit."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("early warning rule")
+        verbose_name_plural = _("early warning rules")
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+
+class ClientWarning(models.Model):
+    """A client flagged by one rule: active while the rule still matches, then cleared
+    (kept, so that a client flagged again is announced again)."""
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="warnings")
+    rule = models.CharField(_("rule"), max_length=30, choices=RuleCode.choices)
+    params = models.JSONField(_("figures"), default=dict, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    first_flagged_at = models.DateTimeField(_("flagged at"))
+    last_seen_at = models.DateTimeField(_("last confirmed at"))
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-first_flagged_at", "pk"]
+        verbose_name = _("client warning")
+        verbose_name_plural = _("client warnings")
+        constraints = [models.UniqueConstraint(fields=["client", "rule"], name="client_warning_one_per_rule")]
+        indexes = [models.Index(fields=["active", "client"], name="client_warning_active")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} · {self.rule}"
+
+    @property
+    def reason(self) -> str:
+        from .reasons import reason_text
+
+        return reason_text(self.rule, self.params)
+
+
+class ScorecardWeights(models.Model):
+    """The scorecard's weights (one row). The seed's monthly scorecard weighs visit targets
+    30%, development 30%, daily work 10%, attendance, teamwork and client care 15%; the
+    remaining 15% go to satisfaction."""
+
+    plan_completion = models.PositiveSmallIntegerField(
+        _("visit plan completion"), default=15, help_text=_("Visit targets (30% in the seed), with coverage.")
+    )
+    coverage = models.PositiveSmallIntegerField(
+        _("coverage"), default=15, help_text=_("Visit targets (30% in the seed), with plan completion.")
+    )
+    new_clients = models.PositiveSmallIntegerField(
+        _("new clients"), default=30, help_text=_("Development (30% in the seed).")
+    )
+    requests_on_time = models.PositiveSmallIntegerField(
+        _("requests answered on time"),
+        default=5,
+        help_text=_("Daily work (10% in the seed), with complaints resolved on time."),
+    )
+    complaints_on_time = models.PositiveSmallIntegerField(
+        _("complaints resolved on time"),
+        default=5,
+        help_text=_("Daily work (10% in the seed), with requests answered on time."),
+    )
+    punctuality = models.PositiveSmallIntegerField(
+        _("punctuality"),
+        default=5,
+        help_text=_("Attendance, teamwork and client care (15% in the seed), with return visits."),
+    )
+    return_visits = models.PositiveSmallIntegerField(
+        _("return visits done"),
+        default=10,
+        help_text=_("Attendance, teamwork and client care (15% in the seed), with punctuality."),
+    )
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction"), default=15, help_text=_("The remaining 15%: share of satisfied ratings.")
+    )
+    new_clients_target = models.PositiveSmallIntegerField(
+        _("new clients expected per month"),
+        default=2,
+        help_text=_("Reaching it scores the development figure in full."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("scorecard weights")
+        verbose_name_plural = _("scorecard weights")
+
+    def __str__(self) -> str:
+        return str(_("Scorecard weights"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # one row
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def get(cls) -> "ScorecardWeights":
+        weights, _created = cls.objects.get_or_create(pk=1)
+        return weights

@@ -1,0 +1,267 @@
+"""Early warning (预警客户): clients showing signs of leaving (SPEC "Clients": falling
+activity, repeated complaints, low satisfaction, long without a visit), flagged for
+retention work.
+
+Each rule looks at a whole queryset of clients in a fixed number of queries and returns
+``{client_id: figures}``; ``evaluate`` runs the enabled rules every morning, keeps one
+warning per client and rule, clears the ones no longer matched and tells each owner once
+about a newly flagged client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import FirstValue, Lag, RowNumber
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from clients.models import Client
+from complaints.models import Complaint
+from interactions.models import Interaction
+from notifications.jobs import job
+from notifications.services import Reminder, notify_many
+from surveys.models import Response
+from visits.models import VisitLog
+from visits.rules import day_start
+
+from .defaults import ensure_warning_rules
+from .models import ClientWarning, RuleCode, WarningRule
+
+# A fall of this many points between a client's last two surveys is a warning even when
+# the latest one is still above the threshold.
+SATISFACTION_FALL_POINTS = 20
+# Fewer contacts than this in the earlier period is too little to call a fall.
+FALLING_ACTIVITY_MIN_EARLIER = 2
+NOTIFICATION_KIND = "performance.at_risk"
+
+Figures = dict[int, dict]
+Rule = Callable[[QuerySet, WarningRule, datetime], Figures]
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1)
+
+
+def overdue_visit(clients: QuerySet[Client], rule: WarningRule, now: datetime) -> Figures:
+    """Overdue by more than ``threshold`` % of the client's visit interval (the interval
+    of its effective frequency: the stored due date minus the last visit). One query."""
+    today = timezone.localdate(now)
+    rows = (
+        clients.filter(next_visit_due__lt=today, last_visited_on__isnull=False)
+        .exclude(status=Client.Status.LOST)
+        .values_list("pk", "last_visited_on", "next_visit_due")
+    )
+    found = {}
+    for pk, last, due in rows:
+        interval = (due - last).days
+        if due + timedelta(days=interval * rule.threshold / 100) < today:
+            found[pk] = {"last": f"{last:%Y-%m-%d}", "due": f"{due:%Y-%m-%d}", "days_overdue": (today - due).days}
+    return found
+
+
+def falling_activity(clients: QuerySet[Client], rule: WarningRule, now: datetime) -> Figures:
+    """Visits and contacts from the client fell by ``threshold`` % or more in the last
+    ``window_days`` against the same period before (when that one had at least two).
+    Two queries."""
+    today = timezone.localdate(now)
+    window = rule.window_days
+    recent_start, earlier_start = today - timedelta(days=window), today - timedelta(days=2 * window)
+    counts: dict[int, list[int]] = {}
+    visits = (
+        VisitLog.objects.filter(client__in=clients.exclude(status=Client.Status.LOST), date__gte=earlier_start)
+        .filter(date__lte=today)
+        .values("client_id")
+        .annotate(recent=Count("pk", filter=Q(date__gte=recent_start)), earlier=Count("pk", filter=Q(date__lt=recent_start)))
+        .order_by()
+    )
+    inbound = (
+        Interaction.objects.filter(
+            client__in=clients.exclude(status=Client.Status.LOST),
+            direction=Interaction.Direction.INBOUND,
+            occurred_at__gte=day_start(earlier_start),
+            occurred_at__lte=now,
+        )
+        .values("client_id")
+        .annotate(
+            recent=Count("pk", filter=Q(occurred_at__gte=day_start(recent_start))),
+            earlier=Count("pk", filter=Q(occurred_at__lt=day_start(recent_start))),
+        )
+        .order_by()
+    )
+    for queryset in (visits, inbound):
+        for row in queryset:
+            pair = counts.setdefault(row["client_id"], [0, 0])
+            pair[0] += row["recent"]
+            pair[1] += row["earlier"]
+    found = {}
+    for pk, (recent, earlier) in counts.items():
+        if earlier < FALLING_ACTIVITY_MIN_EARLIER:
+            continue
+        drop = _percent(earlier - recent, earlier)
+        if drop >= rule.threshold:
+            found[pk] = {"recent": recent, "earlier": earlier, "drop": drop, "window": window}
+    return found
+
+
+def repeated_complaints(clients: QuerySet[Client], rule: WarningRule, now: datetime) -> Figures:
+    """``threshold`` or more complaints received in the last ``window_days``. One query."""
+    rows = (
+        Complaint.objects.filter(client__in=clients, received_at__gte=now - timedelta(days=rule.window_days))
+        .values("client_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=max(rule.threshold, 1))
+        .order_by()
+        .values_list("client_id", "n")
+    )
+    return {pk: {"count": n, "window": rule.window_days} for pk, n in rows}
+
+
+def low_satisfaction(clients: QuerySet[Client], rule: WarningRule, now: datetime) -> Figures:
+    """The latest survey (answered within ``window_days``) has less than ``threshold`` %
+    satisfied ratings, or fell by 20 points or more from the one before. One query."""
+    since = now - timedelta(days=rule.window_days)
+    latest_two = (
+        Response.objects.filter(client__in=clients, ratings__gt=0, submitted_at__lte=now)
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("client_id")], order_by=[F("submitted_at").desc(), F("pk").desc()]
+            )
+        )
+        .filter(rank__lte=2)
+        .values_list("client_id", "rank", "submitted_at", "satisfied_ratings", "ratings")
+    )
+    by_client: dict[int, dict[int, tuple]] = {}
+    for client_id, rank, submitted_at, satisfied, ratings in latest_two:
+        by_client.setdefault(client_id, {})[rank] = (submitted_at, _percent(satisfied, ratings))
+    found = {}
+    for pk, answers in by_client.items():
+        submitted_at, csat = answers[1]
+        if submitted_at < since:
+            continue
+        figures = {"date": f"{timezone.localtime(submitted_at):%Y-%m-%d}", "csat": csat}
+        previous = answers.get(2)
+        if csat < rule.threshold:
+            found[pk] = {**figures, "threshold": rule.threshold}
+        elif previous is not None and previous[1] - csat >= SATISFACTION_FALL_POINTS:
+            found[pk] = {**figures, "previous": previous[1], "fall": round(previous[1] - csat, 1)}
+    return found
+
+
+def status_change(clients: QuerySet[Client], rule: WarningRule, now: datetime) -> Figures:
+    """Now dormant or lost, and was active or a prospect until a change within the last
+    ``window_days`` (from the client's change history). One query."""
+    since = now - timedelta(days=rule.window_days)
+    leaving = [Client.Status.DORMANT, Client.Status.LOST]
+    # Each historical row with the status of the row before it (per client, in order).
+    # Both conditions are on window expressions, so the database applies them after Lag
+    # has seen every row (a plain filter on the status would drop the earlier rows first);
+    # the second window is the row's own status.
+    changes = (
+        Client.history.filter(id__in=clients.filter(status__in=leaving).values("pk"))
+        .annotate(
+            was=Window(
+                Lag("status"), partition_by=[F("id")], order_by=[F("history_date").asc(), F("history_id").asc()]
+            ),
+            became=Window(FirstValue("status"), partition_by=[F("history_id")]),
+        )
+        .filter(became__in=leaving, was__in=[Client.Status.ACTIVE, Client.Status.PROSPECT])
+        .values_list("id", "history_date", "status", "was")
+    )
+    latest: dict[int, tuple] = {}
+    for pk, changed_at, status, was in changes:
+        if pk not in latest or changed_at > latest[pk][0]:
+            latest[pk] = (changed_at, status, was)
+    return {
+        pk: {"status": status, "was": was, "date": f"{timezone.localtime(changed_at):%Y-%m-%d}"}
+        for pk, (changed_at, status, was) in latest.items()
+        if since <= changed_at <= now
+    }
+
+
+RULES: dict[str, Rule] = {
+    RuleCode.OVERDUE_VISIT: overdue_visit,
+    RuleCode.FALLING_ACTIVITY: falling_activity,
+    RuleCode.REPEATED_COMPLAINTS: repeated_complaints,
+    RuleCode.LOW_SATISFACTION: low_satisfaction,
+    RuleCode.STATUS_CHANGE: status_change,
+}
+
+
+def matches(now: datetime, clients: QuerySet[Client] | None = None) -> dict[tuple[int, str], dict]:
+    """Every enabled rule's matches: ``{(client_id, rule): figures}``."""
+    clients = Client.objects.all() if clients is None else clients
+    found = {}
+    for rule in WarningRule.objects.filter(enabled=True):
+        check = RULES.get(rule.code)
+        if check is None:
+            continue
+        for client_id, figures in check(clients, rule, now).items():
+            found[(client_id, rule.code)] = figures
+    return found
+
+
+@transaction.atomic
+def evaluate(now: datetime | None = None) -> dict:
+    """Flag the clients the rules match today, clear the warnings they no longer match,
+    and tell each owner once about a client newly flagged (or flagged again after being
+    cleared). Running it twice changes and sends nothing more."""
+    now = now or timezone.now()
+    ensure_warning_rules()
+    found = matches(now)
+    active = {
+        (row.client_id, row.rule): row
+        for row in ClientWarning.objects.filter(active=True).only("pk", "client_id", "rule", "params")
+    }
+    new = [
+        ClientWarning(
+            client_id=client_id, rule=rule, params=figures, active=True, first_flagged_at=now, last_seen_at=now
+        )
+        for (client_id, rule), figures in found.items()
+        if (client_id, rule) not in active
+    ]
+    # A warning cleared earlier is flagged again from today: the upsert resets it.
+    ClientWarning.objects.bulk_create(
+        new,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["client", "rule"],
+        update_fields=["params", "active", "first_flagged_at", "last_seen_at", "cleared_at"],
+    )
+    kept = []
+    for key, warning in active.items():
+        if key in found:
+            warning.params, warning.last_seen_at = found[key], now
+            kept.append(warning)
+    ClientWarning.objects.bulk_update(kept, ["params", "last_seen_at"], batch_size=500)
+    cleared = [warning.pk for key, warning in active.items() if key not in found]
+    for start in range(0, len(cleared), 500):
+        ClientWarning.objects.filter(pk__in=cleared[start : start + 500]).update(active=False, cleared_at=now)
+    return {"flagged": len(new), "still": len(kept), "cleared": len(cleared), "notified": _announce(new, now)}
+
+
+def _announce(new: list[ClientWarning], now: datetime) -> int:
+    if not new:
+        return 0
+    clients = Client.objects.filter(pk__in={w.client_id for w in new}, owner__is_active=True).select_related("owner")
+    clients = {client.pk: client for client in clients}
+    day = f"{timezone.localdate(now):%Y-%m-%d}"
+    reminders = []
+    for warning in new:
+        client = clients.get(warning.client_id)
+        if client is None:
+            continue
+        with translation.override(client.owner.language):
+            message = _("%(client)s may be leaving: %(reason)s") % {"client": client.name, "reason": warning.reason}
+        key = f"{client.pk}:{warning.rule}:{day}"
+        reminders.append(Reminder(client.owner, NOTIFICATION_KIND, key, message, client.get_absolute_url()))
+    return notify_many(reminders)
+
+
+@job("performance.early_warning")
+def _early_warning(now):
+    return evaluate(now)
+
