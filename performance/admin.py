@@ -37,8 +37,18 @@ class ClientWarningAdmin(admin.ModelAdmin):
 
 @admin.register(ScorecardWeights)
 class ScorecardWeightsAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "plan_completion", "coverage", "new_clients", "requests_on_time",
-                    "complaints_on_time", "punctuality", "return_visits", "satisfaction", "new_clients_target"]  # fmt: skip
+    list_display = [
+        "__str__",
+        "plan_completion",
+        "coverage",
+        "new_clients",
+        "requests_on_time",
+        "complaints_on_time",
+        "punctuality",
+        "return_visits",
+        "satisfaction",
+        "new_clients_target",
+    ]
     fieldsets = [
         (_("Visit targets"), {"fields": ["plan_completion", "coverage"]}),
         (_("Development"), {"fields": ["new_clients", "new_clients_target"]}),

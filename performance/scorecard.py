@@ -299,7 +299,9 @@ def records(code: str, manager_id: int, period: Period) -> QuerySet:
     if code == "complaints_on_time":
         return complaints_resolved(ids, period).select_related("client").order_by("resolved_at", "pk")
     if code == "return_visits":
-        return return_visits_due(ids, period).select_related("complaint", "complaint__client").order_by("due_date", "pk")
+        return (
+            return_visits_due(ids, period).select_related("complaint", "complaint__client").order_by("due_date", "pk")
+        )
     if code == "satisfaction":
         return survey_responses(ids, period).select_related("client").order_by("submitted_at", "pk")
     raise KeyError(code)
@@ -309,7 +311,9 @@ def visits_due_by_frequency(period: Period) -> dict[str, int]:
     """Visits a client of each frequency needs so far this month (as ``coverage`` counts)."""
     month_days = visit_rules.working_days(period.month, visit_rules.month_end(period.month))
     return {
-        frequency: sum(1 for window in visit_rules.windows(frequency, month_days) if window and window[0] <= period.until)
+        frequency: sum(
+            1 for window in visit_rules.windows(frequency, month_days) if window and window[0] <= period.until
+        )
         for frequency in (visit_rules.WEEKLY, visit_rules.TWICE_MONTHLY, visit_rules.MONTHLY)
     }
 

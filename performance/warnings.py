@@ -75,7 +75,9 @@ def falling_activity(clients: QuerySet[Client], rule: WarningRule, now: datetime
         VisitLog.objects.filter(client__in=clients.exclude(status=Client.Status.LOST), date__gte=earlier_start)
         .filter(date__lte=today)
         .values("client_id")
-        .annotate(recent=Count("pk", filter=Q(date__gte=recent_start)), earlier=Count("pk", filter=Q(date__lt=recent_start)))
+        .annotate(
+            recent=Count("pk", filter=Q(date__gte=recent_start)), earlier=Count("pk", filter=Q(date__lt=recent_start))
+        )
         .order_by()
     )
     inbound = (
@@ -127,9 +129,7 @@ def low_satisfaction(clients: QuerySet[Client], rule: WarningRule, now: datetime
     latest_two = (
         Response.objects.filter(client__in=clients, ratings__gt=0, submitted_at__lte=now)
         .annotate(
-            rank=Window(
-                RowNumber(), partition_by=[F("client_id")], order_by=[F("submitted_at").desc(), F("pk").desc()]
-            )
+            rank=Window(RowNumber(), partition_by=[F("client_id")], order_by=[F("submitted_at").desc(), F("pk").desc()])
         )
         .filter(rank__lte=2)
         .values_list("client_id", "rank", "submitted_at", "satisfied_ratings", "ratings")
@@ -264,4 +264,3 @@ def _announce(new: list[ClientWarning], now: datetime) -> int:
 @job("performance.early_warning")
 def _early_warning(now):
     return evaluate(now)
-

@@ -61,9 +61,7 @@ def interaction(client: Client, when: datetime, *, direction="in", **fields) -> 
     )
 
 
-def complaint(
-    client: Client, received_at: datetime, *, resolved_at=None, resolution_due=None, owner=None
-) -> Complaint:
+def complaint(client: Client, received_at: datetime, *, resolved_at=None, resolution_due=None, owner=None) -> Complaint:
     ensure_complaint_defaults()
     return Complaint.objects.create(
         number=f"T{next(_numbers):06d}",

@@ -149,8 +149,10 @@ def pages(world) -> dict[str, list[str]]:
                f"/complaints/new/?client={pk}", f"/complaints/{world.complaint.pk}/", "/complaints/return-visits/",
                f"/surveys/clients/{pk}/invite/", f"/surveys/invitations/{world.invitation.pk}/",
                f"/surveys/invitations/{world.invitation.pk}/phone/", "/surveys/", "/inbox/", "/accounts/profile/",
-               "/accounts/password/"]  # fmt: skip
-    supervisor = [f"/visits/plans/{plan}/", f"/visits/results/{world.result.pk}/", "/clients/import/"]
+               "/accounts/password/", f"/interactions/client/{pk}/log/", "/interactions/requests/",
+               "/interactions/follow-ups/", "/interactions/messages/new/", f"/interactions/messages/{world.message.pk}/"]  # fmt: skip
+    supervisor = [f"/visits/plans/{plan}/", f"/visits/results/{world.result.pk}/", "/clients/import/",
+                  f"/interactions/messages/{world.message.pk}/"]  # fmt: skip
     return {"manager": manager, "supervisor": supervisor, "anon": [f"/s/{world.token}/"]}
 
 
@@ -252,6 +254,9 @@ LIST_PARAMS = {
     "/visits/calendar/": ["month", "owner"],
     "/visits/today/": ["day", "owner"],
     "/visits/schedule/": ["month", "owner"],
+    "/interactions/requests/": ["show", "page"],
+    "/interactions/follow-ups/": ["show", "page"],
+    "/interactions/messages/": ["status", "page"],
 }
 
 

@@ -15,6 +15,7 @@ from clients.models import Client, Contact
 from clients.tests.factories import ClientFactory, ContactFactory
 from complaints import services as complaint_services
 from complaints.models import Attachment, Category, Complaint, ReturnVisit
+from interactions import services as interaction_services
 from notifications.models import Notification
 from surveys import services as survey_services
 from surveys.defaults import ensure_default_survey
@@ -44,6 +45,8 @@ class World:
     feed: CalendarFeed
     other_client: Client
     other_complaint: Complaint
+    request: object = None
+    message: object = None
 
 
 def build(manager: User, teammate: User, other_manager: User) -> World:
@@ -80,7 +83,16 @@ def build(manager: User, teammate: User, other_manager: User) -> World:
     follow_up = FollowUp.objects.get(client=client)
     notification = Notification.objects.create(recipient=manager, kind="test", key="1", message="Alpha reminder")
     feed = CalendarFeed.objects.create(owner=manager)
+    request, _ = interaction_services.log_interaction(
+        client=client, by=manager, channel="phone", summary="Alpha request", visit_needed=True, promise="Alpha promise",
+        follow_up_on=today,
+    )  # fmt: skip
+    message = interaction_services.prepare_message(
+        by=manager, clients=Client.objects.filter(pk=client.pk), channel="sms", subject="Alpha message", body=".",
+        criteria={},
+    )  # fmt: skip
     return World(
+        request=request, message=message,
         client=client, contact=contact, plan=plan, strategy=strategy, planned=planned, result=result,
         complaint=complaint, attachment=attachment, return_visit=return_visit, invitation=invitation, token=token,
         follow_up=follow_up, notification=notification, feed=feed, other_client=other_client,
@@ -121,6 +133,14 @@ def url_arguments(world: World) -> dict[str, tuple[dict, str]]:
         "surveys:phone": (pk(world.invitation), ""),
         "surveys:follow_up_done": (pk(world.follow_up), ""),
         "survey_respond": ({"token": world.token}, ""),
+        "performance:scorecard_records": ({"manager_id": world.plan.owner_id, "figure": "plan_completion"}, ""),
+        "interactions:log": (client, ""),
+        "interactions:reply": (pk(world.request), ""),
+        "interactions:plan_visit": (pk(world.request), ""),
+        "interactions:follow_up_done": (pk(world.request.follow_up_task), ""),
+        "interactions:message": (pk(world.message), ""),
+        "interactions:message_decide": (pk(world.message), ""),
+        "interactions:message_sent": (pk(world.message), ""),
     }
 
 
