@@ -74,6 +74,17 @@ def visits_between(user: User, owner: User, start: date, end: date) -> QuerySet[
     visits = (
         PlannedVisit.objects.filter(owner=owner, client__owner=owner, date__range=(start, end))
         .select_related("client")
-        .only("pk", "date", "method", "status", "source", "purpose", "owner_id", "client__id", "client__name")
+        .only(
+            "pk",
+            "date",
+            "method",
+            "status",
+            "source",
+            "purpose",
+            "appointment_time",
+            "owner_id",
+            "client__id",
+            "client__name",
+        )
     )
     return scope_for(user).filter(visits, **VISIT_SCOPE).order_by("date", "client__name")

@@ -61,7 +61,7 @@ def test_supervisor_home_lists_only_own_team(client, supervisor, manager, other_
 def test_supervisor_home_uses_constant_queries(client, supervisor, team, django_assert_max_num_queries):
     ManagerFactory.create_batch(3, team=team)
     client.force_login(supervisor)
-    with django_assert_max_num_queries(8) as few:
+    with django_assert_max_num_queries(10) as few:
         client.get(reverse("home"))
     ManagerFactory.create_batch(20, team=team)
     with django_assert_max_num_queries(len(few.captured_queries)):
