@@ -7,7 +7,7 @@ from clients.forms import DateInput
 from clients.models import Client, ClientGroup, Contact, Tier
 from crm.forms import HiddenErrorsShown
 
-from .models import BulkMessage, Channel, Interaction
+from .models import BULK_CHANNELS, BulkMessage, Channel, Interaction
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -70,7 +70,7 @@ class TaskDoneForm(forms.Form):
 class MessageForm(forms.Form):
     """A message and the clients it goes to, chosen by tier, group, status, industry or size."""
 
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices[:5])
+    channel = forms.ChoiceField(label=_("Channel"), choices=BULK_CHANNELS)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}))
     tiers = forms.ModelMultipleChoiceField(

@@ -22,6 +22,10 @@ class Channel(models.TextChoices):
     OFFICE = "office", _("Visit to our office")
 
 
+# What a message to many clients can go by (a phone call or an office visit cannot).
+BULK_CHANNELS = [(c.value, c.label) for c in (Channel.EMAIL, Channel.SMS, Channel.WECHAT, Channel.LETTER)]
+
+
 class Interaction(NeverDeleted, models.Model):
     """One call, message, letter, e-mail or office visit, on the client's timeline.
 
@@ -167,7 +171,7 @@ class BulkMessage(models.Model):
     team = models.ForeignKey(
         "accounts.Team", verbose_name=_("team"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices[:5])
+    channel = models.CharField(_("channel"), max_length=10, choices=BULK_CHANNELS, default=Channel.EMAIL)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
     criteria = models.JSONField(_("selection"), default=dict, blank=True)
