@@ -11,6 +11,7 @@ from clients.selectors import get_client, visible_clients
 from complaints.models import Complaint, ReturnVisit
 from complaints.selectors import OPEN_STATES
 from interactions import selectors as interactions
+from performance.selectors import home_at_risk
 from visits import rules as visit_rules
 from visits.models import MonthlyPlan, PlannedVisit
 from visits.selectors import approval_queue
@@ -34,7 +35,8 @@ def home(request):
         context["teams"] = scope.teams().select_related("supervisor").order_by("name")
         context["members"] = scope.users().filter(is_active=True).exclude(pk=user.pk).order_by("team__name", "username")
         context["waiting_plans"] = approval_queue(user).count()
-        context["requests"] = interactions.request_counts(user)
+        context["requests"] = interactions.request_counts(user, scope=scope)
+        context["at_risk_count"], context["at_risk"] = home_at_risk(user, scope=scope)
         context["messages_to_decide"] = interactions.messages_to_decide(user)
     else:
         template = "home/manager.html"
@@ -47,7 +49,8 @@ def home(request):
         context["open_complaints"] = Complaint.objects.filter(owner=user, state__in=OPEN_STATES).count()
         context["return_visits_due"] = ReturnVisit.objects.filter(owner=user, done_at__isnull=True).count()
         context["follow_ups"] = interactions.home_follow_ups(user)
-        context["requests"] = interactions.request_counts(user)
+        context["requests"] = interactions.request_counts(user, scope=scope)
+        context["at_risk_count"], context["at_risk"] = home_at_risk(user, scope=scope)
         context["today"] = today
     return render(request, template, context)
 

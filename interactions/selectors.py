@@ -28,10 +28,11 @@ def home_follow_ups(user: User) -> list[FollowUpTask]:
     )
 
 
-def request_counts(user: User) -> dict[str, int]:
+def request_counts(user: User, *, scope=None) -> dict[str, int]:
     """Requests in the user's scope still waiting, and those of them past a deadline."""
     now = timezone.now()
-    waiting = services.open_requests(scope_for(user).filter(Interaction.objects.all(), owner="owner", team="team"))
+    scope = scope or scope_for(user)
+    waiting = services.open_requests(scope.filter(Interaction.objects.all(), owner="owner", team="team"))
     late = Q(is_request=True, replied_at__isnull=True, reply_due__lt=now) | Q(
         visit_needed=True, visit_planned_at__isnull=True, visit_due__lt=now
     )

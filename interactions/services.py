@@ -236,7 +236,7 @@ def prepare_message(*, by: User, clients: QuerySet[Client], channel: str, subjec
         User.objects.filter(pk__in=decider_ids, is_active=True),
         kind="interactions.message_waiting",
         key=str(message.pk),
-        message=_("%(author)s asks to send \u201c%(subject)s\u201d to %(count)s clients.")
+        message=_("%(author)s asks to send “%(subject)s” to %(count)s clients.")
         % {"author": by, "subject": subject[:60], "count": len(recipients)},
         url=message.get_absolute_url(),
     )
@@ -266,7 +266,7 @@ def decide_message(message: BulkMessage, *, by: User, approve: bool, comment: st
         [message.author],
         kind="interactions.message_decided",
         key=str(message.pk),
-        message=(_("Approved: \u201c%(subject)s\u201d") if approve else _("Rejected: \u201c%(subject)s\u201d"))
+        message=(_("Approved: “%(subject)s”") if approve else _("Rejected: “%(subject)s”"))
         % {"subject": message.subject[:60]},
         url=message.get_absolute_url(),
     )

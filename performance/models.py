@@ -90,33 +90,33 @@ class ScorecardWeights(models.Model):
     remaining 15% go to satisfaction."""
 
     plan_completion = models.PositiveSmallIntegerField(
-        _("visit plan completion"), default=15, help_text=_("Visit targets (30% in the seed), with coverage.")
+        _("visit plan completion"), default=15, help_text=_("Visit targets (the seed weighs it 30%), with coverage.")
     )
     coverage = models.PositiveSmallIntegerField(
-        _("coverage"), default=15, help_text=_("Visit targets (30% in the seed), with plan completion.")
+        _("coverage"), default=15, help_text=_("Visit targets (the seed weighs it 30%), with plan completion.")
     )
     new_clients = models.PositiveSmallIntegerField(
-        _("new clients"), default=30, help_text=_("Development (30% in the seed).")
+        _("new clients"), default=30, help_text=_("Development (the seed weighs it 30%).")
     )
     requests_on_time = models.PositiveSmallIntegerField(
         _("requests answered on time"),
         default=5,
-        help_text=_("Daily work (10% in the seed), with complaints resolved on time."),
+        help_text=_("Daily work (the seed weighs it 10%), with complaints resolved on time."),
     )
     complaints_on_time = models.PositiveSmallIntegerField(
         _("complaints resolved on time"),
         default=5,
-        help_text=_("Daily work (10% in the seed), with requests answered on time."),
+        help_text=_("Daily work (the seed weighs it 10%), with requests answered on time."),
     )
     punctuality = models.PositiveSmallIntegerField(
         _("punctuality"),
         default=5,
-        help_text=_("Attendance, teamwork and client care (15% in the seed), with return visits."),
+        help_text=_("Attendance, teamwork and client care (the seed weighs it 15%), with return visits."),
     )
     return_visits = models.PositiveSmallIntegerField(
         _("return visits done"),
         default=10,
-        help_text=_("Attendance, teamwork and client care (15% in the seed), with punctuality."),
+        help_text=_("Attendance, teamwork and client care (the seed weighs it 15%), with punctuality."),
     )
     satisfaction = models.PositiveSmallIntegerField(
         _("satisfaction"), default=15, help_text=_("The remaining 15%: share of satisfied ratings.")

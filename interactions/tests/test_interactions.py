@@ -113,7 +113,8 @@ def test_a_promise_with_a_date_becomes_a_task_on_the_home_page_and_one_reminder(
     # The supervisor took the call: the task is still the client's manager's.
     interaction = log(acme, supervisor, promise="Send the price list", follow_up_on=today + timedelta(days=2))
     task = FollowUpTask.objects.get()
-    assert (task.owner, task.client, task.interaction, task.due_on) == (manager, acme, interaction, interaction.follow_up_on)
+    assert (task.owner, task.client, task.interaction) == (manager, acme, interaction)
+    assert task.due_on == interaction.follow_up_on
 
     client.force_login(manager)
     home = client.get(reverse("home")).content.decode()
@@ -310,7 +311,7 @@ def test_a_message_is_not_sent_until_approved_then_recorded_once_per_client(
     client, manager, supervisor, vip_clients, settings, django_capture_on_commit_callbacks
 ):
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    vip, (one, two, three) = vip_clients
+    vip, (one, _two, three) = vip_clients
     client.force_login(manager)
     data = {"channel": "email", "subject": "New rates", "body": "Dear client, ...", "tiers": [vip.pk],
             "statuses": ["active"]}  # fmt: skip
@@ -362,7 +363,8 @@ def test_a_rejection_needs_a_reason_and_sends_nothing(client, manager, superviso
     client.post(reverse("interactions:message_decide", args=[message.pk]), {"decision": "reject"})
     message.refresh_from_db()
     assert message.status == BulkMessage.Status.PENDING
-    client.post(reverse("interactions:message_decide", args=[message.pk]), {"decision": "reject", "comment": "Too long"})
+    decide = reverse("interactions:message_decide", args=[message.pk])
+    client.post(decide, {"decision": "reject", "comment": "Too long"})
     message.refresh_from_db()
     assert message.status == BulkMessage.Status.REJECTED and message.decision_comment == "Too long"
     assert services.send_message(message.pk) == {"sent": 0, "failed": 0}
@@ -434,7 +436,8 @@ def test_lists_use_a_constant_number_of_queries(client, manager, supervisor, dja
         ContactFactory(client=acme)
         log(acme, manager, is_request=True, visit_needed=n % 2 == 0, promise="p", follow_up_on=timezone.localdate())
     client.force_login(supervisor)
-    for name in ["interactions:requests", "interactions:follow_ups", "interactions:messages", "home", "dashboards:visits"]:
+    pages = ["interactions:requests", "interactions:follow_ups", "interactions:messages", "home", "dashboards:visits"]
+    for name in pages:
         with django_assert_max_num_queries(17):
             assert client.get(reverse(name)).status_code == 200
     client.force_login(manager)

@@ -150,7 +150,8 @@ def pages(world) -> dict[str, list[str]]:
                f"/surveys/clients/{pk}/invite/", f"/surveys/invitations/{world.invitation.pk}/",
                f"/surveys/invitations/{world.invitation.pk}/phone/", "/surveys/", "/inbox/", "/accounts/profile/",
                "/accounts/password/", f"/interactions/client/{pk}/log/", "/interactions/requests/",
-               "/interactions/follow-ups/", "/interactions/messages/new/", f"/interactions/messages/{world.message.pk}/"]  # fmt: skip
+               "/interactions/follow-ups/", "/interactions/messages/new/",
+               f"/interactions/messages/{world.message.pk}/"]  # fmt: skip
     supervisor = [f"/visits/plans/{plan}/", f"/visits/results/{world.result.pk}/", "/clients/import/",
                   f"/interactions/messages/{world.message.pk}/"]  # fmt: skip
     return {"manager": manager, "supervisor": supervisor, "anon": [f"/s/{world.token}/"]}
