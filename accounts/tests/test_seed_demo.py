@@ -3,6 +3,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Team, User
+from interactions.models import BulkMessage, FollowUpTask, Interaction
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,10 @@ def test_seed_demo_creates_roles_and_is_idempotent(settings):
         assert team.supervisor.role == User.Role.SUPERVISOR
         assert team.members.filter(role=User.Role.MANAGER).exists()
     assert User.objects.get(username="manager1").check_password(DEMO_PASSWORD)
+    # Calls and messages: a late request, follow-ups, a message waiting for approval.
+    assert Interaction.objects.filter(is_request=True).exists()
+    assert FollowUpTask.objects.filter(done_at__isnull=True).exists()
+    assert BulkMessage.objects.filter(status=BulkMessage.Status.PENDING).exists()
 
 
 def test_seed_demo_refuses_with_debug_off(settings):

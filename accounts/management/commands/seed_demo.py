@@ -6,6 +6,7 @@ from accounts.demo import DEMO_PASSWORD, seed_people
 from clients.demo import seed_clients
 from complaints.demo import seed_complaints
 from interactions.demo import seed_interactions
+from performance.warnings import evaluate
 from surveys.demo import seed_surveys
 from visits.demo import seed_plans
 
@@ -30,10 +31,12 @@ class Command(BaseCommand):
             visits = seed_plans()
             surveys = seed_surveys()
             interactions = seed_interactions()
+            # Flag the demo's at-risk clients now rather than at tomorrow's 06:50 run.
+            flagged = evaluate()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded ({clients} new clients, {complaints} new complaints, {visits} new planned visits, "
-                f"{surveys} new survey answers, {interactions} new calls and messages)."
+                f"{surveys} new survey answers, {interactions} new calls and messages; {flagged['flagged']} clients flagged at risk)."
             )
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
