@@ -75,6 +75,16 @@ def pages(users: dict) -> list[dict]:
             "work_done": "基准测试拜访",
         }
 
+    def log_call(n: int) -> dict:
+        return {
+            "submission": f"bench-call-{secrets.token_hex(8)}",
+            "channel": "phone",
+            "direction": "in",
+            "occurred_at": f"{timezone.localtime():%Y-%m-%dT%H:%M}",
+            "summary": "基准测试来电",
+            "is_request": "on",
+        }
+
     rows = [
         ("manager home", "manager", "get", reverse("home"), {}, MANAGER_MS),
         ("client list", "manager", "get", reverse("clients:list"), {}, MANAGER_MS),
@@ -95,6 +105,19 @@ def pages(users: dict) -> list[dict]:
         ("complaint list", "manager", "get", reverse("complaints:list"), {}, MANAGER_MS),
         ("supervisor client list", "supervisor", "get", reverse("clients:list"), {}, MANAGER_MS),
         ("supervisor complaint list", "supervisor", "get", reverse("complaints:list"), {}, MANAGER_MS),
+        ("follow-ups", "manager", "get", reverse("interactions:follow_ups"), {}, MANAGER_MS),
+        ("client requests", "manager", "get", reverse("interactions:requests"), {"show": "all"}, MANAGER_MS),
+        ("call log save", "manager", "post", reverse("interactions:log", args=[busiest.pk]), log_call, MANAGER_MS),
+        (
+            "supervisor late requests",
+            "supervisor",
+            "get",
+            reverse("interactions:requests"),
+            {"show": "late"},
+            MANAGER_MS,
+        ),
+        ("supervisor at-risk clients", "supervisor", "get", reverse("performance:at_risk"), {}, MANAGER_MS),
+        ("supervisor scorecard", "supervisor", "get", reverse("performance:scorecard"), {"month": month}, DASHBOARD_MS),
     ]
     for who in ("supervisor", "admin"):
         for board in ("visits", "complaints", "satisfaction"):
@@ -147,11 +170,13 @@ def measure(users: dict, requests: int) -> list[dict]:
 
 
 def jobs() -> list[dict]:
-    """The two heavy daily jobs over the whole dataset (target: 5 s each)."""
+    """The heavy sweeps over the whole dataset (target: 5 s each)."""
     from notifications.jobs import run_job
 
     out = []
-    for name in ("complaints.escalate_breached", "complaints.deadlines_soon", "clients.overdue"):
+    names = ("complaints.escalate_breached", "complaints.deadlines_soon", "clients.overdue")
+    names += ("interactions.requests_late", "performance.early_warning")
+    for name in names:
         started = time.perf_counter()
         run = run_job(name, trigger="bench")
         seconds = round(time.perf_counter() - started, 2)

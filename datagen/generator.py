@@ -27,6 +27,7 @@ from clients import rules as client_rules
 from clients.models import Client, ClientGroup, Contact, Tier
 from complaints.defaults import ensure_complaint_defaults
 from complaints.models import Category, Complaint, SlaPolicy
+from interactions.models import FollowUpTask, Interaction
 from surveys.defaults import ensure_default_survey
 from surveys.models import Invitation, Question, Response, SurveyTemplate
 from visits import rules as visit_rules
@@ -48,11 +49,19 @@ class Scale:
     visit_logs: int
     complaints: int
     responses: int
+    interactions: int
 
 
 SCALES = {
     "small": Scale(
-        teams=4, managers=20, clients=1_000, contacts=3_000, visit_logs=20_000, complaints=2_000, responses=3_000
+        teams=4,
+        managers=20,
+        clients=1_000,
+        contacts=3_000,
+        visit_logs=20_000,
+        complaints=2_000,
+        responses=3_000,
+        interactions=5_000,
     ),
     "large": Scale(
         teams=20,
@@ -62,6 +71,7 @@ SCALES = {
         visit_logs=2_000_000,
         complaints=200_000,
         responses=300_000,
+        interactions=500_000,
     ),
 }
 
@@ -148,8 +158,9 @@ class Generator:
         self.plans()
         self.complaints()
         self.surveys()
+        self.interactions()
         generated = [Team, User, ClientGroup, Client, Contact, VisitLog, PlannedVisit, MonthlyPlan, PlanLine]
-        generated += [Complaint, Invitation, Response]
+        generated += [Complaint, Invitation, Response, Interaction, FollowUpTask]
         reset_sequences(generated)
         return self.counts
 
@@ -557,6 +568,75 @@ class Generator:
         self.write(Invitation, invitations())
         self.write(Response, responses())
 
+    def interactions(self) -> None:
+        """Calls and messages over the last year, most on the most active clients: one in
+        ten a request (most answered in time, some late, a few still open; one in five of
+        them needing a visit), one in ten with a promised follow-up (the past ones done)."""
+        rng, now = self.rng, timezone.now()
+        counts = allocate(self.scale.interactions, self.activity, rng)
+        channels = ["phone"] * 5 + ["wechat"] * 3 + ["sms", "email", "office", "letter"]
+        pk, task_pk = next_id(Interaction), next_id(FollowUpTask)
+        tasks = []
+
+        def rows():
+            nonlocal pk, task_pk
+            for i, client in enumerate(self.client_ids):
+                owner = self.client_owner[i]
+                for _ in range(counts[i]):
+                    when = now - timedelta(minutes=rng.randrange(365 * 24 * 60))
+                    request = rng.random() < 0.1
+                    visit = request and rng.random() < 0.2
+                    late = rng.random()
+                    replied = None
+                    if request and when < now - timedelta(hours=24):
+                        replied = when + timedelta(hours=rng.uniform(0.5, 20) if late < 0.85 else rng.uniform(25, 60))
+                    elif request and late < 0.5:
+                        replied = when + timedelta(hours=rng.uniform(0.1, 1))
+                    replied = replied if replied is None or replied < now else None
+                    promise = rng.random() < 0.1
+                    follow_up = timezone.localdate(when) + timedelta(days=rng.randrange(1, 8)) if promise else None
+                    yield {
+                        "id": pk,
+                        "client_id": client,
+                        "owner_id": owner,
+                        "team_id": self.team_of[owner],
+                        "channel": rng.choice(channels),
+                        "direction": "in" if rng.random() < 0.6 else "out",
+                        "occurred_at": when,
+                        "summary": rng.choice(WORK),
+                        "promise": "发送资料并回电" if promise else "",
+                        "follow_up_on": follow_up,
+                        "is_request": request,
+                        "reply_due": when + timedelta(hours=24) if request else None,
+                        "replied_at": replied,
+                        "reply_note": "",
+                        "visit_needed": visit,
+                        "visit_due": when + timedelta(hours=48) if visit else None,
+                        "visit_planned_at": when + timedelta(hours=rng.uniform(2, 60)) if visit and replied else None,
+                        "created_by_id": owner,
+                        "created_at": when,
+                    }
+                    if promise:
+                        done = follow_up < self.today and rng.random() < 0.9
+                        tasks.append(
+                            {
+                                "id": task_pk,
+                                "owner_id": owner,
+                                "client_id": client,
+                                "interaction_id": pk,
+                                "description": "发送资料并回电",
+                                "due_on": follow_up,
+                                "done_at": self.at(follow_up, 16) if done else None,
+                                "done_note": "",
+                                "created_at": when,
+                            }
+                        )
+                        task_pk += 1
+                    pk += 1
+
+        self.write(Interaction, rows())
+        self.write(FollowUpTask, iter(tasks))
+
 
 def analyze() -> None:
     """Fresh planner statistics after a bulk load (autovacuum would get there later)."""
@@ -569,5 +649,11 @@ def generate(scale: str, *, seed: int = 2026, log=print) -> dict[str, int]:
     started = time.perf_counter()
     counts = Generator(SCALES[scale], seed=seed, log=log).run()
     analyze()
+    # The morning's early-warning run, so at-risk lists and home pages have their flags.
+    from performance.warnings import evaluate
+
+    flagged = time.perf_counter()
+    counts["performance.ClientWarning"] = evaluate()["flagged"]
+    log(f"  {counts['performance.ClientWarning']:>10,} early warnings in {time.perf_counter() - flagged:.1f} s")
     counts["seconds"] = round(time.perf_counter() - started, 1)
     return counts

@@ -36,7 +36,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded ({clients} new clients, {complaints} new complaints, {visits} new planned visits, "
-                f"{surveys} new survey answers, {interactions} new calls and messages; {flagged['flagged']} clients flagged at risk)."
+                f"{surveys} new survey answers, {interactions} new calls and messages; "
+                f"{flagged['flagged']} clients flagged at risk)."
             )
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
