@@ -59,3 +59,20 @@ class MultipleFileField(forms.FileField):
             if file.size > self.max_bytes:
                 raise forms.ValidationError(self.too_large % {"name": file.name})
         return files
+
+
+MAX_ID = 2**63 - 1  # the largest primary key any database here stores
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows by id that refuses ids no database column can hold (a
+    20-digit id otherwise overflows in the database driver instead of being invalid)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip()
+            if not text.isdecimal() or int(text) > MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)

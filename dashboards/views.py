@@ -21,6 +21,8 @@ from clients.models import Client
 from complaints.models import Complaint
 from interactions.models import Interaction
 from interactions.selectors import requests_by_manager
+from performance.models import ClientWarning
+from performance.selectors import at_risk_by_rule
 from surveys.selectors import visible_responses
 from visits.rules import month_bounds, next_month, previous_month
 from visits.selectors import parse_month
@@ -131,10 +133,21 @@ def visits(request):
     }
     start, end = month_bounds(month)
     request_rows = requests_by_manager(restrict(Interaction.objects.all(), ""), start, end)
+    at_risk = at_risk_by_rule(restrict(ClientWarning.objects.filter(active=True), "client__"))
     return render(
         request,
         "dashboards/visits.html",
-        _context(request, month, teams, team, board=board, chart=chart, per_day=per_day, request_rows=request_rows),
+        _context(
+            request,
+            month,
+            teams,
+            team,
+            board=board,
+            chart=chart,
+            per_day=per_day,
+            request_rows=request_rows,
+            at_risk=at_risk,
+        ),
     )
 
 

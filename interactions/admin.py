@@ -11,6 +11,8 @@ class InteractionAdmin(SimpleHistoryAdmin):
     search_fields = ["client__name", "client__code", "summary"]
     raw_id_fields = ["client", "contact", "owner", "team", "planned_visit", "bulk_message", "created_by"]
     date_hierarchy = "occurred_at"
+    # Deadlines and answers come from the workflow, not from hand edits.
+    readonly_fields = ["reply_due", "replied_at", "visit_due", "visit_planned_at", "planned_visit", "bulk_message"]
 
     def has_delete_permission(self, request, obj=None):
         return False  # kept for good, like visit logs and complaints
@@ -40,5 +42,7 @@ class BulkMessageAdmin(SimpleHistoryAdmin):
     list_display = ["subject", "author", "channel", "status", "created_at", "decided_by", "sent_at"]
     list_filter = ["status", "channel"]
     search_fields = ["subject", "body"]
-    raw_id_fields = ["author", "team", "decided_by"]
+    raw_id_fields = ["author", "team"]
+    # Approval happens on the message page, by the author's supervisor: never here.
+    readonly_fields = ["status", "decided_by", "decided_at", "decision_comment", "sent_at"]
     inlines = [RecipientInline]

@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.forms import DateInput
 from clients.models import Client, ClientGroup, Contact, Tier
-from crm.forms import HiddenErrorsShown
+from crm.forms import HiddenErrorsShown, IdsChoiceField
 
 from .models import BULK_CHANNELS, BulkMessage, Channel, Interaction
+
+MAX_DAYS_BACK = 366
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -44,6 +46,8 @@ class InteractionForm(HiddenErrorsShown, forms.Form):
         value = self.cleaned_data["occurred_at"]
         if value > timezone.now() + timezone.timedelta(minutes=5):
             raise forms.ValidationError(_("An interaction cannot be logged for a time that has not come yet."))
+        if value < timezone.now() - timezone.timedelta(days=MAX_DAYS_BACK):
+            raise forms.ValidationError(_("An interaction can be logged up to a year back."))
         return value
 
     def clean(self):
@@ -73,12 +77,10 @@ class MessageForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=BULK_CHANNELS)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}))
-    tiers = forms.ModelMultipleChoiceField(
+    tiers = IdsChoiceField(
         label=_("Tiers"), queryset=Tier.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    groups = forms.ModelMultipleChoiceField(
-        label=_("Group clients"), queryset=ClientGroup.objects.none(), required=False
-    )
+    groups = IdsChoiceField(label=_("Group clients"), queryset=ClientGroup.objects.none(), required=False)
     statuses = forms.MultipleChoiceField(
         label=_("Status"),
         choices=Client.Status.choices,

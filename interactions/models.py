@@ -1,6 +1,8 @@
 """Every contact with a client besides visits, the follow-ups promised in them, and
 messages prepared for many clients at once (sent only after a supervisor approves)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -95,10 +97,32 @@ class Interaction(NeverDeleted, models.Model):
             models.Index(fields=["owner", "-occurred_at"], name="interaction_owner"),
             models.Index(fields=["team", "is_request", "reply_due"], name="interaction_team_requests"),
             models.Index(fields=["owner", "is_request", "reply_due"], name="interaction_owner_requests"),
+            # The late-request sweep (every 15 minutes) reads only the open ones.
+            models.Index(
+                fields=["reply_due"],
+                condition=models.Q(is_request=True, replied_at__isnull=True),
+                name="interaction_reply_open",
+            ),
+            models.Index(
+                fields=["visit_due"],
+                condition=models.Q(visit_needed=True, visit_planned_at__isnull=True),
+                name="interaction_visit_open",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} · {self.client.name}"
+
+    def save(self, *args, **kwargs):
+        # A request always has its deadlines, however it was saved (the admin included);
+        # they run from when the client asked.
+        if self.visit_needed:
+            self.is_request = True
+            if self.visit_due is None:
+                self.visit_due = self.occurred_at + timedelta(hours=settings.CRM_REQUEST_VISIT_HOURS)
+        if self.is_request and self.reply_due is None:
+            self.reply_due = self.occurred_at + timedelta(hours=settings.CRM_REQUEST_REPLY_HOURS)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("clients:detail", args=[self.client_id]) + f"#interaction-{self.pk}"
@@ -146,7 +170,10 @@ class FollowUpTask(models.Model):
         ordering = ["due_on", "pk"]
         verbose_name = _("follow-up task")
         verbose_name_plural = _("follow-up tasks")
-        indexes = [models.Index(fields=["owner", "done_at", "due_on"], name="followup_owner_open")]
+        indexes = [
+            models.Index(fields=["owner", "done_at", "due_on"], name="followup_owner_open"),
+            models.Index(fields=["due_on"], condition=models.Q(done_at__isnull=True), name="followup_due_open"),
+        ]
 
     def __str__(self) -> str:
         return self.description

@@ -54,13 +54,15 @@ def messages_to_decide(user: User) -> int:
 class RequestRow:
     """One manager's client requests received in a month."""
 
-    def __init__(self, owner: User, received=0, replied_on_time=0, reply_late=0, visit_late=0, waiting=0):
-        self.owner, self.received, self.replied_on_time = owner, received, replied_on_time
+    def __init__(self, owner: User, received=0, due=0, replied_on_time=0, reply_late=0, visit_late=0, waiting=0):
+        self.owner, self.received, self.due, self.replied_on_time = owner, received, due, replied_on_time
         self.reply_late, self.visit_late, self.waiting = reply_late, visit_late, waiting
 
     @property
     def on_time_rate(self) -> float | None:
-        return round(100 * self.replied_on_time / self.received, 1) if self.received else None
+        """Of the requests answered or past their deadline, the share answered in time (a
+        visit it needed planned in time too): the scorecard's definition."""
+        return round(100 * self.replied_on_time / self.due, 1) if self.due else None
 
 
 def requests_by_manager(interactions, start, end, now=None) -> list[RequestRow]:
@@ -75,7 +77,8 @@ def requests_by_manager(interactions, start, end, now=None) -> list[RequestRow]:
         .values("owner_id")
         .annotate(
             received=Count("pk"),
-            replied_on_time=Count("pk", filter=Q(replied_at__lte=F("reply_due"))),
+            due=Count("pk", filter=Q(replied_at__isnull=False) | Q(reply_due__lte=now)),
+            replied_on_time=Count("pk", filter=services.ANSWERED_IN_TIME),
             reply_late=Count(
                 "pk",
                 filter=Q(replied_at__gt=F("reply_due")) | Q(replied_at__isnull=True, reply_due__lt=now),

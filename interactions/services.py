@@ -9,14 +9,16 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from accounts.scoping import is_approver
 from clients.models import Client, Contact
-from notifications.services import notify
+from notifications.services import Reminder, notify_many
 
 from .models import BulkMessage, BulkRecipient, Channel, FollowUpTask, Interaction
 
@@ -107,6 +109,12 @@ def log_interaction(
     return interaction, True
 
 
+# Answered within 24 hours and, when it needed a visit, the visit planned within 48.
+ANSWERED_IN_TIME = Q(replied_at__isnull=False, replied_at__lte=F("reply_due")) & (
+    Q(visit_needed=False) | Q(visit_planned_at__isnull=False, visit_planned_at__lte=F("visit_due"))
+)
+
+
 def open_requests(queryset: QuerySet[Interaction]) -> QuerySet[Interaction]:
     """Requests still waiting for a reply or for their visit to be planned."""
     return queryset.filter(
@@ -118,8 +126,6 @@ def late_requests(queryset: QuerySet[Interaction], now: datetime | None = None) 
     """Requests past a deadline: not answered (or not visited) in time, whether still
     open or done late."""
     now = now or timezone.now()
-    from django.db.models import F
-
     return queryset.filter(
         Q(is_request=True, replied_at__isnull=True, reply_due__lt=now)
         | Q(is_request=True, replied_at__gt=F("reply_due"))
@@ -154,17 +160,50 @@ def plan_visit_for(interaction: Interaction, *, by: User, day: date, purpose: st
     visit = visit_services.add_visit(
         owner=client.owner, client=client, day=day, by=by, purpose=purpose or interaction.summary[:300]
     )
-    # The post_save signal of the planned visit links it; make sure of this one.
-    Interaction.objects.filter(pk=interaction.pk).update(planned_visit=visit, visit_planned_at=visit.created_at)
+    # The post_save signal of the planned visit has linked it (and this request).
     interaction.refresh_from_db()
     return visit
 
 
 def link_planned_visit(visit) -> int:
-    """A visit planned at a client, by whatever page, answers its open visit requests."""
-    return Interaction.objects.filter(
+    """A visit planned at a client, by whatever page, answers its open visit requests
+    (saved one by one: few per client, and each change is in the history)."""
+    from visits.models import PlannedVisit
+
+    if visit.status == PlannedVisit.Status.CANCELLED:
+        return 0
+    waiting = Interaction.objects.filter(
         client_id=visit.client_id, visit_needed=True, visit_planned_at__isnull=True, occurred_at__lte=visit.created_at
-    ).update(planned_visit=visit, visit_planned_at=visit.created_at)
+    )
+    for interaction in waiting:
+        interaction.planned_visit, interaction.visit_planned_at = visit, visit.created_at
+        interaction._change_reason = _("Visit planned for %(date)s") % {"date": f"{visit.date:%Y-%m-%d}"}
+        interaction.save(update_fields=["planned_visit", "visit_planned_at"])
+    return len(waiting)
+
+
+def unlink_cancelled_visit(visit) -> int:
+    """A cancelled visit no longer answers a request: it waits for a visit again (its
+    deadline unchanged, so it may now be late)."""
+    linked = Interaction.objects.filter(planned_visit=visit)
+    for interaction in linked:
+        interaction.planned_visit, interaction.visit_planned_at = None, None
+        interaction._change_reason = _("The planned visit was cancelled")
+        interaction.save(update_fields=["planned_visit", "visit_planned_at"])
+    return len(linked)
+
+
+def move_open_work(client: Client, to_owner: User) -> None:
+    """A client handed to another manager takes its open requests and follow-ups along,
+    into the new manager's team (so the new supervisor sees them, the old one no more)."""
+    for interaction in open_requests(Interaction.objects.filter(client_id=client.pk)):
+        interaction.owner_id, interaction.team_id = to_owner.pk, to_owner.team_id
+        interaction._change_reason = _("Client handed to %(name)s") % {"name": to_owner}
+        interaction.save(update_fields=["owner", "team"])
+    for task in FollowUpTask.objects.filter(client_id=client.pk, done_at__isnull=True):
+        task.owner_id = to_owner.pk
+        task._change_reason = _("Client handed to %(name)s") % {"name": to_owner}
+        task.save(update_fields=["owner"])
 
 
 # --- follow-up tasks ----------------------------------------------------------------------
@@ -210,6 +249,20 @@ def select_recipients(clients: QuerySet[Client], channel: str) -> list[tuple[Cli
     return result
 
 
+def _tell(users, *, kind: str, key: str, text: str, values: dict, url: str) -> int:
+    """One notification per user, written in that user's language."""
+    reminders = []
+    for user in users:
+        with translation.override(user.language):
+            reminders.append(Reminder(user, kind, key, _(text) % values, url))
+    return notify_many(reminders)
+
+
+MESSAGE_WAITING = gettext_noop("%(author)s asks to send “%(subject)s” to %(count)s clients.")
+MESSAGE_APPROVED = gettext_noop("Approved: “%(subject)s”")
+MESSAGE_REJECTED = gettext_noop("Rejected: “%(subject)s”")
+
+
 @transaction.atomic
 def prepare_message(*, by: User, clients: QuerySet[Client], channel: str, subject: str, body: str, criteria: dict):
     """A message for the selected clients, waiting for the supervisor's approval."""
@@ -232,12 +285,12 @@ def prepare_message(*, by: User, clients: QuerySet[Client], channel: str, subjec
 
     supervisor_id = by.team.supervisor_id if by.team_id else None
     decider_ids = deciders(by.pk, supervisor_id, management_users() if not supervisor_id else [])
-    notify(
+    _tell(
         User.objects.filter(pk__in=decider_ids, is_active=True),
         kind="interactions.message_waiting",
         key=str(message.pk),
-        message=_("%(author)s asks to send “%(subject)s” to %(count)s clients.")
-        % {"author": by, "subject": subject[:60], "count": len(recipients)},
+        text=MESSAGE_WAITING,
+        values={"author": by, "subject": subject[:60], "count": len(recipients)},
         url=message.get_absolute_url(),
     )
     return message
@@ -262,12 +315,12 @@ def decide_message(message: BulkMessage, *, by: User, approve: bool, comment: st
     message.decided_by, message.decided_at, message.decision_comment = by, timezone.now(), comment
     message._change_reason = comment
     message.save()
-    notify(
+    _tell(
         [message.author],
         kind="interactions.message_decided",
         key=str(message.pk),
-        message=(_("Approved: “%(subject)s”") if approve else _("Rejected: “%(subject)s”"))
-        % {"subject": message.subject[:60]},
+        text=MESSAGE_APPROVED if approve else MESSAGE_REJECTED,
+        values={"subject": message.subject[:60]},
         url=message.get_absolute_url(),
     )
     if approve and message.channel == Channel.EMAIL:
@@ -298,35 +351,46 @@ def _record_sent(message: BulkMessage, recipient: BulkRecipient, now: datetime) 
     )
 
 
+def _sendable(message: BulkMessage) -> QuerySet[BulkRecipient]:
+    """Recipients still to send: with an address, and still the author's clients (a client
+    handed to someone else since is left out: it is no longer the author's to write to)."""
+    return message.recipients.filter(sent_at__isnull=True, client__owner_id=message.author_id).exclude(address="")
+
+
 def send_message(message_id: int) -> dict:
-    """Send an approved e-mail message to every recipient not sent yet; each one sent is
-    recorded on its client. Safe to run twice: recipients are locked and marked."""
+    """Send an approved e-mail message to every recipient not sent yet, each recorded on
+    its client. Each recipient is claimed, sent and marked in its own transaction, so a
+    worker that dies midway (the task is redelivered) or a second sweep sends nobody twice."""
     counts = {"sent": 0, "failed": 0}
-    with transaction.atomic():
-        message = BulkMessage.objects.select_for_update(skip_locked=True).filter(pk=message_id).first()
-        if message is None or message.status != BulkMessage.Status.APPROVED or message.channel != Channel.EMAIL:
-            return counts
-        pending = list(message.recipients.filter(sent_at__isnull=True).select_related("client"))
-        interactions = []
-        for recipient in pending:
-            if not recipient.address:
-                recipient.error = _("No e-mail address")
-                counts["failed"] += 1
+    message = BulkMessage.objects.filter(pk=message_id).first()
+    if message is None or message.status != BulkMessage.Status.APPROVED or message.channel != Channel.EMAIL:
+        return counts
+    for recipient_id in list(_sendable(message).values_list("pk", flat=True)):
+        with transaction.atomic():
+            recipient = (
+                _sendable(message)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("client")
+                .filter(pk=recipient_id)
+                .first()
+            )
+            if recipient is None:  # sent by a concurrent run meanwhile
                 continue
             try:
                 send_mail(message.subject, message.body, None, [recipient.address])
-            except Exception as error:  # noqa: BLE001 (kept on the row; the rest still go)
+            except Exception as error:  # noqa: BLE001 (kept on the row and retried; the rest still go)
                 recipient.error = f"{error.__class__.__name__}: {error}"[:300]
+                recipient.save(update_fields=["error"])
                 counts["failed"] += 1
                 continue
             now = timezone.now()
             recipient.sent_at, recipient.error = now, ""
-            interactions.append(_record_sent(message, recipient, now))
+            recipient.save(update_fields=["sent_at", "error"])
+            bulk_create_with_history([_record_sent(message, recipient, now)], Interaction)
             counts["sent"] += 1
-        BulkRecipient.objects.bulk_update(pending, ["sent_at", "error"])
-        Interaction.objects.bulk_create(interactions)
-        # Done when only recipients without an address are left; failed sends are retried.
-        if not message.recipients.filter(sent_at__isnull=True).exclude(address="").exists():
+    with transaction.atomic():
+        message = BulkMessage.objects.select_for_update().get(pk=message.pk)
+        if message.status == BulkMessage.Status.APPROVED and not _sendable(message).exists():
             message.status, message.sent_at = BulkMessage.Status.SENT, timezone.now()
             message.save(update_fields=["status", "sent_at"])
     return counts
@@ -335,21 +399,26 @@ def send_message(message_id: int) -> dict:
 @transaction.atomic
 def mark_sent_by_hand(message: BulkMessage, *, by: User) -> int:
     """SMS, WeChat and letters go out by hand from the copyable list; the author then
-    records them as sent, once."""
+    records them as sent, once, on the clients that were on the list."""
     message = BulkMessage.objects.select_for_update().get(pk=message.pk)
     if message.author_id != by.pk:
         raise PermissionDenied
     if message.status != BulkMessage.Status.APPROVED or message.channel == Channel.EMAIL:
         raise ValidationError(_("Only an approved message sent by hand can be marked sent."))
     now = timezone.now()
-    pending = list(message.recipients.filter(sent_at__isnull=True).select_related("client"))
+    pending = list(_sendable(message).select_related("client"))
     for recipient in pending:
         recipient.sent_at = now
     BulkRecipient.objects.bulk_update(pending, ["sent_at"])
-    Interaction.objects.bulk_create(_record_sent(message, r, now) for r in pending)
+    bulk_create_with_history([_record_sent(message, r, now) for r in pending], Interaction)
     message.status, message.sent_at = BulkMessage.Status.SENT, now
     message.save(update_fields=["status", "sent_at"])
     return len(pending)
+
+
+def copy_list(message: BulkMessage) -> str:
+    """The numbers or addresses to send by hand (the author's clients with an address)."""
+    return "\n".join(_sendable(message).order_by("pk").values_list("address", flat=True))
 
 
 def requests_url(show: str = "open") -> str:

@@ -35,7 +35,7 @@ def _errors(error: ValidationError) -> str:
 def log(request, client_pk: int):
     """Log a call, message, letter, e-mail or office visit in a few taps (?contact= preselects)."""
     client = get_client(request.user, client_pk)
-    contact_id = request.GET.get("contact", "")
+    contact_id = request.GET.get("contact", "")[:12]
     initial = {
         "submission": uuid.uuid4().hex,
         "channel": Channel.PHONE,
@@ -260,7 +260,14 @@ def _message(user: User, pk: int) -> BulkMessage:
 @login_required
 def message_detail(request, pk: int):
     message = _message(request.user, pk)
-    recipients = message.recipients.select_related("client", "contact").order_by("pk")
+    # The viewer sees the recipients among the clients they may see (a client handed to
+    # another team since is no longer shown to the old one).
+    recipients = (
+        scope_for(request.user)
+        .filter(message.recipients.all(), owner="client__owner", team="client__team")
+        .select_related("client", "contact")
+        .order_by("pk")
+    )
     page = Paginator(recipients, 100).get_page(request.GET.get("page"))
     return render(
         request,
@@ -271,7 +278,7 @@ def message_detail(request, pk: int):
             "can_decide": services.can_decide(request.user, message),
             "decision_form": MessageDecisionForm(),
             "by_hand": message.channel != Channel.EMAIL,
-            "copy_list": "\n".join(r.address for r in recipients if r.address)
+            "copy_list": services.copy_list(message)
             if message.status == BulkMessage.Status.APPROVED and message.channel != Channel.EMAIL
             else "",
         },

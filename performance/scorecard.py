@@ -12,16 +12,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from clients.models import Client
+from clients.models import Client, OwnerChange
 from complaints.models import Complaint, ReturnVisit
 from dashboards.figures import percentile
 from interactions.models import Interaction
+from interactions.services import ANSWERED_IN_TIME
 from surveys.models import Response
 from visits import rules as visit_rules
 from visits.daily import coverage
@@ -122,8 +123,12 @@ def punctual(day: date, appointment: time, checked_in_at: datetime, minutes: int
 
 
 def plan_visits(ids, period: Period) -> QuerySet[PlannedVisit]:
-    return PlannedVisit.objects.filter(owner_id__in=ids, date__range=(period.month, period.until)).exclude(
-        status=PlannedVisit.Status.CANCELLED
+    """Planned visits of the month so far: today's count once done (the day is not over)."""
+    today = timezone.localdate(period.now)
+    return (
+        PlannedVisit.objects.filter(owner_id__in=ids, date__range=(period.month, period.until))
+        .filter(Q(date__lt=today) | Q(status=PlannedVisit.Status.DONE))
+        .exclude(status=PlannedVisit.Status.CANCELLED)
     )
 
 
@@ -142,8 +147,16 @@ def timed_visit_logs(ids, period: Period) -> QuerySet[VisitLog]:
     )
 
 
+def developed(ids, period: Period) -> QuerySet[OwnerChange]:
+    """Clients a manager brought in this month: created with them as the first account
+    manager (an import or a hand-over is not development)."""
+    return OwnerChange.objects.filter(
+        from_owner__isnull=True, to_owner_id__in=ids, changed_at__gte=period.start, changed_at__lt=period.stop
+    )
+
+
 def new_clients(ids, period: Period) -> QuerySet[Client]:
-    return Client.objects.filter(owner_id__in=ids, created_at__gte=period.start, created_at__lt=period.stop)
+    return Client.objects.filter(pk__in=developed(ids, period).values("client_id"))
 
 
 def requests_due(ids, period: Period) -> QuerySet[Interaction]:
@@ -213,7 +226,7 @@ def scorecards(managers, month: date, *, now: datetime | None = None) -> list[Sc
         put("punctuality", owner_id, on_time, total)
 
     target = weights.new_clients_target
-    created = _grouped(new_clients(ids, period), "owner_id", n=Count("pk"))
+    created = _grouped(developed(ids, period), "to_owner_id", n=Count("client_id", distinct=True))
     for owner_id, card in cards.items():
         figure = card.figures["new_clients"]
         figure.numerator = created.get(owner_id, {}).get("n", 0)
@@ -224,7 +237,7 @@ def scorecards(managers, month: date, *, now: datetime | None = None) -> list[Sc
         requests_due(ids, period),
         "owner_id",
         total=Count("pk"),
-        on_time=Count("pk", filter=Q(replied_at__isnull=False, replied_at__lte=F("reply_due"))),
+        on_time=Count("pk", filter=ANSWERED_IN_TIME),
     ).items():
         put("requests_on_time", owner_id, row["on_time"], row["total"])
 
@@ -335,7 +348,10 @@ def annotate_records(code: str, rows: list, period: Period) -> list:
             log.minutes_off = round((log.checked_in_at - log.appointment_at).total_seconds() / 60)
     elif code == "requests_on_time":
         for request in rows:
-            request.on_time = request.replied_at is not None and request.replied_at <= request.reply_due
+            request.on_time = (request.replied_at is not None and request.replied_at <= request.reply_due) and (
+                not request.visit_needed
+                or (request.visit_planned_at is not None and request.visit_planned_at <= request.visit_due)
+            )
     elif code == "complaints_on_time":
         for complaint in rows:
             complaint.on_time = complaint.resolved_at <= complaint.resolution_due

@@ -3,13 +3,13 @@ team, like every client list)."""
 
 from __future__ import annotations
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from accounts.models import Team, User
 from accounts.scoping import Scope, scope_for
 from clients.models import Client
 
-from .models import ClientWarning
+from .models import ClientWarning, RuleCode
 
 WARNING_SCOPE = {"owner": "client__owner", "team": "client__team"}
 
@@ -56,3 +56,9 @@ def home_at_risk(user: User, limit: int = 5, *, scope: Scope | None = None) -> t
         return 0, []
     latest = list(warnings.select_related("client").order_by("-first_flagged_at", "client__name", "rule")[:limit])
     return count, latest
+
+
+def at_risk_by_rule(warnings: QuerySet[ClientWarning]) -> list[tuple[str, str, int]]:
+    """(rule code, its name, clients flagged) for the dashboards, one grouped query."""
+    counts = dict(warnings.order_by().values_list("rule").annotate(n=Count("client_id", distinct=True)))
+    return [(code, label, counts[code]) for code, label in RuleCode.choices if counts.get(code)]

@@ -69,7 +69,9 @@ def falling_activity(clients: QuerySet[Client], rule: WarningRule, now: datetime
     Two queries."""
     today = timezone.localdate(now)
     window = rule.window_days
-    recent_start, earlier_start = today - timedelta(days=window), today - timedelta(days=2 * window)
+    # Two periods of exactly ``window`` days: the last one ends today.
+    recent_start = today - timedelta(days=window - 1)
+    earlier_start = recent_start - timedelta(days=window)
     counts: dict[int, list[int]] = {}
     visits = (
         VisitLog.objects.filter(client__in=clients.exclude(status=Client.Status.LOST), date__gte=earlier_start)

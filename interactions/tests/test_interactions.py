@@ -445,3 +445,158 @@ def test_lists_use_a_constant_number_of_queries(client, manager, supervisor, dja
         with django_assert_max_num_queries(12):
             assert client.get(reverse(name)).status_code == 200
     assert selectors.home_follow_ups(manager)[0].description == "p"
+
+
+# --- edge cases found in review -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_request_moves_to_the_new_team_when_the_client_changes_team(
+    client, manager, supervisor, other_manager, other_supervisor, admin_user
+):
+    from clients import services as client_services
+
+    acme = ClientFactory(owner=manager)
+    request = log(acme, manager, is_request=True)
+    client_services.reassign_owner(client=acme, new_owner=other_manager, by=admin_user, reason="new area")
+    request.refresh_from_db()
+    assert (request.owner, request.team) == (other_manager, other_manager.team)
+    client.force_login(supervisor)
+    assert client.post(reverse("interactions:reply", args=[request.pk])).status_code == 404
+    client.force_login(other_supervisor)
+    assert request in client.get(reverse("interactions:requests")).context["page"].object_list
+    assert request.history.first().history_change_reason.startswith("Client handed to")
+
+
+@pytest.mark.django_db
+def test_a_client_handed_over_before_sending_gets_nothing(manager, supervisor, other_manager, admin_user, vip_clients):
+    from clients import services as client_services
+
+    _vip, (one, two, _three) = vip_clients
+    message = services.prepare_message(
+        by=manager, clients=Client.objects.filter(pk__in=[one.pk, two.pk]), channel="email", subject="Hi", body=".",
+        criteria={},
+    )  # fmt: skip
+    client_services.reassign_owner(client=two, new_owner=other_manager, by=admin_user, reason="moved")
+    services.decide_message(message, by=supervisor, approve=True)
+    assert services.send_message(message.pk) == {"sent": 1, "failed": 0}
+    assert [m.to for m in mail.outbox] == [["one@example.com"]]
+    assert not Interaction.objects.filter(client=two).exists()
+    assert BulkMessage.objects.get().status == BulkMessage.Status.SENT
+
+
+@pytest.mark.django_db
+def test_a_failed_send_is_kept_and_retried_without_mailing_anyone_twice(manager, supervisor, vip_clients, monkeypatch):
+    _vip, clients = vip_clients
+    message = services.prepare_message(
+        by=manager, clients=Client.objects.filter(pk__in=[c.pk for c in clients]), channel="email", subject="Hi",
+        body=".", criteria={},
+    )  # fmt: skip
+    services.decide_message(message, by=supervisor, approve=True)
+    real_send = services.send_mail
+
+    def flaky(subject, body, sender, to):
+        if to == ["two@example.com"]:
+            raise OSError("mail server down")
+        return real_send(subject, body, sender, to)
+
+    monkeypatch.setattr(services, "send_mail", flaky)
+    assert services.send_message(message.pk) == {"sent": 2, "failed": 1}
+    assert BulkRecipient.objects.get(address="two@example.com").error.startswith("OSError")
+    assert BulkMessage.objects.get().status == BulkMessage.Status.APPROVED  # still to finish
+    monkeypatch.setattr(services, "send_mail", real_send)
+    assert jobs.send_messages() == {"sent": 1, "failed": 0}
+    assert sorted(m.to[0] for m in mail.outbox) == ["one@example.com", "three@example.com", "two@example.com"]
+    assert BulkMessage.objects.get().status == BulkMessage.Status.SENT
+    assert Interaction.history.filter(bulk_message=message).count() == 3  # in the audit history too
+
+
+@pytest.mark.django_db
+def test_a_hand_sent_message_records_only_clients_with_an_address(manager, supervisor):
+    with_phone = ClientFactory(owner=manager, phone="0571-12345678")
+    without = ClientFactory(owner=manager, phone="")
+    message = services.prepare_message(
+        by=manager, clients=Client.objects.filter(pk__in=[with_phone.pk, without.pk]), channel="sms", subject="S",
+        body=".", criteria={},
+    )  # fmt: skip
+    services.decide_message(message, by=supervisor, approve=True)
+    assert services.copy_list(message) == "0571-12345678"
+    assert services.mark_sent_by_hand(message, by=manager) == 1
+    assert list(Interaction.objects.values_list("client", flat=True)) == [with_phone.pk]
+
+
+@pytest.mark.django_db
+def test_removing_the_planned_visit_reopens_the_visit_request(client, manager, approved_plan):
+    acme = approved_plan
+    request = log(acme, manager, visit_needed=True)
+    visit = visit_services.add_visit(owner=manager, client=acme, day=timezone.localdate(), by=manager)
+    request.refresh_from_db()
+    assert request.visit_planned_at is not None
+    client.force_login(manager)
+    client.post(reverse("visits:visit_remove", args=[visit.pk]))
+    request.refresh_from_db()
+    assert (request.planned_visit, request.visit_planned_at) == (None, None)
+    assert request in services.open_requests(Interaction.objects.all())
+
+
+@pytest.mark.django_db
+def test_hostile_values_get_messages_not_errors(client, manager):
+    acme = ClientFactory(owner=manager)
+    client.force_login(manager)
+    url = reverse("interactions:log", args=[acme.pk])
+    assert client.get(url + "?contact=" + "9" * 5000).status_code == 200
+    response = client.post(
+        url, {"submission": "s", "channel": "phone", "direction": "in", "occurred_at": "0001-01-01T00:00",
+              "summary": "x"},
+    )  # fmt: skip
+    assert response.status_code == 200 and "occurred_at" in response.context["form"].errors
+    response = client.post(
+        reverse("interactions:message_new"),
+        {"channel": "sms", "subject": "S", "body": "B", "groups": ["9" * 20], "tiers": ["9" * 20], "submit": "1"},
+    )
+    assert response.status_code == 200
+    assert {"groups", "tiers"} <= set(response.context["form"].errors)
+
+
+@pytest.mark.django_db
+def test_a_request_saved_without_deadlines_gets_them(manager):
+    acme = ClientFactory(owner=manager)
+    request = Interaction.objects.create(
+        client=acme, owner=manager, channel="phone", summary="admin", occurred_at=T0, visit_needed=True,
+        created_by=manager,
+    )  # fmt: skip
+    assert request.is_request
+    assert (request.reply_due, request.visit_due) == (T0 + timedelta(hours=24), T0 + timedelta(hours=48))
+    assert jobs.requests_late(T0 + timedelta(days=3)) >= 1
+
+
+@pytest.mark.django_db
+def test_notifications_are_written_in_each_recipients_language(manager, supervisor, vip_clients):
+    supervisor.language, manager.language = "zh-hans", "en"
+    supervisor.save()
+    manager.save()
+    _vip, clients = vip_clients
+    message = services.prepare_message(
+        by=manager, clients=Client.objects.filter(pk=clients[0].pk), channel="sms", subject="Hi", body=".",
+        criteria={},
+    )  # fmt: skip
+    services.decide_message(message, by=supervisor, approve=True)
+    asked = Notification.objects.get(recipient=supervisor, kind="interactions.message_waiting").message
+    told = Notification.objects.get(recipient=manager, kind="interactions.message_decided").message
+    assert "申请" in asked
+    assert told.startswith("Approved")
+
+
+@pytest.mark.django_db
+def test_the_visit_dashboard_shows_at_risk_clients_by_sign(client, manager, supervisor, other_supervisor):
+    from performance.warnings import evaluate
+
+    acme = ClientFactory(owner=manager, status=Client.Status.ACTIVE)
+    acme.last_visited_on = timezone.localdate() - timedelta(days=120)
+    acme.save()
+    evaluate()
+    client.force_login(supervisor)
+    board = client.get(reverse("dashboards:visits"))
+    assert [(code, count) for code, _label, count in board.context["at_risk"]] == [("overdue_visit", 1)]
+    client.force_login(other_supervisor)
+    assert client.get(reverse("dashboards:visits")).context["at_risk"] == []

@@ -7,6 +7,7 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
+from clients.models import OwnerChange
 from clients.tests.factories import ClientFactory
 from performance.models import ScorecardWeights
 from performance.scorecard import Figure, Scorecard, punctual, scorecards
@@ -39,7 +40,12 @@ def build(manager, teammate, month):
     plan = MonthlyPlan.objects.create(owner=manager, team=manager.team, month=month, status="approved")
     PlanLine.objects.create(plan=plan, client=a, frequency="monthly")
     PlanLine.objects.create(plan=plan, client=b, frequency="monthly")
-    # New clients: one created in the month, target 2 -> 0.5.
+    # New clients: one brought in this month, target 2 -> 0.5. A client handed over from
+    # a colleague and an imported one (no creation record) are not development.
+    new = ClientFactory(owner=manager)
+    OwnerChange.objects.create(client=new, from_owner=None, to_owner=manager, reason="Created", changed_at=at(day(6)))
+    handed = ClientFactory(owner=manager)
+    OwnerChange.objects.create(client=handed, from_owner=teammate, to_owner=manager, reason="x", changed_at=at(day(6)))
     created_on(ClientFactory(owner=manager), at(day(6)))
     # Requests due in the month: answered in time, answered late, not answered -> 1 / 3.
     due = at(day(7), 12)
@@ -128,3 +134,29 @@ def test_fixed_number_of_queries_for_any_number_of_managers(
     many = [manager, teammate, *ManagerFactory.create_batch(5, team=manager.team)]
     with django_assert_num_queries(len(few.captured_queries)):
         scorecards(many, month)
+
+
+def test_a_request_needing_a_visit_is_on_time_only_when_the_visit_was_planned_in_time(manager, month):
+    acme = ClientFactory(owner=manager)
+    asked = at(month + timedelta(days=3), 9)
+    reply_due, visit_due = asked + timedelta(hours=24), asked + timedelta(hours=48)
+    answered = asked + timedelta(hours=2)
+    interaction(acme, asked, is_request=True, visit_needed=True, reply_due=reply_due, replied_at=answered,
+                visit_due=visit_due, visit_planned_at=asked + timedelta(hours=47))  # fmt: skip
+    interaction(acme, asked, is_request=True, visit_needed=True, reply_due=reply_due, replied_at=answered,
+                visit_due=visit_due, visit_planned_at=asked + timedelta(hours=49))  # fmt: skip
+    interaction(acme, asked, is_request=True, visit_needed=True, reply_due=reply_due, replied_at=answered,
+                visit_due=visit_due)  # fmt: skip
+    [card] = scorecards([manager], month)
+    figure = card.figures["requests_on_time"]
+    assert (figure.numerator, figure.denominator) == (1, 3)
+
+
+def test_todays_visits_count_once_done(manager):
+    today = timezone.localdate()
+    acme = ClientFactory(owner=manager)
+    planned_visit(acme, today, status="planned")
+    planned_visit(ClientFactory(owner=manager), today, status="done")
+    [card] = scorecards([manager], today.replace(day=1))
+    figure = card.figures["plan_completion"]
+    assert (figure.numerator, figure.denominator) == (1, 1)
