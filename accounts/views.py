@@ -44,5 +44,10 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "supervised_teams": user.supervised_teams.all(), "supervisors": supervisors},
+        {
+            "form": form,
+            "supervised_teams": user.supervised_teams.all(),
+            "supervisors": supervisors,
+            "api_tokens": user.api_tokens.all(),
+        },
     )

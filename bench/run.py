@@ -75,6 +75,15 @@ def pages(users: dict) -> list[dict]:
             "work_done": "基准测试拜访",
         }
 
+    def api_log(n: int) -> dict:
+        return {
+            "client": busiest.pk,
+            "date": f"{today:%Y-%m-%d}",
+            "method": "on_site",
+            "work_done": "基准测试拜访（API）",
+            "checked_in_at": timezone.now().isoformat(),
+        }
+
     def log_call(n: int) -> dict:
         return {
             "submission": f"bench-call-{secrets.token_hex(8)}",
@@ -117,6 +126,8 @@ def pages(users: dict) -> list[dict]:
             MANAGER_MS,
         ),
         ("supervisor at-risk clients", "supervisor", "get", reverse("performance:at_risk"), {}, MANAGER_MS),
+        ("api client list", "manager", "get", "/api/v1/clients/", {"status": "active"}, MANAGER_MS),
+        ("api visit log save", "manager", "post", "/api/v1/visit-logs/", api_log, MANAGER_MS),
         ("supervisor scorecard", "supervisor", "get", reverse("performance:scorecard"), {"month": month}, DASHBOARD_MS),
     ]
     for who in ("supervisor", "admin"):
@@ -152,7 +163,7 @@ def measure(users: dict, requests: int) -> list[dict]:
                 times.append(elapsed)
                 counts.add(len(queries))
                 statuses.add(response.status_code)
-        expected = 302 if page["method"] == "post" else 200
+        expected = 200 if page["method"] == "get" else 201 if page["url"].startswith("/api/") else 302
         results.append(
             {
                 "page": page["name"],

@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.models import User
 
 from . import services
-from .models import Client, ClientGroup, Contact, OwnerChange, Tier
+from .models import CardRule, Client, ClientGroup, Contact, GradeProposal, OwnerChange, Tier, VipCard
 
 
 @admin.register(Tier)
@@ -23,8 +23,8 @@ class TierAdmin(SimpleHistoryAdmin):
 
 @admin.register(ClientGroup)
 class ClientGroupAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "code", "tier", "lead_manager"]
-    list_filter = ["tier"]
+    list_display = ["name", "code", "group_class", "tier", "lead_manager"]
+    list_filter = ["group_class", "tier"]
     search_fields = ["name", "code"]
     autocomplete_fields = ["tier", "lead_manager"]
     list_select_related = ["tier", "lead_manager"]
@@ -33,7 +33,10 @@ class ClientGroupAdmin(SimpleHistoryAdmin):
 class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
-    fields = ["name", "title", "mobile", "email", "birthday", "is_key_person", "decision_role", "influence"]
+    fields = ["name", "title", "mobile", "email", "birthday", "is_key_person", "key_person_type", "decision_role",
+              "influence", "personal_card", "vip_card"]  # fmt: skip
+    readonly_fields = ["vip_card"]
+    fk_name = "client"
 
 
 class ReassignForm(forms.Form):
@@ -46,8 +49,8 @@ class ReassignForm(forms.Form):
 
 @admin.register(Client)
 class ClientAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "code", "tier", "status", "owner", "team", "group", "next_visit_due"]
     list_filter = ["tier", "status", "industry", "size", "visit_method", "team", "group"]
+    list_display = ["name", "code", "tier", "status", "owner", "team", "group", "monthly_volume", "next_visit_due"]
     search_fields = ["name", "code", "phone", "contacts__name"]
     autocomplete_fields = ["tier", "group", "owner", "team"]
     list_select_related = ["tier", "owner", "team", "group"]
@@ -86,11 +89,12 @@ class ClientAdmin(SimpleHistoryAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "client", "title", "is_key_person", "decision_role", "mobile", "birthday"]
-    list_filter = ["is_key_person", "decision_role", "influence", "preferred_channel"]
+    list_display = ["name", "client", "title", "is_key_person", "key_person_type", "vip_card", "mobile", "birthday"]
+    list_filter = ["is_key_person", "key_person_type", "vip_card", "decision_role", "influence", "preferred_channel"]
     search_fields = ["name", "mobile", "email", "client__name", "client__code"]
-    autocomplete_fields = ["client"]
-    list_select_related = ["client"]
+    autocomplete_fields = ["client", "influences_group"]
+    list_select_related = ["client", "vip_card"]
+    readonly_fields = ["vip_card"]
 
 
 @admin.register(OwnerChange)
@@ -105,3 +109,33 @@ class OwnerChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(VipCard)
+class VipCardAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "rank", "response_hours", "greeted_by"]
+    list_editable = ["response_hours", "greeted_by"]
+
+
+@admin.register(CardRule)
+class CardRuleAdmin(SimpleHistoryAdmin):
+    """The card table (SPEC: the rule is data an admin can change). Saving a row
+    recomputes the cards of the people it applies to."""
+
+    list_display = ["group_class", "key_person_type", "card"]
+    list_editable = ["card"]
+    list_filter = ["group_class", "key_person_type", "card"]
+    list_select_related = ["card"]
+
+
+@admin.register(GradeProposal)
+class GradeProposalAdmin(SimpleHistoryAdmin):
+    list_display = ["client", "proposed_by", "proposed_tier", "status", "created_at", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["client__name", "client__code", "reason"]
+    list_select_related = ["client", "proposed_by", "proposed_tier", "decided_by"]
+    readonly_fields = [field.name for field in GradeProposal._meta.fields]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False  # proposed and decided through the CRM, where the rules are checked

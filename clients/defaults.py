@@ -11,3 +11,11 @@ from .models import Tier
 def ensure_default_tiers() -> None:
     if not Tier.objects.exists():
         import_module("clients.migrations.0002_default_tiers").create_tiers(django_apps, None)
+
+
+def ensure_default_cards() -> None:
+    """The default VIP cards and card table, if a flushed database lost them."""
+    from .models import VipCard
+
+    if not VipCard.objects.exists():
+        import_module("clients.migrations.0006_default_vip_cards").create_cards(django_apps, None)

@@ -3,6 +3,7 @@ list page and the export so both show the same rows."""
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,11 @@ class ClientFilter(django_filters.FilterSet):
         widget=FastSelect(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
     )
     not_visited = MonthFilter(label=_("Not visited in"), method="filter_not_visited")
+    large = django_filters.BooleanFilter(
+        label=_("Large clients"),
+        method="filter_large",
+        widget=FastSelect(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+    )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(
@@ -66,7 +72,7 @@ class ClientFilter(django_filters.FilterSet):
 
     class Meta:
         model = Client
-        fields = ["q", "tier", "status", "owner", "team", "group", "industry", "overdue", "not_visited"]
+        fields = ["q", "tier", "status", "owner", "team", "group", "industry", "overdue", "not_visited", "large"]
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,6 +97,15 @@ class ClientFilter(django_filters.FilterSet):
             return queryset.filter(next_visit_due__lt=today)
         if value is False:
             return queryset.exclude(next_visit_due__lt=today)
+        return queryset
+
+    def filter_large(self, queryset, name, value):
+        """SPEC: at or above the configurable monthly volume (CRM_LARGE_CLIENT_VOLUME)."""
+        threshold = settings.CRM_LARGE_CLIENT_VOLUME
+        if value is True:
+            return queryset.filter(monthly_volume__gte=threshold)
+        if value is False:
+            return queryset.exclude(monthly_volume__gte=threshold)
         return queryset
 
     def filter_not_visited(self, queryset, name, value):

@@ -1,13 +1,19 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from crm.widgets import FastSelect
 
-from .models import Client, ClientGroup, Contact
+from .models import Client, ClientGroup, Contact, GradeProposal, KeyPersonType, Tier
+from .selectors import visible_groups
 from .services import assignable_owners
+
+# SPEC: 1-2 designated contacts per group, plus at most one IT contact.
+MAX_DESIGNATED_CONTACTS = 2
+MAX_IT_CONTACTS = 1
 
 
 class DateInput(forms.DateInput):
@@ -26,7 +32,7 @@ class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
         fields = [
-            "code", "name", "client_type", "industry", "size", "status", "tier", "group",
+            "code", "name", "client_type", "industry", "size", "monthly_volume", "status", "tier", "group",
             "start_date", "tenure", "address", "phone", "email", "visit_method", "visit_frequency",
             "visit_frequency_reason", "notes",
         ]  # fmt: skip
@@ -73,8 +79,8 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = [
-            "name", "title", "mobile", "office_phone", "email", "birthday", "is_key_person",
-            "decision_role", "influence", "preferred_channel", "notes",
+            "name", "title", "mobile", "office_phone", "email", "birthday", "is_key_person", "key_person_type",
+            "influences_group", "personal_card", "decision_role", "influence", "preferred_channel", "notes",
         ]  # fmt: skip
         widgets = {
             "birthday": DateInput(),
@@ -83,13 +89,101 @@ class ContactForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        groups = ClientGroup.objects.all()
+        if user is not None:
+            # Only groups the user may see, and the one already recorded.
+            groups = ClientGroup.objects.filter(
+                Q(pk__in=visible_groups(user).values("pk")) | Q(pk=self.instance.influences_group_id)
+            )
+        self.fields["influences_group"].queryset = groups
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save"), css_class="w-100 w-sm-auto"))
 
     def clean(self):
         data = super().clean()
-        if data.get("is_key_person") and not data.get("decision_role"):
+        kind = data.get("key_person_type")
+        if kind:
+            data["is_key_person"] = True
+        elif data.get("is_key_person") and not data.get("decision_role"):
             self.add_error("decision_role", _("Say what role this key person plays in decisions."))
+        if data.get("influences_group") and kind != KeyPersonType.INFLUENCER:
+            self.add_error("influences_group", _("Only an influencer is recorded as influencing a group."))
+        self._check_limits(kind)
+        return data
+
+    def _check_limits(self, kind: str) -> None:
+        """At most two designated contacts and one IT contact per group (counted over all
+        its member clients), or per client when it belongs to no group."""
+        if kind not in {KeyPersonType.DESIGNATED_CONTACT, KeyPersonType.IT_CONTACT}:
+            return
+        client = self.instance.client
+        where = Q(client__group_id=client.group_id) if client.group_id else Q(client_id=client.pk)
+        taken = Contact.objects.filter(where, key_person_type=kind).exclude(pk=self.instance.pk).count()
+        if kind == KeyPersonType.DESIGNATED_CONTACT and taken >= MAX_DESIGNATED_CONTACTS:
+            message = (
+                _("This group already has two designated contacts, the most allowed. Change one of them first.")
+                if client.group_id
+                else _("This client already has two designated contacts, the most allowed. Change one of them first.")
+            )
+            self.add_error("key_person_type", message)
+        elif kind == KeyPersonType.IT_CONTACT and taken >= MAX_IT_CONTACTS:
+            message = (
+                _("This group already has an IT contact; it may have only one.")
+                if client.group_id
+                else _("This client already has an IT contact; it may have only one.")
+            )
+            self.add_error("key_person_type", message)
+
+
+class GradeProposalForm(forms.ModelForm):
+    class Meta:
+        model = GradeProposal
+        fields = ["proposed_tier", "proposed_client_type", "proposed_size", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "proposed_tier": _("Leave empty to keep the current tier."),
+            "proposed_client_type": _("Leave empty to keep the current type."),
+            "proposed_size": _("Leave empty to keep the current size."),
+        }
+
+    def __init__(self, *args, client: Client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.fields["proposed_tier"].queryset = Tier.objects.exclude(pk=client.tier_id)
+        self.fields["proposed_client_type"].choices = [("", "---------")] + [
+            choice for choice in Client.Type.choices if choice[0] != client.client_type
+        ]
+        self.fields["proposed_size"].choices = [("", "---------")] + [
+            choice for choice in Client.Size.choices if choice[0] != client.size
+        ]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Propose"), css_class="w-100 w-sm-auto"))
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("proposed_tier") or data.get("proposed_client_type") or data.get("proposed_size")):
+            raise forms.ValidationError(_("Propose at least one change: a new tier, type or size."))
+        return data
+
+
+class ProposalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when you reject: say why."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("comment", "").strip():
+            self.add_error("comment", _("Say why the proposal is rejected."))
         return data

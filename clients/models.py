@@ -3,6 +3,7 @@ from datetime import date
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +59,100 @@ class Tier(models.Model):
         return self.name
 
 
+_NOT_LOADED = object()  # an instance not read from the database: nothing changed on it yet
+
+
+class GroupClass(models.TextChoices):
+    """SPEC: group clients are classed A to D, A the most valuable."""
+
+    A = "A", _("Class A (most valuable)")
+    B = "B", _("Class B")
+    C = "C", _("Class C")
+    D = "D", _("Class D")
+
+
+class KeyPersonType(models.TextChoices):
+    TOP_DECISION_MAKER = "top_decision_maker", _("Top decision maker")
+    DESIGNATED_CONTACT = "designated_contact", _("Designated contact")
+    IT_CONTACT = "it_contact", _("IT contact")
+    COMMS_IT_MANAGER = "comms_it_manager", _("Communications/IT middle manager")
+    INFLUENCER = "influencer", pgettext_lazy("key person", "Influencer")
+
+
+class VipCard(models.Model):
+    """A key person's VIP card (diamond, gold, silver) and what it entitles them to,
+    as a tier does for a client."""
+
+    class Code(models.TextChoices):
+        DIAMOND = "diamond", _("Diamond")
+        GOLD = "gold", _("Gold")
+        SILVER = "silver", _("Silver")
+
+    code = models.CharField(_("code"), max_length=10, choices=Code.choices, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), unique=True, help_text=_("1 is the highest card; it wins over higher numbers.")
+    )
+    response_hours = models.PositiveIntegerField(_("response within (hours)"), default=8)
+    greeted_by = models.CharField(_("greeted at the office by"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("VIP card")
+        verbose_name_plural = _("VIP cards")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CardRule(models.Model):
+    """One row of the card table: the card a key person of a type gets in a group of a
+    class. Data, not code (SPEC): admins edit it and everyone's cards follow."""
+
+    group_class = models.CharField(_("group class"), max_length=1, choices=GroupClass.choices)
+    key_person_type = models.CharField(_("key-person type"), max_length=20, choices=KeyPersonType.choices)
+    card = models.ForeignKey(VipCard, verbose_name=_("VIP card"), on_delete=models.PROTECT, related_name="rules")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group_class", "key_person_type"]
+        verbose_name = _("card rule")
+        verbose_name_plural = _("card rules")
+        constraints = [
+            models.UniqueConstraint(fields=["group_class", "key_person_type"], name="card_rule_class_type_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_group_class_display()} · {self.get_key_person_type_display()} → {self.card}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._recompute()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._recompute()
+        return result
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_type = instance.__dict__.get("key_person_type")
+        return instance
+
+    def _recompute(self) -> None:
+        from .cards import recompute_cards
+
+        types = {self.key_person_type, self.__dict__.get("_loaded_type") or self.key_person_type}
+        recompute_cards(Contact.objects.filter(key_person_type__in=types), reason=str(_("Card table changed")))
+        self._loaded_type = self.key_person_type
+
+
+def card_rule_table() -> dict[tuple[str, str], VipCard]:
+    return {(rule.group_class, rule.key_person_type): rule.card for rule in CardRule.objects.select_related("card")}
+
+
 class ClientGroup(models.Model):
     """A group client (集团客户): member clients under one tier and one lead manager."""
 
@@ -70,6 +165,9 @@ class ClientGroup(models.Model):
         on_delete=models.PROTECT,
         related_name="led_groups",
     )
+    group_class = models.CharField(
+        _("group class"), max_length=1, choices=GroupClass.choices, blank=True, help_text=_("A is the most valuable.")
+    )
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
 
@@ -80,6 +178,34 @@ class ClientGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        old_class = self.__dict__.get("_loaded_group_class", _NOT_LOADED)
+        super().save(*args, **kwargs)
+        if old_class is not _NOT_LOADED and old_class != self.group_class:
+            # A new class changes the cards of the group's people: recompute and say why.
+            from .cards import recompute_cards
+
+            reason = _("Group class changed from %(old)s to %(new)s") % {
+                "old": old_class or "—",
+                "new": self.group_class or "—",
+            }
+            recompute_cards(self.people(), reason=str(reason))
+        self._loaded_group_class = self.group_class
+
+    def get_absolute_url(self) -> str:
+        return reverse("clients:group", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_group_class = instance.__dict__.get("group_class")
+        return instance
+
+    def people(self):
+        """Everyone of the group: the contacts of its member clients and the influencers
+        recorded for it at other clients."""
+        return Contact.objects.filter(Q(client__group=self) | Q(influences_group=self))
 
 
 class Client(models.Model):
@@ -126,6 +252,12 @@ class Client(models.Model):
     client_type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.ENTERPRISE)
     industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, default=Industry.OTHER)
     size = models.CharField(_("size"), max_length=20, choices=Size.choices, default=Size.SMALL)
+    monthly_volume = models.PositiveIntegerField(
+        _("monthly volume"),
+        null=True,
+        blank=True,
+        help_text=_("E.g. cartons a month. At or above the large-client threshold the client is flagged."),
+    )
     start_date = models.DateField(_("client since"), null=True, blank=True)
     tenure = models.CharField(
         _("tenure"),
@@ -196,10 +328,27 @@ class Client(models.Model):
 
     def save(self, *args, **kwargs):
         self.next_visit_due = rules.next_visit_due(self.last_visited_on, self.effective_visit_frequency)
+        old_group_id = self.__dict__.get("_loaded_group_id", _NOT_LOADED)
         super().save(*args, **kwargs)
+        if old_group_id is not _NOT_LOADED and old_group_id != self.group_id:
+            # Another group (or none) means another class for the people's cards.
+            from .cards import recompute_cards
+
+            recompute_cards(self.contacts.all(), reason=str(_("Client moved to another group")))
+        self._loaded_group_id = self.group_id
 
     def get_absolute_url(self) -> str:
         return reverse("clients:detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_group_id = instance.__dict__.get("group_id")
+        return instance
+
+    @property
+    def is_large(self) -> bool:
+        return rules.is_large_client(self.monthly_volume, settings.CRM_LARGE_CLIENT_VOLUME)
 
     @property
     def effective_tier(self) -> Tier:
@@ -257,6 +406,30 @@ class Contact(models.Model):
     decision_role = models.CharField(_("role in decisions"), max_length=20, choices=DecisionRole.choices, blank=True)
     influence = models.CharField(_("influence"), max_length=10, choices=Influence.choices, blank=True)
     preferred_channel = models.CharField(_("preferred channel"), max_length=20, choices=Channel.choices, blank=True)
+    key_person_type = models.CharField(_("key-person type"), max_length=20, choices=KeyPersonType.choices, blank=True)
+    influences_group = models.ForeignKey(
+        ClientGroup,
+        verbose_name=_("influencer of group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="influencers",
+        help_text=_("For an influencer who works at another client: the group client they matter to."),
+    )
+    personal_card = models.ForeignKey(
+        VipCard,
+        verbose_name=_("personal card"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("A card the person earned on their own standing; the higher card applies."),
+    )
+    # Computed on save from the card table and the personal card, so lists read it directly.
+    vip_card = models.ForeignKey(
+        VipCard, verbose_name=_("VIP card"), on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        related_name="holders",
+    )  # fmt: skip
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
 
@@ -269,6 +442,22 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        from .cards import card_for
+
+        if self.key_person_type:
+            self.is_key_person = True
+        self.vip_card = card_for(self, getattr(self, "_card_rules", None))
+        super().save(*args, **kwargs)
+
+    @property
+    def card_group(self) -> ClientGroup | None:
+        """The group whose class sets the card: the influenced group for an influencer
+        recorded at another client, otherwise the client's own group."""
+        if self.key_person_type == KeyPersonType.INFLUENCER and self.influences_group_id:
+            return self.influences_group
+        return self.client.group if self.client.group_id else None
 
 
 class OwnerChange(models.Model):
@@ -294,3 +483,79 @@ class OwnerChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client}: {self.from_owner} → {self.to_owner}"
+
+
+class GradeProposal(models.Model):
+    """A manager's proposal to change a client's grade (tier) or category (type, size)
+    (客户等级变更建议); the team's supervisor approves or rejects it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="proposals")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The client's team when proposed: its supervisor decides (accounts.scoping.is_approver).
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("team"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    current_tier = models.ForeignKey(Tier, verbose_name=_("current tier"), on_delete=models.PROTECT, related_name="+")
+    proposed_tier = models.ForeignKey(
+        Tier, verbose_name=_("proposed tier"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    current_client_type = models.CharField(_("current type"), max_length=20, choices=Client.Type.choices)
+    proposed_client_type = models.CharField(_("proposed type"), max_length=20, choices=Client.Type.choices, blank=True)
+    current_size = models.CharField(_("current size"), max_length=20, choices=Client.Size.choices)
+    proposed_size = models.CharField(_("proposed size"), max_length=20, choices=Client.Size.choices, blank=True)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("grade change proposal")
+        verbose_name_plural = _("grade change proposals")
+        constraints = [
+            # SPEC/issue: a client has at most one open proposal.
+            models.UniqueConstraint(
+                fields=["client"], condition=Q(status="pending"), name="grade_proposal_one_pending_per_client"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="grade_proposal_status")]
+
+    def __str__(self) -> str:
+        return _("Grade change for %(client)s") % {"client": self.client}
+
+    def get_absolute_url(self) -> str:
+        return reverse("clients:proposal", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(label, from, to) of each proposed change."""
+        rows = []
+        if self.proposed_tier_id and self.proposed_tier_id != self.current_tier_id:
+            rows.append((str(_("Tier")), str(self.current_tier), str(self.proposed_tier)))
+        if self.proposed_client_type and self.proposed_client_type != self.current_client_type:
+            rows.append(
+                (str(_("Type")), self.get_current_client_type_display(), self.get_proposed_client_type_display())
+            )
+        if self.proposed_size and self.proposed_size != self.current_size:
+            rows.append((str(_("Size")), self.get_current_size_display(), self.get_proposed_size_display()))
+        return rows

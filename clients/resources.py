@@ -94,6 +94,21 @@ class IsoDateWidget(widgets.DateWidget):
             raise ValueError(_("Enter a date as YYYY-MM-DD, e.g. 2024-03-31.")) from None
 
 
+class VolumeWidget(widgets.IntegerWidget):
+    """A monthly volume: a whole number, 0 or more; thousands separators are accepted."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, str):
+            value = value.replace(",", "").replace("，", "").strip()
+        try:
+            number = super().clean(value, row, **kwargs)
+        except (ValueError, ArithmeticError):
+            raise ValueError(_("Enter a whole number of 0 or more.")) from None
+        if number is not None and number < 0:
+            raise ValueError(_("Enter a whole number of 0 or more."))
+        return number
+
+
 def choice_field(name: str, *, required: bool = False) -> fields.Field:
     return fields.Field(
         attribute=name,
@@ -104,7 +119,7 @@ def choice_field(name: str, *, required: bool = False) -> fields.Field:
 
 # Column order of exports, templates and the import page's documentation.
 COLUMNS = [
-    "code", "name", "client_type", "industry", "size", "status", "tier", "group", "owner",
+    "code", "name", "client_type", "industry", "size", "monthly_volume", "status", "tier", "group", "owner",
     "start_date", "tenure", "address", "phone", "email", "visit_method", "visit_frequency",
     "visit_frequency_reason", "notes",
 ]  # fmt: skip
@@ -117,6 +132,7 @@ HEADER_ALIASES = {
     "客户经理": "owner", "客户经理账号": "owner", "开户日期": "start_date", "起始日期": "start_date",
     "客户年限": "tenure", "地址": "address", "电话": "phone", "联系电话": "phone", "邮箱": "email",
     "电子邮件": "email", "走访方式": "visit_method", "走访频次": "visit_frequency", "备注": "notes",
+    "月销量": "monthly_volume", "月均销量": "monthly_volume", "月用量": "monthly_volume",
 }  # fmt: skip
 EXPORT_ONLY_COLUMNS = ["owner_name", "team", "last_visited_on", "next_visit_due"]
 REQUIRED_COLUMNS = ["code", "name", "tier", "owner"]
@@ -131,6 +147,7 @@ class ClientResource(resources.ModelResource):
     visit_method = choice_field("visit_method")
     visit_frequency = choice_field("visit_frequency")
     start_date = fields.Field(attribute="start_date", column_name="start_date", widget=IsoDateWidget())
+    monthly_volume = fields.Field(attribute="monthly_volume", column_name="monthly_volume", widget=VolumeWidget())
     tier = fields.Field(attribute="tier", column_name="tier")
     group = fields.Field(attribute="group", column_name="group")
     owner = fields.Field(attribute="owner", column_name="owner")

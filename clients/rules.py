@@ -56,3 +56,27 @@ def tenure_for(start_date: date | None, today: date) -> str:
     if years >= REGULAR_AFTER_YEARS:
         return "regular"
     return "new"
+
+
+def better_card(*cards):
+    """The highest of the given VIP cards (rank 1 is the best); None if there is none.
+
+    SPEC: when a person's own standing earns a higher card than the group's rule gives,
+    the higher one applies."""
+    known = [card for card in cards if card is not None]
+    return min(known, key=lambda card: card.rank) if known else None
+
+
+def card_from_rules(group_class: str, key_person_type: str, card_rules: dict):
+    """The card the rule table gives a key person of this type in a group of this class.
+
+    ``card_rules`` maps (group class, key-person type) to a card; a pair that is not in
+    the table (or a person outside any classed group, or not a key person) gets none."""
+    if not group_class or not key_person_type:
+        return None
+    return card_rules.get((group_class, key_person_type))
+
+
+def is_large_client(monthly_volume: int | None, threshold: int) -> bool:
+    """SPEC: a client at or above the monthly-volume threshold is a large client."""
+    return monthly_volume is not None and monthly_volume >= threshold

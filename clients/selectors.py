@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from accounts.scoping import get_scoped_object_or_404, scope_for
 
-from .models import Client, Contact
+from .models import Client, ClientGroup, Contact, GradeProposal
 
 CLIENT_SCOPE = {"owner": "owner", "team": "team"}
 
@@ -39,12 +40,87 @@ def search_clients(queryset: QuerySet[Client], text: str) -> QuerySet[Client]:
     )
 
 
+def visible_groups(user: User) -> QuerySet[ClientGroup]:
+    """Groups the user may open: those with a member client in their scope, or led by
+    someone in their scope (the lead manager themselves); all for admins."""
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return ClientGroup.objects.all()
+    members = visible_clients(user).filter(group__isnull=False).order_by().values("group_id")
+    return ClientGroup.objects.filter(scope.q(owner="lead_manager") | Q(pk__in=members))
+
+
+def get_group(user: User, pk: int) -> ClientGroup:
+    """One group the user may see, or 404."""
+    return get_object_or_404(visible_groups(user).select_related("tier", "lead_manager"), pk=pk)
+
+
+def group_page(user: User, group: ClientGroup) -> dict:
+    """The group page: its member clients and people in the user's scope, people split
+    into key persons, VIP members (a card but no key role) and ordinary members. Three
+    queries whatever the size of the group."""
+    members = list(visible_clients(user).filter(group=group).select_related("tier", "owner").order_by("name", "pk"))
+    hidden_members = group.members.count() - len(members)
+    visible_ids = [member.pk for member in members]
+    # Influencers recorded at other clients count too, when their client is in scope.
+    in_group = Q(client_id__in=visible_ids) | Q(influences_group=group, client__in=visible_clients(user).values("pk"))
+    people = list(
+        Contact.objects.filter(in_group)
+        .select_related("client", "vip_card")
+        .order_by("client__name", "-is_key_person", "name", "pk")
+    )
+    key_persons = [c for c in people if c.is_key_person or c.key_person_type]
+    vip_members = [c for c in people if not (c.is_key_person or c.key_person_type) and c.vip_card_id]
+    ordinary = [c for c in people if not (c.is_key_person or c.key_person_type) and not c.vip_card_id]
+    return {
+        "members": members,
+        "hidden_members": hidden_members,
+        "key_persons": key_persons,
+        "vip_members": vip_members,
+        "ordinary_members": ordinary,
+    }
+
+
+def visible_proposals(user: User) -> QuerySet[GradeProposal]:
+    """Proposals about clients in the user's scope (a manager's own clients, a
+    supervisor's team's, everything for admins)."""
+    return scope_for(user).filter(GradeProposal.objects.all(), owner="client__owner", team="client__team")
+
+
+def pending_proposals(user: User) -> QuerySet[GradeProposal]:
+    return (
+        visible_proposals(user)
+        .filter(status=GradeProposal.Status.PENDING)
+        .select_related("client", "proposed_by", "current_tier", "proposed_tier")
+        .order_by("created_at", "pk")
+    )
+
+
+def get_proposal(user: User, pk: int) -> GradeProposal:
+    return get_object_or_404(
+        visible_proposals(user).select_related(
+            "client", "client__tier", "proposed_by", "current_tier", "proposed_tier", "team", "decided_by"
+        ),
+        pk=pk,
+    )
+
+
+def pending_proposal_for(client: Client) -> GradeProposal | None:
+    return client.proposals.filter(status=GradeProposal.Status.PENDING).first()
+
+
 def get_client(user: User, pk: int, *, for_detail: bool = False) -> Client:
     """One client in the user's scope, or 404."""
     queryset = Client.objects.select_related("tier", "owner", "team", "group", "group__tier", "group__lead_manager")
     if for_detail:
-        queryset = queryset.prefetch_related(
-            Prefetch("contacts", queryset=Contact.objects.order_by("-is_key_person", "name"))
+        pending = GradeProposal.objects.filter(client=OuterRef("pk"), status=GradeProposal.Status.PENDING)
+        queryset = queryset.annotate(pending_proposal_id=Subquery(pending.values("pk")[:1])).prefetch_related(
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.select_related("vip_card", "influences_group").order_by(
+                    "-is_key_person", "name"
+                ),
+            )
         )
     return get_scoped_object_or_404(user, queryset, pk=pk, **CLIENT_SCOPE)
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.scoping import scope_for
+from accounts.scoping import deciders, is_approver, management_users, scope_for
+from notifications.services import notify
 
-from .models import Client, OwnerChange
+from .models import Client, GradeProposal, OwnerChange, Tier
 
 
 def assignable_owners(user: User):
@@ -82,3 +84,106 @@ def update_client(
     if new_owner is not None and new_owner.pk != client.owner_id:
         reassign_owner(client=client, new_owner=new_owner, by=by, reason=owner_change_reason)
     return client
+
+
+# --- grade change proposals --------------------------------------------------------------
+
+
+def _notify_deciders(proposal: GradeProposal) -> None:
+    supervisor_id = proposal.team.supervisor_id if proposal.team_id else None
+    decider_ids = deciders(proposal.proposed_by_id, supervisor_id, management_users() if not supervisor_id else [])
+    notify(
+        User.objects.filter(pk__in=decider_ids, is_active=True),
+        kind="clients.grade_proposal",
+        key=str(proposal.pk),
+        message=_("%(user)s proposes a grade change for %(client)s.")
+        % {"user": proposal.proposed_by, "client": proposal.client.name},
+        url=proposal.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def propose_grade(
+    *,
+    client: Client,
+    by: User,
+    reason: str,
+    proposed_tier: Tier | None = None,
+    proposed_client_type: str = "",
+    proposed_size: str = "",
+) -> GradeProposal:
+    """A manager proposes a new tier or category for a client; its supervisor decides.
+    A client has at most one open proposal (also a partial unique constraint)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the grade should change.")})
+    proposal = GradeProposal(
+        client=client,
+        proposed_by=by,
+        team_id=client.team_id,
+        current_tier_id=client.tier_id,
+        proposed_tier=proposed_tier,
+        current_client_type=client.client_type,
+        proposed_client_type=proposed_client_type or "",
+        current_size=client.size,
+        proposed_size=proposed_size or "",
+        reason=reason,
+    )
+    if not proposal.changes():
+        raise ValidationError(_("Propose at least one change: a new tier, type or size."))
+    if GradeProposal.objects.select_for_update().filter(client=client, status=GradeProposal.Status.PENDING).exists():
+        raise ValidationError(_("This client already has an open grade change proposal."))
+    try:
+        with transaction.atomic():
+            proposal._change_reason = reason
+            proposal.save()
+    except IntegrityError:  # a concurrent proposal won the race
+        raise ValidationError(_("This client already has an open grade change proposal.")) from None
+    _notify_deciders(proposal)
+    return proposal
+
+
+def can_decide(user: User, proposal: GradeProposal) -> bool:
+    return proposal.is_pending and is_approver(user, owner_id=proposal.proposed_by_id, team=proposal.team)
+
+
+@transaction.atomic
+def decide_proposal(proposal: GradeProposal, *, by: User, approve: bool, comment: str = "") -> GradeProposal:
+    """Approve (the client changes, its history records why) or reject (a comment is
+    required). Only the team's supervisor or an admin decides, never the proposer."""
+    locked = GradeProposal.objects.select_for_update(of=("self",)).select_related("client", "team")
+    proposal = locked.get(pk=proposal.pk)
+    if not proposal.is_pending:
+        raise ValidationError(_("This proposal was already decided."))
+    if not is_approver(by, owner_id=proposal.proposed_by_id, team=proposal.team):
+        raise PermissionDenied
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise ValidationError({"comment": _("Say why the proposal is rejected.")})
+    if approve:
+        client = Client.objects.select_for_update().get(pk=proposal.client_id)
+        if proposal.proposed_tier_id:
+            client.tier_id = proposal.proposed_tier_id
+        if proposal.proposed_client_type:
+            client.client_type = proposal.proposed_client_type
+        if proposal.proposed_size:
+            client.size = proposal.proposed_size
+        client._change_reason = _("Grade change approved: %(reason)s") % {"reason": proposal.reason}
+        client.save()
+    proposal.status = GradeProposal.Status.APPROVED if approve else GradeProposal.Status.REJECTED
+    proposal.decided_by, proposal.decided_at, proposal.comment = by, timezone.now(), comment
+    proposal._change_reason = comment
+    proposal.save()
+    notify(
+        [proposal.proposed_by],
+        kind="clients.grade_proposal_decided",
+        key=str(proposal.pk),
+        message=(
+            _("Your grade change for %(client)s was approved.")
+            if approve
+            else _("Your grade change for %(client)s was rejected.")
+        )
+        % {"client": proposal.client.name},
+        url=proposal.get_absolute_url(),
+    )
+    return proposal

@@ -15,7 +15,7 @@ from datetime import datetime
 from django.db import models
 from django.utils.translation import gettext as _
 
-from .models import Client, Contact, OwnerChange
+from .models import Client, Contact, GradeProposal, OwnerChange
 
 
 @dataclass
@@ -165,6 +165,35 @@ def owner_changes(client: Client, limit: int) -> list[TimelineEntry]:
                 when=change.changed_at, kind="owner", title=title, user=change.changed_by, detail=change.reason
             )
         )
+    return entries
+
+
+@register
+def grade_proposals(client: Client, limit: int) -> list[TimelineEntry]:
+    """Grade change proposals: when proposed, and when decided (the grade history)."""
+    proposals = client.proposals.select_related("proposed_by", "decided_by", "current_tier", "proposed_tier")[:limit]
+    entries = []
+    for proposal in proposals:
+        changes = [FieldChange(label, old, new) for label, old, new in proposal.changes()]
+        url = proposal.get_absolute_url()
+        entries.append(
+            TimelineEntry(
+                when=proposal.created_at, kind="grade", title=_("Grade change proposed"), user=proposal.proposed_by,
+                changes=changes, detail=proposal.reason, url=url,
+            )
+        )  # fmt: skip
+        if proposal.decided_at:
+            title = (
+                _("Grade change approved")
+                if proposal.status == GradeProposal.Status.APPROVED
+                else _("Grade change rejected")
+            )
+            entries.append(
+                TimelineEntry(
+                    when=proposal.decided_at, kind="grade", title=title, user=proposal.decided_by,
+                    changes=changes, detail=proposal.comment, url=url,
+                )
+            )  # fmt: skip
     return entries
 
 

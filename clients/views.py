@@ -12,7 +12,7 @@ from surveys.selectors import client_surveys
 
 from . import selectors, services
 from .filters import ClientFilter
-from .forms import ClientForm, ContactForm
+from .forms import ClientForm, ContactForm, GradeProposalForm, ProposalDecisionForm
 from .models import Contact
 from .timeline import client_timeline
 
@@ -103,7 +103,9 @@ def client_edit(request, pk: int):
 @login_required
 def contact_create(request, client_pk: int):
     client = selectors.get_client(request.user, client_pk)
-    form = ContactForm(request.POST if request.method == "POST" else None, instance=Contact(client=client))
+    form = ContactForm(
+        request.POST if request.method == "POST" else None, instance=Contact(client=client), user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         contact = form.save()
         messages.success(request, _("Contact %(name)s was added.") % {"name": contact})
@@ -114,7 +116,7 @@ def contact_create(request, client_pk: int):
 @login_required
 def contact_edit(request, pk: int):
     contact = selectors.get_contact(request.user, pk)
-    form = ContactForm(request.POST if request.method == "POST" else None, instance=contact)
+    form = ContactForm(request.POST if request.method == "POST" else None, instance=contact, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Contact %(name)s was saved.") % {"name": contact})
@@ -134,3 +136,78 @@ def contact_delete(request, pk: int):
     contact.delete()
     messages.success(request, _("Contact %(name)s was removed.") % {"name": contact})
     return redirect(client)
+
+
+# --- group clients -----------------------------------------------------------------------
+
+
+@login_required
+def group_detail(request, pk: int):
+    group = selectors.get_group(request.user, pk)
+    return render(request, "clients/group.html", {"group": group, **selectors.group_page(request.user, group)})
+
+
+# --- grade change proposals --------------------------------------------------------------
+
+
+@login_required
+def propose_grade(request, pk: int):
+    client = selectors.get_client(request.user, pk)
+    pending = selectors.pending_proposal_for(client)
+    form = GradeProposalForm(request.POST if request.method == "POST" else None, client=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.propose_grade(
+                client=client,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                proposed_tier=form.cleaned_data.get("proposed_tier"),
+                proposed_client_type=form.cleaned_data.get("proposed_client_type", ""),
+                proposed_size=form.cleaned_data.get("proposed_size", ""),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your proposal was sent for approval."))
+            return redirect(proposal)
+    return render(request, "clients/propose_grade.html", {"form": form, "client": client, "pending": pending})
+
+
+@login_required
+def proposal_list(request):
+    page = Paginator(selectors.pending_proposals(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "clients/proposals.html", {"page": page, "query": ""})
+
+
+@login_required
+def proposal_detail(request, pk: int):
+    proposal = selectors.get_proposal(request.user, pk)
+    return render(
+        request,
+        "clients/proposal.html",
+        {
+            "proposal": proposal,
+            "can_decide": services.can_decide(request.user, proposal),
+            "form": ProposalDecisionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def proposal_decide(request, pk: int):
+    proposal = selectors.get_proposal(request.user, pk)
+    form = ProposalDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect(proposal)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        services.decide_proposal(proposal, by=request.user, approve=approve, comment=form.cleaned_data["comment"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied:
+        messages.error(request, _("Only the team's supervisor or an administrator decides, never the proposer."))
+    else:
+        messages.success(request, _("The proposal was approved.") if approve else _("The proposal was rejected."))
+    return redirect(proposal)

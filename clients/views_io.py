@@ -43,6 +43,8 @@ def _column_help() -> list[tuple[str, bool, str]]:
             takes = _("username of the account manager")
         elif column == "start_date":
             takes = "YYYY-MM-DD"
+        elif column == "monthly_volume":
+            takes = _("a whole number, e.g. cartons a month")
         elif model_field.choices:
             takes = ", ".join(f"{value} ({label})" for value, label in model_field.choices)
         else:

@@ -111,7 +111,9 @@ class Complaint(NeverDeleted, models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("registered by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
-    history = HistoricalRecords()
+    # Any change moves it (also a partial save): the API's ETag and incremental sync read it.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -128,6 +130,11 @@ class Complaint(NeverDeleted, models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("complaints:detail", args=[self.pk])

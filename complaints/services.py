@@ -284,9 +284,9 @@ def escalate_breached(now: datetime | None = None, *, batch_size: int | None = N
             last_pk = batch[-1].pk
             for complaint in batch:
                 complaint.level += 1
-                complaint.escalated_at = stamp
+                complaint.escalated_at = complaint.updated_at = stamp
             bulk_update_with_history(
-                batch, Complaint, ["level", "escalated_at"], batch_size=batch_size,
+                batch, Complaint, ["level", "escalated_at", "updated_at"], batch_size=batch_size,
                 default_change_reason=str(DEADLINE_MISSED),
             )  # fmt: skip
             ComplaintEvent.objects.bulk_create(

@@ -2,6 +2,7 @@
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from clients.models import OwnerChange
 
@@ -15,6 +16,6 @@ def move_complaints(sender, instance: OwnerChange, created: bool, **kwargs) -> N
         return
     new_owner = instance.to_owner
     Complaint.objects.filter(client_id=instance.client_id, state__in=[*OPEN_STATES, Complaint.State.RESOLVED]).update(
-        owner=new_owner, team_id=new_owner.team_id
+        owner=new_owner, team_id=new_owner.team_id, updated_at=timezone.now()
     )
     ReturnVisit.objects.filter(complaint__client_id=instance.client_id, done_at__isnull=True).update(owner=new_owner)

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Ours
     "accounts",
     "clients",
@@ -61,6 +64,8 @@ INSTALLED_APPS = [
     "dashboards",
     "interactions",
     "performance",
+    "api",
+    "care",
     "datagen",
 ]
 
@@ -75,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Under /api/, every error answers in the API's JSON shape.
+    "api.errors.JsonErrorsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
@@ -406,6 +413,10 @@ CRM_TASK_RETRY_BACKOFF = env.int("CRM_TASK_RETRY_BACKOFF", default=30)
 CRM_PLAN_SUBMIT_BY_DAY = env.int("CRM_PLAN_SUBMIT_BY_DAY", default=3)
 # Key persons' birthdays are announced this many days ahead.
 CRM_BIRTHDAY_DAYS_AHEAD = env.int("CRM_BIRTHDAY_DAYS_AHEAD", default=3)
+# A client at or above this monthly volume (e.g. cartons a month; tobacco seed: 1000) is a large client.
+CRM_LARGE_CLIENT_VOLUME = env.int("CRM_LARGE_CLIENT_VOLUME", default=1000)
+# A gift to a client worth more than this (yuan) waits for the supervisor's approval (seed 001).
+CRM_GIFT_APPROVAL_ABOVE = env.int("CRM_GIFT_APPROVAL_ABOVE", default=200)
 # Scorecard punctuality: a check-in within this many minutes of the appointment is on time.
 CRM_PUNCTUALITY_MINUTES = env.int("CRM_PUNCTUALITY_MINUTES", default=10)
 # A client's request is answered within 24 hours, and a visit it needs planned within 48 (seed 002).
@@ -413,3 +424,51 @@ CRM_REQUEST_REPLY_HOURS = env.int("CRM_REQUEST_REPLY_HOURS", default=24)
 CRM_REQUEST_VISIT_HOURS = env.int("CRM_REQUEST_VISIT_HOURS", default=48)
 # The most clients one message to many clients may go to.
 CRM_BULK_MESSAGE_MAX = env.int("CRM_BULK_MESSAGE_MAX", default=500)
+
+
+# --- The API (/api/v1/) ---------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("CRM_API_ANON_RATE", default="60/min"),
+        "user": env.str("CRM_API_USER_RATE", default="600/min"),
+    },
+    "EXCEPTION_HANDLER": "api.errors.handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Account manager CRM API",
+    "DESCRIPTION": "The field app's API: clients, contacts, visits and visit logs, interactions, complaints and "
+    "reminders, within the caller's scope. Errors always have the shape `{\"error\": {status, code, message, "
+    "fields}}`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ClientStatusEnum": "clients.models.Client.Status",
+        "PlannedVisitStatusEnum": "visits.models.PlannedVisit.Status",
+        "ComplaintStateEnum": "complaints.models.Complaint.State",
+        "ComplaintChannelEnum": "complaints.models.Complaint.Channel",
+        "InteractionChannelEnum": "interactions.models.Channel",
+        "VisitMethodEnum": "clients.models.VisitMethod",
+    },
+}

@@ -24,6 +24,9 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("interactions/", include("interactions.urls")),
     path("performance/", include("performance.urls")),
+    path("api/", include("api.urls")),
+    path("accounts/api-tokens/", include("api.token_urls")),
+    path("care/", include("care.urls")),
     # The public survey page: no login, the token is the key.
     path("s/<str:token>/", survey_views.respond, name="survey_respond"),
     path("i18n/", include("django.conf.urls.i18n")),

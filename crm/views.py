@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from accounts.scoping import role_required, scope_for
+from care.selectors import upcoming_occasions
 from clients.selectors import get_client, visible_clients
 from complaints.models import Complaint, ReturnVisit
 from complaints.selectors import OPEN_STATES
@@ -49,6 +50,7 @@ def home(request):
         context["open_complaints"] = Complaint.objects.filter(owner=user, state__in=OPEN_STATES).count()
         context["return_visits_due"] = ReturnVisit.objects.filter(owner=user, done_at__isnull=True).count()
         context["follow_ups"] = interactions.home_follow_ups(user)
+        context["occasions"] = upcoming_occasions(user, limit=5)
         context["requests"] = interactions.request_counts(user, scope=scope)
         context["at_risk_count"], context["at_risk"] = home_at_risk(user, scope=scope)
         context["today"] = today

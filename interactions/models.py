@@ -86,7 +86,9 @@ class Interaction(NeverDeleted, models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("logged by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
-    history = HistoricalRecords()
+    # Any change moves it (also a partial save): the API's incremental sync reads it.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
@@ -122,6 +124,8 @@ class Interaction(NeverDeleted, models.Model):
                 self.visit_due = self.occurred_at + timedelta(hours=settings.CRM_REQUEST_VISIT_HOURS)
         if self.is_request and self.reply_due is None:
             self.reply_due = self.occurred_at + timedelta(hours=settings.CRM_REQUEST_REPLY_HOURS)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -411,16 +411,22 @@ def invite_after_complaints(now: datetime | None = None) -> int:
 
 def invite_by_cadence(today: date | None = None) -> int:
     """Clients not surveyed within their tier's cadence get an invitation (a batch per run,
-    so the first run after go-live does not flood anyone)."""
+    so the first run after go-live does not flood anyone).
+
+    Every active client is surveyed at least once a year (SPEC "Care", seed 001), more
+    often where the tier says so: a client with no invitation of any kind in the last
+    365 days is invited even when an admin set its tier's cadence above 12 months.
+    """
     from clients.models import Tier
 
     today = today or timezone.localdate()
     now = timezone.now()
     template = default_template()
+    yearly = today - timedelta(days=365)
     clients = []
     for tier in Tier.objects.all():
         months = max(tier.survey_cadence_months, 1)
-        since = today - relativedelta(months=months)
+        since = max(today - relativedelta(months=months), yearly)
         batch = (
             Client.objects.filter(tier=tier, status=Client.Status.ACTIVE)
             .annotate(last_invited=Max("invitations__created_at"))

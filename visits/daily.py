@@ -87,7 +87,10 @@ def save_route(owner: User, day: date, ordered_ids: list[int]) -> int:
     order = [pk for pk in ordered_ids if pk in visits] + sorted(set(visits) - set(ordered_ids))
     for position, pk in enumerate(order, start=1):
         visits[pk].route_order = position
-    PlannedVisit.objects.bulk_update(list(visits.values()), ["route_order"])
+    stamp = timezone.now()
+    for visit in visits.values():
+        visit.updated_at = stamp
+    PlannedVisit.objects.bulk_update(list(visits.values()), ["route_order", "updated_at"])
     return len(order)
 
 

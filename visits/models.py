@@ -198,7 +198,9 @@ class PlannedVisit(models.Model):
     appointment_time = models.TimeField(_("appointment time"), null=True, blank=True)
     route_order = models.PositiveSmallIntegerField(_("order on the route"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    history = HistoricalRecords()
+    # Any change moves it (also a partial save): the API's incremental sync reads it.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["date", "route_order", "client__name"]
@@ -212,6 +214,11 @@ class PlannedVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.client}"
+
+    def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
 
 
 def new_feed_token() -> str:

@@ -8,7 +8,7 @@ of round trips as one with ten.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -282,6 +282,23 @@ def add_visit(
         method=client.visit_method,
         purpose=purpose,
         appointment_time=appointment_time,
+    )
+
+
+def overlapping_visits(client: Client, day: date, exclude_owner: User) -> list[PlannedVisit]:
+    """Visits a colleague already has planned at this client in the ISO week of ``day``.
+
+    Two colleagues visiting the same client without knowing it was a recorded problem
+    (SPEC "Who visits, follows up"): planning warns, it does not block.
+    """
+    monday = day - timedelta(days=day.weekday())
+    return list(
+        PlannedVisit.objects.filter(
+            client=client, status=PlannedVisit.Status.PLANNED, date__range=(monday, monday + timedelta(days=6))
+        )
+        .exclude(owner=exclude_owner)
+        .select_related("owner")
+        .order_by("date", "pk")
     )
 
 

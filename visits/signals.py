@@ -17,4 +17,4 @@ def move_planned_visits(sender, instance: OwnerChange, created: bool, **kwargs) 
         return
     PlannedVisit.objects.filter(
         client_id=instance.client_id, status=PlannedVisit.Status.PLANNED, date__gte=timezone.localdate()
-    ).update(owner_id=instance.to_owner_id)
+    ).update(owner_id=instance.to_owner_id, updated_at=timezone.now())

@@ -219,7 +219,7 @@ def schedule_add(request):
     if form.is_valid():
         month = form.cleaned_data["date"]
         try:
-            services.add_visit(
+            visit = services.add_visit(
                 owner=request.user,
                 client=form.cleaned_data["client"],
                 day=form.cleaned_data["date"],
@@ -231,6 +231,13 @@ def schedule_add(request):
             messages.error(request, _errors(error))
         else:
             messages.success(request, _("The visit was planned."))
+            for other in services.overlapping_visits(visit.client, visit.date, exclude_owner=request.user):
+                colleague = other.owner.get_full_name() or other.owner.get_username()
+                messages.warning(
+                    request,
+                    _("%(colleague)s already has a visit planned at %(client)s on %(date)s this week.")
+                    % {"colleague": colleague, "client": visit.client.name, "date": f"{other.date:%Y-%m-%d}"},
+                )
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(f"{reverse('visits:schedule')}?month={month:%Y-%m}")

@@ -47,6 +47,12 @@ class World:
     other_complaint: Complaint
     request: object = None
     message: object = None
+    gift: object = None
+    event_invitation: object = None
+    group: object = None
+    proposal: object = None
+    visit_log: object = None
+    api_token: object = None
 
 
 def build(manager: User, teammate: User, other_manager: User) -> World:
@@ -91,13 +97,57 @@ def build(manager: User, teammate: User, other_manager: User) -> World:
         by=manager, clients=Client.objects.filter(pk=client.pk), channel="sms", subject="Alpha message", body=".",
         criteria={},
     )  # fmt: skip
+    gift, event_invitation = _care(client, contact, manager, today)
+    from clients import services as client_services
+    from clients.models import ClientGroup
+
+    group = ClientGroup.objects.create(
+        code="G-ALPHA", name="Alpha Group", tier=client.tier, lead_manager=manager, group_class="B"
+    )
+    Client.objects.filter(pk=client.pk).update(group=group)
+    proposal = client_services.propose_grade(
+        client=Client.objects.get(pk=client.pk), by=manager, reason="Alpha grows", proposed_size="large"
+    )
+    visit_log, api_token = _api_objects(client, manager, today)
     return World(
+        visit_log=visit_log, api_token=api_token,
+        group=group, proposal=proposal,
+        gift=gift, event_invitation=event_invitation,
         request=request, message=message,
         client=client, contact=contact, plan=plan, strategy=strategy, planned=planned, result=result,
         complaint=complaint, attachment=attachment, return_visit=return_visit, invitation=invitation, token=token,
         follow_up=follow_up, notification=notification, feed=feed, other_client=other_client,
         other_complaint=other_complaint,
     )  # fmt: skip
+
+
+def _api_objects(client, manager, today):
+    """A visit log and an API token of the manager (issue #16)."""
+    from api.models import ApiToken
+    from visits.models import VisitLog
+
+    visit_log = VisitLog.objects.create(
+        owner=manager, client=client, submission="alpha-log", date=today, method="on_site", work_done="Alpha visit"
+    )
+    token, _raw = ApiToken.issue(manager, "Alpha phone")
+    return visit_log, token
+
+
+def _care(client, contact, manager, today):
+    """A gift waiting for approval and an invitation to a past event (issue #15)."""
+    from datetime import timedelta
+
+    from care.models import EventInvitation, Gift
+
+    gift = Gift.objects.create(
+        client=client, contact=contact, occasion="birthday", item="Alpha tea", value=500, given_on=today,
+        given_by=manager,
+    )  # fmt: skip
+    invitation = EventInvitation.objects.create(
+        event_name="Alpha forum", event_date=today - timedelta(days=1), client=client, contact=contact,
+        sent_on=today - timedelta(days=10), owner=manager,
+    )  # fmt: skip
+    return gift, invitation
 
 
 def url_arguments(world: World) -> dict[str, tuple[dict, str]]:
@@ -135,12 +185,28 @@ def url_arguments(world: World) -> dict[str, tuple[dict, str]]:
         "survey_respond": ({"token": world.token}, ""),
         "performance:scorecard_records": ({"manager_id": world.plan.owner_id, "figure": "plan_completion"}, ""),
         "interactions:log": (client, ""),
+        "api:client-detail": (pk(world.client), ""),
+        "api:contact-detail": (pk(world.contact), ""),
+        "api:visit-detail": (pk(world.planned), ""),
+        "api:visit-log-detail": (pk(world.visit_log), ""),
+        "api:interaction-detail": (pk(world.request), ""),
+        "api:complaint-detail": (pk(world.complaint), ""),
+        "api:complaint-transition": (pk(world.complaint), ""),
+        "api:notification-detail": (pk(world.notification), ""),
+        "api:notification-read": (pk(world.notification), ""),
+        "api_tokens:revoke": (pk(world.api_token), ""),
         "interactions:reply": (pk(world.request), ""),
         "interactions:plan_visit": (pk(world.request), ""),
         "interactions:follow_up_done": (pk(world.request.follow_up_task), ""),
         "interactions:message": (pk(world.message), ""),
         "interactions:message_decide": (pk(world.message), ""),
         "interactions:message_sent": (pk(world.message), ""),
+        "clients:group": (pk(world.group), ""),
+        "clients:propose_grade": (pk(world.client), ""),
+        "clients:proposal": (pk(world.proposal), ""),
+        "clients:proposal_decide": (pk(world.proposal), ""),
+        "care:gift_decide": (pk(world.gift), ""),
+        "care:event_update": (pk(world.event_invitation), ""),
     }
 
 

@@ -1,0 +1,206 @@
+"""What the API reads and writes. Writes go through the same services as the web pages."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from clients.models import Client, Contact, VisitFrequency, VisitMethod, phone_validator
+from complaints.models import Complaint, Severity
+from complaints.services import TRANSITIONS
+from interactions.models import Channel, Interaction
+from notifications.models import Notification
+from visits.models import PlannedVisit, VisitLog
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="__str__", read_only=True)
+
+
+class ClientBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Client
+        fields = ["id", "code", "name", "address", "phone"]
+        read_only_fields = fields
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    client = serializers.PrimaryKeyRelatedField(read_only=True)
+    email = serializers.CharField(read_only=True, help_text="An e-mail address, or empty.")
+    decision_role = serializers.ChoiceField(choices=Contact.DecisionRole.choices, allow_blank=True, read_only=True)
+    influence = serializers.ChoiceField(choices=Contact.Influence.choices, allow_blank=True, read_only=True)
+    preferred_channel = serializers.ChoiceField(choices=Contact.Channel.choices, allow_blank=True, read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = ["id", "client", "name", "title", "mobile", "office_phone", "email", "birthday", "is_key_person",
+                  "decision_role", "influence", "preferred_channel", "notes"]  # fmt: skip
+        read_only_fields = fields
+
+
+class ClientSerializer(serializers.ModelSerializer):
+    tier = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    tier_name = serializers.CharField(source="tier.name", read_only=True)
+    owner = PersonSerializer(read_only=True)
+    team = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    email = serializers.CharField(read_only=True, help_text="An e-mail address, or empty.")
+    group = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    visit_method = serializers.ChoiceField(choices=VisitMethod.choices, allow_blank=True, read_only=True)
+    visit_frequency = serializers.ChoiceField(choices=VisitFrequency.choices, allow_blank=True, read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Client
+        fields = ["id", "code", "name", "client_type", "industry", "size", "status", "tier", "tier_name", "group",
+                  "owner", "team", "address", "phone", "email", "visit_method", "visit_frequency", "last_visited_on",
+                  "next_visit_due", "is_overdue", "notes", "created_at", "updated_at"]  # fmt: skip
+        read_only_fields = fields
+
+    def get_is_overdue(self, client: Client) -> bool:
+        return client.is_overdue()
+
+
+class ClientDetailSerializer(ClientSerializer):
+    contacts = ContactSerializer(many=True, read_only=True)
+
+    class Meta(ClientSerializer.Meta):
+        fields = [*ClientSerializer.Meta.fields, "contacts"]
+        read_only_fields = fields
+
+
+class ClientUpdateSerializer(serializers.Serializer):
+    """What a manager corrects in the field; send the ETag you read in ``If-Match``."""
+
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, validators=[phone_validator])
+    email = serializers.EmailField(required=False, allow_blank=True)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    visit_method = serializers.ChoiceField(choices=VisitMethod.choices, required=False, allow_blank=True)
+
+
+class PlannedVisitSerializer(serializers.ModelSerializer):
+    client = ClientBriefSerializer(read_only=True)
+    logged = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlannedVisit
+        fields = ["id", "client", "date", "appointment_time", "method", "status", "purpose", "route_order", "logged",
+                  "updated_at"]  # fmt: skip
+        read_only_fields = fields
+
+    def get_logged(self, visit: PlannedVisit) -> bool:
+        return visit.status == PlannedVisit.Status.DONE
+
+
+class VisitLogSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VisitLog
+        fields = ["id", "client", "planned_visit", "date", "checked_in_at", "latitude", "longitude", "method",
+                  "work_done", "market_anomalies", "opinions", "effect", "next_follow_up", "is_temporary",
+                  "created_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class VisitLogCreateSerializer(serializers.Serializer):
+    client = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    planned_visit = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
+    date = serializers.DateField()
+    checked_in_at = serializers.DateTimeField(required=False, allow_null=True)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False,
+                                        allow_null=True)  # fmt: skip
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180,
+                                         required=False, allow_null=True)  # fmt: skip
+    method = serializers.ChoiceField(choices=VisitMethod.choices)
+    work_done = serializers.CharField(max_length=10_000)
+    market_anomalies = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+    opinions = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+    effect = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+    next_follow_up = serializers.DateField(required=False, allow_null=True)
+    strategies = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, default=list, max_length=100
+    )
+
+
+class InteractionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Interaction
+        fields = ["id", "client", "contact", "channel", "direction", "occurred_at", "summary", "promise",
+                  "follow_up_on", "is_request", "reply_due", "replied_at", "visit_needed", "visit_due",
+                  "visit_planned_at", "created_at", "updated_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class InteractionCreateSerializer(serializers.Serializer):
+    client = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    contact = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    direction = serializers.ChoiceField(choices=Interaction.Direction.choices, default=Interaction.Direction.INBOUND)
+    occurred_at = serializers.DateTimeField(required=False)
+    summary = serializers.CharField(max_length=10_000)
+    promise = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    follow_up_on = serializers.DateField(required=False, allow_null=True)
+    is_request = serializers.BooleanField(required=False, default=False)
+    visit_needed = serializers.BooleanField(required=False, default=False)
+
+
+class ComplaintSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category.__str__", read_only=True)
+    category_id = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Complaint
+        fields = ["id", "number", "client", "contact", "channel", "category_id", "category", "severity",
+                  "description", "received_at", "state", "level", "first_response_due", "resolution_due",
+                  "acknowledged_at", "resolved_at", "closed_at", "root_cause", "action_taken", "compensation",
+                  "compensation_amount", "owner", "created_at", "updated_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class ComplaintCreateSerializer(serializers.Serializer):
+    client = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    contact = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
+    channel = serializers.ChoiceField(choices=Complaint.Channel.choices)
+    category = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.NORMAL)
+    description = serializers.CharField(max_length=10_000)
+    received_at = serializers.DateTimeField(required=False)
+
+
+class ComplaintStepSerializer(serializers.Serializer):
+    step = serializers.ChoiceField(choices=[(step, step) for step in TRANSITIONS])
+    note = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+    root_cause = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+    action_taken = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+    compensation = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    compensation_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "message", "url", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class ErrorFieldSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=ErrorFieldSerializer(many=True))
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error of the API has this shape."""
+
+    error = ErrorBodySerializer()
+
+
+__all__ = ["_"]

@@ -1,0 +1,92 @@
+"""The API against its own OpenAPI schema (schemathesis): for every operation, generated
+requests (valid and invalid, a fixed seed, a bounded number of examples) as a signed-in
+account manager with clients, contacts, visits, interactions, complaints and reminders.
+No answer may be a server error, use a status code or content type the schema does not
+list, or have a body that does not match the schema.
+
+``CRM_CONTRACT_EXAMPLES`` (default 20) sets the examples per operation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+import schemathesis
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from api.models import ApiToken
+from clients.tests.factories import ClientFactory, ContactFactory
+from complaints import services as complaint_services
+from complaints.defaults import ensure_complaint_defaults
+from complaints.models import Category
+from crm.wsgi import application
+from interactions import services as interaction_services
+from notifications.models import Notification
+from visits.models import PlannedVisit
+
+EXAMPLES = int(os.environ.get("CRM_CONTRACT_EXAMPLES", "20"))
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+def _spec() -> dict:
+    """The schema the API serves, generated in process (no request, no database)."""
+    generated = SchemaGenerator().get_schema(request=None, public=True)
+    return json.loads(OpenApiJsonRenderer().render(generated))
+
+
+schema = schemathesis.openapi.from_dict(_spec())
+schema.app = application
+
+
+@pytest.fixture
+def bearer(manager, teammate):
+    """A manager's token, and a small world in which generated ids often hit real rows."""
+    cache.clear()  # the per-user throttle starts from zero
+    ensure_complaint_defaults()
+    category = Category.objects.filter(parent__isnull=False).first()
+    for n in range(3):
+        acme = ClientFactory(owner=manager, email=f"c{n}@example.com")
+        ContactFactory(client=acme, is_key_person=n == 0)
+        PlannedVisit.objects.create(owner=manager, client=acme, date=timezone.localdate(), method="on_site")
+        interaction_services.log_interaction(client=acme, by=manager, channel="phone", summary="asked", is_request=True)
+        complaint_services.register(by=manager, client=acme, category=category, channel="phone", description="late")
+        Notification.objects.create(recipient=manager, kind="test", key=str(n), message="Call back")
+    ClientFactory(owner=teammate)  # somebody else's: 404 when asked for
+    _token, raw = ApiToken.issue(manager, "contract test")
+    # Requests go straight to the WSGI handler, which would close the test's database
+    # connection after each one (Django's test client switches this off the same way).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield {"Authorization": f"Bearer {raw}"}
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@hypothesis_settings(
+    max_examples=EXAMPLES,
+    derandomize=True,  # the same examples on every run
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_the_api_keeps_its_contract(case, bearer):
+    case.call_and_validate(headers=bearer, checks=CHECKS)

@@ -1,0 +1,509 @@
+"""The field app's API (/api/v1/): every read through the scoping module, every write
+through the web's services, one JSON error shape, cursor pages, ``updated_since`` for
+incremental sync, ``Idempotency-Key`` on creates and ``If-Match`` on updates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from accounts.scoping import get_scoped_object_or_404, scope_for
+from clients.filters import ClientFilter
+from clients.models import Client, Contact
+from clients.selectors import CLIENT_SCOPE, client_list, get_client, search_clients
+from complaints import services as complaint_services
+from complaints.models import Category, Complaint
+from complaints.selectors import COMPLAINT_SCOPE
+from interactions import services as interaction_services
+from interactions.models import Interaction
+from notifications import services as notification_services
+from notifications.models import Notification
+from visits import daily
+from visits.daily import monday_of
+from visits.models import PlannedVisit, VisitLog
+
+from . import serializers as s
+from .models import IdempotencyRecord
+
+IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
+MAX_KEY = 100
+
+
+class Cursor(CursorPagination):
+    """Stable pages whatever is added meanwhile: ``?cursor=`` from ``next``."""
+
+    ordering = "pk"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+ERRORS = {
+    400: OpenApiResponse(s.ErrorSerializer, description="Invalid input: messages per field."),
+    401: OpenApiResponse(s.ErrorSerializer, description="No valid token or session."),
+    403: OpenApiResponse(s.ErrorSerializer, description="Not allowed for your role or this record."),
+    404: OpenApiResponse(s.ErrorSerializer, description="Not found, or not in your scope."),
+    429: OpenApiResponse(s.ErrorSerializer, description="Too many requests: wait and retry."),
+}
+READ_ERRORS = {code: ERRORS[code] for code in (400, 401, 404, 429)}
+UPDATED_SINCE = OpenApiParameter(
+    "updated_since",
+    OpenApiTypes.DATETIME,
+    description="Only rows changed at or after this time (ISO 8601 with zone), for incremental sync.",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    description="A unique key per create (e.g. a UUID): a retry with the same key returns the first answer "
+    "instead of creating twice.",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag you read: the change is refused (412) if the record changed since.",
+)
+
+
+def updated_since(request, queryset, field: str = "updated_at"):
+    text = request.query_params.get("updated_since")
+    if not text:
+        return queryset
+    try:
+        value = parse_datetime(text)
+    except ValueError:
+        value = None
+    if value is None or timezone.is_naive(value):
+        raise exceptions.ValidationError(
+            {"updated_since": [_("Give a date and time with its zone, e.g. 2026-12-01T08:00:00+08:00.")]}
+        )
+    return queryset.filter(**{f"{field}__gte": value})
+
+
+def etag(obj) -> str:
+    return f'"{obj.pk}-{obj.updated_at.timestamp():.6f}"'
+
+
+class IdempotentCreate:
+    """``create`` answers a retried request (same user, same ``Idempotency-Key``) with the
+    first answer, and creates nothing the second time."""
+
+    def create(self, request, *args, **kwargs):
+        key = request.META.get(IDEMPOTENCY_HEADER, "").strip()
+        if not key:
+            return self.perform_idempotent_create(request)
+        if len(key) > MAX_KEY:
+            raise exceptions.ValidationError({"Idempotency-Key": [_("At most 100 characters.")]})
+        endpoint = request.path
+        stored = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+        if stored is None:
+            try:
+                with transaction.atomic():
+                    response = self.perform_idempotent_create(request)
+                    if response.status_code < 300:
+                        IdempotencyRecord.objects.create(
+                            user=request.user, key=key, endpoint=endpoint, status_code=response.status_code,
+                            body=response.data,
+                        )  # fmt: skip
+                return response
+            except IntegrityError:
+                stored = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+                if stored is None:
+                    raise
+        if stored.endpoint != endpoint:
+            raise exceptions.ValidationError({"Idempotency-Key": [_("This key was already used for another request.")]})
+        response = Response(stored.body, status=stored.status_code)
+        response["Idempotent-Replayed"] = "true"
+        return response
+
+
+# --- clients and contacts -----------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the clients you may see",
+        parameters=[
+            UPDATED_SINCE,
+            OpenApiParameter("q", OpenApiTypes.STR, description="Name, code, phone or contact name/phone."),
+            OpenApiParameter("tier", OpenApiTypes.INT, description="Tier id."),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=Client.Status.values),
+            OpenApiParameter("overdue", OpenApiTypes.BOOL, description="Visit overdue."),
+            OpenApiParameter("owner", OpenApiTypes.INT, description="Account manager id (supervisors)."),
+            OpenApiParameter("team", OpenApiTypes.INT, description="Team id (supervisors, admins)."),
+        ],
+        responses={200: s.ClientSerializer(many=True), **READ_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One client with its contacts (key persons first); the ETag header is for If-Match",
+        responses={200: s.ClientDetailSerializer, **READ_ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary="Correct a client's phone, e-mail, address, notes or visit method",
+        parameters=[IF_MATCH],
+        request=s.ClientUpdateSerializer,
+        responses={
+            200: s.ClientDetailSerializer,
+            412: OpenApiResponse(s.ErrorSerializer, description="Changed since you read it: read it again."),
+            428: OpenApiResponse(s.ErrorSerializer, description="If-Match is missing."),
+            **ERRORS,
+        },
+    ),
+)
+class ClientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    pagination_class = Cursor
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_serializer_class(self):
+        return s.ClientSerializer if self.action == "list" else s.ClientDetailSerializer
+
+    def get_queryset(self):
+        queryset = client_list(self.request.user)
+        if self.action != "list":
+            return queryset
+        params = self.request.query_params.copy()
+        params.pop("cursor", None)
+        params.pop("page_size", None)
+        params.pop("sort", None)
+        filtered = ClientFilter(params, queryset=queryset, user=self.request.user)
+        if not filtered.is_valid():
+            raise exceptions.ValidationError(filtered.errors)
+        return updated_since(self.request, filtered.qs)
+
+    def get_object(self):
+        pk = self.kwargs["pk"]
+        if not str(pk).isdecimal() or int(pk) > 2**63 - 1:
+            raise exceptions.NotFound
+        return get_client(self.request.user, int(pk), for_detail=True)
+
+    def retrieve(self, request, *args, **kwargs):
+        client = self.get_object()
+        response = Response(s.ClientDetailSerializer(client).data)
+        response["ETag"] = etag(client)
+        return response
+
+    def partial_update(self, request, *args, **kwargs):
+        client = self.get_object()
+        if client.owner_id != request.user.pk and not request.user.is_crm_admin and not request.user.is_supervisor:
+            raise exceptions.PermissionDenied
+        expected = request.headers.get("If-Match")
+        if not expected:
+            raise PreconditionRequired
+        serializer = s.ClientUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            current = Client.objects.select_for_update().get(pk=client.pk)
+            if expected.strip() != etag(current):
+                raise PreconditionFailed
+            for name, value in serializer.validated_data.items():
+                setattr(current, name, value)
+            current._change_reason = _("Changed from the app")
+            current.save()
+        client = get_client(request.user, client.pk, for_detail=True)
+        response = Response(s.ClientDetailSerializer(client).data)
+        response["ETag"] = etag(client)
+        return response
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _("This record changed since you read it: read it again and redo your change.")
+    default_code = "stale"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = _("Send the ETag you read in an If-Match header.")
+    default_code = "if_match_required"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the contacts of the clients you may see",
+        parameters=[OpenApiParameter("client", OpenApiTypes.INT, description="Only this client's contacts.")],
+        responses={200: s.ContactSerializer(many=True), **READ_ERRORS},
+    ),
+    retrieve=extend_schema(summary="One contact", responses={200: s.ContactSerializer, **READ_ERRORS}),
+)
+class ContactViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.ContactSerializer
+    pagination_class = Cursor
+
+    def get_queryset(self):
+        queryset = scope_for(self.request.user).filter(
+            Contact.objects.all(), owner="client__owner", team="client__team"
+        )
+        client_id = self.request.query_params.get("client", "")
+        if client_id:
+            if not client_id.isdecimal() or int(client_id) > 2**63 - 1:
+                raise exceptions.ValidationError({"client": [_("Give a client id.")]})
+            queryset = queryset.filter(client_id=int(client_id))
+        return queryset
+
+
+# --- visits -----------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your planned visits: today's (default) or this week's",
+        parameters=[
+            OpenApiParameter("range", OpenApiTypes.STR, enum=["today", "week"], description="today or week"),
+            UPDATED_SINCE,
+        ],
+        responses={200: s.PlannedVisitSerializer(many=True), **READ_ERRORS},
+    ),
+    retrieve=extend_schema(summary="One planned visit", responses={200: s.PlannedVisitSerializer, **READ_ERRORS}),
+)
+class PlannedVisitViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.PlannedVisitSerializer
+    pagination_class = Cursor
+
+    def get_queryset(self):
+        today = timezone.localdate()
+        queryset = scope_for(self.request.user).filter(
+            PlannedVisit.objects.select_related("client").exclude(status=PlannedVisit.Status.CANCELLED),
+            owner="owner",
+            team="client__team",
+        )
+        if self.action != "list":
+            return queryset
+        wanted = self.request.query_params.get("range", "today")
+        if wanted == "week":
+            monday = monday_of(today)
+            queryset = queryset.filter(date__range=(monday, monday + timedelta(days=6)))
+        elif wanted == "today":
+            queryset = queryset.filter(date=today)
+        else:
+            raise exceptions.ValidationError({"range": [_("Use today or week.")]})
+        return updated_since(self.request, queryset.filter(owner=self.request.user))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your visit logs",
+        parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME, description="Logged at or after.")],
+        responses={200: s.VisitLogSerializer(many=True), **READ_ERRORS},
+    ),
+    retrieve=extend_schema(summary="One visit log", responses={200: s.VisitLogSerializer, **READ_ERRORS}),
+    create=extend_schema(
+        summary="Log a visit (check-in time and location included), as on the web's visit log",
+        parameters=[IDEMPOTENCY_KEY],
+        request=s.VisitLogCreateSerializer,
+        responses={201: s.VisitLogSerializer, 200: s.VisitLogSerializer, **ERRORS},
+    ),
+)
+class VisitLogViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.VisitLogSerializer
+    pagination_class = Cursor
+
+    def get_queryset(self):
+        queryset = scope_for(self.request.user).filter(VisitLog.objects.all(), owner="owner", team="client__team")
+        if self.action == "list":
+            queryset = updated_since(self.request, queryset.filter(owner=self.request.user), "created_at")
+        return queryset
+
+    def perform_idempotent_create(self, request):
+        data = s.VisitLogCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        client = get_client(request.user, fields.pop("client"))
+        if client.owner_id != request.user.pk:
+            raise exceptions.PermissionDenied(_("Only the client's account manager logs its visits."))
+        planned = None
+        if planned_id := fields.pop("planned_visit", None):
+            planned = get_object_or_404(PlannedVisit, pk=planned_id, owner=request.user, client=client)
+        key = request.META.get(IDEMPOTENCY_HEADER, "").strip()
+        log, created = daily.log_visit(
+            owner=request.user,
+            client=client,
+            submission=f"api:{request.user.pk}:{key}" if key else f"api:{timezone.now().timestamp()}:{request.user.pk}",
+            day=fields.pop("date"),
+            method=fields.pop("method"),
+            work_done=fields.pop("work_done"),
+            planned_visit=planned,
+            strategy_ids=fields.pop("strategies"),
+            **fields,
+        )
+        return Response(s.VisitLogSerializer(log).data, status=status.HTTP_201_CREATED if created else 200)
+
+
+# --- interactions --------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Calls, messages and other interactions with the clients you may see",
+        parameters=[
+            UPDATED_SINCE,
+            OpenApiParameter("client", OpenApiTypes.INT),
+            OpenApiParameter("open_requests", OpenApiTypes.BOOL, description="Only requests still waiting."),
+        ],
+        responses={200: s.InteractionSerializer(many=True), **READ_ERRORS},
+    ),
+    retrieve=extend_schema(summary="One interaction", responses={200: s.InteractionSerializer, **READ_ERRORS}),
+    create=extend_schema(
+        summary="Log a call, message, letter, e-mail or office visit (a promise with a date becomes a follow-up)",
+        parameters=[IDEMPOTENCY_KEY],
+        request=s.InteractionCreateSerializer,
+        responses={201: s.InteractionSerializer, 200: s.InteractionSerializer, **ERRORS},
+    ),
+)
+class InteractionViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.InteractionSerializer
+    pagination_class = Cursor
+
+    def get_queryset(self):
+        queryset = scope_for(self.request.user).filter(Interaction.objects.all(), owner="owner", team="team")
+        if self.action != "list":
+            return queryset
+        client_id = self.request.query_params.get("client", "")
+        if client_id:
+            if not client_id.isdecimal() or int(client_id) > 2**63 - 1:
+                raise exceptions.ValidationError({"client": [_("Give a client id.")]})
+            queryset = queryset.filter(client_id=int(client_id))
+        if self.request.query_params.get("open_requests") in ("true", "1"):
+            queryset = interaction_services.open_requests(queryset)
+        return updated_since(self.request, queryset)
+
+    def perform_idempotent_create(self, request):
+        data = s.InteractionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        client = get_client(request.user, fields.pop("client"))
+        contact_id = fields.pop("contact", None)
+        contact = get_object_or_404(Contact, pk=contact_id, client=client) if contact_id else None
+        if fields.get("occurred_at") and fields["occurred_at"] < timezone.now() - timedelta(days=366):
+            raise exceptions.ValidationError({"occurred_at": [_("An interaction can be logged up to a year back.")]})
+        interaction, created = interaction_services.log_interaction(client=client, by=request.user, contact=contact,
+                                                                    **fields)  # fmt: skip
+        return Response(s.InteractionSerializer(interaction).data, status=201 if created else 200)
+
+
+# --- complaints ------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Complaints of the clients you may see",
+        parameters=[UPDATED_SINCE, OpenApiParameter("state", OpenApiTypes.STR, enum=Complaint.State.values)],
+        responses={200: s.ComplaintSerializer(many=True), **READ_ERRORS},
+    ),
+    retrieve=extend_schema(summary="One complaint", responses={200: s.ComplaintSerializer, **READ_ERRORS}),
+    create=extend_schema(
+        summary="Register a complaint (deadlines from the tier and severity, as on the web)",
+        parameters=[IDEMPOTENCY_KEY],
+        request=s.ComplaintCreateSerializer,
+        responses={201: s.ComplaintSerializer, 200: s.ComplaintSerializer, **ERRORS},
+    ),
+)
+class ComplaintViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.ComplaintSerializer
+    pagination_class = Cursor
+
+    def get_queryset(self):
+        queryset = scope_for(self.request.user).filter(
+            Complaint.objects.select_related("category", "category__parent"), **COMPLAINT_SCOPE
+        )
+        if self.action != "list":
+            return queryset
+        state = self.request.query_params.get("state", "")
+        if state:
+            if state not in Complaint.State.values:
+                raise exceptions.ValidationError({"state": [_("Unknown state.")]})
+            queryset = queryset.filter(state=state)
+        return updated_since(self.request, queryset)
+
+    def perform_idempotent_create(self, request):
+        data = s.ComplaintCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        client = get_client(request.user, fields.pop("client"))
+        contact_id = fields.pop("contact", None)
+        contact = get_object_or_404(Contact, pk=contact_id, client=client) if contact_id else None
+        category = Category.objects.filter(pk=fields.pop("category"), is_active=True).first()
+        if category is None:
+            raise exceptions.ValidationError({"category": [_("Choose an active category.")]})
+        complaint = complaint_services.register(
+            by=request.user, client=client, contact=contact, category=category, **fields
+        )
+        return Response(s.ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Take a workflow step: acknowledge, start, resolve, close or reopen (the web's rules)",
+        request=s.ComplaintStepSerializer,
+        responses={200: s.ComplaintSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        complaint = self.get_object()
+        data = s.ComplaintStepSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        step, note = fields.pop("step"), fields.pop("note")
+        complaint_services.move(complaint, step, by=request.user, note=note, **(fields if step == "resolve" else {}))
+        complaint.refresh_from_db()
+        return Response(s.ComplaintSerializer(complaint).data)
+
+    def get_object(self):
+        pk = self.kwargs["pk"]
+        if not str(pk).isdecimal() or int(pk) > 2**63 - 1:
+            raise exceptions.NotFound
+        return get_scoped_object_or_404(
+            self.request.user, Complaint.objects.select_related("category"), pk=int(pk), **COMPLAINT_SCOPE
+        )
+
+
+# --- the reminders inbox --------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your reminders, newest first",
+        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread ones.")],
+        responses={200: s.NotificationSerializer(many=True), **READ_ERRORS},
+    ),
+    retrieve=extend_schema(summary="One reminder", responses={200: s.NotificationSerializer, **READ_ERRORS}),
+)
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.NotificationSerializer
+    pagination_class = type("NewestFirst", (Cursor,), {"ordering": "-pk"})
+
+    def get_queryset(self):
+        queryset = Notification.objects.filter(recipient=self.request.user)
+        if self.action == "list" and self.request.query_params.get("unread") in ("true", "1"):
+            queryset = queryset.filter(read_at__isnull=True)
+        return queryset
+
+    @extend_schema(summary="Mark one reminder read", request=None, responses={200: s.NotificationSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = self.get_object()
+        notification_services.mark_read(request.user, [notification.pk])
+        notification.refresh_from_db()
+        return Response(s.NotificationSerializer(notification).data)
+
+    @extend_schema(
+        summary="Mark all your reminders read",
+        request=None,
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description='{"marked": <number>}'), **ERRORS},
+    )
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        return Response({"marked": notification_services.mark_read(request.user)})
+
+
+__all__ = ["CLIENT_SCOPE", "search_clients"]
