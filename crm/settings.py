@@ -454,7 +454,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Account manager CRM API",
     "DESCRIPTION": "The field app's API: clients, contacts, visits and visit logs, interactions, complaints and "
-    "reminders, within the caller's scope. Errors always have the shape `{\"error\": {status, code, message, "
+    'reminders, within the caller\'s scope. Errors always have the shape `{"error": {status, code, message, '
     "fields}}`.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
