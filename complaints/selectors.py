@@ -35,6 +35,7 @@ def get_complaint(user: User, pk: int) -> Complaint:
         "team__supervisor",
         "category__parent",
         "contact",
+        "contact__vip_card",
         "created_by",
     )
     return get_scoped_object_or_404(user, queryset, pk=pk, **COMPLAINT_SCOPE)

@@ -106,7 +106,7 @@ def day_sheet(owner: User, day: date) -> list[PlannedVisit]:
         .prefetch_related(
             Prefetch(
                 "client__contacts",
-                queryset=Contact.objects.filter(is_key_person=True).order_by("name"),
+                queryset=Contact.objects.filter(is_key_person=True).select_related("vip_card").order_by("name"),
                 to_attr="key_persons",
             )
         )

@@ -335,3 +335,32 @@ def test_monthly_volume_is_imported_and_exported(client, supervisor, manager):
     exported = client.get(reverse("clients:export"), {"format": "csv"}).content.decode("utf-8-sig")
     header, row = exported.splitlines()[:2]
     assert "monthly_volume" in header.split(",") and "1200" in row.split(",")
+
+
+def test_the_card_shows_next_to_the_person_on_the_visit_sheet_and_the_complaint(client, manager):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from complaints import services as complaint_services
+    from complaints.defaults import ensure_complaint_defaults
+    from complaints.models import Category
+    from visits.daily import day_sheet
+    from visits.models import PlannedVisit
+
+    ensure_default_cards()
+    ensure_complaint_defaults()
+    group = ClientGroupFactory(lead_manager=manager, group_class="A")
+    acme = ClientFactory(owner=manager, group=group)
+    chairman = ContactFactory(
+        client=acme, name="Chairman Zhao", is_key_person=True, key_person_type="top_decision_maker"
+    )
+    PlannedVisit.objects.create(owner=manager, client=acme, date=timezone.localdate(), method="on_site")
+    [visit] = day_sheet(manager, timezone.localdate())
+    assert [p.vip_card.code for p in visit.client.key_persons] == ["diamond"]
+    complaint = complaint_services.register(
+        by=manager, client=acme, contact=chairman, category=Category.objects.filter(parent__isnull=False).first(),
+        channel="phone", description="late",
+    )  # fmt: skip
+    client.force_login(manager)
+    page = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    assert 'data-testid="vip-card"' in page and "Diamond" in page
