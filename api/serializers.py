@@ -10,6 +10,7 @@ from complaints.models import Complaint, Severity
 from complaints.services import TRANSITIONS
 from interactions.models import Channel, Interaction
 from notifications.models import Notification
+from visits.forms import PhotoField, is_photo
 from visits.models import PlannedVisit, VisitLog
 
 
@@ -86,7 +87,7 @@ class PlannedVisitSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlannedVisit
         fields = ["id", "client", "date", "appointment_time", "method", "status", "purpose", "route_order", "logged",
-                  "updated_at"]  # fmt: skip
+                  "checked_in_at", "checked_out_at", "check_in_distance", "far_from_client", "updated_at"]  # fmt: skip
         read_only_fields = fields
 
     def get_logged(self, visit: PlannedVisit) -> bool:
@@ -120,6 +121,27 @@ class VisitLogCreateSerializer(serializers.Serializer):
     strategies = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, default=list, max_length=100
     )
+    photos = serializers.ListField(
+        child=serializers.FileField(max_length=200), required=False, default=list, max_length=PhotoField.max_files,
+        help_text="Up to five photos (JPEG, PNG, WebP, HEIC; 5 MB each), sent as multipart/form-data.",
+    )  # fmt: skip
+
+    def validate_photos(self, photos):
+        for photo in photos:
+            if photo.size > PhotoField.max_bytes:
+                raise serializers.ValidationError(_("“%(name)s” is larger than 5 MB.") % {"name": photo.name})
+            if not is_photo(photo):
+                raise serializers.ValidationError(_("“%(name)s” is not a photo.") % {"name": photo.name})
+        return photos
+
+
+class CheckSerializer(serializers.Serializer):
+    """Where the manager is, when the phone knows (both or neither)."""
+
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False,
+                                        allow_null=True)  # fmt: skip
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180,
+                                         required=False, allow_null=True)  # fmt: skip
 
 
 class InteractionSerializer(serializers.ModelSerializer):

@@ -29,7 +29,7 @@ from interactions import services as interaction_services
 from interactions.models import Interaction
 from notifications import services as notification_services
 from notifications.models import Notification
-from visits import daily
+from visits import checkins, daily
 from visits.daily import monday_of
 from visits.models import PlannedVisit, VisitLog
 
@@ -291,6 +291,31 @@ class PlannedVisitViewSet(viewsets.ReadOnlyModelViewSet):
             raise exceptions.ValidationError({"range": [_("Use today or week.")]})
         return updated_since(self.request, queryset.filter(owner=self.request.user))
 
+    def _check(self, request, step):
+        visit = self.get_object()
+        data = s.CheckSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        visit = step(visit, by=request.user, **data.validated_data)
+        return Response(s.PlannedVisitSerializer(visit).data)
+
+    @extend_schema(
+        summary="Check in on site, with the phone's location (one visit in progress at a time; far away is flagged)",
+        request=s.CheckSerializer,
+        responses={200: s.PlannedVisitSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="check-in")
+    def check_in(self, request, pk=None):
+        return self._check(request, checkins.check_in)
+
+    @extend_schema(
+        summary="Check out (a visit lasts at least CRM_VISIT_MIN_MINUTES)",
+        request=s.CheckSerializer,
+        responses={200: s.PlannedVisitSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="check-out")
+    def check_out(self, request, pk=None):
+        return self._check(request, checkins.check_out)
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -300,7 +325,7 @@ class PlannedVisitViewSet(viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="One visit log", responses={200: s.VisitLogSerializer, **READ_ERRORS}),
     create=extend_schema(
-        summary="Log a visit (check-in time and location included), as on the web's visit log",
+        summary="Log a visit (check-in time, location, photos), as on the web's visit log",
         parameters=[IDEMPOTENCY_KEY],
         request=s.VisitLogCreateSerializer,
         responses={201: s.VisitLogSerializer, 200: s.VisitLogSerializer, **ERRORS},

@@ -33,7 +33,8 @@ class ClientForm(forms.ModelForm):
         model = Client
         fields = [
             "code", "name", "client_type", "industry", "size", "monthly_volume", "status", "tier", "group",
-            "start_date", "tenure", "address", "phone", "email", "visit_method", "visit_frequency",
+            "start_date", "tenure", "address", "latitude", "longitude", "phone", "email", "visit_method",
+            "visit_frequency",
             "visit_frequency_reason", "notes",
         ]  # fmt: skip
         widgets = {

@@ -1,7 +1,7 @@
 from datetime import date
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -288,6 +288,15 @@ class Client(models.Model):
         "accounts.Team", verbose_name=_("team"), on_delete=models.PROTECT, null=True, blank=True, related_name="clients"
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
+    # Where the client is: a check-in far from it is flagged (SPEC: punctuality and presence).
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )  # fmt: skip
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )  # fmt: skip
     phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[phone_validator])
     email = models.EmailField(_("email"), blank=True)
     visit_method = models.CharField(

@@ -413,6 +413,11 @@ CRM_TASK_RETRY_BACKOFF = env.int("CRM_TASK_RETRY_BACKOFF", default=30)
 CRM_PLAN_SUBMIT_BY_DAY = env.int("CRM_PLAN_SUBMIT_BY_DAY", default=3)
 # Key persons' birthdays are announced this many days ahead.
 CRM_BIRTHDAY_DAYS_AHEAD = env.int("CRM_BIRTHDAY_DAYS_AHEAD", default=3)
+# Visits on site: a check-in further than this from the client's location is flagged; a
+# visit lasts at least this long; a visit log needs a photo when this is on.
+CRM_CHECK_IN_MAX_METRES = env.int("CRM_CHECK_IN_MAX_METRES", default=500)
+CRM_VISIT_MIN_MINUTES = env.int("CRM_VISIT_MIN_MINUTES", default=10)
+CRM_VISIT_PHOTO_REQUIRED = env.bool("CRM_VISIT_PHOTO_REQUIRED", default=False)
 # A client at or above this monthly volume (e.g. cartons a month; tobacco seed: 1000) is a large client.
 CRM_LARGE_CLIENT_VOLUME = env.int("CRM_LARGE_CLIENT_VOLUME", default=1000)
 # A gift to a client worth more than this (yuan) waits for the supervisor's approval (seed 001).
@@ -424,6 +429,8 @@ CRM_REQUEST_REPLY_HOURS = env.int("CRM_REQUEST_REPLY_HOURS", default=24)
 CRM_REQUEST_VISIT_HOURS = env.int("CRM_REQUEST_VISIT_HOURS", default=48)
 # The most clients one message to many clients may go to.
 CRM_BULK_MESSAGE_MAX = env.int("CRM_BULK_MESSAGE_MAX", default=500)
+# A client flagged as tending to leave gets a retention visit within this many days (离网必访).
+CRM_RETENTION_VISIT_DAYS = env.int("CRM_RETENTION_VISIT_DAYS", default=7)
 
 
 # --- The API (/api/v1/) ---------------------------------------------------------------------

@@ -12,7 +12,7 @@ from clients.selectors import get_client, visible_clients
 from complaints.models import Complaint, ReturnVisit
 from complaints.selectors import OPEN_STATES
 from interactions import selectors as interactions
-from performance.selectors import home_at_risk
+from performance.selectors import home_at_risk, retention_due
 from visits import rules as visit_rules
 from visits.models import MonthlyPlan, PlannedVisit
 from visits.selectors import approval_queue
@@ -51,6 +51,7 @@ def home(request):
         context["return_visits_due"] = ReturnVisit.objects.filter(owner=user, done_at__isnull=True).count()
         context["follow_ups"] = interactions.home_follow_ups(user)
         context["occasions"] = upcoming_occasions(user, limit=5)
+        context["retention_overdue"] = [row for row in retention_due(user, scope=scope) if row.overdue]
         context["requests"] = interactions.request_counts(user, scope=scope)
         context["at_risk_count"], context["at_risk"] = home_at_risk(user, scope=scope)
         context["today"] = today

@@ -6,6 +6,7 @@ Every function takes querysets already narrowed to the viewer's scope (see ``vie
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -387,3 +388,74 @@ def satisfaction_dashboard(responses: QuerySet, managers: QuerySet, month: date)
         by_month=scores.by_month,
         lowest=lowest,
     )
+
+
+# --- the quarterly visit report ------------------------------------------------------------
+
+QUARTER_FORMAT = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    number: int
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> date:
+        """The last day of the quarter."""
+        return (self.next.start if self.number < 4 else date(self.year + 1, 1, 1)) - timedelta(days=1)
+
+    @property
+    def previous(self) -> Quarter:
+        return Quarter(self.year, self.number - 1) if self.number > 1 else Quarter(self.year - 1, 4)
+
+    @property
+    def next(self) -> Quarter:
+        return Quarter(self.year, self.number + 1) if self.number < 4 else Quarter(self.year + 1, 1)
+
+    def __str__(self) -> str:
+        return f"{self.year}-Q{self.number}"
+
+
+def parse_quarter(value: str | None, today: date) -> Quarter:
+    """``2026-Q4`` from the URL; anything else (missing, malformed, out of range) is the
+    quarter of ``today``."""
+    match = QUARTER_FORMAT.match(value or "")
+    if match and 2000 <= int(match[1]) <= 2100:
+        return Quarter(int(match[1]), int(match[2]))
+    return Quarter(today.year, (today.month - 1) // 3 + 1)
+
+
+@dataclass(frozen=True)
+class QuarterTotal:
+    owner: User
+    visits: int
+    clients: int
+    opinions: int
+
+
+def quarterly_visits(logs: QuerySet[VisitLog], quarter: Quarter) -> tuple[QuerySet[VisitLog], list[QuarterTotal]]:
+    """For leadership each quarter (SPEC "Who visits, follows up"): the visit logs that
+    record the client's opinions or suggestions, with how each was handled (the visit's
+    effect and next follow-up), and per account manager the visits logged, the clients
+    visited and the opinions recorded. ``logs`` is already limited to the viewer's scope.
+    Two queries, plus the rows when they are read."""
+    logs = logs.filter(date__range=(quarter.start, quarter.end))
+    rows = logs.exclude(opinions="").select_related("client", "owner").order_by("date", "client__name", "pk")
+    counts = list(
+        logs.order_by()
+        .values("owner_id")
+        .annotate(
+            visits=Count("pk"),
+            clients=Count("client_id", distinct=True),
+            opinions=Count("pk", filter=~Q(opinions="")),
+        )
+    )
+    owners = User.objects.in_bulk([row["owner_id"] for row in counts])
+    totals = [QuarterTotal(owners[row["owner_id"]], row["visits"], row["clients"], row["opinions"]) for row in counts]
+    totals.sort(key=lambda total: (str(total.owner), total.owner.pk))
+    return rows, totals

@@ -8,4 +8,5 @@ urlpatterns = [
     path("visits/", views.visits, name="visits"),
     path("complaints/", views.complaints, name="complaints"),
     path("satisfaction/", views.satisfaction, name="satisfaction"),
+    path("quarterly/", views.quarterly, name="quarterly"),
 ]

@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -16,18 +18,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.models import User
-from accounts.scoping import scope_for
+from accounts.scoping import role_required, scope_for
 from clients.models import Client
 from complaints.models import Complaint
 from interactions.models import Interaction
 from interactions.selectors import requests_by_manager
 from performance.models import ClientWarning
-from performance.selectors import at_risk_by_rule
+from performance.selectors import at_risk_by_rule, retention_due
 from surveys.selectors import visible_responses
+from visits.models import VisitLog
 from visits.rules import month_bounds, next_month, previous_month
 from visits.selectors import parse_month
 
 from . import figures
+
+QUARTERLY_PAGE_SIZE = 50
 
 
 def _scope(request):
@@ -134,6 +139,7 @@ def visits(request):
     start, end = month_bounds(month)
     request_rows = requests_by_manager(restrict(Interaction.objects.all(), ""), start, end)
     at_risk = at_risk_by_rule(restrict(ClientWarning.objects.filter(active=True), "client__"))
+    retention = retention_due(request.user, scope=scope, team=team)
     return render(
         request,
         "dashboards/visits.html",
@@ -147,6 +153,9 @@ def visits(request):
             per_day=per_day,
             request_rows=request_rows,
             at_risk=at_risk,
+            retention_waiting=len(retention),
+            retention_overdue=sum(row.overdue for row in retention),
+            retention_days=settings.CRM_RETENTION_VISIT_DAYS,
         ),
     )
 
@@ -247,4 +256,43 @@ def satisfaction(request):
     }
     return render(
         request, "dashboards/satisfaction.html", _context(request, month, teams, team, board=board, trend=trend)
+    )
+
+
+@role_required(User.Role.SUPERVISOR)
+def quarterly(request):
+    """The quarterly visit report for leadership: clients' opinions and suggestions taken on
+    visits and how each was handled, with totals per account manager; CSV and print."""
+    quarter = figures.parse_quarter(request.GET.get("quarter"), timezone.localdate())
+    scope = _scope(request)
+    teams = list(scope.teams().order_by("name"))
+    team = scope.team_from(request.GET.get("team"))
+    logs = scope.filter(VisitLog.objects.all(), owner="owner", team="client__team")
+    if team is not None:
+        logs = logs.filter(client__team=team)
+    rows, totals = figures.quarterly_visits(logs, quarter)
+    if request.GET.get("export") == "csv":
+        headers = [_("Date"), _("Client"), _("Account manager"), _("What was done"),
+                   _("Client's opinions and suggestions"), _("Effect of the visit"), _("Next follow-up")]  # fmt: skip
+        csv_rows = [
+            [f"{log.date:%Y-%m-%d}", log.client.name, str(log.owner), log.work_done, log.opinions, log.effect,
+             f"{log.next_follow_up:%Y-%m-%d}" if log.next_follow_up else None]
+            for log in rows
+        ]  # fmt: skip
+        return _csv(f"quarterly-{quarter}", [str(h) for h in headers], csv_rows)
+    page = Paginator(rows, QUARTERLY_PAGE_SIZE).get_page(request.GET.get("page"))
+    team_query = {"team": team.pk} if team else {}
+    return render(
+        request,
+        "dashboards/quarterly.html",
+        {
+            "quarter": quarter,
+            "teams": teams,
+            "team": team,
+            "page": page,
+            "totals": totals,
+            "query": urlencode(team_query),
+            "quarter_query": urlencode({"quarter": str(quarter), **team_query}),
+            "team_query": f"&team={team.pk}" if team else "",
+        },
     )

@@ -3,11 +3,17 @@ team, like every client list)."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from accounts.models import Team, User
 from accounts.scoping import Scope, scope_for
 from clients.models import Client
+from visits.models import VisitLog
 
 from .models import ClientWarning, RuleCode
 
@@ -62,3 +68,46 @@ def at_risk_by_rule(warnings: QuerySet[ClientWarning]) -> list[tuple[str, str, i
     """(rule code, its name, clients flagged) for the dashboards, one grouped query."""
     counts = dict(warnings.order_by().values_list("rule").annotate(n=Count("client_id", distinct=True)))
     return [(code, label, counts[code]) for code, label in RuleCode.choices if counts.get(code)]
+
+
+@dataclass(frozen=True)
+class RetentionDue:
+    """A client flagged as tending to leave and its retention visit (离网必访)."""
+
+    client: Client
+    flagged_at: datetime
+    due: date
+    overdue: bool
+
+
+def retention_due(
+    user: User, *, scope: Scope | None = None, team: Team | None = None, today: date | None = None
+) -> list[RetentionDue]:
+    """Flagged clients in scope still waiting for their retention visit, most overdue first.
+
+    A client with an active warning must be visited within ``CRM_RETENTION_VISIT_DAYS`` days
+    of its first active warning; any visit logged on or after that day counts. One query.
+    """
+    today = today or timezone.localdate()
+    warnings = visible_warnings(user, scope=scope)
+    if team is not None:
+        warnings = warnings.filter(client__team=team)
+    last_visit = VisitLog.objects.filter(client=OuterRef("pk")).order_by("-date").values("date")[:1]
+    clients = (
+        Client.objects.filter(pk__in=warnings.values("client_id"))
+        .select_related("owner")
+        .annotate(
+            flagged_at=Min("warnings__first_flagged_at", filter=Q(warnings__active=True)),
+            last_visit=Subquery(last_visit),
+        )
+    )
+    days = timedelta(days=settings.CRM_RETENTION_VISIT_DAYS)
+    rows = []
+    for client in clients:
+        flagged_on = timezone.localdate(client.flagged_at)
+        if client.last_visit is not None and client.last_visit >= flagged_on:
+            continue
+        due = flagged_on + days
+        rows.append(RetentionDue(client=client, flagged_at=client.flagged_at, due=due, overdue=due < today))
+    rows.sort(key=lambda row: (row.due, row.client.name, row.client.pk))
+    return rows

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Prefetch, Q
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.scoping import is_approver
-from clients.models import Client, Contact
+from clients.models import Client, Contact, VisitMethod
 from complaints.models import Complaint
 from complaints.selectors import open_complaints_by_client
 from surveys.models import Response
@@ -177,6 +178,10 @@ def log_visit(
         raise PermissionDenied
     elif hasattr(planned_visit, "log"):
         raise ValidationError(_("This planned visit already has a log."))
+    if planned_visit is not None and planned_visit.checked_in_at:
+        checked_in_at = planned_visit.checked_in_at  # the check-in on site beats the form's opening time
+    if settings.CRM_VISIT_PHOTO_REQUIRED and method == VisitMethod.ON_SITE and not photos:
+        raise ValidationError({"photos": _("Add at least one photo of the visit on site.")})
     strategies = list(
         ServiceStrategy.objects.filter(
             pk__in=strategy_ids, client=client, month=rules.month_start(day), state=ServiceStrategy.State.OPEN

@@ -7,7 +7,7 @@ from clients.models import Client, VisitMethod
 from crm.forms import HiddenErrorsShown, MultipleFileField, MultipleFileInput
 from crm.widgets import FastSelect
 
-from .models import MonthlyPlan, MonthResult, ServiceStrategy, WeeklyArrangement, WeeklySummary
+from .models import MonthlyPlan, MonthResult, RetentionOutcome, ServiceStrategy, WeeklyArrangement, WeeklySummary
 from .services import MAX_GENERATE_DAYS
 
 
@@ -164,12 +164,19 @@ class VisitLogForm(HiddenErrorsShown, forms.Form):
     effect = forms.CharField(label=_("Effect of the visit"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     next_follow_up = forms.DateField(label=_("Next follow-up"), required=False, widget=DateInput())
     photos = PhotoField(label=_("Photos"), required=False)
+    # Only for a client with an active early warning: its retention visit (离网必访).
+    retention_offer = forms.CharField(label=_("Retention offer"), required=False, max_length=300)
+    retention_outcome = forms.ChoiceField(
+        label=_("Retention outcome"), required=False, choices=[("", "---------"), *RetentionOutcome.choices]
+    )
 
-    def __init__(self, *args, strategies=(), **kwargs):
+    def __init__(self, *args, strategies=(), retention=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["strategies"].choices = [(str(s.pk), s.text) for s in strategies]
         if not strategies:
             del self.fields["strategies"]
+        if not retention:
+            del self.fields["retention_offer"], self.fields["retention_outcome"]
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -242,3 +249,11 @@ class WeeklySummaryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class CheckForm(forms.Form):
+    """Check in or out of a planned visit; the location is filled by the browser when it can."""
+
+    action = forms.ChoiceField(choices=[("in", _("Check in")), ("out", _("Check out"))])
+    latitude = forms.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False)
+    longitude = forms.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False)

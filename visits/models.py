@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clients.models import Client, VisitFrequency, VisitMethod
@@ -197,6 +198,23 @@ class PlannedVisit(models.Model):
     # The time agreed with the client, when there is one: punctuality is measured against it.
     appointment_time = models.TimeField(_("appointment time"), null=True, blank=True)
     route_order = models.PositiveSmallIntegerField(_("order on the route"), null=True, blank=True)
+    # On site: check-in and check-out, with where the manager was (visits/checkins.py).
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    check_in_latitude = models.DecimalField(
+        _("check-in latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    check_in_longitude = models.DecimalField(
+        _("check-in longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    check_in_distance = models.PositiveIntegerField(_("metres from the client"), null=True, blank=True)
+    far_from_client = models.BooleanField(_("checked in far from the client"), default=False)
+    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    check_out_latitude = models.DecimalField(
+        _("check-out latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    check_out_longitude = models.DecimalField(
+        _("check-out longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # Any change moves it (also a partial save): the API's incremental sync reads it.
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
@@ -209,6 +227,12 @@ class PlannedVisit(models.Model):
         constraints = [models.UniqueConstraint(fields=["client", "date"], name="planned_visit_one_per_client_day")]
         indexes = [
             models.Index(fields=["owner", "date"], name="planned_visit_owner_date"),
+            # "One visit in progress": the manager's checked-in, not checked-out visit.
+            models.Index(
+                fields=["owner"],
+                condition=models.Q(checked_in_at__isnull=False, checked_out_at__isnull=True),
+                name="planned_visit_in_progress",
+            ),
             models.Index(fields=["date", "status"], name="planned_visit_date_status"),
         ]
 
@@ -265,6 +289,12 @@ class WeeklyArrangement(models.Model):
         return f"{self.owner} · {self.week_start:%Y-%m-%d}"
 
 
+class RetentionOutcome(models.TextChoices):
+    KEPT = "kept", pgettext_lazy("retention outcome", "Kept")
+    LOST = "lost", pgettext_lazy("retention outcome", "Lost")
+    PENDING = "pending", pgettext_lazy("retention outcome", "Pending")
+
+
 class VisitLog(NeverDeleted, models.Model):
     """What happened at a visit (日拜访记录), logged from a phone."""
 
@@ -292,6 +322,12 @@ class VisitLog(NeverDeleted, models.Model):
     opinions = models.TextField(_("client's opinions and suggestions"), blank=True)
     effect = models.TextField(_("effect of the visit"), blank=True)
     next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
+    # A retention visit (离网必访) to a client flagged as tending to leave records the offer made
+    # and whether the client stays.
+    retention_offer = models.CharField(_("retention offer"), max_length=300, blank=True)
+    retention_outcome = models.CharField(
+        _("retention outcome"), max_length=10, choices=RetentionOutcome.choices, blank=True
+    )
     completed_strategies = models.ManyToManyField(
         ServiceStrategy, verbose_name=_("strategies completed"), blank=True, related_name="visit_logs"
     )

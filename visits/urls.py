@@ -22,6 +22,7 @@ urlpatterns = [
     path("today/", views_daily.sheet, name="sheet"),
     path("today/task/", views_daily.task_add, name="task_add"),
     path("planned/<int:pk>/mark/", views_daily.visit_mark, name="visit_mark"),
+    path("planned/<int:pk>/check/", views_daily.visit_check, name="visit_check"),
     path("log/", views_daily.log_visit, name="log"),
     path("results/", views_daily.results, name="results"),
     path("results/start/", views_daily.result_start, name="result_start"),

@@ -17,9 +17,18 @@ from django.views.decorators.http import require_POST
 from accounts.scoping import get_scoped_object_or_404
 from clients.selectors import get_client
 from crm.forms import add_service_errors
+from performance.models import ClientWarning
 
-from . import daily, rules, selectors
-from .forms import ArrangementForm, DecisionForm, ResultForm, TemporaryTaskForm, VisitLogForm, WeeklySummaryForm
+from . import checkins, daily, rules, selectors
+from .forms import (
+    ArrangementForm,
+    CheckForm,
+    DecisionForm,
+    ResultForm,
+    TemporaryTaskForm,
+    VisitLogForm,
+    WeeklySummaryForm,
+)
 from .models import (
     MonthResult,
     PlannedVisit,
@@ -124,6 +133,35 @@ def visit_mark(request, pk: int):
 
 @login_required
 @require_POST
+def visit_check(request, pk: int):
+    """Check in or out (``action``), with the browser's location when it gave one."""
+    visit = get_object_or_404(PlannedVisit, pk=pk, owner=request.user, client__owner=request.user)
+    form = CheckForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        data = form.cleaned_data
+        step = checkins.check_in if data["action"] == "in" else checkins.check_out
+        try:
+            visit = step(visit, by=request.user, latitude=data["latitude"], longitude=data["longitude"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if data["action"] == "out":
+                messages.success(request, _("Checked out of %(client)s.") % {"client": visit.client.name})
+            elif visit.far_from_client:
+                messages.warning(
+                    request,
+                    _("Checked in, %(metres)s m from %(client)s's address: the visit is flagged.")
+                    % {"metres": visit.check_in_distance, "client": visit.client.name},
+                )
+            else:
+                messages.success(request, _("Checked in at %(client)s.") % {"client": visit.client.name})
+    return redirect(f"{reverse('visits:sheet')}?day={visit.date:%Y-%m-%d}")
+
+
+@login_required
+@require_POST
 def task_add(request):
     day = _day(request)
     form = TemporaryTaskForm(request.POST, owner=request.user)
@@ -182,10 +220,14 @@ def log_visit(request):
         if saved is not None:
             messages.info(request, _("This visit was already saved."))
             return redirect(f"{reverse('visits:sheet')}?day={saved.date:%Y-%m-%d}")
+    # A client tending to leave (an active early warning) gets a retention visit: record the
+    # offer made and the outcome.
+    retention = ClientWarning.objects.filter(client=client, active=True).exists()
     form = VisitLogForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         strategies=strategies,
+        retention=retention,
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
@@ -208,6 +250,8 @@ def log_visit(request):
                 opinions=data["opinions"],
                 effect=data["effect"],
                 next_follow_up=data["next_follow_up"],
+                retention_offer=data.get("retention_offer", ""),
+                retention_outcome=data.get("retention_outcome", ""),
             )
         except ValidationError as error:
             add_service_errors(form, error)

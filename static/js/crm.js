@@ -15,4 +15,23 @@
     var form = event.target;
     if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) { event.preventDefault(); }
   }, true);
+  // data-locate: fill the form's latitude/longitude from the browser before sending it
+  // (at most 5 seconds; without a location the form is sent as it is).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.dataset || form.dataset.locate === undefined || form.dataset.located || !navigator.geolocation) { return; }
+    event.preventDefault();
+    if (event.submitter && event.submitter.name) {
+      var chosen = document.createElement("input");
+      chosen.type = "hidden"; chosen.name = event.submitter.name; chosen.value = event.submitter.value;
+      form.appendChild(chosen);
+    }
+    form.dataset.located = "1";
+    var send = function () { form.submit(); };
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      form.elements.latitude.value = pos.coords.latitude.toFixed(6);
+      form.elements.longitude.value = pos.coords.longitude.toFixed(6);
+      send();
+    }, send, { timeout: 5000, maximumAge: 60000 });
+  });
 })();

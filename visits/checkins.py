@@ -1,0 +1,118 @@
+"""Checking in and out of a planned visit on site, for the web and the API alike.
+
+Rules: only the visit's manager, on the visit's day, with the month's approved plan;
+one visit in progress at a time; a check-in further than ``CRM_CHECK_IN_MAX_METRES``
+from the client's location is flagged (not refused: a client may have moved); a visit
+lasts at least ``CRM_VISIT_MIN_MINUTES`` before the check-out.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from .models import PlannedVisit
+
+EARTH_RADIUS_M = 6_371_000
+
+
+def distance_m(lat1, lon1, lat2, lon2) -> int:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dp, dl = p2 - p1, math.radians(float(lon2) - float(lon1))
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return round(2 * EARTH_RADIUS_M * math.asin(math.sqrt(a)))
+
+
+def in_progress(owner: User) -> PlannedVisit | None:
+    return (
+        PlannedVisit.objects.filter(owner=owner, checked_in_at__isnull=False, checked_out_at__isnull=True)
+        .select_related("client")
+        .first()
+    )
+
+
+def _check_owner_and_day(visit: PlannedVisit, by: User, at: datetime) -> None:
+    from .daily import _require_loggable
+
+    if visit.owner_id != by.pk or visit.client.owner_id != by.pk:
+        raise PermissionDenied(_("Only the visit's account manager checks in and out."))
+    if visit.status == PlannedVisit.Status.CANCELLED:
+        raise ValidationError(_("This visit was cancelled."))
+    if timezone.localdate(at) != visit.date:
+        raise ValidationError(_("Check in on the day of the visit (%(date)s).") % {"date": f"{visit.date:%Y-%m-%d}"})
+    _require_loggable(by, visit.date)
+
+
+def _location(latitude, longitude) -> tuple[Decimal | None, Decimal | None]:
+    if (latitude is None) != (longitude is None):
+        raise ValidationError(_("Give both latitude and longitude, or neither."))
+    if latitude is None:
+        return None, None
+    latitude, longitude = Decimal(str(latitude)), Decimal(str(longitude))
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValidationError(_("This location is not on Earth."))
+    return latitude.quantize(Decimal("0.000001")), longitude.quantize(Decimal("0.000001"))
+
+
+@transaction.atomic
+def check_in(
+    visit: PlannedVisit, *, by: User, latitude=None, longitude=None, at: datetime | None = None
+) -> PlannedVisit:
+    at = at or timezone.now()
+    visit = PlannedVisit.objects.select_for_update().select_related("client").get(pk=visit.pk)
+    _check_owner_and_day(visit, by, at)
+    if visit.checked_in_at is not None:
+        raise ValidationError(_("You already checked in at this visit."))
+    # One visit in progress: the rows of this manager are locked so two taps cannot both pass.
+    list(PlannedVisit.objects.select_for_update().filter(owner=by, checked_in_at__isnull=False, checked_out_at=None))
+    current = in_progress(by)
+    if current is not None:
+        raise ValidationError(
+            _("You are still checked in at %(client)s: check out there first.") % {"client": current.client.name}
+        )
+    latitude, longitude = _location(latitude, longitude)
+    visit.checked_in_at, visit.check_in_latitude, visit.check_in_longitude = at, latitude, longitude
+    visit.check_in_distance, visit.far_from_client = None, False
+    client = visit.client
+    if latitude is not None and client.latitude is not None and client.longitude is not None:
+        visit.check_in_distance = distance_m(latitude, longitude, client.latitude, client.longitude)
+        visit.far_from_client = visit.check_in_distance > settings.CRM_CHECK_IN_MAX_METRES
+    visit._change_reason = _("Checked in")
+    located = ["checked_in_at", "check_in_latitude", "check_in_longitude", "check_in_distance", "far_from_client"]
+    visit.save(update_fields=located)
+    return visit
+
+
+@transaction.atomic
+def check_out(
+    visit: PlannedVisit, *, by: User, latitude=None, longitude=None, at: datetime | None = None
+) -> PlannedVisit:
+    at = at or timezone.now()
+    visit = PlannedVisit.objects.select_for_update().select_related("client").get(pk=visit.pk)
+    if visit.owner_id != by.pk:
+        raise PermissionDenied(_("Only the visit's account manager checks in and out."))
+    if visit.checked_in_at is None:
+        raise ValidationError(_("Check in before checking out."))
+    if visit.checked_out_at is not None:
+        raise ValidationError(_("You already checked out of this visit."))
+    minimum = timedelta(minutes=settings.CRM_VISIT_MIN_MINUTES)
+    if at - visit.checked_in_at < minimum:
+        raise ValidationError(
+            _("A visit lasts at least %(minutes)s minutes: you checked in at %(time)s.")
+            % {"minutes": settings.CRM_VISIT_MIN_MINUTES, "time": f"{timezone.localtime(visit.checked_in_at):%H:%M}"}
+        )
+    latitude, longitude = _location(latitude, longitude)
+    visit.checked_out_at, visit.check_out_latitude, visit.check_out_longitude = at, latitude, longitude
+    visit._change_reason = _("Checked out")
+    visit.save(update_fields=["checked_out_at", "check_out_latitude", "check_out_longitude"])
+    return visit
