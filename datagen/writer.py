@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.core.management.color import no_style
 from django.db import connection, models
+from django.utils import timezone
 
 
 class TableWriter:
@@ -18,7 +19,13 @@ class TableWriter:
         self.model = model
         self.fields = list(model._meta.concrete_fields)
         self.names = [f.attname for f in self.fields]
-        self.defaults = [f.get_default() for f in self.fields]
+        # auto_now(_add) fields have no default of their own: a row that leaves one out
+        # gets the time of the load, as a save would.
+        now = timezone.now()
+        self.defaults = [
+            now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
+            for f in self.fields
+        ]
         self.count = 0
 
     def _tuples(self, rows: Iterable[dict]):
