@@ -4,6 +4,8 @@ incremental sync, ``Idempotency-Key`` on creates and ``If-Match`` on updates."""
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -91,6 +93,16 @@ def updated_since(request, queryset, field: str = "updated_at"):
             {"updated_since": [_("Give a date and time with its zone, e.g. 2026-12-01T08:00:00+08:00.")]}
         )
     return queryset.filter(**{f"{field}__gte": value})
+
+
+def for_client(request, queryset):
+    """``?client=<id>``: only that client's rows."""
+    client_id = request.query_params.get("client", "")
+    if not client_id:
+        return queryset
+    if not client_id.isdecimal() or int(client_id) > 2**63 - 1:
+        raise exceptions.ValidationError({"client": [_("Give a client id.")]})
+    return queryset.filter(client_id=int(client_id))
 
 
 def etag(obj) -> str:
@@ -246,11 +258,7 @@ class ContactViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = scope_for(self.request.user).filter(
             Contact.objects.all(), owner="client__owner", team="client__team"
         )
-        client_id = self.request.query_params.get("client", "")
-        if client_id:
-            if not client_id.isdecimal() or int(client_id) > 2**63 - 1:
-                raise exceptions.ValidationError({"client": [_("Give a client id.")]})
-            queryset = queryset.filter(client_id=int(client_id))
+        queryset = for_client(self.request, queryset)
         return queryset
 
 
@@ -320,7 +328,7 @@ class PlannedVisitViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Your visit logs",
-        parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME, description="Logged at or after.")],
+        parameters=[UPDATED_SINCE],
         responses={200: s.VisitLogSerializer(many=True), **READ_ERRORS},
     ),
     retrieve=extend_schema(summary="One visit log", responses={200: s.VisitLogSerializer, **READ_ERRORS}),
@@ -351,11 +359,12 @@ class VisitLogViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.ReadOn
         planned = None
         if planned_id := fields.pop("planned_visit", None):
             planned = get_object_or_404(PlannedVisit, pk=planned_id, owner=request.user, client=client)
-        key = request.META.get(IDEMPOTENCY_HEADER, "").strip()
+        # The visit log's own double-submit guard: the Idempotency-Key when there is one.
+        key = request.META.get(IDEMPOTENCY_HEADER, "").strip() or uuid.uuid4().hex
         log, created = daily.log_visit(
             owner=request.user,
             client=client,
-            submission=f"api:{request.user.pk}:{key}" if key else f"api:{timezone.now().timestamp()}:{request.user.pk}",
+            submission="api:" + hashlib.sha256(f"{request.user.pk}:{key}".encode()).hexdigest()[:56],
             day=fields.pop("date"),
             method=fields.pop("method"),
             work_done=fields.pop("work_done"),
@@ -395,11 +404,7 @@ class InteractionViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.Rea
         queryset = scope_for(self.request.user).filter(Interaction.objects.all(), owner="owner", team="team")
         if self.action != "list":
             return queryset
-        client_id = self.request.query_params.get("client", "")
-        if client_id:
-            if not client_id.isdecimal() or int(client_id) > 2**63 - 1:
-                raise exceptions.ValidationError({"client": [_("Give a client id.")]})
-            queryset = queryset.filter(client_id=int(client_id))
+        queryset = for_client(self.request, queryset)
         if self.request.query_params.get("open_requests") in ("true", "1"):
             queryset = interaction_services.open_requests(queryset)
         return updated_since(self.request, queryset)
