@@ -36,7 +36,7 @@ class ContactSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contact
         fields = ["id", "client", "name", "title", "mobile", "office_phone", "email", "birthday", "is_key_person",
-                  "decision_role", "influence", "preferred_channel", "notes"]  # fmt: skip
+                  "decision_role", "influence", "preferred_channel", "notes", "updated_at"]  # fmt: skip
         read_only_fields = fields
 
 

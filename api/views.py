@@ -245,7 +245,10 @@ class PreconditionRequired(exceptions.APIException):
 @extend_schema_view(
     list=extend_schema(
         summary="List the contacts of the clients you may see",
-        parameters=[OpenApiParameter("client", OpenApiTypes.INT, description="Only this client's contacts.")],
+        parameters=[
+            UPDATED_SINCE,
+            OpenApiParameter("client", OpenApiTypes.INT, description="Only this client's contacts."),
+        ],
         responses={200: s.ContactSerializer(many=True), **READ_ERRORS},
     ),
     retrieve=extend_schema(summary="One contact", responses={200: s.ContactSerializer, **READ_ERRORS}),
@@ -258,8 +261,9 @@ class ContactViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = scope_for(self.request.user).filter(
             Contact.objects.all(), owner="client__owner", team="client__team"
         )
-        queryset = for_client(self.request, queryset)
-        return queryset
+        if self.action != "list":
+            return queryset
+        return updated_since(self.request, for_client(self.request, queryset))
 
 
 # --- visits -----------------------------------------------------------------------------------------

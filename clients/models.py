@@ -440,7 +440,9 @@ class Contact(models.Model):
         related_name="holders",
     )  # fmt: skip
     notes = models.TextField(_("notes"), blank=True)
-    history = HistoricalRecords()
+    # Any change moves it (also a partial save): the API's incremental sync reads it.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         # Key persons first (SPEC: the client page shows them first).
@@ -458,6 +460,8 @@ class Contact(models.Model):
         if self.key_person_type:
             self.is_key_person = True
         self.vip_card = card_for(self, getattr(self, "_card_rules", None))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
         super().save(*args, **kwargs)
 
     @property

@@ -286,3 +286,13 @@ def test_the_schema_and_its_documentation_are_served(client, manager):
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200 and b"cdn" not in docs.content.lower()
     assert client.get("/api/v1/redoc/").status_code == 200
+
+
+def test_contacts_sync_incrementally(manager):
+    acme = ClientFactory(owner=manager)
+    old, new = ContactFactory(client=acme, name="Old"), ContactFactory(client=acme, name="New")
+    mark = timezone.now()
+    type(old).objects.filter(pk=old.pk).update(updated_at=mark - timedelta(hours=1))
+    type(new).objects.filter(pk=new.pk).update(updated_at=mark + timedelta(seconds=1))
+    rows = api_for(manager).get("/api/v1/contacts/", {"updated_since": mark.isoformat()}).json()["results"]
+    assert [row["name"] for row in rows] == ["New"]
