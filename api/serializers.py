@@ -8,7 +8,7 @@ from rest_framework import serializers
 from clients.models import Client, Contact, VisitFrequency, VisitMethod, phone_validator
 from complaints.models import Complaint, Severity
 from complaints.services import TRANSITIONS
-from interactions.models import Channel, Interaction
+from interactions.models import LOG_CHANNELS, Interaction
 from notifications.models import Notification
 from visits.forms import PhotoField, is_photo
 from visits.models import PlannedVisit, VisitLog
@@ -156,7 +156,7 @@ class InteractionSerializer(serializers.ModelSerializer):
 class InteractionCreateSerializer(serializers.Serializer):
     client = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     contact = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
-    channel = serializers.ChoiceField(choices=Channel.choices)
+    channel = serializers.ChoiceField(choices=LOG_CHANNELS)
     direction = serializers.ChoiceField(choices=Interaction.Direction.choices, default=Interaction.Direction.INBOUND)
     occurred_at = serializers.DateTimeField(required=False)
     summary = serializers.CharField(max_length=10_000)

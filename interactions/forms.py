@@ -7,7 +7,7 @@ from clients.forms import DateInput
 from clients.models import Client, ClientGroup, Contact, Tier
 from crm.forms import HiddenErrorsShown, IdsChoiceField
 
-from .models import BULK_CHANNELS, BulkMessage, Channel, Interaction
+from .models import BULK_CHANNELS, LOG_CHANNELS, BulkMessage, Interaction
 
 MAX_DAYS_BACK = 366
 
@@ -24,7 +24,7 @@ class InteractionForm(HiddenErrorsShown, forms.Form):
     is one summary box; the request and promise parts are optional."""
 
     submission = forms.CharField(max_length=64, widget=forms.HiddenInput)
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, widget=forms.RadioSelect)
+    channel = forms.ChoiceField(label=_("Channel"), choices=LOG_CHANNELS, widget=forms.RadioSelect)
     direction = forms.ChoiceField(label=_("Direction"), choices=Interaction.Direction.choices, widget=forms.RadioSelect)
     contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.none(), required=False)
     occurred_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())

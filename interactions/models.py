@@ -22,8 +22,11 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     LETTER = "letter", _("Letter")
     OFFICE = "office", _("Visit to our office")
+    VISIT = "visit", _("Taken on a visit")
 
 
+# What a call log can say (a request taken on a visit comes from the visit log).
+LOG_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.VISIT]
 # What a message to many clients can go by (a phone call or an office visit cannot).
 BULK_CHANNELS = [(c.value, c.label) for c in (Channel.EMAIL, Channel.SMS, Channel.WECHAT, Channel.LETTER)]
 

@@ -99,3 +99,19 @@ def requests_by_manager(interactions, start, end, now=None) -> list[RequestRow]:
     owners = User.objects.in_bulk([row["owner_id"] for row in rows])
     result = [RequestRow(owners[row.pop("owner_id")], **row) for row in rows]
     return sorted(result, key=lambda r: (-r.reply_late - r.visit_late, str(r.owner)))
+
+
+def open_requests_by_manager(interactions) -> list[dict]:
+    """Open requests per account manager (one grouped query): all, and those taken on a
+    visit, which stay with the visitor until the client is told the result."""
+    rows = list(
+        services.open_requests(interactions)
+        .values("owner_id")
+        .annotate(open=Count("pk"), on_visits=Count("pk", filter=Q(channel="visit")))
+        .order_by()
+    )
+    owners = User.objects.in_bulk([row["owner_id"] for row in rows])
+    return sorted(
+        ({"owner": owners[row["owner_id"]], "open": row["open"], "on_visits": row["on_visits"]} for row in rows),
+        key=lambda row: (-row["open"], str(row["owner"])),
+    )

@@ -51,6 +51,7 @@ def log_interaction(
     is_request: bool = False,
     visit_needed: bool = False,
     submission: str | None = None,
+    owner: User | None = None,
 ) -> tuple[Interaction, bool]:
     """Record one interaction; returns (interaction, created). The same form submitted
     twice returns the first one. A request gets its reply (and visit) deadline; a promise
@@ -75,8 +76,8 @@ def log_interaction(
     interaction = Interaction(
         client=client,
         contact=contact,
-        owner_id=client.owner_id,
-        team_id=client.team_id,
+        owner_id=owner.pk if owner else client.owner_id,
+        team_id=owner.team_id if owner else client.team_id,
         channel=channel,
         direction=direction,
         occurred_at=occurred_at,
@@ -195,8 +196,11 @@ def unlink_cancelled_visit(visit) -> int:
 
 def move_open_work(client: Client, to_owner: User) -> None:
     """A client handed to another manager takes its open requests and follow-ups along,
-    into the new manager's team (so the new supervisor sees them, the old one no more)."""
-    for interaction in open_requests(Interaction.objects.filter(client_id=client.pk)):
+    into the new manager's team (so the new supervisor sees them, the old one no more). A
+    request taken on a visit stays with whoever visited until the client is told the
+    result (SPEC: who visits, follows up)."""
+    moving = open_requests(Interaction.objects.filter(client_id=client.pk)).exclude(channel=Channel.VISIT)
+    for interaction in moving:
         interaction.owner_id, interaction.team_id = to_owner.pk, to_owner.team_id
         interaction._change_reason = _("Client handed to %(name)s") % {"name": to_owner}
         interaction.save(update_fields=["owner", "team"])
@@ -419,6 +423,24 @@ def mark_sent_by_hand(message: BulkMessage, *, by: User) -> int:
 def copy_list(message: BulkMessage) -> str:
     """The numbers or addresses to send by hand (the author's clients with an address)."""
     return "\n".join(_sendable(message).order_by("pk").values_list("address", flat=True))
+
+
+@transaction.atomic
+def take_request_on_visit(log, *, by: User, text: str) -> Interaction:
+    """A request the client made during a visit: the visiting manager owns it until the
+    client has been told the result (the reply)."""
+    interaction, _created = log_interaction(
+        client=log.client,
+        by=by,
+        owner=by,
+        channel=Channel.VISIT,
+        direction=Interaction.Direction.INBOUND,
+        occurred_at=log.checked_in_at or timezone.now(),
+        summary=text,
+        is_request=True,
+        submission=f"visit-request:{log.pk}",
+    )
+    return interaction
 
 
 def requests_url(show: str = "open") -> str:

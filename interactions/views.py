@@ -19,7 +19,7 @@ from clients.selectors import get_client, visible_clients
 from crm.forms import add_service_errors
 from crm.http import redirect_back
 
-from . import services
+from . import selectors, services
 from .forms import InteractionForm, MessageDecisionForm, MessageForm, PlanVisitForm, ReplyForm, TaskDoneForm
 from .models import BulkMessage, Channel, FollowUpTask, Interaction
 
@@ -95,6 +95,13 @@ def requests(request):
     elif show != "all":
         show = "open"
         queryset = services.open_requests(queryset)
+    taken_on_visits = request.GET.get("taken") == "visit"
+    if taken_on_visits:
+        queryset = queryset.filter(channel=Channel.VISIT)
+    by_manager = []
+    if not request.user.is_manager:
+        # Who follows up what: open requests per manager, those taken on visits apart.
+        by_manager = selectors.open_requests_by_manager(_visible(request.user))
     queryset = queryset.select_related("client", "contact", "owner").order_by("reply_due", "pk")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -103,6 +110,9 @@ def requests(request):
         {
             "page": page,
             "show": show,
+            "taken_on_visits": taken_on_visits,
+            "by_manager": by_manager,
+            "query": f"show={show}" + ("&taken=visit" if taken_on_visits else ""),
             "now": timezone.now(),
             "reply_form": ReplyForm(),
             "visit_form": PlanVisitForm(initial={"date": timezone.localdate() + timezone.timedelta(days=1)}),

@@ -163,6 +163,13 @@ class VisitLogForm(HiddenErrorsShown, forms.Form):
     )
     effect = forms.CharField(label=_("Effect of the visit"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     next_follow_up = forms.DateField(label=_("Next follow-up"), required=False, widget=DateInput())
+    request = forms.CharField(
+        label=_("A request the client made"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("You follow it up until the client is told the result (who visits, follows up)."),
+    )
     photos = PhotoField(label=_("Photos"), required=False)
     # Only for a client with an active early warning: its retention visit (离网必访).
     retention_offer = forms.CharField(label=_("Retention offer"), required=False, max_length=300)

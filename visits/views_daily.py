@@ -258,6 +258,11 @@ def log_visit(request):
         else:
             if created:
                 messages.success(request, _("The visit to %(client)s was logged.") % {"client": client.name})
+                if data.get("request"):
+                    from interactions.services import take_request_on_visit
+
+                    take_request_on_visit(log, by=request.user, text=data["request"])
+                    messages.info(request, _("The client's request is on your list until they are told the result."))
             else:
                 messages.info(request, _("This visit was already saved."))
             return redirect(f"{reverse('visits:sheet')}?day={log.date:%Y-%m-%d}")

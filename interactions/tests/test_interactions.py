@@ -602,3 +602,36 @@ def test_the_visit_dashboard_shows_at_risk_clients_by_sign(client, manager, supe
     assert [(code, count) for code, _label, count in board.context["at_risk"]] == [("overdue_visit", 1)]
     client.force_login(other_supervisor)
     assert client.get(reverse("dashboards:visits")).context["at_risk"] == []
+
+
+# --- who visits, follows up ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_request_taken_on_a_visit_stays_with_the_visitor_until_answered(
+    client, manager, supervisor, other_manager, admin_user, approved_plan
+):
+    from clients import services as client_services
+
+    acme = approved_plan
+    client.force_login(manager)
+    client.post(
+        reverse("visits:log") + f"?client={acme.pk}",
+        {"submission": "v-1", "date": f"{timezone.localdate():%Y-%m-%d}", "method": "on_site",
+         "work_done": "Quarterly review", "request": "Wants a second line installed"},
+    )  # fmt: skip
+    taken = Interaction.objects.get(channel="visit")
+    assert (taken.owner, taken.is_request, taken.summary) == (manager, True, "Wants a second line installed")
+    phoned = log(acme, manager, is_request=True, summary="Invoice question")
+    client_services.reassign_owner(client=acme, new_owner=other_manager, by=admin_user, reason="new area")
+    taken.refresh_from_db()
+    phoned.refresh_from_db()
+    assert taken.owner == manager  # who visits, follows up
+    assert phoned.owner == other_manager
+
+    client.force_login(supervisor)
+    page = client.get(reverse("interactions:requests") + "?taken=visit")
+    assert list(page.context["page"].object_list) == [taken]
+    assert [(row["owner"], row["open"], row["on_visits"]) for row in page.context["by_manager"]] == [(manager, 1, 1)]
+    services.record_reply(taken, by=manager, note="Line booked for Monday")
+    assert list(client.get(reverse("interactions:requests") + "?taken=visit").context["page"].object_list) == []
