@@ -52,6 +52,8 @@ def client_detail(request, pk: int):
             "other_contacts": [c for c in contacts if not c.is_key_person],
             "timeline": client_timeline(client),
             "surveys": client_surveys(client),
+            # Early-warning flags (the performance app's): why the client may be leaving.
+            "warnings": list(client.warnings.filter(active=True).order_by("first_flagged_at", "pk")),
         },
     )
 

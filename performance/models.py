@@ -55,12 +55,16 @@ class WarningRule(models.Model):
         return str(self.get_code_display())
 
 
+# A client a manager marked as tending to leave (离网倾向) by hand: no rule clears it.
+MANUAL = "manual"
+
+
 class ClientWarning(models.Model):
     """A client flagged by one rule: active while the rule still matches, then cleared
     (kept, so that a client flagged again is announced again)."""
 
     client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="warnings")
-    rule = models.CharField(_("rule"), max_length=30, choices=RuleCode.choices)
+    rule = models.CharField(_("rule"), max_length=30, choices=[*RuleCode.choices, (MANUAL, _("Marked by hand"))])
     params = models.JSONField(_("figures"), default=dict, blank=True)
     active = models.BooleanField(_("active"), default=True)
     first_flagged_at = models.DateTimeField(_("flagged at"))

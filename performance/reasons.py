@@ -20,6 +20,8 @@ def _status(value: str) -> str:
 def reason_text(rule: str, params: dict) -> str:
     p = params or {}
     try:
+        if rule == "manual":
+            return _("Marked by hand by %(by)s: %(reason)s") % {"by": p["by"], "reason": p["reason"]}
         if rule == RuleCode.OVERDUE_VISIT:
             return _("No visit since %(last)s: the visit was due %(due)s, %(days)s days ago") % {
                 "last": p["last"],

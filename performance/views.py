@@ -6,11 +6,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.scoping import scope_for
@@ -113,3 +116,25 @@ def scorecard_records(request, manager_id: int, figure: str):
             "query": urlencode({"month": f"{period.month:%Y-%m}"}),
         },
     )
+
+
+@login_required
+@require_POST
+def mark(request, client_pk: int):
+    """Mark a client as tending to leave (or clear the mark): its manager, the supervisor, an admin."""
+    from clients.selectors import get_client
+
+    from . import services
+    from .forms import MarkForm
+
+    client = get_client(request.user, client_pk)
+    form = MarkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    elif form.cleaned_data["clear"]:
+        services.clear_mark(client, by=request.user)
+        messages.success(request, _("The mark was cleared."))
+    else:
+        services.mark_tending_to_leave(client, by=request.user, reason=form.cleaned_data["reason"].strip())
+        messages.success(request, _("Marked as tending to leave: a retention visit is now due."))
+    return redirect(client)

@@ -29,7 +29,7 @@ from visits.models import VisitLog
 from visits.rules import day_start
 
 from .defaults import ensure_warning_rules
-from .models import ClientWarning, RuleCode, WarningRule
+from .models import MANUAL, ClientWarning, RuleCode, WarningRule
 
 # A fall of this many points between a client's last two surveys is a warning even when
 # the latest one is still above the threshold.
@@ -216,7 +216,9 @@ def evaluate(now: datetime | None = None) -> dict:
     found = matches(now)
     active = {
         (row.client_id, row.rule): row
-        for row in ClientWarning.objects.filter(active=True).only("pk", "client_id", "rule", "params")
+        for row in ClientWarning.objects.filter(active=True)
+        .exclude(rule=MANUAL)  # marked by hand: only a person clears it
+        .only("pk", "client_id", "rule", "params")
     }
     new = [
         ClientWarning(

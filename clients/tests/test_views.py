@@ -282,6 +282,6 @@ def test_detail_queries_do_not_grow_with_contacts_or_history(client, manager, co
     # owner changes, visit logs with their strategies, temporary tasks, complaint events, survey
     # answers, interactions, follow-ups done), and the satisfaction panel (latest answers, open
     # invitations), grade proposals, the care register's three providers, whatever the rows
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         response = client.get(reverse("clients:detail", args=[acme.pk]))
     assert len(response.context["key_persons"]) + len(response.context["other_contacts"]) == contacts

@@ -99,6 +99,7 @@ MATRIX = {
     "notifications:inbox": "GET 302 200 200 200 200 200 200",
     "notifications:open": "POST 302 302 404 404 404 404 404",
     "notifications:read_all": "POST 302 302 302 302 302 302 302",
+    "performance:mark": "POST 302 302 404 302 404 404 302",
     "performance:at_risk": "GET 302 200 200 200 200 200 200",
     "performance:scorecard": "GET 302 200 200 200 200 200 200",
     "performance:scorecard_records": "GET 302 200 404 200 404 404 200",

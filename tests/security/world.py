@@ -185,6 +185,7 @@ def url_arguments(world: World) -> dict[str, tuple[dict, str]]:
         "survey_respond": ({"token": world.token}, ""),
         "performance:scorecard_records": ({"manager_id": world.plan.owner_id, "figure": "plan_completion"}, ""),
         "interactions:log": (client, ""),
+        "performance:mark": (client, ""),
         "api:client-detail": (pk(world.client), ""),
         "api:contact-detail": (pk(world.contact), ""),
         "api:visit-detail": (pk(world.planned), ""),
