@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.scoping import management_users
-from clients.models import Client
+from clients.models import Client, Contact
 from clients.selectors import visible_clients
 from notifications.services import Reminder, notify, notify_many
 
@@ -51,10 +51,16 @@ def business_calendar() -> sla.BusinessCalendar:
     )
 
 
-def compute_deadlines(client: Client, severity: str, received_at: datetime) -> tuple[datetime, datetime]:
+def compute_deadlines(
+    client: Client, severity: str, received_at: datetime, contact: Contact | None = None
+) -> tuple[datetime, datetime]:
     policy = SlaPolicy.objects.filter(severity=severity).first()
     tier = client.effective_tier
     first = sla.target_hours(policy.first_response_hours if policy else None, tier.first_response_hours)
+    # A key person's VIP card promises its own response time, as a tier does: the stricter wins.
+    card = contact.vip_card if contact is not None and contact.vip_card_id else None
+    if card is not None and card.response_hours:
+        first = min(first, card.response_hours)
     resolution = sla.target_hours(policy.resolution_hours if policy else None, tier.resolution_hours)
     business = bool(policy and policy.business_hours)
     local = timezone.localtime(received_at)
@@ -87,7 +93,9 @@ def register(*, by: User, client: Client, attachments=(), **fields) -> Complaint
         raise ValidationError({"received_at": _("A complaint cannot be received in the future.")})
     if received_at < timezone.now() - timedelta(days=366):
         raise ValidationError({"received_at": _("A complaint older than a year cannot be registered.")})
-    first_due, resolution_due = compute_deadlines(client, fields.get("severity", "normal"), received_at)
+    first_due, resolution_due = compute_deadlines(
+        client, fields.get("severity", "normal"), received_at, contact=fields.get("contact")
+    )
     complaint = Complaint(
         client=client,
         owner=client.owner,
@@ -188,7 +196,7 @@ def move(complaint: Complaint, step: str, *, by: User, note: str = "", **details
         complaint.closed_at = None
         complaint.return_visits.filter(done_at__isnull=True).delete()
         # A fresh resolution deadline from now: the old one has usually passed.
-        complaint.resolution_due = compute_deadlines(complaint.client, complaint.severity, now)[1]
+        complaint.resolution_due = compute_deadlines(complaint.client, complaint.severity, now, complaint.contact)[1]
     complaint.state = target
     complaint._change_reason = note or str(Kind(kind).label)
     complaint.save()

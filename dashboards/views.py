@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from urllib.parse import urlencode
 
+import tablib
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -77,6 +78,16 @@ def _csv(filename: str, headers: list[str], rows: list[list]) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(headers)
     writer.writerows(["" if value is None else value for value in row] for row in rows)
+    return response
+
+
+def _xlsx(filename: str, headers: list[str], rows: list[list]) -> HttpResponse:
+    """The same table as an Excel workbook (tablib, already used by the client import/export)."""
+    data = tablib.Dataset(*[["" if value is None else value for value in row] for row in rows], headers=headers)
+    response = HttpResponse(
+        data.export("xlsx"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
 
 
@@ -271,7 +282,7 @@ def quarterly(request):
     if team is not None:
         logs = logs.filter(client__team=team)
     rows, totals = figures.quarterly_visits(logs, quarter)
-    if request.GET.get("export") == "csv":
+    if request.GET.get("export") in ("csv", "xlsx"):
         headers = [_("Date"), _("Client"), _("Account manager"), _("What was done"),
                    _("Client's opinions and suggestions"), _("Effect of the visit"), _("Next follow-up")]  # fmt: skip
         csv_rows = [
@@ -279,6 +290,8 @@ def quarterly(request):
              f"{log.next_follow_up:%Y-%m-%d}" if log.next_follow_up else None]
             for log in rows
         ]  # fmt: skip
+        if request.GET["export"] == "xlsx":
+            return _xlsx(f"quarterly-{quarter}", [str(h) for h in headers], csv_rows)
         return _csv(f"quarterly-{quarter}", [str(h) for h in headers], csv_rows)
     page = Paginator(rows, QUARTERLY_PAGE_SIZE).get_page(request.GET.get("page"))
     team_query = {"team": team.pk} if team else {}

@@ -364,3 +364,28 @@ def test_the_card_shows_next_to_the_person_on_the_visit_sheet_and_the_complaint(
     client.force_login(manager)
     page = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
     assert 'data-testid="vip-card"' in page and "Diamond" in page
+
+
+def test_a_key_persons_card_sets_a_stricter_complaint_response_time(manager):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from complaints import services as complaint_services
+    from complaints.defaults import ensure_complaint_defaults
+    from complaints.models import SlaPolicy
+
+    ensure_default_cards()
+    ensure_complaint_defaults()
+    SlaPolicy.objects.update(business_hours=False, first_response_hours=24)
+    diamond = VipCard.objects.get(code="diamond")
+    diamond.response_hours = 2
+    diamond.save()
+    group = ClientGroupFactory(lead_manager=manager, group_class="A")
+    acme = ClientFactory(owner=manager, group=group)
+    chairman = ContactFactory(client=acme, name="Chairman", is_key_person=True, key_person_type="top_decision_maker")
+    clerk = ContactFactory(client=acme, name="Clerk")
+    received = datetime(2026, 11, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with_card = complaint_services.compute_deadlines(acme, "normal", received, contact=chairman)[0]
+    without = complaint_services.compute_deadlines(acme, "normal", received, contact=clerk)[0]
+    assert with_card == received + timedelta(hours=2)
+    assert without > with_card

@@ -111,3 +111,14 @@ def test_pages_of_50_and_constant_queries(client, supervisor, manager, django_as
     assert len(first.context["page"].object_list) == 50
     second = client.get(reverse(URL), {"page": 2})
     assert len(second.context["page"].object_list) == 11
+
+
+def test_excel_export(client, supervisor, visits):
+    import tablib
+
+    client.force_login(supervisor)
+    response = client.get(reverse(URL), {"quarter": "2026-Q4", "export": "xlsx"})
+    assert response["Content-Disposition"] == 'attachment; filename="quarterly-2026-Q4.xlsx"'
+    book = tablib.Dataset().load(response.content, format="xlsx")
+    csv_rows = client.get(reverse(URL), {"quarter": "2026-Q4", "export": "csv"}).content.decode("utf-8-sig")
+    assert len(book) == len(csv_rows.strip().splitlines()) - 1 > 0
