@@ -8,4 +8,4 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self):
-        from . import schema  # noqa: F401 (the token authentication's OpenAPI description)
+        from . import jobs, schema  # noqa: F401 (the purge job; the token authentication's OpenAPI description)

@@ -66,7 +66,13 @@ def handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None
-    message, code, fields = _details(response.data)
+    data = response.data
+    if isinstance(data, dict) and set(data) == {"detail"}:
+        # Not about fields: 401, 403, 404, 405, 412, 428, 429…
+        detail = data["detail"]
+        message, code, fields = str(detail), getattr(detail, "code", None) or "error", {}
+    else:
+        message, code, fields = _details(data)
     if isinstance(exc, exceptions.APIException) and not isinstance(exc.detail, dict | list):
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else code
     response.data = body(response.status_code, message, code, fields)

@@ -61,6 +61,8 @@ class IdempotencyRecord(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=100)
     endpoint = models.CharField(max_length=200)
+    # What was sent: the same key with a different request is refused, not replayed.
+    request_hash = models.CharField(max_length=64, blank=True)
     status_code = models.PositiveSmallIntegerField()
     body = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

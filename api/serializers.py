@@ -77,7 +77,7 @@ class ClientUpdateSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
-    visit_method = serializers.ChoiceField(choices=VisitMethod.choices, required=False, allow_blank=True)
+    visit_method = serializers.ChoiceField(choices=VisitMethod.choices, required=False)
 
 
 class PlannedVisitSerializer(serializers.ModelSerializer):

@@ -5,8 +5,9 @@ incremental sync, ``Idempotency-Key`` on creates and ``If-Match`` on updates."""
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
@@ -21,6 +22,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from accounts.scoping import get_scoped_object_or_404, scope_for
+from clients import services as client_services
 from clients.filters import ClientFilter
 from clients.models import Client, Contact
 from clients.selectors import CLIENT_SCOPE, client_list, get_client, search_clients
@@ -53,6 +55,7 @@ class Cursor(CursorPagination):
 
 ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="Invalid input: messages per field."),
+    422: OpenApiResponse(s.ErrorSerializer, description="Idempotency-Key already used for another request."),
     401: OpenApiResponse(s.ErrorSerializer, description="No valid token or session."),
     403: OpenApiResponse(s.ErrorSerializer, description="Not allowed for your role or this record."),
     404: OpenApiResponse(s.ErrorSerializer, description="Not found, or not in your scope."),
@@ -88,7 +91,11 @@ def updated_since(request, queryset, field: str = "updated_at"):
         value = parse_datetime(text)
     except ValueError:
         value = None
-    if value is None or timezone.is_naive(value):
+    try:
+        value = value.astimezone(UTC) if value is not None and not timezone.is_naive(value) else None
+    except OverflowError:
+        value = None
+    if value is None:
         raise exceptions.ValidationError(
             {"updated_since": [_("Give a date and time with its zone, e.g. 2026-12-01T08:00:00+08:00.")]}
         )
@@ -105,8 +112,33 @@ def for_client(request, queryset):
     return queryset.filter(client_id=int(client_id))
 
 
+def matches(if_match: str, current: str) -> bool:
+    """RFC 9110 If-Match: ``*``, or one of a comma-separated list of tags (a weak ``W/``
+    prefix, added by some proxies, is ignored)."""
+    tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
+    return "*" in tags or current in tags
+
+
 def etag(obj) -> str:
     return f'"{obj.pk}-{obj.updated_at.timestamp():.6f}"'
+
+
+class KeyReused(exceptions.APIException):
+    status_code = 422
+    default_detail = _("This Idempotency-Key was already used for another request: use a new key for a new one.")
+    default_code = "idempotency_key_reused"
+
+
+def request_hash(request) -> str:
+    """A fingerprint of what was sent (fields, file names and sizes; not the multipart
+    boundary, which differs on every retry)."""
+    data = request.data
+    items = data.lists() if hasattr(data, "lists") else data.items()
+    described = []
+    for name, value in sorted(items, key=lambda pair: str(pair[0])):
+        values = value if isinstance(value, list) else [value]
+        described.append([name, [f"file:{v.name}:{v.size}" if hasattr(v, "read") else v for v in values]])
+    return hashlib.sha256(json.dumps(described, sort_keys=True, default=str).encode()).hexdigest()
 
 
 class IdempotentCreate:
@@ -120,6 +152,7 @@ class IdempotentCreate:
         if len(key) > MAX_KEY:
             raise exceptions.ValidationError({"Idempotency-Key": [_("At most 100 characters.")]})
         endpoint = request.path
+        fingerprint = request_hash(request)
         stored = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
         if stored is None:
             try:
@@ -128,15 +161,15 @@ class IdempotentCreate:
                     if response.status_code < 300:
                         IdempotencyRecord.objects.create(
                             user=request.user, key=key, endpoint=endpoint, status_code=response.status_code,
-                            body=response.data,
+                            body=response.data, request_hash=fingerprint,
                         )  # fmt: skip
                 return response
             except IntegrityError:
                 stored = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
                 if stored is None:
                     raise
-        if stored.endpoint != endpoint:
-            raise exceptions.ValidationError({"Idempotency-Key": [_("This key was already used for another request.")]})
+        if stored.endpoint != endpoint or (stored.request_hash and stored.request_hash != fingerprint):
+            raise KeyReused
         response = Response(stored.body, status=stored.status_code)
         response["Idempotent-Replayed"] = "true"
         return response
@@ -218,12 +251,12 @@ class ClientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
             current = Client.objects.select_for_update().get(pk=client.pk)
-            if expected.strip() != etag(current):
+            if not matches(expected, etag(current)):
                 raise PreconditionFailed
             for name, value in serializer.validated_data.items():
                 setattr(current, name, value)
             current._change_reason = _("Changed from the app")
-            current.save()
+            client_services.update_client(client=current, by=request.user, changed=list(serializer.validated_data))
         client = get_client(request.user, client.pk, for_detail=True)
         response = Response(s.ClientDetailSerializer(client).data)
         response["ETag"] = etag(client)

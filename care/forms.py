@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,8 @@ class GiftForm(OwnClientsForm):
     def __init__(self, *args, threshold: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["value"].min_value = 0
+        self.fields["value"].validators.append(MinValueValidator(0))
+        self.fields["value"].widget.attrs["min"] = 0
         self.fields["value"].help_text = _("Above %(amount)s yuan the supervisor approves the gift.") % {
             "amount": threshold
         }

@@ -99,6 +99,9 @@ class ContactForm(forms.ModelForm):
                 Q(pk__in=visible_groups(user).values("pk")) | Q(pk=self.instance.influences_group_id)
             )
         self.fields["influences_group"].queryset = groups
+        if user is None or user.is_manager:
+            # A personal card raises a person's entitlements: supervisors and admins grant it.
+            del self.fields["personal_card"]
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save"), css_class="w-100 w-sm-auto"))
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.scoping import is_approver
 from crm.forms import add_service_errors
 from surveys.selectors import client_surveys
 
@@ -199,6 +200,8 @@ def proposal_detail(request, pk: int):
 @require_POST
 def proposal_decide(request, pk: int):
     proposal = selectors.get_proposal(request.user, pk)
+    if not is_approver(request.user, owner_id=proposal.proposed_by_id, team=proposal.team):
+        raise PermissionDenied  # the proposer, or anyone but the team's supervisor and admins
     form = ProposalDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))

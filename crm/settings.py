@@ -224,6 +224,7 @@ CELERY_BEAT_SCHEDULE = {
     "interactions-follow-ups-due": _job("interactions.follow_ups_due", crontab(hour=7, minute=25)),
     "interactions-requests-late": _job("interactions.requests_late", timedelta(minutes=15)),
     "interactions-send-messages": _job("interactions.send_messages", timedelta(minutes=10)),
+    "api-purge-idempotency": _job("api.purge_idempotency", crontab(hour=3, minute=30)),
     "surveys-invite": _job("surveys.invite", timedelta(hours=1)),
     "surveys-send-due": _job("surveys.send_due", timedelta(minutes=15)),
     "surveys-remind": _job("surveys.remind", crontab(hour=10, minute=0)),
@@ -432,6 +433,9 @@ CRM_BULK_MESSAGE_MAX = env.int("CRM_BULK_MESSAGE_MAX", default=500)
 # A client flagged as tending to leave gets a retention visit within this many days (离网必访).
 CRM_RETENTION_VISIT_DAYS = env.int("CRM_RETENTION_VISIT_DAYS", default=7)
 
+
+# Exported spreadsheets never carry a live formula typed into a client field.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # --- The API (/api/v1/) ---------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -71,19 +71,29 @@ def _context(request, month, teams, team, **extra):
     }
 
 
+def cell(value):
+    """A value for a spreadsheet: text a client typed that starts like a formula (=, +, -,
+    @) is kept as text, so opening the file never runs it."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _csv(filename: str, headers: list[str], rows: list[list]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly (Chinese names)
     writer = csv.writer(response)
     writer.writerow(headers)
-    writer.writerows(["" if value is None else value for value in row] for row in rows)
+    writer.writerows([cell(value) for value in row] for row in rows)
     return response
 
 
 def _xlsx(filename: str, headers: list[str], rows: list[list]) -> HttpResponse:
     """The same table as an Excel workbook (tablib, already used by the client import/export)."""
-    data = tablib.Dataset(*[["" if value is None else value for value in row] for row in rows], headers=headers)
+    data = tablib.Dataset(*[[cell(value) for value in row] for row in rows], headers=headers)
     response = HttpResponse(
         data.export("xlsx"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -73,8 +73,8 @@ def check_in(
     _check_owner_and_day(visit, by, at)
     if visit.checked_in_at is not None:
         raise ValidationError(_("You already checked in at this visit."))
-    # One visit in progress: the rows of this manager are locked so two taps cannot both pass.
-    list(PlannedVisit.objects.select_for_update().filter(owner=by, checked_in_at__isnull=False, checked_out_at=None))
+    # One visit in progress: the manager's row is locked, so two check-ins at once queue.
+    User.objects.select_for_update().filter(pk=by.pk).first()
     current = in_progress(by)
     if current is not None:
         raise ValidationError(

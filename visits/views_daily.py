@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.scoping import get_scoped_object_or_404
 from clients.selectors import get_client
 from crm.forms import add_service_errors
+from interactions.services import take_request_on_visit
 from performance.models import ClientWarning
 
 from . import checkins, daily, rules, selectors
@@ -233,35 +235,35 @@ def log_visit(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            log, created = daily.log_visit(
-                owner=request.user,
-                client=client,
-                submission=data["submission"],
-                day=data["date"],
-                method=data["method"],
-                work_done=data["work_done"],
-                planned_visit=visit if visit and visit.date == data["date"] else None,
-                strategy_ids=[int(pk) for pk in data.get("strategies", [])],
-                photos=data["photos"],
-                checked_in_at=data["checked_in_at"],
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-                market_anomalies=data["market_anomalies"],
-                opinions=data["opinions"],
-                effect=data["effect"],
-                next_follow_up=data["next_follow_up"],
-                retention_offer=data.get("retention_offer", ""),
-                retention_outcome=data.get("retention_outcome", ""),
-            )
+            with transaction.atomic():  # the visit and the request taken on it, together
+                log, created = daily.log_visit(
+                    owner=request.user,
+                    client=client,
+                    submission=data["submission"],
+                    day=data["date"],
+                    method=data["method"],
+                    work_done=data["work_done"],
+                    planned_visit=visit if visit and visit.date == data["date"] else None,
+                    strategy_ids=[int(pk) for pk in data.get("strategies", [])],
+                    photos=data["photos"],
+                    checked_in_at=data["checked_in_at"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    market_anomalies=data["market_anomalies"],
+                    opinions=data["opinions"],
+                    effect=data["effect"],
+                    next_follow_up=data["next_follow_up"],
+                    retention_offer=data.get("retention_offer", ""),
+                    retention_outcome=data.get("retention_outcome", ""),
+                )
+                if created and data.get("request"):
+                    take_request_on_visit(log, by=request.user, text=data["request"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             if created:
                 messages.success(request, _("The visit to %(client)s was logged.") % {"client": client.name})
                 if data.get("request"):
-                    from interactions.services import take_request_on_visit
-
-                    take_request_on_visit(log, by=request.user, text=data["request"])
                     messages.info(request, _("The client's request is on your list until they are told the result."))
             else:
                 messages.info(request, _("This visit was already saved."))

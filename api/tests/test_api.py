@@ -173,7 +173,7 @@ def test_todays_visits_and_a_visit_log_saved_once_on_retry(manager, teammate, ap
     # The same key for another endpoint is refused.
     other = api.post("/api/v1/interactions/", {"client": acme.pk, "channel": "phone", "summary": "x"},
                      format="json", HTTP_IDEMPOTENCY_KEY="k-1")  # fmt: skip
-    assert other.status_code == 400 and "Idempotency-Key" in error_of(other)["fields"]
+    assert other.status_code == 422 and error_of(other)["code"] == "idempotency_key_reused"
 
 
 def test_a_visit_log_follows_the_webs_rules(manager, approved):
@@ -296,3 +296,33 @@ def test_contacts_sync_incrementally(manager):
     type(new).objects.filter(pk=new.pk).update(updated_at=mark + timedelta(seconds=1))
     rows = api_for(manager).get("/api/v1/contacts/", {"updated_since": mark.isoformat()}).json()["results"]
     assert [row["name"] for row in rows] == ["New"]
+
+
+def test_errors_other_than_fields_have_a_message_and_no_fields(manager, teammate):
+    theirs = ClientFactory(owner=teammate)
+    body = error_of(api_for(manager).get(f"/api/v1/clients/{theirs.pk}/"))
+    assert (body["status"], body["code"], body["fields"]) == (404, "not_found", {})
+    assert body["message"] and body["message"] != "Some fields are not valid."
+
+
+def test_a_key_reused_for_a_different_request_is_refused(manager):
+    acme = ClientFactory(owner=manager)
+    api = api_for(manager)
+    first = {"client": acme.pk, "channel": "phone", "summary": "first"}
+    assert api.post("/api/v1/interactions/", first, format="json", HTTP_IDEMPOTENCY_KEY="same").status_code == 201
+    other = api.post("/api/v1/interactions/", {**first, "summary": "second"}, format="json",
+                     HTTP_IDEMPOTENCY_KEY="same")  # fmt: skip
+    assert other.status_code == 422 and error_of(other)["code"] == "idempotency_key_reused"
+    assert list(Interaction.objects.values_list("summary", flat=True)) == ["first"]
+
+
+def test_out_of_range_times_and_if_match_forms(manager):
+    acme = ClientFactory(owner=manager)
+    api = api_for(manager)
+    for text in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):
+        assert api.get("/api/v1/clients/", {"updated_since": text}).status_code == 400
+    tag = api.get(f"/api/v1/clients/{acme.pk}/")["ETag"]
+    weak = api.patch(f"/api/v1/clients/{acme.pk}/", {"address": "1 Lake Rd"}, format="json", HTTP_IF_MATCH=f"W/{tag}")
+    assert weak.status_code == 200
+    anything = api.patch(f"/api/v1/clients/{acme.pk}/", {"address": "2 Lake Rd"}, format="json", HTTP_IF_MATCH="*")
+    assert anything.status_code == 200 and anything.json()["address"] == "2 Lake Rd"

@@ -113,14 +113,17 @@ def test_proposer_cannot_approve(client, supervisor, manager, acme):
     own = services.propose_grade(client=acme, by=supervisor, reason="Mine", proposed_size="large")
     login(client, supervisor)
     assert client.get(reverse("clients:proposal", args=[own.pk])).context["can_decide"] is False
-    client.post(reverse("clients:proposal_decide", args=[own.pk]), {"decision": "approve", "comment": ""})
+    refused = client.post(reverse("clients:proposal_decide", args=[own.pk]), {"decision": "approve", "comment": ""})
+    assert refused.status_code == 403
     own.refresh_from_db()
     assert own.status == "pending"
 
 
 def test_manager_cannot_decide_own_proposal(client, manager, proposal):
     login(client, manager)
-    client.post(reverse("clients:proposal_decide", args=[proposal.pk]), {"decision": "approve"})
+    assert (
+        client.post(reverse("clients:proposal_decide", args=[proposal.pk]), {"decision": "approve"}).status_code == 403
+    )
     proposal.refresh_from_db()
     assert proposal.status == "pending"
 

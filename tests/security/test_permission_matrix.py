@@ -46,7 +46,7 @@ MATRIX = {
     "clients:group": "GET 302 200 404 200 404 404 200",
     "clients:propose_grade": "GET 302 200 404 200 404 404 200",
     "clients:proposal": "GET 302 200 404 200 404 404 200",
-    "clients:proposal_decide": "POST 302 302 404 302 404 404 302",
+    "clients:proposal_decide": "POST 302 403 404 302 404 404 302",
     "clients:proposals": "GET 302 200 200 200 200 200 200",
     "complaints:attachment": "GET 302 200 404 200 404 404 200",
     "complaints:create": "GET 302 200 404 200 404 404 200",
