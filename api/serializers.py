@@ -8,6 +8,7 @@ from rest_framework import serializers
 from clients.models import Client, Contact, VisitFrequency, VisitMethod, phone_validator
 from complaints.models import Complaint, Severity
 from complaints.services import TRANSITIONS
+from crm.forms import MAX_ID
 from interactions.models import LOG_CHANNELS, Interaction
 from notifications.models import Notification
 from visits.forms import PhotoField, is_photo
@@ -104,8 +105,8 @@ class VisitLogSerializer(serializers.ModelSerializer):
 
 
 class VisitLogCreateSerializer(serializers.Serializer):
-    client = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    planned_visit = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
+    client = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    planned_visit = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
     date = serializers.DateField()
     checked_in_at = serializers.DateTimeField(required=False, allow_null=True)
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False,
@@ -119,7 +120,7 @@ class VisitLogCreateSerializer(serializers.Serializer):
     effect = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
     next_follow_up = serializers.DateField(required=False, allow_null=True)
     strategies = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, default=list, max_length=100
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list, max_length=100
     )
     photos = serializers.ListField(
         child=serializers.FileField(max_length=200), required=False, default=list, max_length=PhotoField.max_files,
@@ -154,8 +155,8 @@ class InteractionSerializer(serializers.ModelSerializer):
 
 
 class InteractionCreateSerializer(serializers.Serializer):
-    client = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    contact = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
+    client = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    contact = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
     channel = serializers.ChoiceField(choices=LOG_CHANNELS)
     direction = serializers.ChoiceField(choices=Interaction.Direction.choices, default=Interaction.Direction.INBOUND)
     occurred_at = serializers.DateTimeField(required=False)
@@ -180,10 +181,10 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
 
 class ComplaintCreateSerializer(serializers.Serializer):
-    client = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    contact = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
+    client = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    contact = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
     channel = serializers.ChoiceField(choices=Complaint.Channel.choices)
-    category = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    category = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.NORMAL)
     description = serializers.CharField(max_length=10_000)
     received_at = serializers.DateTimeField(required=False)

@@ -29,6 +29,7 @@ from clients.selectors import CLIENT_SCOPE, client_list, get_client, search_clie
 from complaints import services as complaint_services
 from complaints.models import Category, Complaint
 from complaints.selectors import COMPLAINT_SCOPE
+from crm.forms import MAX_ID
 from interactions import services as interaction_services
 from interactions.models import Interaction
 from notifications import services as notification_services
@@ -107,7 +108,7 @@ def for_client(request, queryset):
     client_id = request.query_params.get("client", "")
     if not client_id:
         return queryset
-    if not client_id.isdecimal() or int(client_id) > 2**63 - 1:
+    if not client_id.isdecimal() or int(client_id) > MAX_ID:
         raise exceptions.ValidationError({"client": [_("Give a client id.")]})
     return queryset.filter(client_id=int(client_id))
 
@@ -229,10 +230,8 @@ class ClientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return updated_since(self.request, filtered.qs)
 
     def get_object(self):
-        pk = self.kwargs["pk"]
-        if not str(pk).isdecimal() or int(pk) > 2**63 - 1:
-            raise exceptions.NotFound
-        return get_client(self.request.user, int(pk), for_detail=True)
+        # The router only routes ids of at most 18 digits (api/urls.py).
+        return get_client(self.request.user, int(self.kwargs["pk"]), for_detail=True)
 
     def retrieve(self, request, *args, **kwargs):
         client = self.get_object()
@@ -526,11 +525,12 @@ class ComplaintViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.ReadO
         return Response(s.ComplaintSerializer(complaint).data)
 
     def get_object(self):
-        pk = self.kwargs["pk"]
-        if not str(pk).isdecimal() or int(pk) > 2**63 - 1:
-            raise exceptions.NotFound
+        # The router only routes ids of at most 18 digits (api/urls.py).
         return get_scoped_object_or_404(
-            self.request.user, Complaint.objects.select_related("category"), pk=int(pk), **COMPLAINT_SCOPE
+            self.request.user,
+            Complaint.objects.select_related("category"),
+            pk=int(self.kwargs["pk"]),
+            **COMPLAINT_SCOPE,
         )
 
 
