@@ -139,7 +139,7 @@ def pages(users: dict) -> list[dict]:
     return [dict(zip(("name", "who", "method", "url", "data", "target_ms"), row, strict=True)) for row in rows]
 
 
-def measure(users: dict, requests: int) -> list[dict]:
+def measure(users: dict, requests: int, only: str = "", show_queries: bool = False) -> list[dict]:
     from dashboards.figures import percentile
 
     clients = {}
@@ -148,6 +148,8 @@ def measure(users: dict, requests: int) -> list[dict]:
         clients[who].force_login(user)
     results = []
     for page in pages(users):
+        if only not in page["name"]:
+            continue
         web = clients[page["who"]]
         call = getattr(web, page["method"])
         data = page["data"]
@@ -163,6 +165,10 @@ def measure(users: dict, requests: int) -> list[dict]:
                 times.append(elapsed)
                 counts.add(len(queries))
                 statuses.add(response.status_code)
+        if show_queries:
+            print(f"\n## {page['name']}: {len(queries)} queries")
+            for number, query in enumerate(queries.captured_queries, 1):
+                print(f"{number:3} {query['sql'][:300]}")
         expected = 200 if page["method"] == "get" else 201 if page["url"].startswith("/api/") else 302
         results.append(
             {
@@ -313,6 +319,8 @@ def main() -> int:
     parser.add_argument("--load", type=int, default=0, metavar="SECONDS", help="Also run a load test this long.")
     parser.add_argument("--users", type=int, default=50, help="Simulated users of the load test (default 50).")
     parser.add_argument("--strict", action="store_true", help="Fail on missed time targets too.")
+    parser.add_argument("--only", default="", metavar="TEXT", help="Only the pages whose name contains TEXT.")
+    parser.add_argument("--show-queries", action="store_true", help="Print each page's queries (last request).")
     parser.add_argument("--write-budget", action="store_true", help="Record the query counts as the new budget.")
     args = parser.parse_args()
 
@@ -333,8 +341,8 @@ def main() -> int:
         manager = User.objects.get(username="gen_mgr001")
         supervisor = manager.team.supervisor
         users = {"manager": manager, "supervisor": supervisor, "admin": User.objects.get(username="gen_admin")}
-        results = measure(users, args.requests)
-        job_results = jobs()
+        results = measure(users, args.requests, args.only, args.show_queries)
+        job_results = jobs() if not args.only else []
         load_result = None
         if args.load:
             settings = connection.settings_dict
@@ -352,7 +360,7 @@ def main() -> int:
 
     budget = json.loads(BUDGET_FILE.read_text()) if BUDGET_FILE.exists() else {}
     if args.write_budget:
-        budget = {row["page"]: row["queries"] for row in results}
+        budget.update({row["page"]: row["queries"] for row in results})
         BUDGET_FILE.write_text(json.dumps(budget, indent=2, ensure_ascii=False) + "\n")
     status = report(results, job_results, load_result, budget, args.strict)
     out = ROOT / "bench" / "results"

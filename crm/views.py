@@ -5,20 +5,21 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.models import User
+from accounts.models import Team, User
 from accounts.scoping import role_required, scope_for
 from care.selectors import upcoming_occasions
 from clients.selectors import get_client, visible_clients
 from complaints.models import Complaint, ReturnVisit
 from complaints.selectors import OPEN_STATES
 from interactions import selectors as interactions
-from performance.selectors import home_at_risk, retention_due
+from performance.selectors import flagged_clients, latest_warnings, retention_due, waiting_for_retention
 from visits import rules as visit_rules
 from visits.models import MonthlyPlan, PlannedVisit
 from visits.selectors import approval_queue
 
 from .audit import client_history
 from .health import run_checks
+from .queries import count_each
 
 
 @login_required
@@ -35,26 +36,42 @@ def home(request):
         template = "home/supervisor.html"
         context["teams"] = scope.teams().select_related("supervisor").order_by("name")
         context["members"] = scope.users().filter(is_active=True).exclude(pk=user.pk).order_by("team__name", "username")
-        context["waiting_plans"] = approval_queue(user).count()
-        context["requests"] = interactions.request_counts(user, scope=scope)
-        context["at_risk_count"], context["at_risk"] = home_at_risk(user, scope=scope)
-        context["messages_to_decide"] = interactions.messages_to_decide(user)
+        requests = interactions.request_querysets(user, scope=scope)
+        counts = count_each(
+            waiting_plans=approval_queue(user),
+            requests_waiting=requests["waiting"],
+            requests_late=requests["late"],
+            at_risk_count=flagged_clients(user, scope=scope),
+            messages_to_decide=interactions.messages_to_decide(user),
+        )
+        context.update(counts)
     else:
         template = "home/manager.html"
-        context["team"] = user.team
-        context["supervisor"] = user.team.supervisor if user.team_id else None
         today = timezone.localdate()
+        requests = interactions.request_querysets(user, scope=scope)
+        # The small counters in one query: the home page is the most visited page.
+        counts = count_each(
+            overdue_clients=visible_clients(user).filter(next_visit_due__lt=today),
+            open_complaints=Complaint.objects.filter(owner=user, state__in=OPEN_STATES),
+            return_visits_due=ReturnVisit.objects.filter(owner=user, done_at__isnull=True),
+            requests_waiting=requests["waiting"],
+            requests_late=requests["late"],
+            at_risk_count=flagged_clients(user, scope=scope),
+            retention_overdue_count=waiting_for_retention(user, scope=scope, today=today, overdue_only=True),
+        )
+        context.update(counts)
+        context["team"] = Team.objects.select_related("supervisor").filter(pk=user.team_id).first()
+        context["supervisor"] = context["team"].supervisor if context["team"] else None
         context["month_plan"] = MonthlyPlan.objects.filter(owner=user, month=visit_rules.month_start(today)).first()
         context["visits_today"] = PlannedVisit.objects.filter(owner=user, date=today).select_related("client")[:20]
-        context["overdue_clients"] = visible_clients(user).filter(next_visit_due__lt=today).count()
-        context["open_complaints"] = Complaint.objects.filter(owner=user, state__in=OPEN_STATES).count()
-        context["return_visits_due"] = ReturnVisit.objects.filter(owner=user, done_at__isnull=True).count()
         context["follow_ups"] = interactions.home_follow_ups(user)
         context["occasions"] = upcoming_occasions(user, limit=5)
-        context["retention_overdue"] = [row for row in retention_due(user, scope=scope) if row.overdue]
-        context["requests"] = interactions.request_counts(user, scope=scope)
-        context["at_risk_count"], context["at_risk"] = home_at_risk(user, scope=scope)
+        context["retention_overdue"] = (
+            retention_due(user, scope=scope, overdue_only=True, limit=8) if counts["retention_overdue_count"] else []
+        )
         context["today"] = today
+    if not user.is_crm_admin:
+        context["at_risk"] = latest_warnings(user, scope=scope) if context["at_risk_count"] else []
     return render(request, template, context)
 
 

@@ -145,7 +145,7 @@ def unrestricted(queryset: QuerySet, prefix: str) -> QuerySet:
 
 
 def visit_dashboard(
-    managers: QuerySet, month: date, today: date | None = None, restrict=unrestricted
+    managers: QuerySet, month: date, today: date | None = None, restrict=unrestricted, company_wide: bool = False
 ) -> VisitDashboard:
     """Per manager for the month up to today (or the month's end): visits planned vs done,
     coverage, overdue clients, unplanned visits, strategies done, clients not yet visited;
@@ -154,6 +154,8 @@ def visit_dashboard(
     ``restrict(queryset, prefix)`` applies the viewer's scope to every client-related row
     (``prefix`` leads from the row to its client: "" for clients, "client__" otherwise), so
     a client of another team never counts, even when its manager changed teams.
+    ``company_wide`` (every manager is listed): the month's visits are read by date alone,
+    from the covering index, rather than through a list of hundreds of managers.
     """
     today = today or timezone.localdate()
     month = month_start(month)
@@ -162,6 +164,12 @@ def visit_dashboard(
     people = list(managers.order_by("username"))
     ids = [user.pk for user in people]
     rows = {user.pk: ManagerVisits(owner_id=user.pk, name=str(user)) for user in people}
+    # Visits by someone not listed (an account that left) count in the per-day totals only.
+    unlisted = ManagerVisits(owner_id=0, name="")
+
+    def owned_by(field: str) -> dict:
+        return {} if company_wide else {f"{field}__in": ids}
+
     counted = [PlannedVisit.Status.DONE, PlannedVisit.Status.PLANNED, PlannedVisit.Status.MISSED]
     for row in (
         restrict(
@@ -176,11 +184,14 @@ def visit_dashboard(
         TemporaryTask.objects.filter(owner_id__in=ids, date__range=(month, until)).filter(
             Q(client__isnull=True) | Q(pk__in=restrict(TemporaryTask.objects.filter(client__isnull=False), "client__"))
         ),
-        restrict(VisitLog.objects.filter(owner_id__in=ids, date__range=(month, until), is_temporary=True), "client__"),
+        restrict(
+            VisitLog.objects.filter(date__range=(month, until), is_temporary=True, **owned_by("owner_id")), "client__"
+        ),
     ]
     for queryset in temporary:
-        for row in queryset.values("owner_id").annotate(n=Count("pk")):
-            rows[row["owner_id"]].temporary += row["n"]
+        # COUNT(*), not COUNT(id): the covering index has no ids, and needs none.
+        for row in queryset.values("owner_id").annotate(n=Count("*")):
+            rows.get(row["owner_id"], unlisted).temporary += row["n"]
     # Overdue counts every client (as the client list's "visit overdue" filter does);
     # "not visited" only active ones.
     # "Not visited" is the active clients less those with a visit logged: two grouped
@@ -193,12 +204,12 @@ def visit_dashboard(
         rows[row["owner_id"]].overdue_clients = row["overdue"]
         rows[row["owner_id"]].not_visited = row["active"]
     for row in (
-        restrict(VisitLog.objects.filter(date__range=(month, until), client__owner_id__in=ids), "client__")
+        restrict(VisitLog.objects.filter(date__range=(month, until), **owned_by("client__owner_id")), "client__")
         .filter(client__status=Client.Status.ACTIVE)
         .values("client__owner_id")
         .annotate(visited=Count("client_id", distinct=True))
     ):
-        rows[row["client__owner_id"]].not_visited -= row["visited"]
+        rows.get(row["client__owner_id"], unlisted).not_visited -= row["visited"]
     for row in (
         restrict(ServiceStrategy.objects.filter(client__owner_id__in=ids, month=month), "client__")
         .exclude(state=ServiceStrategy.State.DISMISSED)
@@ -207,13 +218,13 @@ def visit_dashboard(
     ):
         rows[row["client__owner_id"]].strategies_total = row["total"]
         rows[row["client__owner_id"]].strategies_done = row["done"]
-    covered, in_plan = coverage(ids, month, until, restrict)
+    covered, in_plan = coverage(None if company_wide else ids, month, until, restrict)
     for owner_id, row in rows.items():
         row.clients_covered, row.clients_in_plan = covered.get(owner_id, 0), in_plan.get(owner_id, 0)
     per_day = list(
-        restrict(VisitLog.objects.filter(owner_id__in=ids, date__range=(month, until)), "client__")
+        restrict(VisitLog.objects.filter(date__range=(month, until), **owned_by("owner_id")), "client__")
         .values("date")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by("date")
         .values_list("date", "n")
     )

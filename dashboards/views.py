@@ -25,7 +25,7 @@ from complaints.models import Complaint
 from interactions.models import Interaction
 from interactions.selectors import requests_by_manager
 from performance.models import ClientWarning
-from performance.selectors import at_risk_by_rule, retention_due
+from performance.selectors import at_risk_by_rule, retention_counts
 from surveys.selectors import visible_responses
 from visits.models import VisitLog
 from visits.rules import month_bounds, next_month, previous_month
@@ -127,7 +127,9 @@ def visits(request):
     # The team's managers, and whoever still owns clients of the team (a manager who moved on).
     owners = restrict(Client.objects.all(), "").values("owner_id")
     managers = User.objects.filter(Q(pk__in=managers.values("pk")) | Q(pk__in=owners))
-    board = figures.visit_dashboard(managers, month, restrict=restrict)
+    board = figures.visit_dashboard(
+        managers, month, restrict=restrict, company_wide=scope.sees_everything and team is None
+    )
     if request.GET.get("export") == "csv":
         headers = [_("Account manager"), _("Planned"), _("Done"), _("Plan completion (%)"), _("Coverage (%)"),
                    _("Overdue clients"), _("Not visited this month"), _("Unplanned visits"), _("Strategies done"),
@@ -160,7 +162,7 @@ def visits(request):
     start, end = month_bounds(month)
     request_rows = requests_by_manager(restrict(Interaction.objects.all(), ""), start, end)
     at_risk = at_risk_by_rule(restrict(ClientWarning.objects.filter(active=True), "client__"))
-    retention = retention_due(request.user, scope=scope, team=team)
+    retention_waiting, retention_overdue = retention_counts(request.user, scope=scope, team=team)
     return render(
         request,
         "dashboards/visits.html",
@@ -174,8 +176,8 @@ def visits(request):
             per_day=per_day,
             request_rows=request_rows,
             at_risk=at_risk,
-            retention_waiting=len(retention),
-            retention_overdue=sum(row.overdue for row in retention),
+            retention_waiting=retention_waiting,
+            retention_overdue=retention_overdue,
             retention_days=settings.CRM_RETENTION_VISIT_DAYS,
         ),
     )

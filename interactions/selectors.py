@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -28,27 +28,25 @@ def home_follow_ups(user: User) -> list[FollowUpTask]:
     )
 
 
-def request_counts(user: User, *, scope=None) -> dict[str, int]:
-    """Requests in the user's scope still waiting, and those of them past a deadline."""
+def request_querysets(user: User, *, scope=None) -> dict[str, QuerySet[Interaction]]:
+    """Requests in the user's scope still waiting (``waiting``), and those of them past a
+    deadline (``late``): count them with ``crm.queries.count_each``."""
     now = timezone.now()
     scope = scope or scope_for(user)
     waiting = services.open_requests(scope.filter(Interaction.objects.all(), owner="owner", team="team"))
     late = Q(is_request=True, replied_at__isnull=True, reply_due__lt=now) | Q(
         visit_needed=True, visit_planned_at__isnull=True, visit_due__lt=now
     )
-    return waiting.aggregate(waiting=Count("pk"), late=Count("pk", filter=late))
+    return {"waiting": waiting, "late": waiting.filter(late)}
 
 
-def messages_to_decide(user: User) -> int:
+def messages_to_decide(user: User) -> QuerySet[BulkMessage]:
+    """Bulk messages waiting for this user's approval (never their own)."""
     if user.is_crm_admin:
-        return BulkMessage.objects.filter(status=BulkMessage.Status.PENDING).exclude(author=user).count()
+        return BulkMessage.objects.filter(status=BulkMessage.Status.PENDING).exclude(author=user)
     if not user.is_supervisor:
-        return 0
-    return (
-        BulkMessage.objects.filter(status=BulkMessage.Status.PENDING, team__supervisor=user)
-        .exclude(author=user)
-        .count()
-    )
+        return BulkMessage.objects.none()
+    return BulkMessage.objects.filter(status=BulkMessage.Status.PENDING, team__supervisor=user).exclude(author=user)
 
 
 class RequestRow:
@@ -66,15 +64,15 @@ class RequestRow:
 
 
 def requests_by_manager(interactions, start, end, now=None) -> list[RequestRow]:
-    """Requests received in [start, end) by account manager, one grouped query: answered in
-    time, answered late or still unanswered past the deadline, visits planned late or not
-    yet past theirs, and how many still wait."""
+    """Requests received in [start, end) by account manager, one grouped query (with the
+    managers' names): answered in time, answered late or still unanswered past the
+    deadline, visits planned late or not yet past theirs, and how many still wait."""
     now = now or timezone.now()
     from django.db.models import F
 
     rows = (
         interactions.filter(is_request=True, occurred_at__gte=start, occurred_at__lt=end)
-        .values("owner_id")
+        .values("owner_id", "owner__username", "owner__first_name", "owner__last_name")
         .annotate(
             received=Count("pk"),
             due=Count("pk", filter=Q(replied_at__isnull=False) | Q(reply_due__lte=now)),
@@ -95,9 +93,15 @@ def requests_by_manager(interactions, start, end, now=None) -> list[RequestRow]:
         )
         .order_by()
     )
-    rows = list(rows)
-    owners = User.objects.in_bulk([row["owner_id"] for row in rows])
-    result = [RequestRow(owners[row.pop("owner_id")], **row) for row in rows]
+    result = []
+    for row in rows:
+        owner = User(
+            pk=row.pop("owner_id"),
+            username=row.pop("owner__username"),
+            first_name=row.pop("owner__first_name"),
+            last_name=row.pop("owner__last_name"),
+        )
+        result.append(RequestRow(owner, **row))
     return sorted(result, key=lambda r: (-r.reply_late - r.visit_late, str(r.owner)))
 
 

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import Team, User
 from accounts.scoping import Scope, scope_for
 from clients.models import Client
-from visits.models import VisitLog
 
 from .models import ClientWarning, RuleCode
 
@@ -52,16 +52,16 @@ def at_risk_clients(
     )
 
 
-def home_at_risk(user: User, limit: int = 5, *, scope: Scope | None = None) -> tuple[int, list[ClientWarning]]:
-    """For the home page: how many clients in scope are flagged, and the latest warnings
-    with their client. Two queries (and a supervisor's team lookup, unless ``scope``
-    already made it)."""
-    warnings = visible_warnings(user, scope=scope)
-    count = warnings.values("client_id").distinct().count()
-    if not count:
-        return 0, []
-    latest = list(warnings.select_related("client").order_by("-first_flagged_at", "client__name", "rule")[:limit])
-    return count, latest
+def flagged_clients(user: User, *, scope: Scope | None = None) -> QuerySet:
+    """The ids of the flagged clients in scope, once each: count it (with
+    ``crm.queries.count_each`` on the home pages)."""
+    return visible_warnings(user, scope=scope).values("client_id").distinct()
+
+
+def latest_warnings(user: User, limit: int = 5, *, scope: Scope | None = None) -> list[ClientWarning]:
+    """The latest warnings in scope with their client, for the home pages: one query."""
+    warnings = visible_warnings(user, scope=scope).select_related("client")
+    return list(warnings.order_by("-first_flagged_at", "client__name", "rule")[:limit])
 
 
 def at_risk_by_rule(warnings: QuerySet[ClientWarning]) -> list[tuple[str, str, int]]:
@@ -80,8 +80,49 @@ class RetentionDue:
     overdue: bool
 
 
+def waiting_for_retention(
+    user: User,
+    *,
+    scope: Scope | None = None,
+    team: Team | None = None,
+    today: date | None = None,
+    overdue_only: bool = False,
+) -> QuerySet[Client]:
+    """Flagged clients in scope not visited since they were first flagged, each with
+    ``flagged_at`` (its first active warning) and ``flagged_on`` (that day, local time);
+    with ``overdue_only``, those past the ``CRM_RETENTION_VISIT_DAYS`` days.
+
+    One grouped query over the active warnings, compared with the client's last visit
+    (``last_visited_on``, which every logged visit moves forward): a count fetches no rows.
+    """
+    scope = scope or scope_for(user)
+    clients = scope.filter(Client.objects.all(), owner="owner", team="team")
+    if team is not None:
+        clients = clients.filter(team=team)
+    # Filter, then aggregate: only the active warnings count towards the first flag.
+    clients = (
+        clients.filter(warnings__active=True)
+        .annotate(flagged_at=Min("warnings__first_flagged_at"))
+        .annotate(flagged_on=TruncDate("flagged_at"))
+        .filter(Q(last_visited_on__isnull=True) | Q(last_visited_on__lt=F("flagged_on")))
+    )
+    if overdue_only:
+        clients = clients.filter(flagged_on__lt=(today or timezone.localdate()) - _retention_days())
+    return clients
+
+
+def _retention_days() -> timedelta:
+    return timedelta(days=settings.CRM_RETENTION_VISIT_DAYS)
+
+
 def retention_due(
-    user: User, *, scope: Scope | None = None, team: Team | None = None, today: date | None = None
+    user: User,
+    *,
+    scope: Scope | None = None,
+    team: Team | None = None,
+    today: date | None = None,
+    overdue_only: bool = False,
+    limit: int | None = None,
 ) -> list[RetentionDue]:
     """Flagged clients in scope still waiting for their retention visit, most overdue first.
 
@@ -89,25 +130,21 @@ def retention_due(
     of its first active warning; any visit logged on or after that day counts. One query.
     """
     today = today or timezone.localdate()
-    warnings = visible_warnings(user, scope=scope)
-    if team is not None:
-        warnings = warnings.filter(client__team=team)
-    last_visit = VisitLog.objects.filter(client=OuterRef("pk")).order_by("-date").values("date")[:1]
-    clients = (
-        Client.objects.filter(pk__in=warnings.values("client_id"))
-        .select_related("owner")
-        .annotate(
-            flagged_at=Min("warnings__first_flagged_at", filter=Q(warnings__active=True)),
-            last_visit=Subquery(last_visit),
-        )
-    )
-    days = timedelta(days=settings.CRM_RETENTION_VISIT_DAYS)
+    days = _retention_days()
+    clients = waiting_for_retention(user, scope=scope, team=team, today=today, overdue_only=overdue_only)
     rows = []
-    for client in clients:
-        flagged_on = timezone.localdate(client.flagged_at)
-        if client.last_visit is not None and client.last_visit >= flagged_on:
-            continue
-        due = flagged_on + days
+    for client in clients.select_related("owner").order_by("flagged_on", "name", "pk")[:limit]:
+        due = client.flagged_on + days
         rows.append(RetentionDue(client=client, flagged_at=client.flagged_at, due=due, overdue=due < today))
-    rows.sort(key=lambda row: (row.due, row.client.name, row.client.pk))
     return rows
+
+
+def retention_counts(
+    user: User, *, scope: Scope | None = None, team: Team | None = None, today: date | None = None
+) -> tuple[int, int]:
+    """(waiting, overdue) retention visits in scope, counted by the database: one query."""
+    today = today or timezone.localdate()
+    counts = waiting_for_retention(user, scope=scope, team=team).aggregate(
+        waiting=Count("pk"), overdue=Count("pk", filter=Q(flagged_on__lt=today - _retention_days()))
+    )
+    return counts["waiting"], counts["overdue"]

@@ -7,6 +7,7 @@ Reads fetch a whole week or month in a fixed number of queries.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -143,6 +144,7 @@ def log_visit(
     strategy_ids: list[int] | tuple = (),
     photos=(),
     checked_in_at: datetime | None = None,
+    on_created: Callable[[VisitLog], object] | None = None,
     **details,
 ) -> tuple[VisitLog, bool]:
     """Record a visit; returns (log, created). The same submission saved twice (a double
@@ -150,6 +152,9 @@ def log_visit(
 
     Ticked strategies are closed, the planned visit is marked done (★) and the client's
     last visit moves forward. A visit that was not planned is a temporary task (●).
+    ``on_created(log)`` runs in the same transaction when a new log was saved (what else
+    the visit brought, e.g. a request taken on it), so the caller needs no transaction of
+    its own.
     """
     if not submission:
         raise ValidationError(_("The form expired; open it again."))
@@ -223,6 +228,8 @@ def log_visit(
         client._change_reason = _("Visit logged")
         # Only these fields: an edit or a hand-over saved meanwhile must not be undone.
         client.save(update_fields=["last_visited_on", "next_visit_due", "updated_at"])
+    if on_created is not None:
+        on_created(log)
     return log, True
 
 
@@ -286,8 +293,8 @@ class Progress:
 def coverage(owner_ids, month: date, until: date, restrict=None) -> tuple[dict[int, int], dict[int, int]]:
     """Per manager: clients of the approved plan visited at least as often as their
     frequency asks so far this month, and clients in the plan (two queries for any number
-    of managers). ``restrict(queryset, prefix)`` narrows the visits and plan lines further
-    (the dashboards pass the viewer's scope)."""
+    of managers; ``owner_ids=None``: every manager). ``restrict(queryset, prefix)`` narrows
+    the visits and plan lines further (the dashboards pass the viewer's scope)."""
     restrict = restrict or (lambda queryset, prefix: queryset)
     end = rules.month_end(month)
     elapsed = rules.working_days(month, until)
@@ -297,17 +304,21 @@ def coverage(owner_ids, month: date, until: date, restrict=None) -> tuple[dict[i
         frequency: sum(1 for window in rules.windows(frequency, month_days) if window and window[0] <= until)
         for frequency in (rules.WEEKLY, rules.TWICE_MONTHLY, rules.MONTHLY)
     }
+
+    def owners(field: str) -> dict:
+        return {} if owner_ids is None else {f"{field}__in": owner_ids}
+
     # Counted in the database: a company's plan has a hundred thousand lines.
     logs = (
-        restrict(VisitLog.objects.filter(owner_id__in=owner_ids, date__range=(month, until)), "client__")
+        restrict(VisitLog.objects.filter(date__range=(month, until), **owners("owner_id")), "client__")
         .order_by()
         .values("owner_id", "client_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     lines = (
         restrict(
             PlanLine.objects.filter(
-                plan__owner_id__in=owner_ids, plan__month=month, plan__status=MonthlyPlan.Status.APPROVED
+                plan__month=month, plan__status=MonthlyPlan.Status.APPROVED, **owners("plan__owner_id")
             ),
             "client__",
         )

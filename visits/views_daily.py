@@ -7,7 +7,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -234,30 +233,32 @@ def log_visit(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        request_text = data.get("request")
         try:
-            with transaction.atomic():  # the visit and the request taken on it, together
-                log, created = daily.log_visit(
-                    owner=request.user,
-                    client=client,
-                    submission=data["submission"],
-                    day=data["date"],
-                    method=data["method"],
-                    work_done=data["work_done"],
-                    planned_visit=visit if visit and visit.date == data["date"] else None,
-                    strategy_ids=[int(pk) for pk in data.get("strategies", [])],
-                    photos=data["photos"],
-                    checked_in_at=data["checked_in_at"],
-                    latitude=data["latitude"],
-                    longitude=data["longitude"],
-                    market_anomalies=data["market_anomalies"],
-                    opinions=data["opinions"],
-                    effect=data["effect"],
-                    next_follow_up=data["next_follow_up"],
-                    retention_offer=data.get("retention_offer", ""),
-                    retention_outcome=data.get("retention_outcome", ""),
-                )
-                if created and data.get("request"):
-                    take_request_on_visit(log, by=request.user, text=data["request"])
+            log, created = daily.log_visit(
+                owner=request.user,
+                client=client,
+                submission=data["submission"],
+                day=data["date"],
+                method=data["method"],
+                work_done=data["work_done"],
+                planned_visit=visit if visit and visit.date == data["date"] else None,
+                strategy_ids=[int(pk) for pk in data.get("strategies", [])],
+                photos=data["photos"],
+                checked_in_at=data["checked_in_at"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                market_anomalies=data["market_anomalies"],
+                opinions=data["opinions"],
+                effect=data["effect"],
+                next_follow_up=data["next_follow_up"],
+                retention_offer=data.get("retention_offer", ""),
+                retention_outcome=data.get("retention_outcome", ""),
+                # The request taken on the visit is saved with it, or neither is.
+                on_created=(lambda log: take_request_on_visit(log, by=request.user, text=request_text))
+                if request_text
+                else None,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

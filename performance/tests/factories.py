@@ -28,6 +28,10 @@ def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
 
 
 def visit_log(client: Client, day: date, *, checked_in_at=None, planned_visit=None, owner=None) -> VisitLog:
+    """A logged visit; the client's last visit moves forward as when a manager logs one."""
+    if client.last_visited_on is None or client.last_visited_on < day:
+        client.last_visited_on = day
+        client.save(update_fields=["last_visited_on", "next_visit_due", "updated_at"])
     return VisitLog.objects.create(
         owner=owner or client.owner,
         client=client,

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from accounts.tests.factories import ManagerFactory
 from clients.tests.factories import ClientFactory
+from crm.queries import count_each
 from performance import warnings
 from performance.models import ClientWarning
-from performance.selectors import home_at_risk
+from performance.selectors import flagged_clients, latest_warnings
 from visits.rules import previous_month
 
 from .factories import at, complaint, planned_visit, response
@@ -90,13 +91,16 @@ def test_at_risk_list_query_count_does_not_grow(client, supervisor, manager, dja
     assert len(response.context["page"].object_list) == 25
 
 
-def test_home_at_risk_in_two_queries(flagged, manager, supervisor, django_assert_max_num_queries):
-    flag(ClientFactory(owner=manager, name="Mine Again"))
-    with django_assert_max_num_queries(2):
-        count, latest = home_at_risk(manager, limit=1)
-    assert count == 2 and len(latest) == 1 and latest[0].client.name in {"Mine At Risk", "Mine Again"}
-    count, latest = home_at_risk(supervisor)
-    assert count == 3 and {w.client.name for w in latest} == {"Mine At Risk", "Mine Again", "Teammate At Risk"}
+def test_home_at_risk_counts_clients_once_and_lists_the_latest(flagged, manager, supervisor, django_assert_num_queries):
+    mine = ClientFactory(owner=manager, name="Mine Again")
+    flag(mine)
+    flag(mine, rule="overdue_visit", params={"last": "2024-01-01", "due": "2024-02-01", "days_overdue": 40})
+    with django_assert_num_queries(3):  # both counts, the list, and the supervisor's team
+        counts = count_each(mine=flagged_clients(manager), team=flagged_clients(supervisor))
+        latest = latest_warnings(manager, limit=1)
+    assert counts == {"mine": 2, "team": 3}  # two warnings on one client count once
+    assert len(latest) == 1 and latest[0].client.name in {"Mine At Risk", "Mine Again"}
+    assert {w.client.name for w in latest_warnings(supervisor)} == {"Mine At Risk", "Mine Again", "Teammate At Risk"}
 
 
 def test_evaluated_warning_shows_its_reason(client, manager):

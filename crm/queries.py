@@ -1,0 +1,37 @@
+"""Query helpers the apps' selectors share."""
+
+from __future__ import annotations
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet
+
+
+def count_each(**querysets: QuerySet) -> dict[str, int]:
+    """Several counts in one round trip: ``SELECT (SELECT COUNT(*) FROM (…)), …``.
+
+    A page that shows many small counters (the home pages) pays one query instead of one
+    per counter. Each queryset is counted as it is: pass ``qs.values("x").distinct()`` to
+    count distinct values. All of them must read the same database.
+    """
+    databases = {queryset.db for queryset in querysets.values()}
+    if len(databases) > 1:
+        raise ValueError("count_each() counts querysets of one database at a time")
+    parts, params = [], []
+    for queryset in querysets.values():
+        if queryset._fields is None:  # a plain queryset: its primary keys are enough to count
+            queryset = queryset.values("pk")
+        try:
+            sql, sql_params = queryset.order_by().query.get_compiler(queryset.db).as_sql()
+        except EmptyResultSet:  # e.g. .none() or filter(pk__in=[])
+            parts.append("0")
+            continue
+        # Django compiled ``sql`` and keeps its values apart in ``sql_params``.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608
+        params.extend(sql_params)
+    if not parts:
+        return {}
+    with connections[databases.pop()].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {name: int(value) for name, value in zip(querysets, row, strict=True)}
