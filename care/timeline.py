@@ -1,67 +1,99 @@
-"""The client file shows the gifts given, the gifts declined and the invitations to events."""
+"""The client file shows the gifts given, the gifts declined and the invitations to events.
 
+The three registers are read together, in one ``UNION ALL`` query, newest first: the client
+file has many sources and each costs a query.
+"""
+
+from django.db.models import BooleanField, CharField, DecimalField, F, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from clients.models import Client
-from clients.timeline import TimelineEntry, register
+from clients.timeline import TimelineEntry, person, person_columns, register, typed_null
 
 from .models import DeclinedGift, EventInvitation, Gift
 
+# The columns every register fills, in this order (a UNION matches them by position).
+COLUMNS = (
+    "source", "when", "user_pk", "user_username", "user_first", "user_last", "contact_name", "text", "choice",
+    "state", "amount", "day", "came", "approver_pk", "approver_username", "approver_first", "approver_last",
+)  # fmt: skip
+
+
+def _rows(queryset: QuerySet, source: str, *, user: str, approver: str | None = None, **columns) -> QuerySet:
+    defaults = {
+        "contact_name": typed_null(CharField()),
+        "choice": typed_null(CharField()),
+        "state": typed_null(CharField()),
+        "amount": typed_null(DecimalField(max_digits=10, decimal_places=2)),
+        "came": typed_null(BooleanField()),
+    }
+    annotations = {
+        "source": Value(source, output_field=CharField()),
+        "when": F("created_at"),
+        **person_columns("user", user),
+        **{**defaults, **columns},
+        **person_columns("approver", approver),
+    }
+    return queryset.order_by().annotate(**annotations).values_list(*COLUMNS)
+
 
 @register
-def gifts(client: Client, limit: int) -> list[TimelineEntry]:
-    rows = Gift.objects.filter(client=client).select_related("contact", "given_by", "approved_by")[:limit]
+def care_register(client: Client, limit: int) -> list[TimelineEntry]:
+    gifts = _rows(
+        Gift.objects.filter(client=client),
+        "gift",
+        user="given_by",
+        approver="approved_by",
+        contact_name=F("contact__name"),
+        text=F("item"),
+        choice=F("occasion"),
+        state=F("status"),
+        amount=F("value"),
+        day=F("given_on"),
+    )
+    declined = _rows(
+        DeclinedGift.objects.filter(client=client),
+        "declined",
+        user="recorded_by",
+        text=F("description"),
+        day=F("offered_on"),
+    )
+    invitations = _rows(
+        EventInvitation.objects.filter(client=client),
+        "event",
+        user="owner",
+        contact_name=F("contact__name"),
+        text=F("event_name"),
+        choice=F("rsvp"),
+        day=F("event_date"),
+        came=F("attended"),
+    )
+    rows = gifts.union(declined, invitations, all=True).order_by("-when")[:limit]
+    occasions, statuses = dict(Gift.Occasion.choices), dict(Gift.Status.choices)
+    answers = dict(EventInvitation.Rsvp.choices)
     entries = []
-    for gift in rows:
-        detail = f"{gift.get_occasion_display()} · {gift.value} · {gift.get_status_display()}"
-        if gift.contact_id:
-            detail = f"{gift.contact.name} · {detail}"
-        if gift.approved_by_id:
-            detail += " · " + _("decided by %(name)s") % {"name": gift.approved_by}
+    for values in rows:
+        row = dict(zip(COLUMNS, values, strict=True))
+        if row["source"] == "gift":
+            detail = f"{occasions.get(row['choice'], row['choice'])} · {row['amount']} · "
+            detail += str(statuses.get(row["state"], row["state"]))
+            if row["contact_name"]:
+                detail = f"{row['contact_name']} · {detail}"
+            if approver := person(row, "approver"):
+                detail += " · " + _("decided by %(name)s") % {"name": approver}
+            title = _("Gift: %(item)s") % {"item": row["text"]}
+        elif row["source"] == "declined":
+            title = _("Gift from the client declined")
+            detail = f"{row['day']:%Y-%m-%d} · {row['text']}"
+        else:
+            parts = [f"{row['day']:%Y-%m-%d}", str(answers.get(row["choice"], row["choice"]))]
+            if row["contact_name"]:
+                parts.insert(0, row["contact_name"])
+            if row["came"] is not None:
+                parts.append(_("attended") if row["came"] else _("did not attend"))
+            title = _("Invited to %(event)s") % {"event": row["text"]}
+            detail = " · ".join(parts)
         entries.append(
-            TimelineEntry(
-                when=gift.created_at,
-                kind="care",
-                title=_("Gift: %(item)s") % {"item": gift.item},
-                user=gift.given_by,
-                detail=detail,
-            )
-        )
-    return entries
-
-
-@register
-def declined_gifts(client: Client, limit: int) -> list[TimelineEntry]:
-    rows = DeclinedGift.objects.filter(client=client).select_related("recorded_by")[:limit]
-    return [
-        TimelineEntry(
-            when=row.created_at,
-            kind="care",
-            title=_("Gift from the client declined"),
-            user=row.recorded_by,
-            detail=f"{row.offered_on:%Y-%m-%d} · {row.description}",
-        )
-        for row in rows
-    ]
-
-
-@register
-def event_invitations(client: Client, limit: int) -> list[TimelineEntry]:
-    rows = EventInvitation.objects.filter(client=client).select_related("contact", "owner")[:limit]
-    entries = []
-    for row in rows:
-        parts = [f"{row.event_date:%Y-%m-%d}", row.get_rsvp_display()]
-        if row.contact_id:
-            parts.insert(0, row.contact.name)
-        if row.attended is not None:
-            parts.append(_("attended") if row.attended else _("did not attend"))
-        entries.append(
-            TimelineEntry(
-                when=row.created_at,
-                kind="care",
-                title=_("Invited to %(event)s") % {"event": row.event_name},
-                user=row.owner,
-                detail=" · ".join(parts),
-            )
+            TimelineEntry(when=row["when"], kind="care", title=title, user=person(row, "user"), detail=detail)
         )
     return entries

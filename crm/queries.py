@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Aggregate, QuerySet, TextField, Value
 
 
 def count_each(**querysets: QuerySet) -> dict[str, int]:
@@ -35,3 +35,17 @@ def count_each(**querysets: QuerySet) -> dict[str, int]:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     return {name: int(value) for name, value in zip(querysets, row, strict=True)}
+
+
+class GroupConcat(Aggregate):
+    """A group's texts joined by ``separator``: ``STRING_AGG`` on PostgreSQL,
+    ``GROUP_CONCAT`` on SQLite (Django 5.2 has no portable string aggregate)."""
+
+    function = "GROUP_CONCAT"
+    output_field = TextField()
+
+    def __init__(self, expression, separator: str = "; ", **extra):
+        super().__init__(expression, Value(separator), **extra)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="STRING_AGG", **extra_context)

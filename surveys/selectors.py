@@ -67,11 +67,21 @@ class ClientSurveys:
         return list(reversed(self.responses))
 
 
+def recent_responses(client: Client, limit: int) -> list[Response]:
+    """The client's latest survey answers, newest first, with who entered them and their
+    follow-up. Kept on the client object: the client file's timeline and its satisfaction
+    panel show the same answers, and ask the database once."""
+    fetched = getattr(client, "_recent_responses", None)
+    if fetched is None or fetched[0] < limit:
+        rows = Response.objects.filter(client=client).select_related("entered_by", "follow_up")
+        fetched = (limit, list(rows.order_by("-submitted_at", "-pk")[:limit]))
+        client._recent_responses = fetched
+    return fetched[1][:limit]
+
+
 def client_surveys(client: Client, *, limit: int = 6) -> ClientSurveys:
     return ClientSurveys(
-        responses=list(
-            Response.objects.filter(client=client).select_related("follow_up").order_by("-submitted_at", "-pk")[:limit]
-        ),
+        responses=recent_responses(client, limit),
         invitations=list(
             Invitation.objects.filter(client=client)
             .exclude(state=Invitation.State.ANSWERED)

@@ -6,14 +6,13 @@ from django.utils.translation import gettext as _
 from clients.models import Client
 from clients.timeline import TimelineEntry, register
 
-from .models import Response
+from .selectors import recent_responses
 
 
 @register
 def survey_responses(client: Client, limit: int) -> list[TimelineEntry]:
-    responses = Response.objects.filter(client=client).select_related("entered_by").order_by("-submitted_at")[:limit]
     entries = []
-    for response in responses:
+    for response in recent_responses(client, limit):
         csat = "—" if response.csat is None else f"{response.csat:g}%"
         nps = "—" if response.nps_score is None else response.nps_score
         entries.append(

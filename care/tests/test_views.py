@@ -6,10 +6,11 @@ from datetime import date, timedelta
 import pytest
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from care.models import DeclinedGift, EventInvitation, Gift
 from care.tests.factories import EventInvitationFactory, GiftFactory
+from care.timeline import care_register
 from clients.tests.factories import ClientFactory, ContactFactory
 from clients.timeline import client_timeline
 from tests.security import world as w
@@ -80,12 +81,24 @@ def test_a_declined_gift_is_recorded_and_shown_on_the_client_file(client, manage
     assert DeclinedGift.objects.count() == 1
 
 
-def test_the_client_timeline_shows_gifts_declined_gifts_and_invitations(manager):
+def test_the_client_timeline_shows_gifts_declined_gifts_and_invitations(
+    manager, supervisor, django_assert_max_num_queries
+):
     acme = ClientFactory(owner=manager)
-    GiftFactory(client=acme, item="Tea set")
+    wang = ContactFactory(client=acme, name="Wang Li")
+    GiftFactory(client=acme, item="Tea set", contact=wang, value=880, approved_by=supervisor)
     DeclinedGift.objects.create(client=acme, offered_on=date(2026, 5, 1), description="Wine", recorded_by=manager)
-    EventInvitationFactory(client=acme, event_name="Spring forum")
-    titles = " ".join(entry.title + " " + entry.detail for entry in client_timeline(acme))
+    EventInvitationFactory(
+        client=acme, event_name="Spring forum", event_date=date(2026, 4, 2), rsvp="yes", attended=False
+    )
+    with translation.override("en"):
+        with django_assert_max_num_queries(1):  # the three registers in one query
+            entries = {entry.title: entry for entry in care_register(acme, 50)}
+        assert entries["Gift: Tea set"].detail == f"Wang Li · Birthday · 880.00 · Approved · decided by {supervisor}"
+        assert entries["Gift: Tea set"].user == manager
+        assert entries["Gift from the client declined"].detail == "2026-05-01 · Wine"
+        assert entries["Invited to Spring forum"].detail == "2026-04-02 · Coming · did not attend"
+        titles = " ".join(entry.title + " " + entry.detail for entry in client_timeline(acme))
     assert "Tea set" in titles and "Wine" in titles and "Spring forum" in titles
 
 

@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clients.tests.factories import ClientFactory, ContactFactory, default_tier
+from clients.timeline import client_timeline
 from visits import daily, rules, services
 from visits.models import (
     MonthResult,
@@ -98,6 +99,11 @@ def test_logging_completes_strategies_and_marks_the_visit_done(manager, approved
     assert other_client_item.state == "open"
     clients[0].refresh_from_db()
     assert clients[0].last_visited_on == TODAY
+    # The client's timeline names the completed strategies (one text per log, no extra query).
+    with translation.override("en"):
+        [entry] = [e for e in client_timeline(clients[0]) if e.kind == "visit" and "Presented" in e.detail]
+    completed = entry.detail.split("Completed: ", 1)[1]
+    assert sorted(completed.split("; ")) == ["One", "Two"]
 
 
 def test_saving_twice_creates_one_log(client, manager, approved):
@@ -191,10 +197,14 @@ def test_visit_log_on_the_client_timeline(client, manager, approved):
         work_done="Met the boss",
         strategy_ids=[item.pk],
     )
+    daily.add_temporary_task(owner=manager, day=TODAY, description="Fixed their invoice", client=clients[0])
     client.force_login(manager)
     timeline = client.get(reverse("clients:detail", args=[clients[0].pk])).context["timeline"]
-    entry = next(e for e in timeline if e.kind == "visit")
-    assert "Met the boss" in entry.detail and "Explain the product" in entry.detail
+    entry = next(e for e in timeline if e.kind == "visit" and "Met the boss" in e.detail)
+    assert "Explain the product" in entry.detail and entry.user == manager
+    task = next(e for e in timeline if e.kind == "visit" and e.detail == "Fixed their invoice")
+    assert task.user == manager and task.when >= entry.when  # newest first
+    assert timeline.index(task) < timeline.index(entry)
 
 
 def test_progress_figures_on_a_known_dataset(manager, supervisor):
