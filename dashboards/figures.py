@@ -26,7 +26,7 @@ from complaints.selectors import (
     first_response_breached_q,
     resolution_breached_q,
 )
-from surveys.scores import Score, summarise_by
+from surveys.scores import Score, lowest_by
 from surveys.selectors import month_scores
 from visits.daily import coverage
 from visits.models import MonthlyPlan, PlannedVisit, ServiceStrategy, TemporaryTask, VisitLog
@@ -387,10 +387,9 @@ def satisfaction_dashboard(responses: QuerySet, managers: QuerySet, month: date)
         (pk if pk in names else None, names.get(pk, _("Earlier account managers")), score, targets.get(pk))
         for pk, score in scores.by_owner
     ]
-    client_scores = summarise_by(scores.in_month, "client_id")
-    rated = sorted((item for item in client_scores if item[1].csat is not None), key=lambda i: (i[1].csat, i[0]))
-    clients = Client.objects.in_bulk([key[0] for key, _score in rated[:10]])
-    lowest = [(clients[key[0]], score) for key, score in rated[:10]]
+    rated = lowest_by(scores.in_month, "client_id", 10)
+    clients = Client.objects.in_bulk([client_id for client_id, _score in rated])
+    lowest = [(clients[client_id], score) for client_id, score in rated]
     return SatisfactionDashboard(
         total=scores.total,
         by_owner=by_owner,

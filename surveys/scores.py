@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 
 SATISFIED_MIN = 4  # ratings of 4 and 5 count as satisfied
 LOW_RATING_MAX = 2  # a rating of 1 or 2 is a low answer
@@ -88,3 +89,17 @@ def summarise_by(responses: QuerySet, *fields: str) -> list[tuple[tuple, Score]]
     ``("tier__name", "month")``."""
     rows = responses.order_by().values(*fields).annotate(**_AGGREGATES).order_by(*fields)
     return [(tuple(row[f] for f in fields), _score(row)) for row in rows]
+
+
+def lowest_by(responses: QuerySet, field: str, limit: int) -> list[tuple[object, Score]]:
+    """The ``limit`` values of ``field`` (e.g. clients) with the lowest CSAT, lowest first
+    (ties by value): ranked in the database, so a company's month of answers is not fetched."""
+    rows = (
+        responses.order_by()
+        .values(field)
+        .annotate(**_AGGREGATES)
+        .filter(ratings__gt=0)
+        .annotate(rate=Cast("satisfied", FloatField()) / F("ratings"))
+        .order_by("rate", field)[:limit]
+    )
+    return [(row[field], _score(row)) for row in rows]
