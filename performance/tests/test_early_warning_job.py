@@ -45,9 +45,14 @@ def test_flags_notifies_once_and_a_second_run_sends_nothing(manager, teammate):
     assert note.key == f"{flagged.pk}:repeated_complaints:{timezone.localdate(now):%Y-%m-%d}"
     assert "Leaving Co" in note.message
 
+    complaint(flagged, now - timedelta(days=1))
     second = run_job("performance.early_warning", now=now + timedelta(hours=1)).counts
     assert second == {"flagged": 0, "still": 1, "cleared": 0, "notified": 0}
     assert Notification.objects.filter(kind="performance.at_risk").count() == 1
+    # Still flagged: the same warning, with today's figures and seen again, first flag kept.
+    again = ClientWarning.objects.get()
+    assert (again.pk, again.first_flagged_at) == (warning.pk, warning.first_flagged_at)
+    assert again.params == {"count": 3, "window": 90} and again.last_seen_at == now + timedelta(hours=1)
     assert ClientWarning.objects.get().first_flagged_at == warning.first_flagged_at
 
 
