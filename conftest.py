@@ -7,6 +7,15 @@ from accounts.tests.factories import AdminFactory, ManagerFactory, SupervisorFac
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _empty_cache():
+    """Start from an empty cache: the file cache (without Redis) outlives a run, and sessions
+    and checked imports left from earlier runs would crowd it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def supervisor(db):
     return SupervisorFactory(username="sup_a")

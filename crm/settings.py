@@ -104,6 +104,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.inbox",
             ],
+            # The project's own tags (crm is the project package, not an app).
+            "libraries": {"crm_forms": "crm.templatetags.crm_forms"},
         },
     },
 ]
@@ -141,6 +143,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            # It holds the sessions too: past 300 entries (Django's default) it would drop a
+            # third of them at random, checked imports waiting for confirmation included.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
 

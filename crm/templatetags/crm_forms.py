@@ -1,0 +1,33 @@
+"""Form rendering for the pages everyone opens all day."""
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+from django.utils.html import format_html, format_html_join
+
+register = template.Library()
+
+
+@register.filter
+def filter_field(field: BoundField) -> str:
+    """A list page's filter field in the markup crispy's Bootstrap 5 pack gives it (label,
+    control, errors, help), written here: crispy's templates cost a third of a list page's
+    time. Checkboxes and other widgets go through crispy as before."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+        from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+        return as_crispy_field(field)
+    css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    classes = dict.fromkeys([*widget.attrs.get("class", "").split(), css, *(["is-invalid"] if field.errors else [])])
+    control = field.as_widget(attrs={"class": " ".join(classes)})
+    errors = ""
+    if field.errors:  # the control's aria-describedby names this container
+        errors = format_html(
+            '<div id="{}_error" class="invalid-feedback">{}</div>',
+            field.auto_id, format_html_join("", "<p>{}</p>", ((error,) for error in field.errors)),
+        )  # fmt: skip
+    help_text = format_html('<div class="form-text">{}</div>', field.help_text) if field.help_text else ""
+    return format_html(
+        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}{}{}</div>',
+        field.auto_id, field.id_for_label, field.label, control, errors, help_text,
+    )  # fmt: skip
