@@ -85,6 +85,19 @@ def test_visit_figures_by_hand(manager, teammate):
     assert other.planned == 0 and other.completion is None
 
 
+def test_company_wide_visit_figures_match_the_listed_managers(manager, teammate):
+    """The company-wide board reads by date alone and joins differently: same figures."""
+    visits_data(manager)
+    listed = figures.visit_dashboard(type(manager).objects.filter(pk__in=[manager.pk, teammate.pk]), MONTH)
+    everyone = figures.visit_dashboard(
+        type(manager).objects.filter(pk__in=[manager.pk, teammate.pk]), MONTH, company_wide=True
+    )
+    assert [vars(row) for row in everyone.rows] == [vars(row) for row in listed.rows]
+    assert everyone.per_day == listed.per_day
+    row = next(r for r in everyone.rows if r.owner_id == manager.pk)
+    assert (row.clients_covered, row.clients_in_plan, row.temporary, row.not_visited) == (1, 2, 2, 1)
+
+
 def test_percentile_matches_percentile_cont():
     assert figures.percentile([1, 2, 3, 4], 0.5) == 2.5
     assert figures.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == pytest.approx(9.1)
