@@ -8,12 +8,15 @@ PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _empty_cache():
-    """Start from an empty cache: the file cache (without Redis) outlives a run, and sessions
-    and checked imports left from earlier runs would crowd it."""
-    from django.core.cache import cache
+def _empty_file_cache():
+    """Without Redis, start from an empty file cache: it outlives a run, and the sessions and
+    checked imports of earlier runs would crowd it. (Redis is never cleared: it may be the
+    broker too, and holds no entry limit.)"""
+    from django.core.cache import caches
+    from django.core.cache.backends.filebased import FileBasedCache
 
-    cache.clear()
+    if isinstance(caches["default"], FileBasedCache):
+        caches["default"].clear()
 
 
 @pytest.fixture

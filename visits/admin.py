@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .daily import advance_last_visit
 from .models import (
     CalendarFeed,
     MonthlyPlan,
@@ -96,6 +97,11 @@ class VisitLogAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # visit records are never deleted
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A visit added or redated here counts like one logged by the manager.
+        advance_last_visit(obj.client, obj.date)
 
 
 @admin.register(TemporaryTask)

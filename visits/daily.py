@@ -131,6 +131,23 @@ def _require_loggable(owner: User, day: date) -> None:
         )
 
 
+@transaction.atomic(savepoint=False)
+def advance_last_visit(client: Client, day: date) -> None:
+    """Move the client's last visit forward to ``day``, never back. Read again under a row
+    lock, so two visits saved at the same time cannot move it backwards; the early-warning
+    retention visits, overdue clients and dashboards all go by this date."""
+    if client.last_visited_on is not None and client.last_visited_on >= day:
+        return
+    current = Client.objects.select_for_update().values_list("last_visited_on", flat=True).get(pk=client.pk)
+    if current is not None and current >= day:
+        client.last_visited_on = current
+        return
+    client.last_visited_on = day
+    client._change_reason = _("Visit logged")
+    # Only these fields: an edit or a hand-over saved meanwhile must not be undone.
+    client.save(update_fields=["last_visited_on", "next_visit_due", "updated_at"])
+
+
 @transaction.atomic
 def log_visit(
     *,
@@ -223,11 +240,7 @@ def log_visit(
     if planned_visit is not None:
         planned_visit.status = PlannedVisit.Status.DONE
         planned_visit.save(update_fields=["status"])
-    if client.last_visited_on is None or client.last_visited_on < day:
-        client.last_visited_on = day
-        client._change_reason = _("Visit logged")
-        # Only these fields: an edit or a hand-over saved meanwhile must not be undone.
-        client.save(update_fields=["last_visited_on", "next_visit_due", "updated_at"])
+    advance_last_visit(client, day)
     if on_created is not None:
         on_created(log)
     return log, True

@@ -10,6 +10,7 @@ from crm.queries import GroupConcat
 
 from .models import TemporaryTask, VisitLog, VisitMethod
 
+UNIT = "\x1f"  # separates the strategies' texts (no one types it)
 COLUMNS = ("source", "when", "user_pk", "user_username", "user_first", "user_last", "text", "method", "unplanned",
            "completed")  # fmt: skip
 
@@ -21,7 +22,7 @@ def visits_and_tasks(client: Client, limit: int) -> list[TimelineEntry]:
         VisitLog.completed_strategies.through.objects.filter(visitlog_id=OuterRef("pk"))
         .order_by()
         .values("visitlog_id")
-        .annotate(texts=GroupConcat("servicestrategy__text"))
+        .annotate(texts=GroupConcat("servicestrategy__text", separator=UNIT))
         .values("texts")
     )
     logs = (
@@ -64,8 +65,9 @@ def visits_and_tasks(client: Client, limit: int) -> list[TimelineEntry]:
                 "method": method
             }
             detail = row["text"]
-            if row["completed"]:
-                detail += " · " + _("Completed: %(items)s") % {"items": row["completed"]}
+            if row["completed"]:  # in a fixed order: the aggregate has none
+                items = "; ".join(sorted(row["completed"].split(UNIT)))
+                detail += " · " + _("Completed: %(items)s") % {"items": items}
         entries.append(
             TimelineEntry(when=row["when"], kind="visit", title=title, user=person(row, "user"), detail=detail)
         )

@@ -13,6 +13,8 @@ def filter_field(field: BoundField) -> str:
     control, errors, help), written here: crispy's templates cost a third of a list page's
     time. Checkboxes and other widgets go through crispy as before."""
     widget = field.field.widget
+    if widget.is_hidden:
+        return field.as_widget()
     if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
         from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
@@ -26,7 +28,9 @@ def filter_field(field: BoundField) -> str:
             '<div id="{}_error" class="invalid-feedback">{}</div>',
             field.auto_id, format_html_join("", "<p>{}</p>", ((error,) for error in field.errors)),
         )  # fmt: skip
-    help_text = format_html('<div class="form-text">{}</div>', field.help_text) if field.help_text else ""
+    help_text = ""
+    if field.help_text:  # Django's aria-describedby names "<id>_helptext"
+        help_text = format_html('<div id="{}_helptext" class="form-text">{}</div>', field.auto_id, field.help_text)
     return format_html(
         '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}{}{}</div>',
         field.auto_id, field.id_for_label, field.label, control, errors, help_text,

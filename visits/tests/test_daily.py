@@ -422,3 +422,29 @@ def test_temporary_task_for_a_client_is_on_its_timeline(client, manager, approve
     client.force_login(manager)
     timeline = client.get(reverse("clients:detail", args=[clients[0].pk])).context["timeline"]
     assert any(e.detail == "Dropped off brochures" for e in timeline)
+
+
+def test_last_visit_moves_forward_only_even_from_a_stale_copy(manager):
+    from clients.models import Client
+
+    acme = ClientFactory(owner=manager, last_visited_on=TODAY - timedelta(days=10))
+    stale = Client.objects.get(pk=acme.pk)  # loaded by the slower of two requests
+    daily.advance_last_visit(Client.objects.get(pk=acme.pk), TODAY)
+    daily.advance_last_visit(stale, TODAY - timedelta(days=3))
+    acme.refresh_from_db()
+    assert acme.last_visited_on == TODAY and stale.last_visited_on == TODAY
+
+
+def test_a_visit_added_in_admin_moves_the_last_visit(manager, admin_user, rf):
+    from django.contrib import admin as django_admin
+
+    from visits.admin import VisitLogAdmin
+
+    acme = ClientFactory(owner=manager)
+    request = rf.post("/admin/visits/visitlog/add/")
+    request.user = admin_user
+    log = VisitLog(owner=manager, client=acme, submission="admin-1", date=TODAY - timedelta(days=1),
+                   method="phone", work_done="Entered by the office")  # fmt: skip
+    VisitLogAdmin(VisitLog, django_admin.site).save_model(request, log, form=None, change=False)
+    acme.refresh_from_db()
+    assert acme.last_visited_on == TODAY - timedelta(days=1) and acme.next_visit_due is not None
