@@ -8,7 +8,8 @@ from django.db.models import BooleanField, CharField, DecimalField, F, QuerySet,
 from django.utils.translation import gettext as _
 
 from clients.models import Client
-from clients.timeline import TimelineEntry, person, person_columns, register, typed_null
+from clients.timeline import TimelineEntry, register
+from crm.queries import person, person_columns, typed_null
 
 from .models import DeclinedGift, EventInvitation, Gift
 

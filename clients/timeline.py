@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import models
-from django.db.models import F, Value
-from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from .models import Client, Contact, GradeProposal, OwnerChange
@@ -48,44 +46,8 @@ def register(provider: Provider) -> Provider:
     return provider
 
 
-# --- several registers in one query --------------------------------------------------------
-# A provider may read several tables with one ``UNION ALL`` (a query less per table): each
-# part annotates the same columns in the same order, people as four columns (pk, username,
-# first and last name) turned back into a user for display.
-
-
-def typed_null(field: models.Field) -> Cast:
-    """NULL of a type: PostgreSQL matches a UNION's columns by type, and a bare NULL is text."""
-    return Cast(Value(None), output_field=field)
-
-
-def person_columns(prefix: str, field: str | None) -> dict:
-    """``{prefix}_pk``, ``_username``, ``_first``, ``_last`` of the user in ``field`` (or NULLs)."""
-    if field is None:
-        return {
-            f"{prefix}_pk": typed_null(models.BigIntegerField()),
-            **{f"{prefix}_{name}": typed_null(models.CharField()) for name in ("username", "first", "last")},
-        }
-    return {
-        f"{prefix}_pk": F(f"{field}_id"),
-        f"{prefix}_username": F(f"{field}__username"),
-        f"{prefix}_first": F(f"{field}__first_name"),
-        f"{prefix}_last": F(f"{field}__last_name"),
-    }
-
-
-def person(row: dict, prefix: str):
-    """The user of ``person_columns`` (enough to show their name), or None."""
-    from accounts.models import User
-
-    if row[f"{prefix}_pk"] is None:
-        return None
-    return User(
-        pk=row[f"{prefix}_pk"],
-        username=row[f"{prefix}_username"],
-        first_name=row[f"{prefix}_first"],
-        last_name=row[f"{prefix}_last"],
-    )
+# A provider may read several tables with one ``UNION ALL`` (a query less per table), with
+# ``crm.queries.typed_null``, ``person_columns`` and ``person`` (care and visits do).
 
 
 def client_timeline(client: Client, *, limit: int = 50) -> list[TimelineEntry]:
@@ -239,7 +201,4 @@ def grade_proposals(client: Client, limit: int) -> list[TimelineEntry]:
     return entries
 
 
-__all__ = [
-    "FieldChange", "OwnerChange", "TimelineEntry", "client_timeline", "person", "person_columns", "register",
-    "typed_null",
-]  # fmt: skip
+__all__ = ["FieldChange", "OwnerChange", "TimelineEntry", "client_timeline", "register"]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
-from django.db.models import Aggregate, QuerySet, TextField, Value
+from django.db import connections, models
+from django.db.models import Aggregate, F, QuerySet, TextField, Value
+from django.db.models.functions import Cast
 
 
 def count_each(**querysets: QuerySet) -> dict[str, int]:
@@ -49,3 +50,42 @@ class GroupConcat(Aggregate):
 
     def as_postgresql(self, compiler, connection, **extra_context):
         return super().as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+
+
+# --- rows of several tables in one UNION, and people as plain columns ------------------------
+# Each part of a ``UNION ALL`` annotates the same columns in the same order; a person is four
+# columns (pk, username, first and last name), turned back into a user to show the name.
+
+
+def typed_null(field: models.Field) -> Cast:
+    """NULL of a type: PostgreSQL matches a UNION's columns by type, and a bare NULL is text."""
+    return Cast(Value(None), output_field=field)
+
+
+def person_columns(prefix: str, field: str | None) -> dict:
+    """``{prefix}_pk``, ``_username``, ``_first``, ``_last`` of the user in ``field`` (or NULLs)."""
+    if field is None:
+        return {
+            f"{prefix}_pk": typed_null(models.BigIntegerField()),
+            **{f"{prefix}_{name}": typed_null(models.CharField()) for name in ("username", "first", "last")},
+        }
+    return {
+        f"{prefix}_pk": F(f"{field}_id"),
+        f"{prefix}_username": F(f"{field}__username"),
+        f"{prefix}_first": F(f"{field}__first_name"),
+        f"{prefix}_last": F(f"{field}__last_name"),
+    }
+
+
+def person(row: dict, prefix: str):
+    """The user of ``person_columns`` (enough to show their name), or None."""
+    from accounts.models import User
+
+    if row[f"{prefix}_pk"] is None:
+        return None
+    return User(
+        pk=row[f"{prefix}_pk"],
+        username=row[f"{prefix}_username"],
+        first_name=row[f"{prefix}_first"],
+        last_name=row[f"{prefix}_last"],
+    )

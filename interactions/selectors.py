@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.scoping import scope_for
+from crm.queries import person, person_columns
 
 from . import services
 from .models import BulkMessage, FollowUpTask, Interaction
@@ -70,9 +71,10 @@ def requests_by_manager(interactions, start, end, now=None) -> list[RequestRow]:
     now = now or timezone.now()
     from django.db.models import F
 
+    owner = person_columns("owner", "owner")
     rows = (
         interactions.filter(is_request=True, occurred_at__gte=start, occurred_at__lt=end)
-        .values("owner_id", "owner__username", "owner__first_name", "owner__last_name")
+        .values(**owner)
         .annotate(
             received=Count("pk"),
             due=Count("pk", filter=Q(replied_at__isnull=False) | Q(reply_due__lte=now)),
@@ -93,15 +95,10 @@ def requests_by_manager(interactions, start, end, now=None) -> list[RequestRow]:
         )
         .order_by()
     )
-    result = []
-    for row in rows:
-        owner = User(
-            pk=row.pop("owner_id"),
-            username=row.pop("owner__username"),
-            first_name=row.pop("owner__first_name"),
-            last_name=row.pop("owner__last_name"),
-        )
-        result.append(RequestRow(owner, **row))
+    result = [
+        RequestRow(person(row, "owner"), **{name: value for name, value in row.items() if name not in owner})
+        for row in rows
+    ]
     return sorted(result, key=lambda r: (-r.reply_late - r.visit_late, str(r.owner)))
 
 

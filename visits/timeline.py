@@ -5,13 +5,13 @@ from django.db.models import BooleanField, CharField, F, OuterRef, Subquery, Tex
 from django.utils.translation import gettext as _
 
 from clients.models import Client
-from clients.timeline import TimelineEntry, person, person_columns, register, typed_null
-from crm.queries import GroupConcat
+from clients.timeline import TimelineEntry, register
+from crm.queries import GroupConcat, person, person_columns, typed_null
 
 from .models import TemporaryTask, VisitLog, VisitMethod
 
 UNIT = "\x1f"  # separates the strategies' texts (no one types it)
-COLUMNS = ("source", "when", "user_pk", "user_username", "user_first", "user_last", "text", "method", "unplanned",
+COLUMNS = ("source", "when", "user_pk", "user_username", "user_first", "user_last", "text", "kind", "unplanned",
            "completed")  # fmt: skip
 
 
@@ -37,7 +37,7 @@ def visits_and_tasks(client: Client, limit: int) -> list[TimelineEntry]:
             unplanned=F("is_temporary"),
             completed=Subquery(completed, output_field=TextField()),
         )
-        .values_list(*COLUMNS[:7], "kind", *COLUMNS[8:])
+        .values_list(*COLUMNS)
     )
     tasks = (
         TemporaryTask.objects.filter(client=client)
@@ -51,7 +51,7 @@ def visits_and_tasks(client: Client, limit: int) -> list[TimelineEntry]:
             unplanned=typed_null(BooleanField()),
             completed=typed_null(TextField()),
         )
-        .values_list(*COLUMNS[:7], "kind", *COLUMNS[8:])
+        .values_list(*COLUMNS)
     )
     methods = dict(VisitMethod.choices)
     entries = []
@@ -60,7 +60,7 @@ def visits_and_tasks(client: Client, limit: int) -> list[TimelineEntry]:
         if row["source"] == "task":
             title, detail = _("Temporary task (●)"), row["text"]
         else:
-            method = methods.get(row["method"], row["method"])
+            method = methods.get(row["kind"], row["kind"])
             title = (_("Unplanned visit (%(method)s)") if row["unplanned"] else _("Visit (%(method)s)")) % {
                 "method": method
             }
