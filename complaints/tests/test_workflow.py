@@ -133,6 +133,10 @@ def test_breached_deadlines_escalate_one_level_per_cooldown(settings, manager, s
     now = timezone.now()
     Complaint.objects.filter(pk=late_answer.pk).update(first_response_due=now - timedelta(hours=1))
     Complaint.objects.filter(pk=late_fix.pk).update(resolution_due=now - timedelta(hours=1))
+    # Business-hour deadlines registered late at night fall within the next ten hours: keep this one clear of them.
+    Complaint.objects.filter(pk=on_time.pk).update(
+        first_response_due=now + timedelta(days=3), resolution_due=now + timedelta(days=7)
+    )
     assert services.escalate_breached(now) == 2
     assert services.escalate_breached(now) == 0  # cooling down: the supervisor gets time to act
     assert Notification.objects.filter(recipient=supervisor).count() == 2
