@@ -19,6 +19,13 @@ def _empty_file_cache():
         caches["default"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_dashboards(settings):
+    """Dashboards compute their figures on every request in tests, which change data and
+    look again within a second (dashboards/tests/test_caching.py turns the cache on)."""
+    settings.CRM_DASHBOARD_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def supervisor(db):
     return SupervisorFactory(username="sup_a")

@@ -132,9 +132,11 @@ def pages(users: dict) -> list[dict]:
     ]
     for who in ("supervisor", "admin"):
         for board in ("visits", "complaints", "satisfaction"):
-            rows.append(
-                (f"{who} dashboard {board}", who, "get", reverse(f"dashboards:{board}"), {"month": month}, DASHBOARD_MS)
-            )
+            url = reverse(f"dashboards:{board}")
+            # As served (figures kept for a few minutes per viewer), and computed on every request.
+            rows.append((f"{who} dashboard {board}", who, "get", url, {"month": month}, DASHBOARD_MS))
+            rows.append((f"{who} dashboard {board} (refresh)", who, "get", url, {"month": month, "refresh": "1"},
+                         DASHBOARD_MS))  # fmt: skip
     assert VisitLog.objects.filter(client=busiest).exists(), "the dataset has no visit logs: run generate_data"
     return [dict(zip(("name", "who", "method", "url", "data", "target_ms"), row, strict=True)) for row in rows]
 

@@ -105,7 +105,7 @@ TEMPLATES = [
                 "notifications.context_processors.inbox",
             ],
             # The project's own tags (crm is the project package, not an app).
-            "libraries": {"crm_forms": "crm.templatetags.crm_forms"},
+            "libraries": {"crm_forms": "crm.templatetags.crm_forms", "crm_numbers": "crm.templatetags.crm_numbers"},
         },
     },
 ]
@@ -122,6 +122,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # A database that does not answer fails fast (health checks, workers) instead of hanging.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # Memory for each sort or hash of a query (PostgreSQL's default is 4 MB): a month of
+    # visits grouped by client for the company-wide dashboards then stays off the disk.
+    DATABASES["default"]["OPTIONS"].setdefault("options", f"-c work_mem={env.str('CRM_DB_WORK_MEM', default='32MB')}")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery --------------------------------------------------------------------
@@ -441,6 +444,8 @@ CRM_REQUEST_VISIT_HOURS = env.int("CRM_REQUEST_VISIT_HOURS", default=48)
 CRM_BULK_MESSAGE_MAX = env.int("CRM_BULK_MESSAGE_MAX", default=500)
 # A client flagged as tending to leave gets a retention visit within this many days (离网必访).
 CRM_RETENTION_VISIT_DAYS = env.int("CRM_RETENTION_VISIT_DAYS", default=7)
+# Dashboards keep their figures this long per viewer (dashboards/caching.py); 0 computes them every time.
+CRM_DASHBOARD_CACHE_SECONDS = env.int("CRM_DASHBOARD_CACHE_SECONDS", default=300)
 
 
 # Exported spreadsheets never carry a live formula typed into a client field.

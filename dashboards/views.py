@@ -32,6 +32,7 @@ from visits.rules import month_bounds, next_month, previous_month
 from visits.selectors import parse_month
 
 from . import figures
+from .caching import remembered
 
 QUARTERLY_PAGE_SIZE = 50
 
@@ -55,6 +56,12 @@ def _filters(request):
     if team is not None:
         managers = managers.filter(team=team)
     return month, teams, team, managers
+
+
+def _cache_filters(month, teams, team) -> tuple:
+    """What a cached board depends on besides its viewer: the month, the team shown and the
+    teams the viewer may see (a supervisor given or relieved of a team gets new figures)."""
+    return (f"{month:%Y-%m}", team.pk if team else "", ",".join(str(t.pk) for t in teams))
 
 
 def _context(request, month, teams, team, **extra):
@@ -124,12 +131,22 @@ def visits(request):
         queryset = scope.filter(queryset, owner=f"{prefix}owner", team=f"{prefix}team")
         return queryset.filter(**{f"{prefix}team": team}) if team is not None else queryset
 
-    # The team's managers, and whoever still owns clients of the team (a manager who moved on).
-    owners = restrict(Client.objects.all(), "").values("owner_id")
-    managers = User.objects.filter(Q(pk__in=managers.values("pk")) | Q(pk__in=owners))
-    board = figures.visit_dashboard(
-        managers, month, restrict=restrict, company_wide=scope.sees_everything and team is None
-    )
+    def compute():
+        # The team's managers, and whoever still owns clients of the team (a manager who moved on).
+        owners = restrict(Client.objects.all(), "").values("owner_id")
+        people = User.objects.filter(Q(pk__in=managers.values("pk")) | Q(pk__in=owners))
+        start, end = month_bounds(month)
+        return {
+            "board": figures.visit_dashboard(
+                people, month, restrict=restrict, company_wide=scope.sees_everything and team is None
+            ),
+            "request_rows": requests_by_manager(restrict(Interaction.objects.all(), ""), start, end),
+            "at_risk": at_risk_by_rule(restrict(ClientWarning.objects.filter(active=True), "client__")),
+            "retention": retention_counts(request.user, scope=scope, team=team),
+        }
+
+    data, as_of = remembered(request, "visits", _cache_filters(month, teams, team), compute)
+    board = data["board"]
     if request.GET.get("export") == "csv":
         headers = [_("Account manager"), _("Planned"), _("Done"), _("Plan completion (%)"), _("Coverage (%)"),
                    _("Overdue clients"), _("Not visited this month"), _("Unplanned visits"), _("Strategies done"),
@@ -159,10 +176,7 @@ def visits(request):
         "labels": [f"{day:%m-%d}" for day, _n in board.per_day],
         "datasets": [{"label": _("Visits logged"), "data": [n for _day, n in board.per_day]}],
     }
-    start, end = month_bounds(month)
-    request_rows = requests_by_manager(restrict(Interaction.objects.all(), ""), start, end)
-    at_risk = at_risk_by_rule(restrict(ClientWarning.objects.filter(active=True), "client__"))
-    retention_waiting, retention_overdue = retention_counts(request.user, scope=scope, team=team)
+    retention_waiting, retention_overdue = data["retention"]
     return render(
         request,
         "dashboards/visits.html",
@@ -174,8 +188,9 @@ def visits(request):
             board=board,
             chart=chart,
             per_day=per_day,
-            request_rows=request_rows,
-            at_risk=at_risk,
+            as_of=as_of,
+            request_rows=data["request_rows"],
+            at_risk=data["at_risk"],
             retention_waiting=retention_waiting,
             retention_overdue=retention_overdue,
             retention_days=settings.CRM_RETENTION_VISIT_DAYS,
@@ -192,7 +207,12 @@ def complaints(request):
     if request.user.is_manager:
         queryset = queryset.filter(owner=request.user)
     start, end = month_bounds(month)
-    board = figures.complaint_dashboard(queryset, start, end)
+    board, as_of = remembered(
+        request,
+        "complaints",
+        _cache_filters(month, teams, team),
+        lambda: figures.complaint_dashboard(queryset, start, end),
+    )
     tables = {
         "category": board.by_category,
         "severity": board.by_severity,
@@ -228,6 +248,7 @@ def complaints(request):
             teams,
             team,
             board=board,
+            as_of=as_of,
             tables=tables,
             states=[(state, states[state], n) for state, n in board.by_state.items()],
             first_times=board.first_response_times,
@@ -250,7 +271,12 @@ def satisfaction(request):
         responses = responses.filter(client__team=team)
     if request.user.is_manager:
         responses = responses.filter(owner=request.user)
-    board = figures.satisfaction_dashboard(responses, managers, month)
+    board, as_of = remembered(
+        request,
+        "satisfaction",
+        _cache_filters(month, teams, team),
+        lambda: figures.satisfaction_dashboard(responses, managers, month),
+    )
     if request.GET.get("export") == "csv":
         scores = [_("Responses"), _("CSAT"), _("NPS")]
         owners = [[name, score.responses, score.csat, score.nps, target] for _pk, name, score, target in board.by_owner]
@@ -278,7 +304,9 @@ def satisfaction(request):
         ],
     }
     return render(
-        request, "dashboards/satisfaction.html", _context(request, month, teams, team, board=board, trend=trend)
+        request,
+        "dashboards/satisfaction.html",
+        _context(request, month, teams, team, board=board, trend=trend, as_of=as_of),
     )
 
 

@@ -1,0 +1,56 @@
+"""Dashboard figures kept for a few minutes, per viewer.
+
+A company-wide board reads a month of visits, complaints and surveys (hundreds of
+thousands of rows at 100,000 clients): computed once, it is served from the cache for
+``CRM_DASHBOARD_CACHE_SECONDS`` (5 minutes by default; 0 turns it off). The page says how
+old its figures are and offers "Refresh", which computes them again.
+
+It is safe because the key is the viewer: their account (id and when it was made, so a
+reused id never meets an old entry), role and team (a change of either is a new key),
+the board, its filters, the day and the language. Nobody is ever served figures computed
+for someone else's scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import get_language
+
+T = TypeVar("T")
+
+
+def viewer_key(request, board: str, *filters) -> str:
+    user = request.user
+    parts = [
+        "dashboard",
+        board,
+        str(user.pk),
+        f"{user.date_joined.timestamp():.6f}",
+        str(user.role),
+        str(user.team_id or ""),
+        f"{timezone.localdate():%Y%m%d}",
+        get_language() or "",
+        *(str(part) for part in filters),
+    ]
+    return ":".join(parts)
+
+
+def remembered(request, board: str, filters: tuple, compute: Callable[[], T]) -> tuple[T, datetime]:
+    """``(figures, computed_at)``: from the cache when fresh enough and the viewer did not
+    ask to refresh (``?refresh=1``), otherwise ``compute()`` (then kept)."""
+    seconds = settings.CRM_DASHBOARD_CACHE_SECONDS
+    key = viewer_key(request, board, *filters)
+    if seconds > 0 and not request.GET.get("refresh"):
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    result = (compute(), timezone.now())
+    if seconds > 0:
+        cache.set(key, result, seconds)
+    return result

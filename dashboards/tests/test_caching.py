@@ -1,0 +1,109 @@
+"""Dashboard figures are kept for a few minutes per viewer: served again without the
+aggregate queries, refreshed on demand, never shared between viewers or scopes."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import override
+
+from clients.tests.factories import ClientFactory
+from visits.models import VisitLog
+
+BOARDS = ["dashboards:visits", "dashboards:complaints", "dashboards:satisfaction"]
+
+
+@pytest.fixture(autouse=True)
+def cached(settings):
+    settings.CRM_DASHBOARD_CACHE_SECONDS = 300
+
+
+def unplanned_visit(owner, client):
+    return VisitLog.objects.create(
+        owner=owner, client=client, date=timezone.localdate(), method="on_site", work_done="Visited",
+        submission=uuid.uuid4().hex, is_temporary=True,
+    )  # fmt: skip
+
+
+def unplanned(page, owner) -> int:
+    """The manager's unplanned visits this month, as the board shows them."""
+    return next(row.temporary for row in page.context["board"].rows if row.owner_id == owner.pk)
+
+
+@pytest.mark.parametrize("url", BOARDS)
+def test_a_second_look_makes_no_aggregate_query(client, url, supervisor, manager, django_assert_max_num_queries):
+    ClientFactory(owner=manager)
+    client.force_login(supervisor)
+    first = client.get(reverse(url))
+    assert first.status_code == 200
+    # session, user, teams, the inbox count: the figures come from the cache
+    with django_assert_max_num_queries(6):
+        again = client.get(reverse(url))
+    assert again.context["as_of"] == first.context["as_of"]
+    assert 'data-testid="figures-as-of"' in again.content.decode()
+
+
+def test_refresh_computes_again_and_time_does_too(client, supervisor, manager):
+    acme = ClientFactory(owner=manager)
+    client.force_login(supervisor)
+    url = reverse("dashboards:visits")
+    unplanned_visit(manager, acme)
+    assert unplanned(client.get(url), manager) == 1
+    unplanned_visit(manager, acme)
+    assert unplanned(client.get(url), manager) == 1  # kept: the page says how old its figures are
+    refreshed = client.get(url, {"refresh": "1"})
+    assert unplanned(refreshed, manager) == 2
+    VisitLog.objects.filter(owner=manager).update(is_temporary=False)
+    assert unplanned(client.get(url), manager) == 2  # the refreshed figures were kept
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        assert unplanned(client.get(url), manager) == 0  # five minutes later they are computed again
+
+
+def test_viewers_never_share_figures(client, supervisor, manager, other_supervisor, other_manager, admin_user):
+    """Same board, same month: each viewer gets the figures of their own scope."""
+    ClientFactory(owner=manager, name="Team A Co")
+    ClientFactory(owner=other_manager, name="Team B Co")
+    url = reverse("dashboards:visits")
+    seen = {}
+    for viewer in (supervisor, other_supervisor, manager, admin_user, supervisor):
+        client.force_login(viewer)
+        seen.setdefault(viewer.pk, []).append({row.owner_id for row in client.get(url).context["board"].rows})
+    assert seen[supervisor.pk][0] == seen[supervisor.pk][1] == {manager.pk}
+    assert seen[other_supervisor.pk] == [{other_manager.pk}]
+    assert seen[manager.pk] == [{manager.pk}]
+    assert {manager.pk, other_manager.pk} <= seen[admin_user.pk][0]
+
+
+def test_a_change_of_team_is_a_new_key(client, supervisor, manager, other_supervisor):
+    ClientFactory(owner=manager)
+    client.force_login(manager)
+    url = reverse("dashboards:visits")
+    assert [row.owner_id for row in client.get(url).context["board"].rows] == [manager.pk]
+    first = client.get(url).context["as_of"]
+    manager.team = other_supervisor.team
+    manager.save()
+    assert client.get(url).context["as_of"] > first  # computed again for the new scope
+
+
+def test_the_language_is_part_of_the_key(client, supervisor, manager):
+    """Labels (the early-warning signs) are kept in the reader's language."""
+    client.force_login(supervisor)
+    url = reverse("dashboards:visits")
+    with override("en"):
+        english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.context["as_of"] != english.context["as_of"]  # computed again, not the English page's
+    assert "刷新" in chinese.content.decode() and "Refresh" in english.content.decode()
+
+
+def test_turned_off_every_look_is_fresh(client, settings, supervisor, manager):
+    settings.CRM_DASHBOARD_CACHE_SECONDS = 0
+    acme = ClientFactory(owner=manager)
+    client.force_login(supervisor)
+    url = reverse("dashboards:visits")
+    first = client.get(url)
+    unplanned_visit(manager, acme)
+    assert unplanned(client.get(url), manager) == unplanned(first, manager) + 1
