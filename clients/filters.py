@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
 from accounts.scoping import scope_for
-from crm.filters import MonthFilter
+from crm.filters import MonthFilter, NamedModelChoiceFilter
 from crm.widgets import FastSelect
 from visits.models import VisitLog
 from visits.rules import month_end, month_start
@@ -33,9 +33,7 @@ class ClientFilter(django_filters.FilterSet):
         label=_("Account manager"), queryset=User.objects.none(), widget=FastSelect
     )
     team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.none(), widget=FastSelect)
-    group = django_filters.ModelChoiceFilter(
-        label=_("Group client"), queryset=ClientGroup.objects.none(), widget=FastSelect
-    )
+    group = NamedModelChoiceFilter(label=_("Group client"), queryset=ClientGroup.objects.none(), widget=FastSelect)
     industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Client.Industry.choices, widget=FastSelect)
     overdue = django_filters.BooleanFilter(
         label=_("Visit overdue"),

@@ -240,6 +240,21 @@ def test_filters_and_sort(client, supervisor, manager, teammate):
     assert names(sort="-name") == ["B VIP", "A Dormant"]
 
 
+def test_group_choices_come_from_the_scope_and_another_teams_group_is_refused(client, manager, other_manager):
+    mine = ClientGroupFactory(lead_manager=manager, name="Mine Holdings")
+    theirs = ClientGroupFactory(lead_manager=other_manager, name="Theirs Holdings")
+    ClientFactory(owner=manager, group=mine, name="Mine Co")
+    ClientFactory(owner=other_manager, group=theirs, name="Theirs Co")
+    login(client, manager)
+    page = client.get(reverse("clients:list"))
+    choices = list(page.context["filter"].form.fields["group"].choices)
+    assert choices == [("", "---------"), (mine.pk, "Mine Holdings")]
+    refused = client.get(reverse("clients:list"), {"group": theirs.pk})
+    assert refused.status_code == 200
+    assert "group" in refused.context["filter"].form.errors
+    assert "Theirs Co" not in refused.content.decode()
+
+
 def test_list_paginates(client, manager):
     ClientFactory.create_batch(30, owner=manager)
     login(client, manager)
