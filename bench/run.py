@@ -274,7 +274,7 @@ def locust_env() -> dict[str, str]:
 
 def report(results: list[dict], job_results: list[dict], load_result: dict | None, budget: dict, strict: bool) -> int:
     failed = []
-    print(f"\n{'page':<32}{'as':<12}{'p50 ms':>9}{'p95 ms':>9}{'target':>8}{'queries':>9}{'budget':>8}")
+    print(f"\n{'page':<44}{'as':<12}{'p50 ms':>9}{'p95 ms':>9}{'target':>8}{'queries':>9}{'budget':>8}")
     for row in results:
         marks = []
         if row["p95_ms"] > row["target_ms"]:
@@ -289,7 +289,7 @@ def report(results: list[dict], job_results: list[dict], load_result: dict | Non
             marks.append(f"ERROR {row['statuses']}")
             failed.append(row["page"])
         print(
-            f"{row['page']:<32}{row['as']:<12}{row['p50_ms']:>9}{row['p95_ms']:>9}{row['target_ms']:>8}"
+            f"{row['page']:<44}{row['as']:<12}{row['p50_ms']:>9}{row['p95_ms']:>9}{row['target_ms']:>8}"
             f"{row['queries']:>9}{allowed if allowed is not None else '-':>8}  {' '.join(marks)}"
         )
     for row in job_results:
@@ -311,6 +311,16 @@ def report(results: list[dict], job_results: list[dict], load_result: dict | Non
     if failed:
         print(f"\nFailed: {', '.join(failed)}")
     return 1 if failed else 0
+
+
+def cpu_reference() -> float:
+    """Seconds for ten million additions in a Python loop: compare runs on different machines
+    (or one machine on different days) by this first."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return round(time.perf_counter() - started, 2)
 
 
 def main() -> int:
@@ -365,6 +375,8 @@ def main() -> int:
         budget.update({row["page"]: row["queries"] for row in results})
         BUDGET_FILE.write_text(json.dumps(budget, indent=2, ensure_ascii=False) + "\n")
     status = report(results, job_results, load_result, budget, args.strict)
+    reference = cpu_reference()
+    print(f"cpu reference: {reference} s for 10,000,000 Python additions (lower is a faster machine)")
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     summary = {
@@ -375,6 +387,7 @@ def main() -> int:
         "pages": results,
         "jobs": job_results,
         "load": load_result,
+        "cpu_reference_s": reference,
     }
     (out / f"{summary['scale']}.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
     return status

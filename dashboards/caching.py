@@ -1,4 +1,4 @@
-"""Dashboard figures kept for a few minutes, per viewer.
+"""Dashboard figures kept for a few minutes, per viewer (supervisors and admins).
 
 A company-wide board reads a month of visits, complaints and surveys (hundreds of
 thousands of rows at 100,000 clients): computed once, it is served from the cache for
@@ -44,7 +44,9 @@ def viewer_key(request, board: str, *filters) -> str:
 def remembered(request, board: str, filters: tuple, compute: Callable[[], T]) -> tuple[T, datetime]:
     """``(figures, computed_at)``: from the cache when fresh enough and the viewer did not
     ask to refresh (``?refresh=1``), otherwise ``compute()`` (then kept)."""
-    seconds = settings.CRM_DASHBOARD_CACHE_SECONDS
+    # A manager's board covers their own work only: cheap, and they expect to see the visit
+    # they just logged. Supervisors and admins look across teams.
+    seconds = 0 if request.user.is_manager else settings.CRM_DASHBOARD_CACHE_SECONDS
     key = viewer_key(request, board, *filters)
     if seconds > 0 and not request.GET.get("refresh"):
         hit = cache.get(key)

@@ -77,15 +77,30 @@ def test_viewers_never_share_figures(client, supervisor, manager, other_supervis
     assert {manager.pk, other_manager.pk} <= seen[admin_user.pk][0]
 
 
-def test_a_change_of_team_is_a_new_key(client, supervisor, manager, other_supervisor):
+def test_a_change_of_scope_is_a_new_key(client, supervisor, manager, other_supervisor):
+    """A supervisor relieved of a team stops seeing its figures at once."""
     ClientFactory(owner=manager)
-    client.force_login(manager)
+    client.force_login(supervisor)
     url = reverse("dashboards:visits")
     assert [row.owner_id for row in client.get(url).context["board"].rows] == [manager.pk]
-    first = client.get(url).context["as_of"]
-    manager.team = other_supervisor.team
-    manager.save()
-    assert client.get(url).context["as_of"] > first  # computed again for the new scope
+    team = manager.team
+    team.supervisor = other_supervisor
+    team.save()
+    supervisor.team = other_supervisor.team
+    supervisor.save()
+    assert manager.pk not in {row.owner_id for row in client.get(url).context["board"].rows}
+
+
+def test_a_managers_own_board_is_always_fresh(client, manager):
+    """A manager's board covers their own work: the visit just logged shows at once."""
+    acme = ClientFactory(owner=manager)
+    client.force_login(manager)
+    url = reverse("dashboards:visits")
+    assert unplanned(client.get(url), manager) == 0
+    unplanned_visit(manager, acme)
+    page = client.get(url)
+    assert unplanned(page, manager) == 1
+    assert page.context["as_of"] is not None
 
 
 def test_the_language_is_part_of_the_key(client, supervisor, manager):
