@@ -16,13 +16,15 @@ class MonthFilter(django_filters.DateFilter):
         super().__init__(*args, **kwargs)
 
 
-class NamedChoiceIterator(forms.models.ModelChoiceIterator):
+class NamedChoiceIterator(django_filters.fields.ModelChoiceIterator):
     """The options from ``(pk, name)`` rows: a team's thousand client groups cost no model
     instance each (most of the client list's time, for a supervisor)."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
         yield from self.queryset.values_list("pk", "name")
 
 

@@ -124,7 +124,9 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     # Memory for each sort or hash of a query (PostgreSQL's default is 4 MB): a month of
     # visits grouped by client for the company-wide dashboards then stays off the disk.
-    DATABASES["default"]["OPTIONS"].setdefault("options", f"-c work_mem={env.str('CRM_DB_WORK_MEM', default='32MB')}")
+    # Empty: not sent (PgBouncer refuses startup options unless told to ignore them).
+    if CRM_DB_WORK_MEM := env.str("CRM_DB_WORK_MEM", default="32MB"):
+        DATABASES["default"]["OPTIONS"].setdefault("options", f"-c work_mem={CRM_DB_WORK_MEM}")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery --------------------------------------------------------------------

@@ -6,7 +6,7 @@ thousands of rows at 100,000 clients): computed once, it is served from the cach
 old its figures are and offers "Refresh", which computes them again.
 
 It is safe because the key is the viewer: their account (id and when it was made, so a
-reused id never meets an old entry), role and team (a change of either is a new key),
+reused id never meets an old entry), role, superuser flag and team (a change is a new key),
 the board, its filters, the day and the language. Nobody is ever served figures computed
 for someone else's scope.
 """
@@ -14,7 +14,7 @@ for someone else's scope.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from django.conf import settings
@@ -33,6 +33,7 @@ def viewer_key(request, board: str, *filters) -> str:
         str(user.pk),
         f"{user.date_joined.timestamp():.6f}",
         str(user.role),
+        "superuser" if user.is_superuser else "",
         str(user.team_id or ""),
         f"{timezone.localdate():%Y%m%d}",
         get_language() or "",
@@ -42,15 +43,17 @@ def viewer_key(request, board: str, *filters) -> str:
 
 
 def remembered(request, board: str, filters: tuple, compute: Callable[[], T]) -> tuple[T, datetime]:
-    """``(figures, computed_at)``: from the cache when fresh enough and the viewer did not
-    ask to refresh (``?refresh=1``), otherwise ``compute()`` (then kept)."""
+    """``(figures, computed_at)``: from the cache when fresh enough, otherwise ``compute()``
+    (then kept). The viewer's "Refresh" (``?refresh=1``) and exports are always computed."""
     # A manager's board covers their own work only: cheap, and they expect to see the visit
     # they just logged. Supervisors and admins look across teams.
     seconds = 0 if request.user.is_manager else settings.CRM_DASHBOARD_CACHE_SECONDS
     key = viewer_key(request, board, *filters)
-    if seconds > 0 and not request.GET.get("refresh"):
+    fresh = request.GET.get("refresh") == "1" or "export" in request.GET
+    if seconds > 0 and not fresh:
         hit = cache.get(key)
-        if hit is not None:
+        # The age is checked here too: the cache's own expiry is the backend's business.
+        if hit is not None and timezone.now() - hit[1] < timedelta(seconds=seconds):
             return hit
     result = (compute(), timezone.now())
     if seconds > 0:

@@ -2,7 +2,8 @@
 aggregate queries, refreshed on demand, never shared between viewers or scopes."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -18,7 +19,13 @@ BOARDS = ["dashboards:visits", "dashboards:complaints", "dashboards:satisfaction
 
 @pytest.fixture(autouse=True)
 def cached(settings):
+    """The cache on, a key prefix of this test's own (ids are reused on SQLite, and Redis is
+    not cleared between tests), and noon: the day is part of the key."""
     settings.CRM_DASHBOARD_CACHE_SECONDS = 300
+    default = settings.CACHES["default"]
+    settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
+    with time_machine.travel(datetime(2026, 11, 20, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        yield
 
 
 def unplanned_visit(owner, client):
@@ -77,18 +84,29 @@ def test_viewers_never_share_figures(client, supervisor, manager, other_supervis
     assert {manager.pk, other_manager.pk} <= seen[admin_user.pk][0]
 
 
-def test_a_change_of_scope_is_a_new_key(client, supervisor, manager, other_supervisor):
-    """A supervisor relieved of a team stops seeing its figures at once."""
+def test_a_change_of_scope_is_a_new_key(client, supervisor, manager, other_supervisor, other_manager):
+    """A supervisor relieved of a second team stops seeing its figures at once."""
     ClientFactory(owner=manager)
+    ClientFactory(owner=other_manager)
+    second = other_manager.team
+    second.supervisor = supervisor
+    second.save()
     client.force_login(supervisor)
     url = reverse("dashboards:visits")
-    assert [row.owner_id for row in client.get(url).context["board"].rows] == [manager.pk]
-    team = manager.team
-    team.supervisor = other_supervisor
-    team.save()
-    supervisor.team = other_supervisor.team
-    supervisor.save()
-    assert manager.pk not in {row.owner_id for row in client.get(url).context["board"].rows}
+    assert {row.owner_id for row in client.get(url).context["board"].rows} == {manager.pk, other_manager.pk}
+    second.supervisor = other_supervisor
+    second.save()
+    assert {row.owner_id for row in client.get(url).context["board"].rows} == {manager.pk}
+
+
+def test_exports_are_computed_not_served_from_the_cache(client, supervisor, manager):
+    acme = ClientFactory(owner=manager)
+    client.force_login(supervisor)
+    url = reverse("dashboards:visits")
+    assert unplanned(client.get(url), manager) == 0
+    unplanned_visit(manager, acme)
+    rows = client.get(url, {"export": "csv"}).content.decode("utf-8-sig").splitlines()
+    assert rows[1].split(",")[7] == "1"  # the manager's unplanned visits
 
 
 def test_a_managers_own_board_is_always_fresh(client, manager):
@@ -103,15 +121,15 @@ def test_a_managers_own_board_is_always_fresh(client, manager):
     assert page.context["as_of"] is not None
 
 
-def test_the_language_is_part_of_the_key(client, supervisor, manager):
-    """Labels (the early-warning signs) are kept in the reader's language."""
+def test_the_page_speaks_the_readers_language(client, supervisor, manager):
+    """Figures come from the cache; the words around them are always the reader's language."""
     client.force_login(supervisor)
     url = reverse("dashboards:visits")
     with override("en"):
         english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert chinese.context["as_of"] != english.context["as_of"]  # computed again, not the English page's
-    assert "刷新" in chinese.content.decode() and "Refresh" in english.content.decode()
+    assert "数据截至" in chinese.content.decode() and "刷新" in chinese.content.decode()
+    assert "Figures as of" in english.content.decode()
 
 
 def test_turned_off_every_look_is_fresh(client, settings, supervisor, manager):
