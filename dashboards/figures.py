@@ -335,8 +335,12 @@ def complaint_dashboard(complaints: QuerySet, start: datetime, end: datetime, no
         .order_by("week")
         .values_list("week", "n")
     ]
+    # Only what the board shows: the figures are kept in the cache (no password hashes there).
     escalated = list(
-        open_.filter(level__gt=0).select_related("client", "owner").order_by("-level", "resolution_due")[:20]
+        open_.filter(level__gt=0)
+        .select_related("client", "owner")
+        .only("number", "level", "client__name", "owner__username", "owner__first_name", "owner__last_name")
+        .order_by("-level", "resolution_due")[:20]
     )
     return ComplaintDashboard(
         by_state=by_state,
@@ -388,7 +392,7 @@ def satisfaction_dashboard(responses: QuerySet, managers: QuerySet, month: date)
         for pk, score in scores.by_owner
     ]
     rated = lowest_by(scores.in_month, "client_id", 10)
-    clients = Client.objects.in_bulk([client_id for client_id, _score in rated])
+    clients = Client.objects.only("name").in_bulk([client_id for client_id, _score in rated])
     lowest = [(clients[client_id], score) for client_id, score in rated]
     return SatisfactionDashboard(
         total=scores.total,

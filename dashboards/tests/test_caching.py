@@ -1,6 +1,7 @@
 """Dashboard figures are kept for a few minutes per viewer: served again without the
 aggregate queries, refreshed on demand, never shared between viewers or scopes."""
 
+import pickle
 import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from clients.tests.factories import ClientFactory
+from complaints.models import Category, Complaint
 from visits.models import VisitLog
 
 BOARDS = ["dashboards:visits", "dashboards:complaints", "dashboards:satisfaction"]
@@ -140,3 +142,20 @@ def test_turned_off_every_look_is_fresh(client, settings, supervisor, manager):
     first = client.get(url)
     unplanned_visit(manager, acme)
     assert unplanned(client.get(url), manager) == unplanned(first, manager) + 1
+
+
+def test_what_is_kept_holds_no_password_hash(client, supervisor, manager):
+    """The escalated complaints are kept with only the fields the board shows."""
+    category = Category.objects.filter(parent__isnull=False).first()
+    now = timezone.now()
+    Complaint.objects.create(
+        number="TS-2026-000777", client=ClientFactory(owner=manager, name="Escalated Co"), channel="phone",
+        category=category, severity="normal", description="x", owner=manager, team=manager.team,
+        created_by=manager, received_at=now, first_response_due=now, resolution_due=now, level=1,
+    )  # fmt: skip
+    client.force_login(supervisor)
+    page = client.get(reverse("dashboards:complaints"))
+    escalated = page.content.decode()
+    assert "TS-2026-000777" in escalated and "Escalated Co" in escalated and str(manager) in escalated
+    kept = pickle.dumps(page.context["board"])
+    assert manager.password.encode() not in kept
