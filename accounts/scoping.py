@@ -41,6 +41,18 @@ class Scope:
             ids.add(self.user.team_id)
         return frozenset(ids)
 
+    @property
+    def fingerprint(self) -> str:
+        """Everything this scope depends on, as text: the same fingerprint sees the same rows
+        (the key of figures kept per scope, e.g. dashboards/caching.py)."""
+        if self.sees_everything:
+            return "all"
+        if not self.user.is_active or not self.user.pk:
+            return "none"
+        if self.user.is_supervisor:
+            return f"supervisor:{self.user.pk}:teams:{','.join(str(pk) for pk in sorted(self.team_ids))}"
+        return f"own:{self.user.pk}:team:{self.user.team_id or ''}"
+
     def q(self, *, owner: str = "owner", team: str | None = None) -> Q:
         """A filter for a model whose rows belong to an owner (and maybe a team).
 

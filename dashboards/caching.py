@@ -5,10 +5,10 @@ thousands of rows at 100,000 clients): computed once, it is served from the cach
 ``CRM_DASHBOARD_CACHE_SECONDS`` (5 minutes by default; 0 turns it off). The page says how
 old its figures are and offers "Refresh", which computes them again.
 
-It is safe because the key is the viewer: their account (id and when it was made, so a
-reused id never meets an old entry), role, superuser flag and team (a change is a new key),
-the board, its filters, the day and the language. Nobody is ever served figures computed
-for someone else's scope.
+It is safe because the key is the viewer (their account: id and when it was made, so a
+reused id never meets an old entry) and their scope's fingerprint (accounts/scoping.py:
+role, admin rights, the teams they supervise; any change is a new key), with the board, its
+filters, the day and the language. Nobody is served figures computed for another scope.
 """
 
 from __future__ import annotations
@@ -22,19 +22,19 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from accounts.scoping import Scope
+
 T = TypeVar("T")
 
 
-def viewer_key(request, board: str, *filters) -> str:
+def viewer_key(request, scope: Scope, board: str, *filters) -> str:
     user = request.user
     parts = [
         "dashboard",
         board,
         str(user.pk),
         f"{user.date_joined.timestamp():.6f}",
-        str(user.role),
-        "superuser" if user.is_superuser else "",
-        str(user.team_id or ""),
+        scope.fingerprint,
         f"{timezone.localdate():%Y%m%d}",
         get_language() or "",
         *(str(part) for part in filters),
@@ -42,13 +42,13 @@ def viewer_key(request, board: str, *filters) -> str:
     return ":".join(parts)
 
 
-def remembered(request, board: str, filters: tuple, compute: Callable[[], T]) -> tuple[T, datetime]:
+def remembered(request, scope: Scope, board: str, filters: tuple, compute: Callable[[], T]) -> tuple[T, datetime]:
     """``(figures, computed_at)``: from the cache when fresh enough, otherwise ``compute()``
     (then kept). The viewer's "Refresh" (``?refresh=1``) and exports are always computed."""
     # A manager's board covers their own work only: cheap, and they expect to see the visit
     # they just logged. Supervisors and admins look across teams.
     seconds = 0 if request.user.is_manager else settings.CRM_DASHBOARD_CACHE_SECONDS
-    key = viewer_key(request, board, *filters)
+    key = viewer_key(request, scope, board, *filters)
     fresh = request.GET.get("refresh") == "1" or "export" in request.GET
     if seconds > 0 and not fresh:
         hit = cache.get(key)

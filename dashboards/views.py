@@ -58,10 +58,9 @@ def _filters(request):
     return month, teams, team, managers
 
 
-def _cache_filters(month, teams, team) -> tuple:
-    """What a cached board depends on besides its viewer: the month, the team shown and the
-    teams the viewer may see (a supervisor given or relieved of a team gets new figures)."""
-    return (f"{month:%Y-%m}", team.pk if team else "", ",".join(str(t.pk) for t in teams))
+def _cache_filters(month, team) -> tuple:
+    """What a cached board depends on besides its viewer and their scope."""
+    return (f"{month:%Y-%m}", team.pk if team else "")
 
 
 def _context(request, month, teams, team, **extra):
@@ -145,7 +144,7 @@ def visits(request):
             "retention": retention_counts(request.user, scope=scope, team=team),
         }
 
-    data, as_of = remembered(request, "visits", _cache_filters(month, teams, team), compute)
+    data, as_of = remembered(request, scope, "visits", _cache_filters(month, team), compute)
     board = data["board"]
     if request.GET.get("export") == "csv":
         headers = [_("Account manager"), _("Planned"), _("Done"), _("Plan completion (%)"), _("Coverage (%)"),
@@ -209,8 +208,9 @@ def complaints(request):
     start, end = month_bounds(month)
     board, as_of = remembered(
         request,
+        _scope(request),
         "complaints",
-        _cache_filters(month, teams, team),
+        _cache_filters(month, team),
         lambda: figures.complaint_dashboard(queryset, start, end),
     )
     tables = {
@@ -273,8 +273,9 @@ def satisfaction(request):
         responses = responses.filter(owner=request.user)
     board, as_of = remembered(
         request,
+        _scope(request),
         "satisfaction",
-        _cache_filters(month, teams, team),
+        _cache_filters(month, team),
         lambda: figures.satisfaction_dashboard(responses, managers, month),
     )
     if request.GET.get("export") == "csv":

@@ -80,3 +80,19 @@ def test_role_required_sends_anonymous_to_login():
     response = view(request)
     assert response.status_code == 302
     assert "/accounts/login/" in response.url
+
+
+def test_the_fingerprint_changes_with_everything_the_scope_depends_on(supervisor, manager, other_supervisor):
+    """Figures kept per scope (dashboards) use it as their key."""
+    assert scope_for(manager).fingerprint == f"own:{manager.pk}:team:{manager.team_id}"
+    assert scope_for(supervisor).fingerprint == f"supervisor:{supervisor.pk}:teams:{supervisor.team_id}"
+    second = other_supervisor.team
+    second.supervisor = supervisor
+    second.save()
+    both = ",".join(str(pk) for pk in sorted([supervisor.team_id, second.pk]))
+    assert scope_for(supervisor).fingerprint == f"supervisor:{supervisor.pk}:teams:{both}"
+    supervisor.is_superuser = True
+    assert scope_for(supervisor).fingerprint == "all"
+    supervisor.is_superuser = False
+    supervisor.is_active = False
+    assert scope_for(supervisor).fingerprint == "none"
