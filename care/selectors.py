@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import reduce
-from operator import or_
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, DateField, Expression, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth
 from django.utils import timezone
 
 from accounts.models import User
@@ -30,8 +29,14 @@ class Occasion:
     years: int | None = None  # of the relationship, for an anniversary
 
 
-def _on_days(field: str, days: dict[tuple[int, int], date]) -> Q:
-    return reduce(or_, (Q(**{f"{field}__month": month, f"{field}__day": day}) for month, day in days))
+def _occurs_on(field: str, days: dict[tuple[int, int], date]) -> tuple[Expression, dict[int, date], Case]:
+    """Rows whose ``field`` (a date) has its month and day in ``days``, and the day of the
+    window each falls on: one ``month * 100 + day IN (…)`` test, and a ``CASE`` the
+    database can sort by (so that a page asking for the first few fetches only those)."""
+    month_day = ExtractMonth(field) * 100 + ExtractDay(field)
+    keys = {month * 100 + day: on for (month, day), on in days.items()}
+    occurs_on = Case(*(When(Q(key=key), then=Value(on)) for key, on in keys.items()), output_field=DateField())
+    return month_day, keys, occurs_on
 
 
 def upcoming_occasions(
@@ -39,31 +44,45 @@ def upcoming_occasions(
 ) -> list[Occasion]:
     """Key persons' birthdays and clients' anniversaries from today to ``days`` days ahead,
     soonest first: two queries (three for a supervisor), whatever the size of the book,
-    since only the (month, day) pairs of the window are asked for."""
+    since only the (month, day) pairs of the window are asked for, and with ``limit`` only
+    that many rows of each."""
     today = today or timezone.localdate()
     wanted = rules.month_days(rules.window(today, days))
     scope = scope_for(user)
+    birthday, keys, birthday_on = _occurs_on("birthday", wanted)
     contacts = (
         scope.filter(Contact.objects.all(), **CLIENT_SCOPE)
-        .filter(_on_days("birthday", wanted), is_key_person=True)
+        .alias(key=birthday)
+        .filter(key__in=keys, is_key_person=True)
         .exclude(client__status=Client.Status.LOST)
+        .annotate(occurs_on=birthday_on)
         .select_related("client")
+        .order_by("occurs_on", "client__name", "name", "pk")
     )
+    started, keys, anniversary_on = _occurs_on("start_date", wanted)
     clients = (
         scope.filter(Client.objects.all(), owner="owner", team="team")
-        .filter(_on_days("start_date", wanted))
+        .alias(key=started)
+        # A start date before today has its anniversary in a later year; one from today on
+        # is not a year old yet.
+        .filter(key__in=keys, start_date__lt=today)
         .exclude(status=Client.Status.LOST)
+        .annotate(occurs_on=anniversary_on)
+        .order_by("occurs_on", "name", "pk")
     )
+    if limit is not None:
+        contacts, clients = contacts[:limit], clients[:limit]
     occasions = []
     for contact in contacts:
         day = wanted[(contact.birthday.month, contact.birthday.day)]
         occasions.append(Occasion("birthday", day, (day - today).days, contact.client, contact))
     for client in clients:
         day = wanted[(client.start_date.month, client.start_date.day)]
-        years = day.year - client.start_date.year
-        if years > 0:
-            occasions.append(Occasion("anniversary", day, (day - today).days, client, years=years))
-    occasions.sort(key=lambda o: (o.date, o.kind, o.client.name, o.contact.name if o.contact else ""))
+        occasions.append(
+            Occasion("anniversary", day, (day - today).days, client, years=day.year - client.start_date.year)
+        )
+    # Stable: within a day and kind, the database's order by name (its collation) stays.
+    occasions.sort(key=lambda o: (o.date, o.kind))
     return occasions[:limit] if limit is not None else occasions
 
 

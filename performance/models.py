@@ -76,7 +76,13 @@ class ClientWarning(models.Model):
         verbose_name = _("client warning")
         verbose_name_plural = _("client warnings")
         constraints = [models.UniqueConstraint(fields=["client", "rule"], name="client_warning_one_per_rule")]
-        indexes = [models.Index(fields=["active", "client"], name="client_warning_active")]
+        indexes = [
+            # Only the active ones, with the day each was flagged: a manager's flagged clients,
+            # their count and the retention visits due read this index alone.
+            models.Index(
+                fields=["client", "first_flagged_at"], condition=models.Q(active=True), name="client_warning_active"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.client_id} · {self.rule}"

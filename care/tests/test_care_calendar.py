@@ -107,3 +107,27 @@ def test_the_page_and_the_home_partial(client, manager, django_assert_max_num_qu
 
     html = render_to_string("care/_home_occasions.html", {"occasions": upcoming_occasions(manager, limit=5)})
     assert "Mr Zhou" in html and acme.get_absolute_url() in html
+
+
+def test_the_first_few_are_the_first_of_the_whole_list(manager, django_assert_max_num_queries):
+    """The home page asks for five: the database sorts by the day each falls on (across the
+    year end, 29 February on the 28th) and sends only those."""
+    today = date(2027, 2, 20)
+    for index, born in enumerate([date(1988, 2, 29), date(1990, 2, 28), date(1970, 3, 5), date(1971, 2, 21)]):
+        acme = ClientFactory(owner=manager, name=f"Client {index}", start_date=date(2015, 3, 6 - index))
+        ContactFactory(client=acme, name=f"Person {index}", birthday=born, is_key_person=True)
+        ContactFactory(client=acme, name=f"Later {index}", birthday=date(1980, 3, 6), is_key_person=True)
+
+    def seen(occasions):
+        return [(o.kind, o.contact.name if o.contact else o.client.name, o.date) for o in occasions]
+
+    everything = seen(upcoming_occasions(manager, today=today))
+    assert len(everything) == 12
+    with django_assert_max_num_queries(2):
+        first = seen(upcoming_occasions(manager, today=today, limit=5))
+    assert first == everything[:5]
+    assert first[:3] == [
+        ("birthday", "Person 3", date(2027, 2, 21)),
+        ("birthday", "Person 0", date(2027, 2, 28)),
+        ("birthday", "Person 1", date(2027, 2, 28)),
+    ]
