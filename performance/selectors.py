@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -36,11 +36,13 @@ def at_risk_clients(
         warnings = warnings.filter(client__team=team)
     if rule:
         warnings = warnings.filter(rule=rule)
-    active = Q(warnings__active=True) & (Q(warnings__rule=rule) if rule else Q())
+    # The latest flag of each client, from the active warnings' index (one row each): no
+    # grouping, so the paginator's count is a plain count of the clients.
+    latest = ClientWarning.objects.filter(client=OuterRef("pk"), active=True, **({"rule": rule} if rule else {}))
     return (
         Client.objects.filter(pk__in=warnings.values("client_id"))
         .select_related("owner", "tier")
-        .annotate(flagged_at=Max("warnings__first_flagged_at", filter=active))
+        .annotate(flagged_at=Subquery(latest.order_by("-first_flagged_at").values("first_flagged_at")[:1]))
         .prefetch_related(
             Prefetch(
                 "warnings",

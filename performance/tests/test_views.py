@@ -67,6 +67,32 @@ def test_at_risk_filters_by_team_and_rule(client, flagged, admin_user, other_sup
     assert client.get(url, {"team": other_supervisor.team_id}).status_code == 404
 
 
+def test_at_risk_lists_the_latest_active_flag_first(client, manager):
+    """Each client once, by its latest active flag (of the rule asked for); a cleared
+    warning, however recent, does not count."""
+    now = timezone.now()
+    old, recent, cleared = (ClientFactory(owner=manager, name=name) for name in ("Old", "Recent", "Cleared"))
+    for who, rule, days, active in [
+        (old, "repeated_complaints", 9, True),
+        (old, "low_satisfaction", 1, True),
+        (recent, "repeated_complaints", 3, True),
+        (cleared, "repeated_complaints", 5, True),
+        (cleared, "low_satisfaction", 0, False),
+    ]:
+        since = now - timedelta(days=days)
+        ClientWarning.objects.create(client=who, rule=rule, first_flagged_at=since, last_seen_at=now, active=active)
+    client.force_login(manager)
+    url = reverse("performance:at_risk")
+
+    def listed(**query):
+        page = client.get(url, query).context["page"]
+        return [(row.name, (now - row.flagged_at).days) for row in page], page.paginator.count
+
+    assert listed() == ([("Old", 1), ("Recent", 3), ("Cleared", 5)], 3)
+    assert listed(rule="repeated_complaints") == ([("Recent", 3), ("Cleared", 5), ("Old", 9)], 3)
+    assert listed(rule="low_satisfaction") == ([("Old", 1)], 1)
+
+
 def test_cleared_warnings_are_not_listed(client, flagged, manager):
     ClientWarning.objects.filter(pk=flagged["mine"].pk).update(active=False)
     client.force_login(manager)
