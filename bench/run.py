@@ -144,15 +144,15 @@ def pages(users: dict) -> list[dict]:
 def measure(users: dict, requests: int, only: str = "", show_queries: bool = False) -> list[dict]:
     from dashboards.figures import percentile
 
-    clients = {}
-    for who, user in users.items():
-        clients[who] = WebClient()
-        clients[who].force_login(user)
+    clients = {who: WebClient() for who in users}
     results = []
     for page in pages(users):
         if only not in page["name"]:
             continue
         web = clients[page["who"]]
+        # A fresh session for each page: the cached copy of a session lives five minutes
+        # (crm/sessions.py), and its refill from the database would count as a query.
+        web.force_login(users[page["who"]])
         call = getattr(web, page["method"])
         data = page["data"]
         times, counts, statuses = [], set(), set()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client
 from complaints.models import Complaint
+from crm.queries import vacuum_analyze
 from interactions.models import Interaction
 from notifications.jobs import job
 from notifications.services import Reminder, notify_many
@@ -275,4 +276,8 @@ def _announce(new: list[ClientWarning], now: datetime) -> int:
 
 @job("performance.early_warning")
 def _early_warning(now):
-    return evaluate(now)
+    result = evaluate(now)
+    # Every still-matched warning was rewritten (figures, "seen today"): tidy the table
+    # before the morning's home pages read it.
+    vacuum_analyze(ClientWarning)
+    return result

@@ -4,6 +4,8 @@ monthly plan then proposes."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from clients.tests.factories import ClientFactory
@@ -103,3 +105,28 @@ def test_flagged_client_gets_a_retention_strategy_and_is_key_in_next_months_plan
     line = PlanLine.objects.get(plan=plan, client=flagged)
     assert line.is_key and "2 complaints in the last 90 days" in line.key_reasons
     assert not PlanLine.objects.get(plan=plan, client=other).is_key
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM is PostgreSQL's (run by .ci/run)")
+def test_the_run_leaves_the_warnings_table_vacuumed(manager):
+    """The run rewrites every still-matched warning; it then vacuums the table, so the
+    morning's pages do not read through dead row versions."""
+    flagged = ClientFactory(owner=manager)
+    now = timezone.now()
+    for days in (2, 20):
+        complaint(flagged, now - timedelta(days=days))
+    run_job("performance.early_warning", now=now)
+    vacuums = _vacuum_count()
+    with CaptureQueriesContext(connection) as queries:
+        counts = run_job("performance.early_warning", now=now + timedelta(hours=1)).counts
+    assert counts["still"] == 1
+    assert any(q["sql"].startswith('VACUUM (ANALYZE) "performance_clientwarning"') for q in queries.captured_queries)
+    assert _vacuum_count() == vacuums + 1
+
+
+def _vacuum_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'performance_clientwarning'")
+        return cursor.fetchone()[0]
