@@ -456,6 +456,8 @@ CRM_BULK_MESSAGE_MAX = env.int("CRM_BULK_MESSAGE_MAX", default=500)
 CRM_RETENTION_VISIT_DAYS = env.int("CRM_RETENTION_VISIT_DAYS", default=7)
 # Dashboards keep their figures this long per viewer (dashboards/caching.py); 0 computes them every time.
 CRM_DASHBOARD_CACHE_SECONDS = env.int("CRM_DASHBOARD_CACHE_SECONDS", default=300)
+# "Refresh" serves figures younger than this as they are (0: it always computes).
+CRM_DASHBOARD_REFRESH_SECONDS = env.int("CRM_DASHBOARD_REFRESH_SECONDS", default=60)
 
 
 # Exported spreadsheets never carry a live formula typed into a client field.

@@ -3,7 +3,8 @@
 A company-wide board reads a month of visits, complaints and surveys (hundreds of
 thousands of rows at 100,000 clients): computed once, it is served from the cache for
 ``CRM_DASHBOARD_CACHE_SECONDS`` (5 minutes by default; 0 turns it off). The page says how
-old its figures are and offers "Refresh", which computes them again.
+old its figures are and offers "Refresh", which computes them again (figures less than
+``CRM_DASHBOARD_REFRESH_SECONDS`` old are served as they are).
 
 It is safe because the key is the viewer (their account: id and when it was made, so a
 reused id never meets an old entry) and their scope's fingerprint (accounts/scoping.py:
@@ -44,16 +45,20 @@ def viewer_key(request, scope: Scope, board: str, *filters) -> str:
 
 def remembered(request, scope: Scope, board: str, filters: tuple, compute: Callable[[], T]) -> tuple[T, datetime]:
     """``(figures, computed_at)``: from the cache when fresh enough, otherwise ``compute()``
-    (then kept). The viewer's "Refresh" (``?refresh=1``) and exports are always computed."""
+    (then kept). Exports are always computed; the viewer's "Refresh" (``?refresh=1``) is,
+    unless the kept figures are younger than ``CRM_DASHBOARD_REFRESH_SECONDS`` (a minute):
+    clicking it again and again does not recompute a company-wide month each time."""
     # A manager's board covers their own work only: cheap, and they expect to see the visit
     # they just logged. Supervisors and admins look across teams.
     seconds = 0 if request.user.is_manager else settings.CRM_DASHBOARD_CACHE_SECONDS
+    served_until = seconds  # the age up to which kept figures are served
+    if request.GET.get("refresh") == "1":
+        served_until = min(seconds, settings.CRM_DASHBOARD_REFRESH_SECONDS)
     key = viewer_key(request, scope, board, *filters)
-    fresh = request.GET.get("refresh") == "1" or "export" in request.GET
-    if seconds > 0 and not fresh:
+    if served_until > 0 and "export" not in request.GET:
         hit = cache.get(key)
         # The age is checked here too: the cache's own expiry is the backend's business.
-        if hit is not None and timezone.now() - hit[1] < timedelta(seconds=seconds):
+        if hit is not None and timezone.now() - hit[1] < timedelta(seconds=served_until):
             return hit
     result = (compute(), timezone.now())
     if seconds > 0:

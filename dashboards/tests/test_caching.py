@@ -63,12 +63,29 @@ def test_refresh_computes_again_and_time_does_too(client, supervisor, manager):
     assert unplanned(client.get(url), manager) == 1
     unplanned_visit(manager, acme)
     assert unplanned(client.get(url), manager) == 1  # kept: the page says how old its figures are
-    refreshed = client.get(url, {"refresh": "1"})
-    assert unplanned(refreshed, manager) == 2
-    VisitLog.objects.filter(owner=manager).update(is_temporary=False)
-    assert unplanned(client.get(url), manager) == 2  # the refreshed figures were kept
-    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        refreshed = client.get(url, {"refresh": "1"})
+        assert unplanned(refreshed, manager) == 2
+        VisitLog.objects.filter(owner=manager).update(is_temporary=False)
+        assert unplanned(client.get(url), manager) == 2  # the refreshed figures were kept
+    with time_machine.travel(timezone.now() + timedelta(minutes=6, seconds=2)):
         assert unplanned(client.get(url), manager) == 0  # five minutes later they are computed again
+
+
+def test_refresh_serves_figures_younger_than_a_minute(client, settings, supervisor, manager):
+    """Clicking Refresh again and again does not recompute the month each time."""
+    acme = ClientFactory(owner=manager)
+    client.force_login(supervisor)
+    url = reverse("dashboards:visits")
+    first = client.get(url, {"refresh": "1"})
+    unplanned_visit(manager, acme)
+    again = client.get(url, {"refresh": "1"})
+    assert unplanned(again, manager) == 0 and again.context["as_of"] == first.context["as_of"]
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert unplanned(client.get(url, {"refresh": "1"}), manager) == 1
+    settings.CRM_DASHBOARD_REFRESH_SECONDS = 0
+    unplanned_visit(manager, acme)
+    assert unplanned(client.get(url, {"refresh": "1"}), manager) == 2
 
 
 def test_viewers_never_share_figures(client, supervisor, manager, other_supervisor, other_manager, admin_user):
