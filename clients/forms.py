@@ -11,10 +11,6 @@ from .models import Client, ClientGroup, Contact, GradeProposal, KeyPersonType, 
 from .selectors import visible_groups
 from .services import assignable_owners
 
-# SPEC: 1-2 designated contacts per group, plus at most one IT contact.
-MAX_DESIGNATED_CONTACTS = 2
-MAX_IT_CONTACTS = 1
-
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -114,31 +110,7 @@ class ContactForm(forms.ModelForm):
             self.add_error("decision_role", _("Say what role this key person plays in decisions."))
         if data.get("influences_group") and kind != KeyPersonType.INFLUENCER:
             self.add_error("influences_group", _("Only an influencer is recorded as influencing a group."))
-        self._check_limits(kind)
         return data
-
-    def _check_limits(self, kind: str) -> None:
-        """At most two designated contacts and one IT contact per group (counted over all
-        its member clients), or per client when it belongs to no group."""
-        if kind not in {KeyPersonType.DESIGNATED_CONTACT, KeyPersonType.IT_CONTACT}:
-            return
-        client = self.instance.client
-        where = Q(client__group_id=client.group_id) if client.group_id else Q(client_id=client.pk)
-        taken = Contact.objects.filter(where, key_person_type=kind).exclude(pk=self.instance.pk).count()
-        if kind == KeyPersonType.DESIGNATED_CONTACT and taken >= MAX_DESIGNATED_CONTACTS:
-            message = (
-                _("This group already has two designated contacts, the most allowed. Change one of them first.")
-                if client.group_id
-                else _("This client already has two designated contacts, the most allowed. Change one of them first.")
-            )
-            self.add_error("key_person_type", message)
-        elif kind == KeyPersonType.IT_CONTACT and taken >= MAX_IT_CONTACTS:
-            message = (
-                _("This group already has an IT contact; it may have only one.")
-                if client.group_id
-                else _("This client already has an IT contact; it may have only one.")
-            )
-            self.add_error("key_person_type", message)
 
 
 class GradeProposalForm(forms.ModelForm):

@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -383,6 +384,10 @@ class Client(models.Model):
         return bool(self.next_visit_due and self.next_visit_due < (today or timezone.localdate()))
 
 
+# SPEC: 1-2 designated contacts per group, plus at most one IT contact.
+KEY_PERSON_LIMITS = {KeyPersonType.DESIGNATED_CONTACT: 2, KeyPersonType.IT_CONTACT: 1}
+
+
 class Contact(models.Model):
     class DecisionRole(models.TextChoices):
         DECISION_MAKER = "decision_maker", _("Decision maker")
@@ -463,6 +468,33 @@ class Contact(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        """At most two designated contacts and one IT contact per group (counted over all
+        its member clients), or per client when it belongs to no group (SPEC). Checked here,
+        so the manager's form and the admin (page and inline) refuse alike."""
+        super().clean()
+        kind = self.key_person_type
+        if kind not in KEY_PERSON_LIMITS or self.client_id is None:
+            return
+        client = self.client
+        where = Q(client__group_id=client.group_id) if client.group_id else Q(client_id=client.pk)
+        taken = Contact.objects.filter(where, key_person_type=kind).exclude(pk=self.pk).count()
+        if taken < KEY_PERSON_LIMITS[kind]:
+            return
+        if kind == KeyPersonType.DESIGNATED_CONTACT:
+            message = (
+                _("This group already has two designated contacts, the most allowed. Change one of them first.")
+                if client.group_id
+                else _("This client already has two designated contacts, the most allowed. Change one of them first.")
+            )
+        else:
+            message = (
+                _("This group already has an IT contact; it may have only one.")
+                if client.group_id
+                else _("This client already has an IT contact; it may have only one.")
+            )
+        raise ValidationError({"key_person_type": message})
 
     @property
     def card_group(self) -> ClientGroup | None:

@@ -389,3 +389,20 @@ def test_a_key_persons_card_sets_a_stricter_complaint_response_time(manager):
     without = complaint_services.compute_deadlines(acme, "normal", received, contact=clerk)[0]
     assert with_card == received + timedelta(hours=2)
     assert without > with_card
+
+
+def test_the_admin_keeps_the_limit_too(client, admin_user):
+    """The limit is the model's: the admin's contact page refuses a third designated contact."""
+    alone = ClientFactory()
+    ContactFactory.create_batch(2, client=alone, key_person_type=DESIGNATED)
+    extra = ContactFactory(client=alone)
+    client.force_login(admin_user)
+    url = reverse("admin:clients_contact_change", args=[extra.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and not isinstance(value, list)}
+    data.update(client=alone.pk, key_person_type=DESIGNATED, is_key_person="on", decision_role="decision_maker")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "This client already has two designated contacts" in response.content.decode()
+    extra.refresh_from_db()
+    assert extra.key_person_type == ""
