@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from crm.records import UpdatedOnEverySave
+
 from . import rules
 
 # Mainland mobile or landline, optionally with +86, spaces, dashes or an extension.
@@ -209,7 +211,7 @@ class ClientGroup(models.Model):
         return Contact.objects.filter(Q(client__group=self) | Q(influences_group=self))
 
 
-class Client(models.Model):
+class Client(UpdatedOnEverySave, models.Model):
     class Type(models.TextChoices):
         ENTERPRISE = "enterprise", _("Enterprise")
         GOVERNMENT = "government", _("Government")
@@ -388,7 +390,7 @@ class Client(models.Model):
 KEY_PERSON_LIMITS = {KeyPersonType.DESIGNATED_CONTACT: 2, KeyPersonType.IT_CONTACT: 1}
 
 
-class Contact(models.Model):
+class Contact(UpdatedOnEverySave, models.Model):
     class DecisionRole(models.TextChoices):
         DECISION_MAKER = "decision_maker", _("Decision maker")
         INFLUENCER = "influencer", _("Influencer")
@@ -465,8 +467,6 @@ class Contact(models.Model):
         if self.key_person_type:
             self.is_key_person = True
         self.vip_card = card_for(self, getattr(self, "_card_rules", None))
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
         super().save(*args, **kwargs)
 
     def clean(self):

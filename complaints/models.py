@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clients.models import Client, Contact
-from crm.records import NeverDeleted
+from crm.records import NeverDeleted, UpdatedOnEverySave
 
 
 class Severity(models.TextChoices):
@@ -55,7 +55,7 @@ class SlaPolicy(models.Model):
         return self.get_severity_display()
 
 
-class Complaint(NeverDeleted, models.Model):
+class Complaint(UpdatedOnEverySave, NeverDeleted, models.Model):
     class Channel(models.TextChoices):
         VISIT = "visit", _("Visit")
         PHONE = "phone", _("Phone")
@@ -130,11 +130,6 @@ class Complaint(NeverDeleted, models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-    def save(self, *args, **kwargs):
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("complaints:detail", args=[self.pk])

@@ -23,3 +23,15 @@ class NeverDeleted:
 
     def delete(self, *args, **kwargs):
         _refuse(type(self), self)
+
+
+class UpdatedOnEverySave:
+    """Mixin for a model with ``updated_at`` (``auto_now``): Django moves it on a plain
+    ``save()`` only, so a ``save(update_fields=[…])`` would change the row and leave the
+    time behind. Here every save writes it, and the API's ``updated_since`` sync sees
+    every change."""
+
+    def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clients.models import Client, Contact
-from crm.records import NeverDeleted
+from crm.records import NeverDeleted, UpdatedOnEverySave
 
 
 class Channel(models.TextChoices):
@@ -31,7 +31,7 @@ LOG_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.VISIT]
 BULK_CHANNELS = [(c.value, c.label) for c in (Channel.EMAIL, Channel.SMS, Channel.WECHAT, Channel.LETTER)]
 
 
-class Interaction(NeverDeleted, models.Model):
+class Interaction(UpdatedOnEverySave, NeverDeleted, models.Model):
     """One call, message, letter, e-mail or office visit, on the client's timeline.
 
     A client *request* carries stored deadlines (a reply within 24 hours, a visit planned
@@ -127,8 +127,6 @@ class Interaction(NeverDeleted, models.Model):
                 self.visit_due = self.occurred_at + timedelta(hours=settings.CRM_REQUEST_VISIT_HOURS)
         if self.is_request and self.reply_due is None:
             self.reply_due = self.occurred_at + timedelta(hours=settings.CRM_REQUEST_REPLY_HOURS)
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clients.models import Client, VisitFrequency, VisitMethod
-from crm.records import NeverDeleted
+from crm.records import NeverDeleted, UpdatedOnEverySave
 
 
 class ServiceStrategy(models.Model):
@@ -71,7 +71,7 @@ class ServiceStrategy(models.Model):
         self.done_at = None
 
 
-class MonthlyPlan(models.Model):
+class MonthlyPlan(UpdatedOnEverySave, models.Model):
     """A manager's monthly work plan (月工作计划), approved by their supervisor."""
 
     class Status(models.TextChoices):
@@ -168,7 +168,7 @@ class PlanTransition(models.Model):
         return f"{self.plan}: {self.from_status} → {self.to_status}"
 
 
-class PlannedVisit(models.Model):
+class PlannedVisit(UpdatedOnEverySave, models.Model):
     """A visit planned for a day (拜访计划), by hand or generated from the frequency."""
 
     class Source(models.TextChoices):
@@ -239,11 +239,6 @@ class PlannedVisit(models.Model):
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.client}"
 
-    def save(self, *args, **kwargs):
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
-        super().save(*args, **kwargs)
-
 
 def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
@@ -266,7 +261,7 @@ class CalendarFeed(models.Model):
         return str(self.owner)
 
 
-class WeeklyArrangement(models.Model):
+class WeeklyArrangement(UpdatedOnEverySave, models.Model):
     """The week's focus (周工作安排), made on Monday; the route is the order of the
     week's planned visits."""
 
