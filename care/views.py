@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_scoped_object_or_404, is_approver
 from clients.models import Client, Contact
+from crm.forms import error_text
 
 from . import selectors, services
 from .forms import DeclinedGiftForm, EventInvitationForm, GiftDecisionForm, GiftForm, InvitationUpdateForm
@@ -24,10 +25,6 @@ from .models import EventInvitation, Gift
 
 PAGE_SIZE = 25
 CALENDAR_DAYS = 14
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _form_errors(form) -> str:
@@ -70,7 +67,7 @@ def gifts(request):
                     given_on=data["given_on"],
                 )
             except ValidationError as error:
-                messages.error(request, _errors(error))
+                messages.error(request, error_text(error))
             else:
                 if gift.status == Gift.Status.PENDING:
                     messages.warning(
@@ -122,7 +119,7 @@ def gift_decide(request, pk: int):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The decision was recorded."))
     else:
@@ -165,7 +162,7 @@ def events(request):
                     sent_on=data["sent_on"],
                 )
             except ValidationError as error:
-                messages.error(request, _errors(error))
+                messages.error(request, error_text(error))
             else:
                 if invitation.is_late:
                     messages.warning(
@@ -204,7 +201,7 @@ def event_update(request, pk: int):
                 invitation, by=request.user, rsvp=form.cleaned_data["rsvp"], attended=form.cleaned_data["attended"]
             )
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The invitation was updated."))
     else:

@@ -15,6 +15,11 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def error_text(error: ValidationError) -> str:
+    """A service's ValidationError as one line, for a message at the top of the page."""
+    return " ".join(error.messages)
+
+
 class HiddenErrorsShown:
     """Form mixin: an error on a hidden field (a token the page put there, changed on the
     way) would be shown nowhere; it is shown at the top of the form instead."""

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.scoping import get_scoped_object_or_404, role_required, scope_for
 from clients.selectors import get_client, visible_clients
-from crm.forms import add_service_errors
+from crm.forms import add_service_errors, error_text
 from crm.http import redirect_back
 
 from . import selectors, services
@@ -25,10 +25,6 @@ from .models import BulkMessage, Channel, FollowUpTask, Interaction
 
 PAGE_SIZE = 25
 SCOPE = {"owner": "owner", "team": "team"}
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 @login_required
@@ -135,7 +131,7 @@ def reply(request, pk: int):
         try:
             services.record_reply(interaction, by=request.user, note=form.cleaned_data["note"])
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The reply to %(client)s was recorded.") % {"client": interaction.client.name})
     else:
@@ -154,7 +150,7 @@ def plan_visit(request, pk: int):
         try:
             services.plan_visit_for(interaction, by=request.user, day=form.cleaned_data["date"])
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, error_text(error))
         except PermissionDenied:
             messages.error(request, _("Only the client's account manager's schedule can take this visit."))
         else:
@@ -203,7 +199,7 @@ def follow_up_done(request, pk: int):
         try:
             services.complete_task(task, by=request.user, note=form.cleaned_data["note"])
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Follow-up done: %(what)s") % {"what": task.description})
     else:
@@ -305,7 +301,7 @@ def message_decide(request, pk: int):
         try:
             services.decide_message(message, by=request.user, approve=approve, comment=form.cleaned_data["comment"])
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, error_text(error))
         except PermissionDenied:
             messages.error(request, _("Only the author's supervisor or an administrator decides on this message."))
         else:
@@ -322,7 +318,7 @@ def message_sent(request, pk: int):
     try:
         count = services.mark_sent_by_hand(message, by=request.user)
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
     except PermissionDenied:
         messages.error(request, _("Only the author records the message as sent."))
     else:

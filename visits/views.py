@@ -11,15 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clients.selectors import get_client
+from crm.forms import error_text
 
 from . import calendars, rules, selectors, services
 from .forms import DecisionForm, GenerateForm, PlanForm, StrategyForm, VisitForm
 from .models import CalendarFeed, MonthlyPlan, PlannedVisit, ServiceStrategy
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
 
 # --- monthly plans ----------------------------------------------------------------------
 
@@ -66,7 +62,7 @@ def plan_detail(request, pk: int):
                 else:
                     messages.success(request, _("The plan was saved."))
             except ValidationError as error:
-                messages.error(request, _errors(error))
+                messages.error(request, error_text(error))
             return redirect(plan)
     lines = list(plan.lines.select_related("client", "client__tier").order_by("-is_key", "client__name"))
     return render(
@@ -107,7 +103,7 @@ def plan_decide(request, pk: int):
             services.return_plan(plan, by=request.user, comment=comment)
             messages.success(request, _("The plan was returned to %(owner)s.") % {"owner": plan.owner})
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
     return redirect(plan)
 
 
@@ -205,7 +201,7 @@ def schedule_generate(request):
     try:
         created = services.generate_visits(owner=request.user, start=start, end=end, by=request.user)
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("%(count)s visits were planned.") % {"count": created})
     return redirect(f"{reverse('visits:schedule')}?month={start:%Y-%m}")
@@ -228,7 +224,7 @@ def schedule_add(request):
                 appointment_time=form.cleaned_data["appointment_time"],
             )
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The visit was planned."))
             for other in services.overlapping_visits(visit.client, visit.date, exclude_owner=request.user):
