@@ -87,3 +87,13 @@ def test_password_change_needs_old_password(client, manager):
 def test_profile_requires_login(client):
     response = client.get(reverse("accounts:profile"))
     assert response.status_code == 302
+
+
+def test_the_user_menu_is_labelled_by_a_fixed_name(client, manager):
+    """Not by the person's name: "Gutierrez" would otherwise answer to a form's "Tier" (for
+    screen readers and for the browser tests that find fields by their label)."""
+    manager.last_name = "Gutierrez"
+    manager.save(update_fields=["last_name"])
+    client.force_login(manager)
+    page = client.get(reverse("home")).content.decode()
+    assert 'aria-label="User menu"' in page and 'aria-labelledby="user-menu"' not in page
