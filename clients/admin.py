@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,7 +10,18 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.models import User
 
 from . import services
-from .models import CardRule, Client, ClientGroup, Contact, GradeProposal, OwnerChange, Tier, VipCard
+from .models import (
+    KEY_PERSON_LIMITS,
+    CardRule,
+    Client,
+    ClientGroup,
+    Contact,
+    GradeProposal,
+    OwnerChange,
+    Tier,
+    VipCard,
+    key_person_limit_message,
+)
 
 
 @admin.register(Tier)
@@ -30,8 +42,31 @@ class ClientGroupAdmin(SimpleHistoryAdmin):
     list_select_related = ["tier", "lead_manager"]
 
 
+class ContactLimitsFormSet(BaseInlineFormSet):
+    """The client's contacts, edited together: the key-person limits count the rows of the
+    form as they will be saved (each row's own check sees only what is stored), with the
+    other member clients' contacts when the client belongs to a group."""
+
+    def clean(self):
+        super().clean()
+        client = self.instance
+        kept = [form.cleaned_data for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        for kind, most in KEY_PERSON_LIMITS.items():
+            here = sum(1 for data in kept if data.get("key_person_type") == kind)
+            elsewhere = (
+                Contact.objects.filter(client__group_id=client.group_id, key_person_type=kind)
+                .exclude(client_id=client.pk)
+                .count()
+                if client.group_id
+                else 0
+            )
+            if here + elsewhere > most:
+                raise ValidationError(key_person_limit_message(kind, grouped=bool(client.group_id)))
+
+
 class ContactInline(admin.TabularInline):
     model = Contact
+    formset = ContactLimitsFormSet
     extra = 0
     fields = ["name", "title", "mobile", "email", "birthday", "is_key_person", "key_person_type", "decision_role",
               "influence", "personal_card", "vip_card"]  # fmt: skip

@@ -390,6 +390,20 @@ class Client(UpdatedOnEverySave, models.Model):
 KEY_PERSON_LIMITS = {KeyPersonType.DESIGNATED_CONTACT: 2, KeyPersonType.IT_CONTACT: 1}
 
 
+def key_person_limit_message(kind: str, *, grouped: bool) -> str:
+    if kind == KeyPersonType.DESIGNATED_CONTACT:
+        return (
+            _("This group already has two designated contacts, the most allowed. Change one of them first.")
+            if grouped
+            else _("This client already has two designated contacts, the most allowed. Change one of them first.")
+        )
+    return (
+        _("This group already has an IT contact; it may have only one.")
+        if grouped
+        else _("This client already has an IT contact; it may have only one.")
+    )
+
+
 class Contact(UpdatedOnEverySave, models.Model):
     class DecisionRole(models.TextChoices):
         DECISION_MAKER = "decision_maker", _("Decision maker")
@@ -472,7 +486,8 @@ class Contact(UpdatedOnEverySave, models.Model):
     def clean(self):
         """At most two designated contacts and one IT contact per group (counted over all
         its member clients), or per client when it belongs to no group (SPEC). Checked here,
-        so the manager's form and the admin (page and inline) refuse alike."""
+        so the manager's form and the admin refuse alike (the inline counts its rows together:
+        ``clients.admin.ContactLimitsFormSet``)."""
         super().clean()
         kind = self.key_person_type
         if kind not in KEY_PERSON_LIMITS or self.client_id is None:
@@ -480,21 +495,8 @@ class Contact(UpdatedOnEverySave, models.Model):
         client = self.client
         where = Q(client__group_id=client.group_id) if client.group_id else Q(client_id=client.pk)
         taken = Contact.objects.filter(where, key_person_type=kind).exclude(pk=self.pk).count()
-        if taken < KEY_PERSON_LIMITS[kind]:
-            return
-        if kind == KeyPersonType.DESIGNATED_CONTACT:
-            message = (
-                _("This group already has two designated contacts, the most allowed. Change one of them first.")
-                if client.group_id
-                else _("This client already has two designated contacts, the most allowed. Change one of them first.")
-            )
-        else:
-            message = (
-                _("This group already has an IT contact; it may have only one.")
-                if client.group_id
-                else _("This client already has an IT contact; it may have only one.")
-            )
-        raise ValidationError({"key_person_type": message})
+        if taken >= KEY_PERSON_LIMITS[kind]:
+            raise ValidationError({"key_person_type": key_person_limit_message(kind, grouped=bool(client.group_id))})
 
     @property
     def card_group(self) -> ClientGroup | None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, models
+from django.db import DatabaseError, connections, models
 from django.db.models import Aggregate, F, QuerySet, TextField, Value
 from django.db.models.functions import Cast
+
+log = logging.getLogger(__name__)
 
 
 def count_each(**querysets: QuerySet) -> dict[str, int]:
@@ -38,7 +42,7 @@ def count_each(**querysets: QuerySet) -> dict[str, int]:
     return {name: int(value) for name, value in zip(querysets, row, strict=True)}
 
 
-def vacuum_analyze(*models: type[models.Model]) -> None:
+def vacuum_analyze(*rewritten: type[models.Model]) -> None:
     """Reclaim the old row versions and refresh the statistics of tables a job has just
     rewritten (PostgreSQL; outside a transaction only, where VACUUM can run).
 
@@ -46,11 +50,17 @@ def vacuum_analyze(*models: type[models.Model]) -> None:
     index-only scans visit the table again and the planner counts twice the rows.
     """
     connection = connections["default"]
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    if not rewritten or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return  # (no tables would vacuum the whole database)
+    if not connection.get_autocommit():
         return
-    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
-    with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM (ANALYZE) {tables}")
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in rewritten)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {tables}")
+    except DatabaseError:
+        # The job's work is committed; tidying is autovacuum's job too, in time.
+        log.warning("VACUUM (ANALYZE) %s failed", tables, exc_info=True)
 
 
 class GroupConcat(Aggregate):

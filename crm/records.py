@@ -32,6 +32,6 @@ class UpdatedOnEverySave:
     every change."""
 
     def save(self, *args, **kwargs):
-        if kwargs.get("update_fields") is not None:
+        if kwargs.get("update_fields"):  # an empty list saves nothing, as Django has it
             kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
         super().save(*args, **kwargs)

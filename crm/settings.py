@@ -129,11 +129,11 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # - random_page_cost (default 4, for spinning disks): on SSDs or a database held in memory
     #   an index lookup costs about what a sequential read does, so a manager's ~2,000 clients
     #   are joined to their warnings by index rather than by reading every warning.
-    DB_SETTINGS = {
+    _db_settings = {
         "work_mem": env.str("CRM_DB_WORK_MEM", default="32MB"),
         "random_page_cost": env.str("CRM_DB_RANDOM_PAGE_COST", default="1.1"),
     }
-    if db_options := " ".join(f"-c {name}={value}" for name, value in DB_SETTINGS.items() if value):
+    if db_options := " ".join(f"-c {name}={value}" for name, value in _db_settings.items() if value):
         DATABASES["default"]["OPTIONS"].setdefault("options", db_options)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,9 +1,11 @@
 """Group classes, key-person types and limits, VIP cards, the group page and large clients."""
 
 import pytest
+from django.forms import inlineformset_factory
 from django.test import override_settings
 from django.urls import reverse
 
+from clients.admin import ContactLimitsFormSet
 from clients.defaults import ensure_default_cards
 from clients.forms import ContactForm
 from clients.models import CardRule, Client, ClientGroup, Contact, KeyPersonType, VipCard
@@ -406,3 +408,20 @@ def test_the_admin_keeps_the_limit_too(client, admin_user):
     assert "This client already has two designated contacts" in response.content.decode()
     extra.refresh_from_db()
     assert extra.key_person_type == ""
+
+
+def test_the_admin_inline_counts_its_rows_together(manager):
+    """Three new designated contacts in one save of the client's admin page: each row alone
+    passes (nothing stored yet), together they are refused."""
+    alone = ClientFactory(owner=manager)
+    formset_class = inlineformset_factory(
+        Client, Contact, formset=ContactLimitsFormSet, fields=["name", "key_person_type"], extra=3
+    )
+    data = {"contacts-TOTAL_FORMS": "3", "contacts-INITIAL_FORMS": "0"}
+    for row, kind in enumerate([DESIGNATED, DESIGNATED, DESIGNATED]):
+        data.update({f"contacts-{row}-name": f"Person {row}", f"contacts-{row}-key_person_type": kind})
+    formset = formset_class(data, instance=alone, prefix="contacts")
+    assert not formset.is_valid()
+    assert "This client already has two designated contacts" in formset.non_form_errors()[0]
+    data["contacts-2-key_person_type"] = ""
+    assert formset_class(data, instance=alone, prefix="contacts").is_valid()
