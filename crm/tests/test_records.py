@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from clients.models import Contact
 from clients.tests.factories import ClientFactory, ContactFactory
+from crm.queries import vacuum_analyze
 from crm.records import UpdatedOnEverySave
+from performance.models import ClientWarning
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +41,6 @@ def test_every_model_with_an_update_time_moves_it_on_every_save():
 def test_vacuum_runs_only_where_it_can(django_assert_num_queries):
     """Inside a transaction (a request, a test) or with no table named, nothing is sent:
     VACUUM cannot run in a transaction, and with no table it would vacuum everything."""
-    from crm.queries import vacuum_analyze
-    from performance.models import ClientWarning
-
     with django_assert_num_queries(0):
         vacuum_analyze(ClientWarning)
         vacuum_analyze()
