@@ -53,13 +53,7 @@ class ContactLimitsFormSet(BaseInlineFormSet):
         kept = [form.cleaned_data for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
         for kind, most in KEY_PERSON_LIMITS.items():
             here = sum(1 for data in kept if data.get("key_person_type") == kind)
-            elsewhere = (
-                Contact.objects.filter(client__group_id=client.group_id, key_person_type=kind)
-                .exclude(client_id=client.pk)
-                .count()
-                if client.group_id
-                else 0
-            )
+            elsewhere = Contact.sharing_limits_with(client, kind).exclude(client_id=client.pk).count()
             if here + elsewhere > most:
                 raise ValidationError(key_person_limit_message(kind, grouped=bool(client.group_id)))
 

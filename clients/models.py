@@ -492,11 +492,18 @@ class Contact(UpdatedOnEverySave, models.Model):
         kind = self.key_person_type
         if kind not in KEY_PERSON_LIMITS or self.client_id is None:
             return
-        client = self.client
-        where = Q(client__group_id=client.group_id) if client.group_id else Q(client_id=client.pk)
-        taken = Contact.objects.filter(where, key_person_type=kind).exclude(pk=self.pk).count()
+        taken = Contact.sharing_limits_with(self.client, kind).exclude(pk=self.pk).count()
         if taken >= KEY_PERSON_LIMITS[kind]:
-            raise ValidationError({"key_person_type": key_person_limit_message(kind, grouped=bool(client.group_id))})
+            raise ValidationError(
+                {"key_person_type": key_person_limit_message(kind, grouped=bool(self.client.group_id))}
+            )
+
+    @staticmethod
+    def sharing_limits_with(client: "Client", kind: str) -> models.QuerySet["Contact"]:
+        """The contacts of this kind counted against the client's limit: its group's (over all
+        member clients), or its own when it belongs to no group."""
+        where = Q(client__group_id=client.group_id) if client.group_id else Q(client_id=client.pk)
+        return Contact.objects.filter(where, key_person_type=kind)
 
     @property
     def card_group(self) -> ClientGroup | None:

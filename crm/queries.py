@@ -50,9 +50,8 @@ def vacuum_analyze(*rewritten: type[models.Model]) -> None:
     index-only scans visit the table again and the planner counts twice the rows.
     """
     connection = connections["default"]
-    if not rewritten or connection.vendor != "postgresql" or connection.in_atomic_block:
-        return  # (no tables would vacuum the whole database)
-    if not connection.get_autocommit():
+    # No tables would vacuum the whole database; inside a transaction VACUUM cannot run.
+    if not rewritten or connection.vendor != "postgresql" or not connection.get_autocommit():
         return
     tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in rewritten)
     try:
