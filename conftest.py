@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests: two teams, each with a supervisor and managers."""
 
+import os
+
 import pytest
 
 from accounts.tests.factories import AdminFactory, ManagerFactory, SupervisorFactory
@@ -8,7 +10,35 @@ PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _empty_file_cache():
+def _test_settings():
+    """Settings for the whole run, before any user or cache entry is made.
+
+    - A fast password hasher: the real one (PBKDF2, a million rounds) costs about 0.2 s of
+      CPU per user made or signed in, which was most of the suite's time. Tests of the
+      hasher itself are Django's; ours only check that a password is accepted.
+    - Under pytest-xdist each worker has its own database (pytest-django) and here its own
+      cache namespace, so that one worker's cleared or counted keys (sessions, sign-in
+      limits, dashboards) never meet another's.
+    """
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    overrides = {"PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
+        for config in caches.values():
+            if config["BACKEND"].endswith("FileBasedCache"):
+                config["LOCATION"] = f"{config['LOCATION']}-{worker}"
+            else:
+                config["KEY_PREFIX"] = f"{config.get('KEY_PREFIX', '')}-test-{worker}"
+        overrides["CACHES"] = caches
+    with override_settings(**overrides):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_file_cache(_test_settings):
     """Without Redis, start from an empty file cache: it outlives a run, and the sessions and
     checked imports of earlier runs would crowd it. (Redis is never cleared: it may be the
     broker too, and holds no entry limit.)"""
@@ -60,6 +90,15 @@ def other_manager(other_supervisor):
 @pytest.fixture
 def admin_user(db):
     return AdminFactory(username="crm_admin")
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests share one chromium and topology tests one set of servers: under
+    pytest-xdist each kind runs on a single worker, one test after another."""
+    for item in items:
+        for kind in ("browser", "topology"):
+            if item.get_closest_marker(kind):
+                item.add_marker(pytest.mark.xdist_group(kind))
 
 
 def pytest_report_header(config):

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 
 import pytest
 import schemathesis
-from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.utils import timezone
@@ -54,9 +54,12 @@ schema.app = application
 
 
 @pytest.fixture
-def bearer(manager, teammate):
+def bearer(manager, teammate, settings):
     """A manager's token, and a small world in which generated ids often hit real rows."""
-    cache.clear()  # the per-user throttle starts from zero
+    # The per-user throttle starts from zero: a cache namespace of this test's own (clearing
+    # the cache would empty a Redis shared with the broker and other test workers).
+    default = settings.CACHES["default"]
+    settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
     ensure_complaint_defaults()
     category = Category.objects.filter(parent__isnull=False).first()
     for n in range(3):

@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
 from django.conf import settings
 from django.db import connection
 
@@ -58,8 +59,19 @@ def test_reminder_delivered_once_despite_duplicate_runs_and_a_retry(settings, ma
         # The e-mail task: sent twice too; the first attempt fails and is retried by Celery.
         tasks.send_notification_email.apply_async(args=[notification.pk], queue=queue)
         assert wait_for(lambda: Notification.objects.filter(pk=notification.pk, emailed_at__isnull=False).exists())
-        tasks.send_notification_email.apply_async(args=[notification.pk], queue=queue)
-        time.sleep(2)  # let the duplicate run (it must send nothing)
+        finished = {}
+
+        def record(task_id=None, retval=None, **kwargs):
+            finished[task_id] = retval
+
+        task_postrun.connect(record, weak=False)
+        try:
+            duplicate = tasks.send_notification_email.apply_async(args=[notification.pk], queue=queue)
+            # Wait until the worker has really run the duplicate (a sleep could end before it).
+            assert wait_for(lambda: duplicate.id in finished)
+        finally:
+            task_postrun.disconnect(record)
+        assert finished[duplicate.id] is False, "the duplicate found the e-mail sent and sent nothing"
 
     assert Notification.objects.filter(recipient=manager, kind="clients.overdue").count() == 1
     assert [run.counts for run in JobRun.objects.filter(name="clients.overdue").order_by("pk")] == [
