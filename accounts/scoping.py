@@ -68,7 +68,12 @@ class Scope:
             return Q(**{f"{team_lookup}__in": self.team_ids}) | Q(**{owner: self.user.pk})
         return Q(**{owner: self.user.pk})
 
-    def filter(self, queryset: QuerySet, *, owner: str = "owner", team: str | None = None) -> QuerySet:
+    def filter(self, queryset: QuerySet, *, owner: str | None = None, team: str | None = None) -> QuerySet:
+        """The rows of ``queryset`` this user may see, by the paths its model declares
+        (``ScopedQuerySet``) unless ``owner``/``team`` are given."""
+        if owner is None:
+            paths = getattr(queryset, "scope_paths", None)
+            owner, team = (paths.owner, paths.team) if paths else ("owner", team)
         return queryset.filter(self.q(owner=owner, team=team))
 
     def users(self) -> QuerySet[User]:
@@ -100,6 +105,44 @@ def scope_for(user: User) -> Scope:
     return Scope(user)
 
 
+@dataclass(frozen=True)
+class ScopePaths:
+    """How a model's rows reach the people they belong to, declared once per model.
+
+    ``owner``: lookup to the owning user; ``team``: lookup to the row's team (``None``: the
+    owner's team); ``mine``: the lookups that must all be the manager for a row to be still
+    theirs to work on (a planned visit stays its manager's only while the client does too).
+    """
+
+    owner: str = "owner"
+    team: str | None = None
+    mine: tuple[str, ...] = ("owner",)
+
+
+class ScopedQuerySet(QuerySet):
+    """A queryset that knows its model's scope (after NetBox's ``RestrictedQuerySet``):
+    views and the API ask ``visible_to(user)`` or ``of_manager(user)`` and never spell an
+    owner path. Each scoped model has a subclass that declares its paths once:
+
+        class ClientQuerySet(ScopedQuerySet):
+            scope_paths = ScopePaths(owner="owner", team="team")
+
+        objects = ClientQuerySet.as_manager()
+    """
+
+    scope_paths = ScopePaths()
+
+    def visible_to(self, user: User) -> ScopedQuerySet:
+        """The rows this user may see (their own, their team's, or all; see ``Scope``)."""
+        return self.filter(scope_for(user).q(owner=self.scope_paths.owner, team=self.scope_paths.team))
+
+    def of_manager(self, user: User | int) -> ScopedQuerySet:
+        """The rows that are this manager's own work, whoever asks (a supervisor's view of one
+        manager, a job, the manager themselves)."""
+        pk = getattr(user, "pk", user)
+        return self.filter(**dict.fromkeys(self.scope_paths.mine, pk))
+
+
 def is_approver(user: User, *, owner_id: int, team: Team | None) -> bool:
     """Who approves or reviews a manager's submitted work: the supervisor of the team it
     was submitted in, or an admin; never the person who submitted it."""
@@ -124,7 +167,7 @@ def deciders(owner_id: int, supervisor_id: int | None, management: list[User]) -
 
 
 def get_scoped_object_or_404(
-    user: User, queryset: QuerySet, *, owner: str = "owner", team: str | None = None, **lookup
+    user: User, queryset: QuerySet, *, owner: str | None = None, team: str | None = None, **lookup
 ) -> Model:
     """Fetch one object the user may see; 404 whether it is missing or out of scope."""
     try:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from accounts.scoping import ScopedQuerySet, ScopePaths
 from clients.models import Client, VisitFrequency, VisitMethod
 from crm.records import NeverDeleted, UpdatedOnEverySave
 
@@ -168,6 +169,12 @@ class PlanTransition(models.Model):
         return f"{self.plan}: {self.from_status} → {self.to_status}"
 
 
+class VisitQuerySet(ScopedQuerySet):
+    # A visit is seen with its client's team; it is still its manager's to work on only while
+    # the client is theirs too (after a hand-over the new owner takes the client's visits).
+    scope_paths = ScopePaths(owner="owner", team="client__team", mine=("owner", "client__owner"))
+
+
 class PlannedVisit(UpdatedOnEverySave, models.Model):
     """A visit planned for a day (拜访计划), by hand or generated from the frequency."""
 
@@ -219,6 +226,8 @@ class PlannedVisit(UpdatedOnEverySave, models.Model):
     # Any change moves it (also a partial save): the API's incremental sync reads it.
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = VisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "route_order", "client__name"]
@@ -329,6 +338,8 @@ class VisitLog(NeverDeleted, models.Model):
     is_temporary = models.BooleanField(_("temporary task"), default=False, help_text=_("Not on the plan (●)."))
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[completed_strategies])
+
+    objects = VisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-created_at"]
