@@ -94,8 +94,14 @@ def admin_user(db):
 
 def pytest_collection_modifyitems(items):
     """Browser tests share one chromium and topology tests one set of servers: under
-    pytest-xdist each kind runs on a single worker, one test after another."""
+    pytest-xdist each kind runs on a single worker, one test after another.
+
+    Schemathesis names every API operation's test with one node id (without the operation);
+    pytest-xdist tells tests apart by node id, and would report 23 operations as one. Each
+    gets its own id here, as a parametrised test has."""
     for item in items:
+        if "[" in item.name and not item.nodeid.endswith(item.name):
+            item._id = item.parent.id.child(item.name)  # pytest 9 keeps the node id here
         for kind in ("browser", "topology"):
             if item.get_closest_marker(kind):
                 item.add_marker(pytest.mark.xdist_group(kind))
