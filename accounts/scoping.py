@@ -68,12 +68,22 @@ class Scope:
             return Q(**{f"{team_lookup}__in": self.team_ids}) | Q(**{owner: self.user.pk})
         return Q(**{owner: self.user.pk})
 
-    def filter(self, queryset: QuerySet, *, owner: str | None = None, team: str | None = None) -> QuerySet:
+    def filter(
+        self,
+        queryset: QuerySet,
+        *,
+        paths: ScopePaths | None = None,
+        owner: str | None = None,
+        team: str | None = None,
+    ) -> QuerySet:
         """The rows of ``queryset`` this user may see, by the paths its model declares
-        (``ScopedQuerySet``) unless ``owner``/``team`` are given."""
-        if owner is None:
-            paths = getattr(queryset, "scope_paths", None)
-            owner, team = (paths.owner, paths.team) if paths else ("owner", team)
+        (``ScopedQuerySet``), unless other ``paths`` (or ``owner``/``team``) are given: a
+        row seen with its client, say (``scope_paths_of(Client).through("client")``)."""
+        if paths is not None:
+            owner, team = paths.owner, paths.team
+        elif owner is None:
+            declared = getattr(queryset, "scope_paths", None)
+            owner, team = (declared.owner, declared.team) if declared else ("owner", team)
         return queryset.filter(self.q(owner=owner, team=team))
 
     def users(self) -> QuerySet[User]:
@@ -118,6 +128,19 @@ class ScopePaths:
     team: str | None = None
     mine: tuple[str, ...] = ("owner",)
 
+    def through(self, relation: str) -> ScopePaths:
+        """The same paths from a row that reaches this model by ``relation`` ("" for the
+        model itself): ``through("client")`` of a client's paths sees a visit with its client."""
+        if not relation:
+            return self
+
+        def hop(path: str) -> str:
+            return f"{relation}__{path}"
+
+        return ScopePaths(
+            owner=hop(self.owner), team=hop(self.team) if self.team else None, mine=tuple(map(hop, self.mine))
+        )
+
 
 class ScopedQuerySet(QuerySet):
     """A queryset that knows its model's scope (after NetBox's ``RestrictedQuerySet``):
@@ -132,15 +155,25 @@ class ScopedQuerySet(QuerySet):
 
     scope_paths = ScopePaths()
 
-    def visible_to(self, user: User) -> ScopedQuerySet:
-        """The rows this user may see (their own, their team's, or all; see ``Scope``)."""
-        return self.filter(scope_for(user).q(owner=self.scope_paths.owner, team=self.scope_paths.team))
+    def visible_to(self, user: User | Scope) -> ScopedQuerySet:
+        """The rows this user may see (their own, their team's, or all; see ``Scope``).
+        A page that asks several times passes its ``Scope``, whose teams are looked up once."""
+        scope = user if isinstance(user, Scope) else scope_for(user)
+        return scope.filter(self)
 
     def of_manager(self, user: User | int) -> ScopedQuerySet:
         """The rows that are this manager's own work, whoever asks (a supervisor's view of one
         manager, a job, the manager themselves)."""
         pk = getattr(user, "pk", user)
         return self.filter(**dict.fromkeys(self.scope_paths.mine, pk))
+
+
+def scope_paths_of(model: type[Model]) -> ScopePaths:
+    """The paths a scoped model declares (its default manager's ``ScopedQuerySet``)."""
+    paths = getattr(model._default_manager.all(), "scope_paths", None)
+    if paths is None:
+        raise TypeError(f"{model.__name__} declares no scope paths (give it a ScopedQuerySet).")
+    return paths
 
 
 def is_approver(user: User, *, owner_id: int, team: Team | None) -> bool:
