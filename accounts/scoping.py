@@ -1,7 +1,10 @@
 """Who may see what: the one place that answers it.
 
-Every view and selector asks this module; nothing filters by owner by hand.
-Rules (SPEC "Who uses it"): an account manager sees only their own records, a
+Every view and selector asks this module; nothing filters by owner by hand. The scope
+lives on the querysets: each model with a client or an owner declares its ``ScopePaths``
+once on a ``ScopedQuerySet``, and callers ask ``Model.objects.visible_to(user)`` or
+``.of_manager(user)``; ``Scope.filter`` and ``get_scoped_object_or_404`` read the same
+paths. Rules (SPEC "Who uses it"): an account manager sees only their own records, a
 supervisor sees their team's (every team they supervise, plus the team they belong
 to), an admin sees everything. Out-of-scope objects answer 404, not 403, so that
 their existence does not leak; a role that may never use a page gets 403.
