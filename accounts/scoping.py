@@ -1,7 +1,10 @@
 """Who may see what: the one place that answers it.
 
-Every view and selector asks this module; nothing filters by owner by hand.
-Rules (SPEC "Who uses it"): an account manager sees only their own records, a
+Every view and selector asks this module; nothing filters by owner by hand. The scope
+lives on the querysets: each model with a client or an owner declares its ``ScopePaths``
+once on a ``ScopedQuerySet``, and callers ask ``Model.objects.visible_to(user)`` or
+``.of_manager(user)``; ``Scope.filter`` and ``get_scoped_object_or_404`` read the same
+paths. Rules (SPEC "Who uses it"): an account manager sees only their own records, a
 supervisor sees their team's (every team they supervise, plus the team they belong
 to), an admin sees everything. Out-of-scope objects answer 404, not 403, so that
 their existence does not leak; a role that may never use a page gets 403.
@@ -68,12 +71,22 @@ class Scope:
             return Q(**{f"{team_lookup}__in": self.team_ids}) | Q(**{owner: self.user.pk})
         return Q(**{owner: self.user.pk})
 
-    def filter(self, queryset: QuerySet, *, owner: str | None = None, team: str | None = None) -> QuerySet:
+    def filter(
+        self,
+        queryset: QuerySet,
+        *,
+        paths: ScopePaths | None = None,
+        owner: str | None = None,
+        team: str | None = None,
+    ) -> QuerySet:
         """The rows of ``queryset`` this user may see, by the paths its model declares
-        (``ScopedQuerySet``) unless ``owner``/``team`` are given."""
-        if owner is None:
-            paths = getattr(queryset, "scope_paths", None)
-            owner, team = (paths.owner, paths.team) if paths else ("owner", team)
+        (``ScopedQuerySet``), unless other ``paths`` (or ``owner``/``team``) are given: a
+        row seen with its client, say (``scope_paths_of(Client).through("client")``)."""
+        if paths is not None:
+            owner, team = paths.owner, paths.team
+        elif owner is None:
+            declared = getattr(queryset, "scope_paths", None)
+            owner, team = (declared.owner, declared.team) if declared else ("owner", team)
         return queryset.filter(self.q(owner=owner, team=team))
 
     def users(self) -> QuerySet[User]:
@@ -118,6 +131,19 @@ class ScopePaths:
     team: str | None = None
     mine: tuple[str, ...] = ("owner",)
 
+    def through(self, relation: str) -> ScopePaths:
+        """The same paths from a row that reaches this model by ``relation`` ("" for the
+        model itself): ``through("client")`` of a client's paths sees a visit with its client."""
+        if not relation:
+            return self
+
+        def hop(path: str) -> str:
+            return f"{relation}__{path}"
+
+        return ScopePaths(
+            owner=hop(self.owner), team=hop(self.team) if self.team else None, mine=tuple(map(hop, self.mine))
+        )
+
 
 class ScopedQuerySet(QuerySet):
     """A queryset that knows its model's scope (after NetBox's ``RestrictedQuerySet``):
@@ -132,15 +158,25 @@ class ScopedQuerySet(QuerySet):
 
     scope_paths = ScopePaths()
 
-    def visible_to(self, user: User) -> ScopedQuerySet:
-        """The rows this user may see (their own, their team's, or all; see ``Scope``)."""
-        return self.filter(scope_for(user).q(owner=self.scope_paths.owner, team=self.scope_paths.team))
+    def visible_to(self, user: User | Scope) -> ScopedQuerySet:
+        """The rows this user may see (their own, their team's, or all; see ``Scope``).
+        A page that asks several times passes its ``Scope``, whose teams are looked up once."""
+        scope = user if isinstance(user, Scope) else scope_for(user)
+        return scope.filter(self)
 
     def of_manager(self, user: User | int) -> ScopedQuerySet:
         """The rows that are this manager's own work, whoever asks (a supervisor's view of one
         manager, a job, the manager themselves)."""
         pk = getattr(user, "pk", user)
         return self.filter(**dict.fromkeys(self.scope_paths.mine, pk))
+
+
+def scope_paths_of(model: type[Model]) -> ScopePaths:
+    """The paths a scoped model declares (its default manager's ``ScopedQuerySet``)."""
+    paths = getattr(model._default_manager.all(), "scope_paths", None)
+    if paths is None:
+        raise TypeError(f"{model.__name__} declares no scope paths (give it a ScopedQuerySet).")
+    return paths
 
 
 def is_approver(user: User, *, owner_id: int, team: Team | None) -> bool:

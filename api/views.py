@@ -21,14 +21,13 @@ from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from accounts.scoping import get_scoped_object_or_404, scope_for
+from accounts.scoping import get_scoped_object_or_404
 from clients import services as client_services
 from clients.filters import ClientFilter
 from clients.models import Client, Contact
-from clients.selectors import CLIENT_SCOPE, client_list, get_client, search_clients
+from clients.selectors import client_list, get_client, search_clients
 from complaints import services as complaint_services
 from complaints.models import Category, Complaint
-from complaints.selectors import COMPLAINT_SCOPE
 from crm.forms import MAX_ID
 from interactions import services as interaction_services
 from interactions.models import Interaction
@@ -290,9 +289,7 @@ class ContactViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Cursor
 
     def get_queryset(self):
-        queryset = scope_for(self.request.user).filter(
-            Contact.objects.all(), owner="client__owner", team="client__team"
-        )
+        queryset = Contact.objects.visible_to(self.request.user)
         if self.action != "list":
             return queryset
         return updated_since(self.request, for_client(self.request, queryset))
@@ -318,10 +315,10 @@ class PlannedVisitViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         today = timezone.localdate()
-        queryset = scope_for(self.request.user).filter(
-            PlannedVisit.objects.select_related("client").exclude(status=PlannedVisit.Status.CANCELLED),
-            owner="owner",
-            team="client__team",
+        queryset = (
+            PlannedVisit.objects.visible_to(self.request.user)
+            .select_related("client")
+            .exclude(status=PlannedVisit.Status.CANCELLED)
         )
         if self.action != "list":
             return queryset
@@ -333,7 +330,7 @@ class PlannedVisitViewSet(viewsets.ReadOnlyModelViewSet):
             queryset = queryset.filter(date=today)
         else:
             raise exceptions.ValidationError({"range": [_("Use today or week.")]})
-        return updated_since(self.request, queryset.filter(owner=self.request.user))
+        return updated_since(self.request, queryset.of_manager(self.request.user))
 
     def _check(self, request, step):
         visit = self.get_object()
@@ -380,9 +377,9 @@ class VisitLogViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.ReadOn
     pagination_class = Cursor
 
     def get_queryset(self):
-        queryset = scope_for(self.request.user).filter(VisitLog.objects.all(), owner="owner", team="client__team")
+        queryset = VisitLog.objects.visible_to(self.request.user)
         if self.action == "list":
-            queryset = updated_since(self.request, queryset.filter(owner=self.request.user), "created_at")
+            queryset = updated_since(self.request, queryset.of_manager(self.request.user), "created_at")
         return queryset
 
     def perform_idempotent_create(self, request):
@@ -437,7 +434,7 @@ class InteractionViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.Rea
     pagination_class = Cursor
 
     def get_queryset(self):
-        queryset = scope_for(self.request.user).filter(Interaction.objects.all(), owner="owner", team="team")
+        queryset = Interaction.objects.visible_to(self.request.user)
         if self.action != "list":
             return queryset
         queryset = for_client(self.request, queryset)
@@ -481,9 +478,7 @@ class ComplaintViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.ReadO
     pagination_class = Cursor
 
     def get_queryset(self):
-        queryset = scope_for(self.request.user).filter(
-            Complaint.objects.select_related("category", "category__parent"), **COMPLAINT_SCOPE
-        )
+        queryset = Complaint.objects.visible_to(self.request.user).select_related("category", "category__parent")
         if self.action != "list":
             return queryset
         state = self.request.query_params.get("state", "")
@@ -530,7 +525,6 @@ class ComplaintViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.ReadO
             self.request.user,
             Complaint.objects.select_related("category"),
             pk=int(self.kwargs["pk"]),
-            **COMPLAINT_SCOPE,
         )
 
 
@@ -573,4 +567,4 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
         return Response({"marked": notification_services.mark_read(request.user)})
 
 
-__all__ = ["CLIENT_SCOPE", "search_clients"]
+__all__ = ["search_clients"]

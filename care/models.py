@@ -7,9 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.scoping import ScopedQuerySet, ScopePaths
 from clients.models import Client, Contact
 
 from . import rules
+
+
+class GiftQuerySet(ScopedQuerySet):
+    # A gift is seen with its client; it is the work of who gave it.
+    scope_paths = ScopePaths(owner="client__owner", team="client__team", mine=("given_by",))
 
 
 class Gift(models.Model):
@@ -53,6 +59,8 @@ class Gift(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     history = HistoricalRecords()
 
+    objects = GiftQuerySet.as_manager()
+
     class Meta:
         ordering = ["-given_on", "-pk"]
         verbose_name = _("gift")
@@ -64,6 +72,11 @@ class Gift(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("care:gifts")
+
+
+class DeclinedGiftQuerySet(ScopedQuerySet):
+    # A declined gift is seen with its client.
+    scope_paths = ScopePaths(owner="client__owner", team="client__team", mine=("recorded_by",))
 
 
 class DeclinedGift(models.Model):
@@ -79,6 +92,8 @@ class DeclinedGift(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
+    objects = DeclinedGiftQuerySet.as_manager()
+
     class Meta:
         ordering = ["-offered_on", "-pk"]
         verbose_name = _("declined gift")
@@ -86,6 +101,11 @@ class DeclinedGift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description} ({self.client.name})"
+
+
+class EventInvitationQuerySet(ScopedQuerySet):
+    # An invitation is seen with its client; it is the work of the manager who sent it.
+    scope_paths = ScopePaths(owner="client__owner", team="client__team")
 
 
 class EventInvitation(models.Model):
@@ -115,6 +135,8 @@ class EventInvitation(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     history = HistoricalRecords()
+
+    objects = EventInvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-event_date", "-pk"]

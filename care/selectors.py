@@ -16,8 +16,6 @@ from clients.models import Client, Contact
 from . import rules
 from .models import DeclinedGift, EventInvitation, Gift
 
-CLIENT_SCOPE = {"owner": "client__owner", "team": "client__team"}
-
 
 @dataclass
 class Occasion:
@@ -51,7 +49,7 @@ def upcoming_occasions(
     scope = scope_for(user)
     birthday, keys, birthday_on = _occurs_on("birthday", wanted)
     contacts = (
-        scope.filter(Contact.objects.all(), **CLIENT_SCOPE)
+        Contact.objects.visible_to(scope)
         .alias(key=birthday)
         .filter(key__in=keys, is_key_person=True)
         .exclude(client__status=Client.Status.LOST)
@@ -61,7 +59,7 @@ def upcoming_occasions(
     )
     started, keys, anniversary_on = _occurs_on("start_date", wanted)
     clients = (
-        scope.filter(Client.objects.all(), owner="owner", team="team")
+        Client.objects.visible_to(scope)
         .alias(key=started)
         # A start date before today has its anniversary in a later year; one from today on
         # is not a year old yet.
@@ -88,12 +86,12 @@ def upcoming_occasions(
 
 def own_clients(user: User) -> QuerySet[Client]:
     """Care is recorded by the client's own manager, for the clients they look after."""
-    return Client.objects.filter(owner=user).exclude(status=Client.Status.LOST).order_by("name")
+    return Client.objects.of_manager(user).exclude(status=Client.Status.LOST).order_by("name")
 
 
 def own_contacts(user: User) -> QuerySet[Contact]:
     return (
-        Contact.objects.filter(client__owner=user)
+        Contact.objects.of_manager(user)
         .exclude(client__status=Client.Status.LOST)
         .select_related("client")
         .order_by("client__name", "-is_key_person", "name")
@@ -101,7 +99,7 @@ def own_contacts(user: User) -> QuerySet[Contact]:
 
 
 def gifts(user: User, *, status: str = "") -> QuerySet[Gift]:
-    qs = scope_for(user).filter(Gift.objects.all(), **CLIENT_SCOPE)
+    qs = Gift.objects.visible_to(user)
     if status:
         qs = qs.filter(status=status)
     return qs.select_related("client", "client__team", "contact", "given_by", "approved_by").order_by(
@@ -110,14 +108,9 @@ def gifts(user: User, *, status: str = "") -> QuerySet[Gift]:
 
 
 def declined_gifts(user: User) -> QuerySet[DeclinedGift]:
-    return (
-        scope_for(user)
-        .filter(DeclinedGift.objects.all(), **CLIENT_SCOPE)
-        .select_related("client", "recorded_by")
-        .order_by("-offered_on", "-pk")
-    )
+    return DeclinedGift.objects.visible_to(user).select_related("client", "recorded_by").order_by("-offered_on", "-pk")
 
 
 def invitations(user: User) -> QuerySet[EventInvitation]:
-    qs = scope_for(user).filter(EventInvitation.objects.all(), **CLIENT_SCOPE)
+    qs = EventInvitation.objects.visible_to(user)
     return qs.select_related("client", "contact", "owner").order_by("-event_date", "-pk")

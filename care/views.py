@@ -104,9 +104,7 @@ def gifts(request):
 @login_required
 @require_POST
 def gift_decide(request, pk: int):
-    gift = get_scoped_object_or_404(
-        request.user, Gift.objects.select_related("client__team"), owner="client__owner", team="client__team", pk=pk
-    )
+    gift = get_scoped_object_or_404(request.user, Gift.objects.select_related("client__team"), pk=pk)
     if not is_approver(request.user, owner_id=gift.given_by_id, team=gift.client.team):
         raise PermissionDenied
     form = GiftDecisionForm(request.POST)
@@ -185,13 +183,7 @@ def events(request):
 @login_required
 @require_POST
 def event_update(request, pk: int):
-    invitation = get_scoped_object_or_404(
-        request.user,
-        EventInvitation.objects.select_related("client"),
-        owner="client__owner",
-        team="client__team",
-        pk=pk,
-    )
+    invitation = get_scoped_object_or_404(request.user, EventInvitation.objects.select_related("client"), pk=pk)
     if not services.may_update_invitation(invitation, request.user):
         raise PermissionDenied
     form = InvitationUpdateForm(request.POST)

@@ -16,7 +16,7 @@ from visits.models import VisitLog
 from visits.rules import month_end, month_start
 
 from .models import Client, ClientGroup, Tier
-from .selectors import CLIENT_SCOPE, search_clients
+from .selectors import search_clients
 
 
 class ClientFilter(django_filters.FilterSet):
@@ -80,7 +80,7 @@ class ClientFilter(django_filters.FilterSet):
         self.filters["team"].queryset = scope.teams()
         self.filters["group"].queryset = ClientGroup.objects.filter(
             # the scope already built above: its team lookup is not repeated
-            pk__in=scope.filter(Client.objects.filter(group__isnull=False), **CLIENT_SCOPE).values("group_id")
+            pk__in=Client.objects.filter(group__isnull=False).visible_to(scope).values("group_id")
         )
         if user.is_manager:
             del self.filters["owner"]

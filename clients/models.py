@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from accounts.scoping import ScopedQuerySet, ScopePaths
 from crm.records import UpdatedOnEverySave
 
 from . import rules
@@ -156,6 +157,11 @@ def card_rule_table() -> dict[tuple[str, str], VipCard]:
     return {(rule.group_class, rule.key_person_type): rule.card for rule in CardRule.objects.select_related("card")}
 
 
+class ClientGroupQuerySet(ScopedQuerySet):
+    # A group is seen by its lead manager's scope (and by whoever sees one of its members: selectors).
+    scope_paths = ScopePaths(owner="lead_manager", mine=("lead_manager",))
+
+
 class ClientGroup(models.Model):
     """A group client (集团客户): member clients under one tier and one lead manager."""
 
@@ -173,6 +179,8 @@ class ClientGroup(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
+
+    objects = ClientGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -209,6 +217,11 @@ class ClientGroup(models.Model):
         """Everyone of the group: the contacts of its member clients and the influencers
         recorded for it at other clients."""
         return Contact.objects.filter(Q(client__group=self) | Q(influences_group=self))
+
+
+class ClientQuerySet(ScopedQuerySet):
+    # A client is seen with the team it was assigned in (kept on the row: one indexed filter).
+    scope_paths = ScopePaths(owner="owner", team="team")
 
 
 class Client(UpdatedOnEverySave, models.Model):
@@ -321,6 +334,8 @@ class Client(UpdatedOnEverySave, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    objects = ClientQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("client")
@@ -404,6 +419,11 @@ def key_person_limit_message(kind: str, *, grouped: bool) -> str:
     )
 
 
+class ContactQuerySet(ScopedQuerySet):
+    # A contact is seen with its client.
+    scope_paths = ScopePaths(owner="client__owner", team="client__team", mine=("client__owner",))
+
+
 class Contact(UpdatedOnEverySave, models.Model):
     class DecisionRole(models.TextChoices):
         DECISION_MAKER = "decision_maker", _("Decision maker")
@@ -465,6 +485,8 @@ class Contact(UpdatedOnEverySave, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    objects = ContactQuerySet.as_manager()
+
     class Meta:
         # Key persons first (SPEC: the client page shows them first).
         ordering = ["-is_key_person", "name"]
@@ -514,6 +536,11 @@ class Contact(UpdatedOnEverySave, models.Model):
         return self.client.group if self.client.group_id else None
 
 
+class OwnerChangeQuerySet(ScopedQuerySet):
+    # A client's history of owners is seen with the client (crm/audit.py).
+    scope_paths = ScopePaths(owner="client__owner", team="client__team", mine=("client__owner",))
+
+
 class OwnerChange(models.Model):
     """Who moved a client to which manager, when and why (SPEC: changes of owner are recorded)."""
 
@@ -530,6 +557,8 @@ class OwnerChange(models.Model):
     )
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
 
+    objects = OwnerChangeQuerySet.as_manager()
+
     class Meta:
         ordering = ["-changed_at"]
         verbose_name = _("owner change")
@@ -537,6 +566,12 @@ class OwnerChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client}: {self.from_owner} → {self.to_owner}"
+
+
+class GradeProposalQuerySet(ScopedQuerySet):
+    # A proposal is seen with its client (now), whatever team it was proposed in; it is the
+    # proposer's own work.
+    scope_paths = ScopePaths(owner="client__owner", team="client__team", mine=("proposed_by",))
 
 
 class GradeProposal(models.Model):
@@ -578,6 +613,8 @@ class GradeProposal(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     history = HistoricalRecords()
+
+    objects = GradeProposalQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -10,11 +10,9 @@ from accounts.scoping import get_scoped_object_or_404, scope_for
 
 from .models import Client, ClientGroup, Contact, GradeProposal
 
-CLIENT_SCOPE = {"owner": "owner", "team": "team"}
-
 
 def visible_clients(user: User) -> QuerySet[Client]:
-    return scope_for(user).filter(Client.objects.all(), **CLIENT_SCOPE)
+    return Client.objects.visible_to(user)
 
 
 def client_list(user: User) -> QuerySet[Client]:
@@ -47,7 +45,7 @@ def visible_groups(user: User) -> QuerySet[ClientGroup]:
     if scope.sees_everything:
         return ClientGroup.objects.all()
     members = visible_clients(user).filter(group__isnull=False).order_by().values("group_id")
-    return ClientGroup.objects.filter(scope.q(owner="lead_manager") | Q(pk__in=members))
+    return ClientGroup.objects.visible_to(scope) | ClientGroup.objects.filter(pk__in=members)
 
 
 def get_group(user: User, pk: int) -> ClientGroup:
@@ -84,7 +82,7 @@ def group_page(user: User, group: ClientGroup) -> dict:
 def visible_proposals(user: User) -> QuerySet[GradeProposal]:
     """Proposals about clients in the user's scope (a manager's own clients, a
     supervisor's team's, everything for admins)."""
-    return scope_for(user).filter(GradeProposal.objects.all(), owner="client__owner", team="client__team")
+    return GradeProposal.objects.visible_to(user)
 
 
 def pending_proposals(user: User) -> QuerySet[GradeProposal]:
@@ -122,10 +120,8 @@ def get_client(user: User, pk: int, *, for_detail: bool = False) -> Client:
                 ),
             )
         )
-    return get_scoped_object_or_404(user, queryset, pk=pk, **CLIENT_SCOPE)
+    return get_scoped_object_or_404(user, queryset, pk=pk)
 
 
 def get_contact(user: User, pk: int) -> Contact:
-    return get_scoped_object_or_404(
-        user, Contact.objects.select_related("client"), pk=pk, owner="client__owner", team="client__team"
-    )
+    return get_scoped_object_or_404(user, Contact.objects.select_related("client"), pk=pk)

@@ -104,4 +104,4 @@ class ComplaintFilter(django_filters.FilterSet):
         return queryset.filter(level__gt=0) if value else queryset.filter(level=0)
 
     def filter_mine(self, queryset, name, value):
-        return queryset.filter(owner=self.user) if value else queryset
+        return queryset.of_manager(self.user) if value else queryset

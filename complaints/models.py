@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.scoping import ScopedQuerySet, ScopePaths
 from clients.models import Client, Contact
 from crm.records import NeverDeleted, UpdatedOnEverySave
 
@@ -53,6 +54,11 @@ class SlaPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.get_severity_display()
+
+
+class ComplaintQuerySet(ScopedQuerySet):
+    # A complaint is seen with the team it was registered in.
+    scope_paths = ScopePaths(owner="owner", team="team")
 
 
 class Complaint(UpdatedOnEverySave, NeverDeleted, models.Model):
@@ -114,6 +120,8 @@ class Complaint(UpdatedOnEverySave, NeverDeleted, models.Model):
     # Any change moves it (also a partial save): the API's ETag and incremental sync read it.
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ComplaintQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -192,6 +200,11 @@ class Attachment(models.Model):
         return self.file.name
 
 
+class ReturnVisitQuerySet(ScopedQuerySet):
+    # A return visit is seen with its complaint; it is the work of the manager it is given to.
+    scope_paths = ScopePaths(owner="complaint__owner", team="complaint__team")
+
+
 class ReturnVisit(models.Model):
     """The follow-up after a resolution (回访): is the client satisfied?"""
 
@@ -209,6 +222,8 @@ class ReturnVisit(models.Model):
     satisfied = models.BooleanField(_("client satisfied"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
+
+    objects = ReturnVisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date", "pk"]

@@ -9,17 +9,16 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.scoping import get_scoped_object_or_404, scope_for
+from accounts.scoping import get_scoped_object_or_404
 
 from . import sla
 from .models import Complaint, ReturnVisit
 
-COMPLAINT_SCOPE = {"owner": "owner", "team": "team"}
 OPEN_STATES = [Complaint.State.NEW, Complaint.State.ACKNOWLEDGED, Complaint.State.IN_PROGRESS]
 
 
 def visible_complaints(user: User) -> QuerySet[Complaint]:
-    return scope_for(user).filter(Complaint.objects.all(), **COMPLAINT_SCOPE)
+    return Complaint.objects.visible_to(user)
 
 
 def complaint_list(user: User) -> QuerySet[Complaint]:
@@ -38,7 +37,7 @@ def get_complaint(user: User, pk: int) -> Complaint:
         "contact__vip_card",
         "created_by",
     )
-    return get_scoped_object_or_404(user, queryset, pk=pk, **COMPLAINT_SCOPE)
+    return get_scoped_object_or_404(user, queryset, pk=pk)
 
 
 def soon() -> timedelta:
@@ -92,7 +91,8 @@ def open_complaints_by_client(client_ids) -> dict[int, list[Complaint]]:
 
 def return_visits_for(user: User) -> QuerySet[ReturnVisit]:
     return (
-        ReturnVisit.objects.filter(owner=user, done_at__isnull=True)
+        ReturnVisit.objects.of_manager(user)
+        .filter(done_at__isnull=True)
         .select_related("complaint", "complaint__client")
         .order_by("due_date", "pk")
     )

@@ -152,7 +152,7 @@ def return_visits(request):
 def return_visit_record(request, pk: int):
     visits = ReturnVisit.objects.select_related("complaint")
     if not request.user.is_crm_admin:
-        visits = visits.filter(owner=request.user)
+        visits = visits.of_manager(request.user)
     visit = get_object_or_404(visits, pk=pk)
     form = ReturnVisitForm(request.POST)
     if not form.is_valid():

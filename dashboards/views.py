@@ -33,6 +33,7 @@ from visits.selectors import parse_month
 
 from . import figures
 from .caching import remembered
+from .selectors import seen_with_client
 
 QUARTERLY_PAGE_SIZE = 50
 
@@ -125,10 +126,7 @@ def visits(request):
     month, teams, team, managers = _filters(request)
     scope = _scope(request)
 
-    def restrict(queryset, prefix):
-        # The viewer's scope, by the client's owner and team (like every client list).
-        queryset = scope.filter(queryset, owner=f"{prefix}owner", team=f"{prefix}team")
-        return queryset.filter(**{f"{prefix}team": team}) if team is not None else queryset
+    restrict = seen_with_client(scope, team)
 
     def compute():
         # The team's managers, and whoever still owns clients of the team (a manager who moved on).
@@ -200,11 +198,11 @@ def visits(request):
 @login_required
 def complaints(request):
     month, teams, team, _managers = _filters(request)
-    queryset = _scope(request).filter(Complaint.objects.all(), owner="owner", team="team")
+    queryset = Complaint.objects.visible_to(_scope(request))
     if team is not None:
         queryset = queryset.filter(team=team)
     if request.user.is_manager:
-        queryset = queryset.filter(owner=request.user)
+        queryset = queryset.of_manager(request.user)
     start, end = month_bounds(month)
     board, as_of = remembered(
         request,
@@ -270,7 +268,7 @@ def satisfaction(request):
     if team is not None:
         responses = responses.filter(client__team=team)
     if request.user.is_manager:
-        responses = responses.filter(owner=request.user)
+        responses = responses.of_manager(request.user)
     board, as_of = remembered(
         request,
         _scope(request),
@@ -319,7 +317,7 @@ def quarterly(request):
     scope = _scope(request)
     teams = list(scope.teams().order_by("name"))
     team = scope.team_from(request.GET.get("team"))
-    logs = scope.filter(VisitLog.objects.all(), owner="owner", team="client__team")
+    logs = VisitLog.objects.visible_to(scope)
     if team is not None:
         logs = logs.filter(client__team=team)
     rows, totals = figures.quarterly_visits(logs, quarter)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from accounts.scoping import ScopedQuerySet, ScopePaths
 from clients.models import Client, Contact
 from crm.records import NeverDeleted, UpdatedOnEverySave
 
@@ -29,6 +30,11 @@ class Channel(models.TextChoices):
 LOG_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.VISIT]
 # What a message to many clients can go by (a phone call or an office visit cannot).
 BULK_CHANNELS = [(c.value, c.label) for c in (Channel.EMAIL, Channel.SMS, Channel.WECHAT, Channel.LETTER)]
+
+
+class InteractionQuerySet(ScopedQuerySet):
+    # An interaction is seen with the team it was logged in.
+    scope_paths = ScopePaths(owner="owner", team="team")
 
 
 class Interaction(UpdatedOnEverySave, NeverDeleted, models.Model):
@@ -93,6 +99,8 @@ class Interaction(UpdatedOnEverySave, NeverDeleted, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    objects = InteractionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-occurred_at", "-pk"]
         verbose_name = _("interaction")
@@ -147,6 +155,11 @@ class Interaction(UpdatedOnEverySave, NeverDeleted, models.Model):
         return (self.is_request and self.replied_at is None) or (self.visit_needed and self.visit_planned_at is None)
 
 
+class FollowUpTaskQuerySet(ScopedQuerySet):
+    # A promise is seen with its client's team; it is its manager's work.
+    scope_paths = ScopePaths(owner="owner", team="client__team")
+
+
 class FollowUpTask(models.Model):
     """A promise with a date: a task on the manager's home page and a reminder when due."""
 
@@ -171,6 +184,8 @@ class FollowUpTask(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = FollowUpTaskQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_on", "pk"]
         verbose_name = _("follow-up task")
@@ -185,6 +200,11 @@ class FollowUpTask(models.Model):
 
     def is_overdue(self, today=None) -> bool:
         return self.done_at is None and self.due_on < (today or timezone.localdate())
+
+
+class BulkMessageQuerySet(ScopedQuerySet):
+    # A message is seen with the team it was written in.
+    scope_paths = ScopePaths(owner="author", team="team", mine=("author",))
 
 
 class BulkMessage(models.Model):
@@ -222,6 +242,8 @@ class BulkMessage(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = BulkMessageQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("message to many clients")
@@ -238,6 +260,11 @@ class BulkMessage(models.Model):
         return reverse("interactions:message", args=[self.pk])
 
 
+class BulkRecipientQuerySet(ScopedQuerySet):
+    # A recipient is seen with its client (a client handed to another team leaves the old one's view).
+    scope_paths = ScopePaths(owner="client__owner", team="client__team", mine=("message__author",))
+
+
 class BulkRecipient(models.Model):
     """One client (and the contact written to) of a message; ``sent_at`` makes sending
     idempotent: a retry or a second sweep skips whoever already has it."""
@@ -252,6 +279,8 @@ class BulkRecipient(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
+
+    objects = BulkRecipientQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

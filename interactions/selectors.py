@@ -23,7 +23,8 @@ def home_follow_ups(user: User) -> list[FollowUpTask]:
     """The manager's open follow-ups due within a week, overdue first."""
     horizon = timezone.localdate() + timedelta(days=FOLLOW_UP_HORIZON_DAYS)
     return list(
-        FollowUpTask.objects.filter(owner=user, done_at__isnull=True, due_on__lte=horizon)
+        FollowUpTask.objects.of_manager(user)
+        .filter(done_at__isnull=True, due_on__lte=horizon)
         .select_related("client")
         .order_by("due_on", "pk")[:HOME_FOLLOW_UPS]
     )
@@ -34,7 +35,7 @@ def request_querysets(user: User, *, scope=None) -> dict[str, QuerySet[Interacti
     deadline (``late``): count them with ``crm.queries.count_each``."""
     now = timezone.now()
     scope = scope or scope_for(user)
-    waiting = services.open_requests(scope.filter(Interaction.objects.all(), owner="owner", team="team"))
+    waiting = services.open_requests(Interaction.objects.visible_to(scope))
     late = Q(is_request=True, replied_at__isnull=True, reply_due__lt=now) | Q(
         visit_needed=True, visit_planned_at__isnull=True, visit_due__lt=now
     )

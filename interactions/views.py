@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from accounts.scoping import get_scoped_object_or_404, role_required, scope_for
+from accounts.scoping import get_scoped_object_or_404, role_required
 from clients.selectors import get_client, visible_clients
 from crm.forms import add_service_errors, error_text
 from crm.http import redirect_back
@@ -24,7 +24,6 @@ from .forms import InteractionForm, MessageDecisionForm, MessageForm, PlanVisitF
 from .models import BulkMessage, Channel, FollowUpTask, Interaction
 
 PAGE_SIZE = 25
-SCOPE = {"owner": "owner", "team": "team"}
 
 
 @login_required
@@ -78,7 +77,7 @@ def log(request, client_pk: int):
 
 
 def _visible(user: User):
-    return scope_for(user).filter(Interaction.objects.all(), **SCOPE)
+    return Interaction.objects.visible_to(user)
 
 
 @login_required
@@ -117,9 +116,7 @@ def requests(request):
 
 
 def _request(user: User, pk: int) -> Interaction:
-    return get_scoped_object_or_404(
-        user, Interaction.objects.select_related("client", "client__owner"), pk=pk, is_request=True, **SCOPE
-    )
+    return get_scoped_object_or_404(user, Interaction.objects.select_related("client__owner"), pk=pk, is_request=True)
 
 
 @login_required
@@ -168,11 +165,7 @@ def plan_visit(request, pk: int):
 @login_required
 def follow_ups(request):
     show = request.GET.get("show", "open")
-    queryset = (
-        scope_for(request.user)
-        .filter(FollowUpTask.objects.all(), owner="owner", team="client__team")
-        .select_related("client", "owner", "interaction")
-    )
+    queryset = FollowUpTask.objects.visible_to(request.user).select_related("client", "owner", "interaction")
     if show == "done":
         queryset = queryset.filter(done_at__isnull=False).order_by("-done_at", "-pk")
     else:
@@ -189,9 +182,7 @@ def follow_ups(request):
 @login_required
 @require_POST
 def follow_up_done(request, pk: int):
-    task = get_scoped_object_or_404(
-        request.user, FollowUpTask.objects.select_related("client"), pk=pk, owner="owner", team="client__team"
-    )
+    task = get_scoped_object_or_404(request.user, FollowUpTask.objects.select_related("client"), pk=pk)
     if task.owner_id != request.user.pk:
         raise PermissionDenied
     form = TaskDoneForm(request.POST)
@@ -211,7 +202,7 @@ def follow_up_done(request, pk: int):
 
 
 def _visible_messages(user: User):
-    return scope_for(user).filter(BulkMessage.objects.all(), owner="author", team="team")
+    return BulkMessage.objects.visible_to(user)
 
 
 @login_required
@@ -232,7 +223,7 @@ def message_list(request):
 def message_new(request):
     """Choose the clients (by tier, group, status, industry, size), write once, preview the
     count, submit for approval."""
-    clients = visible_clients(request.user).filter(owner=request.user)
+    clients = visible_clients(request.user).of_manager(request.user)
     form = MessageForm(request.POST or None, clients=clients)
     count = None
     if request.method == "POST" and form.is_valid():
@@ -258,9 +249,7 @@ def message_new(request):
 
 
 def _message(user: User, pk: int) -> BulkMessage:
-    return get_scoped_object_or_404(
-        user, BulkMessage.objects.select_related("author", "team", "decided_by"), pk=pk, owner="author", team="team"
-    )
+    return get_scoped_object_or_404(user, BulkMessage.objects.select_related("author", "team", "decided_by"), pk=pk)
 
 
 @login_required
@@ -268,12 +257,7 @@ def message_detail(request, pk: int):
     message = _message(request.user, pk)
     # The viewer sees the recipients among the clients they may see (a client handed to
     # another team since is no longer shown to the old one).
-    recipients = (
-        scope_for(request.user)
-        .filter(message.recipients.all(), owner="client__owner", team="client__team")
-        .select_related("client", "contact")
-        .order_by("pk")
-    )
+    recipients = message.recipients.visible_to(request.user).select_related("client", "contact").order_by("pk")
     page = Paginator(recipients, 100).get_page(request.GET.get("page"))
     return render(
         request,

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.scoping import ScopedQuerySet, ScopePaths
 from clients.models import Client
 
 
@@ -59,6 +60,11 @@ class WarningRule(models.Model):
 MANUAL = "manual"
 
 
+class ClientWarningQuerySet(ScopedQuerySet):
+    # A warning is seen, and acted on, with its client.
+    scope_paths = ScopePaths(owner="client__owner", team="client__team", mine=("client__owner",))
+
+
 class ClientWarning(models.Model):
     """A client flagged by one rule: active while the rule still matches, then cleared
     (kept, so that a client flagged again is announced again)."""
@@ -70,6 +76,8 @@ class ClientWarning(models.Model):
     first_flagged_at = models.DateTimeField(_("flagged at"))
     last_seen_at = models.DateTimeField(_("last confirmed at"))
     cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+
+    objects = ClientWarningQuerySet.as_manager()
 
     class Meta:
         ordering = ["-first_flagged_at", "pk"]

@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.scoping import ScopePaths, scope_paths_of
 from clients.models import Client, OwnerChange
 from complaints.models import Complaint, ReturnVisit
 from dashboards.figures import percentile
@@ -269,17 +270,23 @@ def scorecards(managers, month: date, *, now: datetime | None = None) -> list[Sc
 
 # --- the records behind a figure -----------------------------------------------------------
 
-# How each figure's rows reach their client, for the viewer's scope.
-RECORD_SCOPE = {
-    "plan_completion": {"owner": "client__owner", "team": "client__team"},
-    "coverage": {"owner": "client__owner", "team": "client__team"},
-    "punctuality": {"owner": "client__owner", "team": "client__team"},
-    "new_clients": {"owner": "owner", "team": "team"},
-    "requests_on_time": {"owner": "client__owner", "team": "client__team"},
-    "complaints_on_time": {"owner": "client__owner", "team": "client__team"},
-    "return_visits": {"owner": "complaint__client__owner", "team": "complaint__client__team"},
-    "satisfaction": {"owner": "client__owner", "team": "client__team"},
+# How each figure's rows reach their client ("" for the clients themselves): a record is seen
+# with its client, by the client's declared scope paths (clients.models.ClientQuerySet).
+RECORD_CLIENT = {
+    "plan_completion": "client",
+    "coverage": "client",
+    "punctuality": "client",
+    "new_clients": "",
+    "requests_on_time": "client",
+    "complaints_on_time": "client",
+    "return_visits": "complaint__client",
+    "satisfaction": "client",
 }
+
+
+def record_paths(code: str) -> ScopePaths:
+    """The scope paths of a figure's records: those of their client."""
+    return scope_paths_of(Client).through(RECORD_CLIENT[code])
 
 
 def records(code: str, manager_id: int, period: Period) -> QuerySet:

@@ -17,13 +17,11 @@ from clients.models import Client
 
 from .models import ClientWarning, RuleCode
 
-WARNING_SCOPE = {"owner": "client__owner", "team": "client__team"}
-
 
 def visible_warnings(user: User, *, scope: Scope | None = None) -> QuerySet[ClientWarning]:
     """Active warnings of the clients this user may see."""
     scope = scope or scope_for(user)
-    return scope.filter(ClientWarning.objects.filter(active=True), **WARNING_SCOPE)
+    return ClientWarning.objects.filter(active=True).visible_to(scope)
 
 
 def at_risk_clients(
@@ -98,7 +96,7 @@ def waiting_for_retention(
     (``last_visited_on``, which every logged visit moves forward): a count fetches no rows.
     """
     scope = scope or scope_for(user)
-    clients = scope.filter(Client.objects.all(), owner="owner", team="team")
+    clients = Client.objects.visible_to(scope)
     if team is not None:
         clients = clients.filter(team=team)
     # Filter, then aggregate: only the active warnings count towards the first flag.

@@ -95,7 +95,7 @@ def scorecard_records(request, manager_id: int, figure: str):
     month = parse_month(request.GET.get("month"), timezone.localdate())
     period = cards.Period.of(month)
     rows = cards.records(figure, manager.pk, period)
-    visible = scope.filter(rows, **cards.RECORD_SCOPE[figure])
+    visible = scope.filter(rows, paths=cards.record_paths(figure))
     page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = cards.annotate_records(figure, list(page.object_list), period)
     # Records about clients now outside the viewer's scope still count, unnamed.

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.scoping import ScopedQuerySet, ScopePaths
 from clients.models import Client, Contact
 
 
@@ -117,6 +118,11 @@ class Question(models.Model):
         return list(zip(values, labels, strict=True))
 
 
+class InvitationQuerySet(ScopedQuerySet):
+    # An invitation is seen with its client.
+    scope_paths = ScopePaths(owner="client__owner", team="client__team", mine=("client__owner",))
+
+
 class Invitation(models.Model):
     """One link to one survey for one client's contact.
 
@@ -174,6 +180,8 @@ class Invitation(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["nonce", "token_hash"])
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("survey invitation")
@@ -199,6 +207,12 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in {self.State.PENDING, self.State.SENT} and self.expires_at > timezone.now()
+
+
+class ResponseQuerySet(ScopedQuerySet):
+    # Who may see an answer follows the client (never another manager's client); it is the
+    # work of the manager who held the client when it was answered (the figures by manager).
+    scope_paths = ScopePaths(owner="client__owner", team="client__team")
 
 
 class Response(models.Model):
@@ -232,6 +246,8 @@ class Response(models.Model):
     satisfied_ratings = models.PositiveSmallIntegerField(_("ratings of 4–5"), default=0)
     nps_score = models.PositiveSmallIntegerField(_("would recommend (0–10)"), null=True, blank=True)
     is_low = models.BooleanField(_("low score"), default=False)
+
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
@@ -271,6 +287,11 @@ class Answer(models.Model):
         return ", ".join(self.choices) or self.text
 
 
+class FollowUpQuerySet(ScopedQuerySet):
+    # A follow-up is seen with its client; it is the work of the manager it is given to.
+    scope_paths = ScopePaths(owner="client__owner", team="client__team")
+
+
 class FollowUp(models.Model):
     """What a low score asks of the client's manager."""
 
@@ -289,6 +310,8 @@ class FollowUp(models.Model):
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     note = models.TextField(_("what was done"), blank=True)
     history = HistoricalRecords()
+
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -10,44 +10,41 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.scoping import get_scoped_object_or_404, scope_for
+from accounts.scoping import ScopePaths, get_scoped_object_or_404, scope_for
 from clients.models import Client
 from visits.rules import month_bounds, month_start
 
 from .models import FollowUp, Invitation, Response
 from .scores import Score, summarise, summarise_by
 
-INVITATION_SCOPE = {"owner": "client__owner", "team": "client__team"}
-# Who may see an answer follows the client (never another manager's client); the figures
-# by manager still credit the manager who held the client when it was answered.
-RESPONSE_SCOPE = {"owner": "client__owner", "team": "client__team"}
+# Open follow-ups are listed by whose work they are (the manager they are given to, with that
+# manager's team), not by their client as the follow-up itself is seen (models.FollowUpQuerySet).
+FOLLOW_UPS_BY_ASSIGNEE = ScopePaths(owner="owner")
 
 
 def visible_invitations(user: User) -> QuerySet[Invitation]:
-    return scope_for(user).filter(Invitation.objects.all(), **INVITATION_SCOPE)
+    return Invitation.objects.visible_to(user)
 
 
 def get_invitation(user: User, pk: int) -> Invitation:
     queryset = Invitation.objects.select_related("client", "client__owner", "contact", "template", "created_by")
-    return get_scoped_object_or_404(user, queryset, pk=pk, **INVITATION_SCOPE)
+    return get_scoped_object_or_404(user, queryset, pk=pk)
 
 
 def visible_responses(user: User) -> QuerySet[Response]:
-    return scope_for(user).filter(Response.objects.all(), **RESPONSE_SCOPE)
+    return Response.objects.visible_to(user)
 
 
 def open_follow_ups(user: User) -> QuerySet[FollowUp]:
     return (
         scope_for(user)
-        .filter(FollowUp.objects.filter(done_at__isnull=True), owner="owner")
+        .filter(FollowUp.objects.filter(done_at__isnull=True), paths=FOLLOW_UPS_BY_ASSIGNEE)
         .select_related("client", "owner", "response")
     )
 
 
 def get_follow_up(user: User, pk: int) -> FollowUp:
-    return get_scoped_object_or_404(
-        user, FollowUp.objects.select_related("client"), pk=pk, owner="client__owner", team="client__team"
-    )
+    return get_scoped_object_or_404(user, FollowUp.objects.select_related("client"), pk=pk)
 
 
 @dataclass

@@ -168,7 +168,7 @@ def results(request):
     owner = owner_in_scope(request.user, request.GET["owner"]) if request.GET.get("owner") else None
     team = scope.team_from(request.GET.get("team"))
     if owner is not None:
-        responses = responses.filter(owner=owner)
+        responses = responses.of_manager(owner)
     if team is not None:
         responses = responses.filter(client__team=team)
     nav = {key: obj.pk for key, obj in (("owner", owner), ("team", team)) if obj is not None}

@@ -13,6 +13,11 @@ from clients.models import Client, VisitFrequency, VisitMethod
 from crm.records import NeverDeleted, UpdatedOnEverySave
 
 
+class ServiceStrategyQuerySet(ScopedQuerySet):
+    # A strategy is seen, and worked on, with its client.
+    scope_paths = ScopePaths(owner="client__owner", team="client__team", mine=("client__owner",))
+
+
 class ServiceStrategy(models.Model):
     """One concrete thing to do for a client this month (服务策略)."""
 
@@ -42,6 +47,8 @@ class ServiceStrategy(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = ServiceStrategyQuerySet.as_manager()
+
     class Meta:
         ordering = ["state", "created_at", "pk"]
         verbose_name = _("service strategy")
@@ -70,6 +77,11 @@ class ServiceStrategy(models.Model):
         self.state = self.State.OPEN
         self.done_by = None
         self.done_at = None
+
+
+class MonthlyPlanQuerySet(ScopedQuerySet):
+    # A plan is seen with the team it was made in.
+    scope_paths = ScopePaths(owner="owner", team="team")
 
 
 class MonthlyPlan(UpdatedOnEverySave, models.Model):
@@ -108,6 +120,8 @@ class MonthlyPlan(UpdatedOnEverySave, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    objects = MonthlyPlanQuerySet.as_manager()
+
     class Meta:
         ordering = ["-month", "owner__username"]
         verbose_name = _("monthly work plan")
@@ -130,6 +144,11 @@ class MonthlyPlan(UpdatedOnEverySave, models.Model):
         return self.status in {self.Status.DRAFT, self.Status.RETURNED}
 
 
+class PlanLineQuerySet(ScopedQuerySet):
+    # A line is seen with its plan; it is still the manager's while the client is theirs.
+    scope_paths = ScopePaths(owner="plan__owner", team="plan__team", mine=("plan__owner", "client__owner"))
+
+
 class PlanLine(models.Model):
     """One client in a monthly plan: key or not, and its visit frequency for the month."""
 
@@ -139,6 +158,8 @@ class PlanLine(models.Model):
     key_reasons = models.CharField(_("why it is a problem client"), max_length=300, blank=True)
     open_strategies = models.PositiveIntegerField(_("open service strategies"), default=0)
     frequency = models.CharField(_("visit frequency"), max_length=20, choices=VisitFrequency.choices)
+
+    objects = PlanLineQuerySet.as_manager()
 
     class Meta:
         ordering = ["-is_key", "client__name"]
@@ -173,6 +194,12 @@ class VisitQuerySet(ScopedQuerySet):
     # A visit is seen with its client's team; it is still its manager's to work on only while
     # the client is theirs too (after a hand-over the new owner takes the client's visits).
     scope_paths = ScopePaths(owner="owner", team="client__team", mine=("owner", "client__owner"))
+
+
+class VisitLogQuerySet(ScopedQuerySet):
+    # A visit log is seen with its client's team, like the visit; it stays the work of who made
+    # the visit after a hand-over (their month's figures, their list of logs).
+    scope_paths = ScopePaths(owner="owner", team="client__team")
 
 
 class PlannedVisit(UpdatedOnEverySave, models.Model):
@@ -253,6 +280,11 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+class CalendarFeedQuerySet(ScopedQuerySet):
+    # A per-user setting: its owner's (and, like any row, their supervisor's).
+    scope_paths = ScopePaths(owner="owner")
+
+
 class CalendarFeed(models.Model):
     """A manager's secret iCalendar address; a new token revokes the old address."""
 
@@ -262,12 +294,19 @@ class CalendarFeed(models.Model):
     token = models.CharField(_("token"), max_length=64, unique=True, default=new_feed_token)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    objects = CalendarFeedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("calendar feed")
         verbose_name_plural = _("calendar feeds")
 
     def __str__(self) -> str:
         return str(self.owner)
+
+
+class WeeklyArrangementQuerySet(ScopedQuerySet):
+    # A manager's week, seen with the manager's team.
+    scope_paths = ScopePaths(owner="owner")
 
 
 class WeeklyArrangement(UpdatedOnEverySave, models.Model):
@@ -282,6 +321,8 @@ class WeeklyArrangement(UpdatedOnEverySave, models.Model):
     products_to_promote = models.TextField(_("products to promote"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = WeeklyArrangementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-week_start"]
@@ -339,7 +380,7 @@ class VisitLog(NeverDeleted, models.Model):
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[completed_strategies])
 
-    objects = VisitQuerySet.as_manager()
+    objects = VisitLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-created_at"]
@@ -373,6 +414,12 @@ class VisitPhoto(models.Model):
         return self.image.name
 
 
+class TemporaryTaskQuerySet(ScopedQuerySet):
+    # Unplanned work is the manager's own, with or without a client: seen with the manager's
+    # team (a task without a client has no client team).
+    scope_paths = ScopePaths(owner="owner")
+
+
 class TemporaryTask(models.Model):
     """Unplanned work of a day (●), with or without a client."""
 
@@ -390,6 +437,8 @@ class TemporaryTask(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = TemporaryTaskQuerySet.as_manager()
+
     class Meta:
         ordering = ["date", "pk"]
         verbose_name = _("temporary task")
@@ -398,6 +447,11 @@ class TemporaryTask(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class MonthResultQuerySet(ScopedQuerySet):
+    # A month result is seen with the team it was submitted in.
+    scope_paths = ScopePaths(owner="owner", team="team")
 
 
 class MonthResult(models.Model):
@@ -430,6 +484,8 @@ class MonthResult(models.Model):
     decided_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     history = HistoricalRecords()
 
+    objects = MonthResultQuerySet.as_manager()
+
     class Meta:
         ordering = ["-month"]
         verbose_name = _("month result")
@@ -448,6 +504,11 @@ class MonthResult(models.Model):
         return self.status in {"draft", "returned"}
 
 
+class WeeklySummaryQuerySet(ScopedQuerySet):
+    # A manager's week, seen with the manager's team.
+    scope_paths = ScopePaths(owner="owner")
+
+
 class WeeklySummary(models.Model):
     """The manager's judgement of the week (周工作小结); the figures are computed."""
 
@@ -463,6 +524,8 @@ class WeeklySummary(models.Model):
     assessment = models.CharField(_("state"), max_length=10, choices=Assessment.choices, blank=True)
     comment = models.TextField(_("comment on the plan's soundness"), blank=True)
     history = HistoricalRecords()
+
+    objects = WeeklySummaryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-week_start"]

@@ -14,10 +14,6 @@ from accounts.scoping import get_scoped_object_or_404, scope_for
 from . import rules
 from .models import MonthlyPlan, PlannedVisit
 
-PLAN_SCOPE = {"owner": "owner", "team": "team"}
-VISIT_SCOPE = {"owner": "owner", "team": "client__team"}
-
-
 # Dates outside these years are typing errors, and would overflow month arithmetic.
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -39,11 +35,11 @@ def parse_day(text: str | None, default: date) -> date:
 
 
 def visible_plans(user: User) -> QuerySet[MonthlyPlan]:
-    return scope_for(user).filter(MonthlyPlan.objects.select_related("owner", "team", "decided_by"), **PLAN_SCOPE)
+    return MonthlyPlan.objects.visible_to(user).select_related("owner", "team", "decided_by")
 
 
 def get_plan(user: User, pk: int) -> MonthlyPlan:
-    return get_scoped_object_or_404(user, MonthlyPlan.objects.select_related("owner", "team"), pk=pk, **PLAN_SCOPE)
+    return get_scoped_object_or_404(user, MonthlyPlan.objects.select_related("owner", "team"), pk=pk)
 
 
 def awaiting_decision(user: User, queryset: QuerySet) -> QuerySet:
@@ -72,7 +68,8 @@ def owner_in_scope(user: User, owner_id: str | None) -> User:
 
 def visits_between(user: User, owner: User, start: date, end: date) -> QuerySet[PlannedVisit]:
     visits = (
-        PlannedVisit.objects.filter(owner=owner, client__owner=owner, date__range=(start, end))
+        PlannedVisit.objects.of_manager(owner)
+        .filter(date__range=(start, end))
         .select_related("client")
         .only(
             "pk",
@@ -87,4 +84,4 @@ def visits_between(user: User, owner: User, start: date, end: date) -> QuerySet[
             "client__name",
         )
     )
-    return scope_for(user).filter(visits, **VISIT_SCOPE).order_by("date", "client__name")
+    return visits.visible_to(user).order_by("date", "client__name")

@@ -114,7 +114,7 @@ def plan_decide(request, pk: int):
 def client_strategies(request, client_pk: int):
     client = get_client(request.user, client_pk)
     month = selectors.parse_month(request.GET.get("month") or request.POST.get("month"), timezone.localdate())
-    plan = MonthlyPlan.objects.filter(owner_id=client.owner_id, month=month).first()
+    plan = MonthlyPlan.objects.of_manager(client.owner_id).filter(month=month).first()
     # Items are part of the plan: once it is submitted they can only be ticked off.
     locked = plan is not None and not plan.is_editable
     form = StrategyForm(request.POST if request.method == "POST" else None)
@@ -180,7 +180,7 @@ def schedule(request):
             "owner": owner,
             "is_own": owner.pk == request.user.pk,
             "plan": plan,
-            "month_plan": MonthlyPlan.objects.filter(owner=owner, month=month).first(),
+            "month_plan": MonthlyPlan.objects.of_manager(owner).filter(month=month).first(),
             "visits": visits,
             "visit_form": visit_form,
             "generate_form": generate_form,
@@ -242,9 +242,7 @@ def schedule_add(request):
 @login_required
 @require_POST
 def visit_cancel(request, pk: int):
-    visit = get_object_or_404(
-        PlannedVisit, pk=pk, owner=request.user, client__owner=request.user, status=PlannedVisit.Status.PLANNED
-    )
+    visit = get_object_or_404(PlannedVisit.objects.of_manager(request.user), pk=pk, status=PlannedVisit.Status.PLANNED)
     visit.delete()
     messages.success(request, _("The planned visit was removed."))
     return redirect(f"{reverse('visits:schedule')}?month={visit.date:%Y-%m}")
@@ -271,7 +269,7 @@ def calendar_month(request):
             "previous": rules.previous_month(month),
             "next": rules.next_month(month),
             "today": timezone.localdate(),
-            "feed": CalendarFeed.objects.filter(owner=request.user).first() if owner == request.user else None,
+            "feed": CalendarFeed.objects.of_manager(request.user).first() if owner == request.user else None,
         },
     )
 
