@@ -28,9 +28,9 @@ from complaints.selectors import (
 )
 from surveys.scores import Score, lowest_by
 from surveys.selectors import month_scores
-from visits.daily import coverage
 from visits.models import MonthlyPlan, PlannedVisit, ServiceStrategy, TemporaryTask, VisitLog
 from visits.rules import month_end, month_start
+from visits.selectors import coverage
 
 
 def share(part: int, whole: int) -> float | None:

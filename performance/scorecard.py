@@ -25,8 +25,8 @@ from interactions.models import Interaction
 from interactions.services import ANSWERED_IN_TIME
 from surveys.models import Response
 from visits import rules as visit_rules
-from visits.daily import coverage
 from visits.models import MonthlyPlan, PlanLine, PlannedVisit, VisitLog
+from visits.selectors import coverage
 
 from .models import ScorecardWeights
 
