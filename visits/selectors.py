@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -224,6 +224,126 @@ def needs_retention_visit(client: Client) -> bool:
     return ClientWarning.objects.filter(client=client, active=True).exists()
 
 
+# --- one way to count visits (the dashboard, the month's summaries, the scorecard) ------------
+
+
+@dataclass
+class VisitCounts:
+    """One manager's visits in a month, as ``visit_counts`` counts them."""
+
+    planned: int = 0  # planned visits due so far (see ``visit_counts``)
+    done: int = 0  # of those, done (★)
+    planned_in_month: int = 0  # the whole month's plan, due or not
+    done_in_month: int = 0
+    temporary: int = 0  # temporary tasks (●) so far: tasks recorded and visits logged without a plan
+
+    @property
+    def completion(self) -> float | None:
+        """Plan completion so far, done ÷ planned (SPEC "Visit KPIs"), 0..1; None without a plan."""
+        return self.done / self.planned if self.planned else None
+
+
+def _identity(queryset: QuerySet, prefix: str) -> QuerySet:
+    return queryset
+
+
+def _counted() -> Q:
+    # Cancelled visits are no longer planned. An open visit at a client handed over since
+    # is no longer its manager's to do (``PlannedVisit.objects.of_manager``).
+    return Q(status__in=[PlannedVisit.Status.DONE, PlannedVisit.Status.MISSED]) | Q(
+        status=PlannedVisit.Status.PLANNED, client__owner=F("owner")
+    )
+
+
+def _due(until: date, today: date) -> Q:
+    # Up to ``until``; a visit of today or later only once done: the day is not over.
+    return Q(date__lte=until) & (Q(date__lt=today) | Q(status=PlannedVisit.Status.DONE))
+
+
+def counted_visits(*, owners, month: date, until: date, today: date | None = None) -> QuerySet[PlannedVisit]:
+    """The planned visits ``visit_counts`` counts as planned so far for these managers (ids):
+    the rows behind the figure (e.g. the scorecard's records page)."""
+    month = rules.month_start(month)
+    today = today or timezone.localdate()
+    return PlannedVisit.objects.filter(owner_id__in=list(owners), date__range=(month, rules.month_end(month))).filter(
+        _counted(), _due(until, today)
+    )
+
+
+def visit_counts(
+    *, owners, month: date, until: date, today: date | None = None, restrict=None
+) -> dict[int, VisitCounts]:
+    """Per manager (by id): the month's visits planned and done so far, the month's whole
+    plan, and temporary tasks. One query whatever the number of managers; ``owners=None``:
+    every manager (read by date alone). ``restrict(queryset, prefix)`` narrows the rows to a
+    viewer's scope, ``prefix`` leading to the client (the dashboards pass it).
+
+    The one rule (SPEC "The work cycle" steps 4 and 7, "Visit KPIs": plan completion = done ÷
+    planned), used by the visit dashboard, the weekly and monthly summaries and the scorecard:
+
+    - **Whose visit**: a visit counts for the manager who owns it (``PlannedVisit.owner``). A
+      hand-over moves the client's upcoming planned visits to the new manager
+      (``visits.signals``), where they count from then on, and leaves past ones, done or
+      missed, with whoever had them: work done or missed stays on that manager's record. An
+      open visit (planned, not done) at a client that is no longer its owner's counts for no
+      one: its owner may not log it any more (``services.log_visit``, "still mine").
+    - **Cancellations**: a cancelled visit is no longer planned: counted neither as planned
+      nor as done.
+    - **Temporary tasks** (●, unplanned work): not planned visits, so never in planned or
+      done (completion would pass 100 %); counted apart as ``temporary``: the temporary tasks
+      recorded and the visits logged without a planned visit, for whoever did the work (also
+      at a client handed over since). A task without a client is always its manager's own.
+    - **Cut-off**: from the month's first day to ``until``; a visit of today (or later) counts
+      as planned only once done, since the day is not over. ``planned_in_month`` and
+      ``done_in_month`` count the whole month's plan by the same rules, without the cut-off.
+    """
+    restrict = restrict or _identity
+    month = rules.month_start(month)
+    end = rules.month_end(month)
+    today = today or timezone.localdate()
+    owner_ids = None if owners is None else [getattr(owner, "pk", owner) for owner in owners]
+
+    def of_owners(queryset: QuerySet) -> QuerySet:
+        return queryset if owner_ids is None else queryset.filter(owner_id__in=owner_ids)
+
+    zero = Value(0, output_field=IntegerField())
+    due, done = _due(until, today), Q(status=PlannedVisit.Status.DONE)
+    visits = (
+        restrict(of_owners(PlannedVisit.objects.filter(date__range=(month, end))).filter(_counted()), "client__")
+        .order_by()
+        .values("owner_id")
+        .annotate(
+            planned=Count("pk", filter=due),
+            done=Count("pk", filter=due & done),
+            planned_in_month=Count("pk"),
+            done_in_month=Count("pk", filter=done),
+            temporary=zero,
+        )
+    )
+    tasks = (
+        of_owners(TemporaryTask.objects.filter(date__range=(month, until)))
+        .filter(
+            Q(client__isnull=True) | Q(pk__in=restrict(TemporaryTask.objects.filter(client__isnull=False), "client__"))
+        )
+        .order_by()
+        .values("owner_id")
+        .annotate(planned=zero, done=zero, planned_in_month=zero, done_in_month=zero, temporary=Count("*"))
+    )
+    unplanned = (
+        restrict(of_owners(VisitLog.objects.filter(date__range=(month, until), is_temporary=True)), "client__")
+        .order_by()
+        .values("owner_id")
+        .annotate(planned=zero, done=zero, planned_in_month=zero, done_in_month=zero, temporary=Count("*"))
+    )
+    counts = {owner_id: VisitCounts() for owner_id in owner_ids or ()}
+    names = ("planned", "done", "planned_in_month", "done_in_month", "temporary")
+    for row in visits.union(tasks, unplanned, all=True).values_list("owner_id", *names):
+        found = counts.setdefault(row[0], VisitCounts())
+        for name, value in zip(names, row[1:], strict=True):
+            setattr(found, name, getattr(found, name) + value)
+    return counts
+
+
 # --- the month's figures (weekly and monthly summaries) -------------------------------------
 
 
@@ -344,20 +464,10 @@ def month_progress(owner: User, month: date, until: date | None = None) -> Progr
     end = rules.month_end(month)
     until = min(max(until or timezone.localdate(), month - timedelta(days=1)), end)
     progress = Progress(month=month, until=until)
-    done, planned = PlannedVisit.Status.DONE, [PlannedVisit.Status.PLANNED, PlannedVisit.Status.MISSED]
-    visits = PlannedVisit.objects.filter(owner=owner, client__owner=owner, date__range=(month, end)).aggregate(
-        planned=Count("pk", filter=Q(status__in=[done, *planned])),
-        done=Count("pk", filter=Q(status=done)),
-        planned_to_date=Count("pk", filter=Q(status__in=[done, *planned], date__lte=until)),
-        done_to_date=Count("pk", filter=Q(status=done, date__lte=until)),
-    )
-    progress.visits_planned = visits["planned"]
-    progress.visits_done = visits["done"]
-    progress.visits_planned_to_date = visits["planned_to_date"]
-    progress.visits_done_to_date = visits["done_to_date"]
-    progress.temporary_tasks = TemporaryTask.objects.filter(owner=owner, date__range=(month, until)).count() + (
-        VisitLog.objects.filter(owner=owner, date__range=(month, until), is_temporary=True).count()
-    )
+    visits = visit_counts(owners=[owner.pk], month=month, until=until)[owner.pk]
+    progress.visits_planned, progress.visits_done = visits.planned_in_month, visits.done_in_month
+    progress.visits_planned_to_date, progress.visits_done_to_date = visits.planned, visits.done
+    progress.temporary_tasks = visits.temporary
     strategies = (
         ServiceStrategy.objects.filter(client__owner=owner, month=month)
         .exclude(state=ServiceStrategy.State.DISMISSED)
