@@ -12,7 +12,7 @@ from crm.forms import MAX_ID
 from interactions.models import LOG_CHANNELS, Interaction
 from notifications.models import Notification
 from visits.forms import PhotoField, is_photo
-from visits.models import PlannedVisit, VisitLog
+from visits.models import PlannedVisit, RetentionOutcome, VisitLog
 
 
 class PersonSerializer(serializers.Serializer):
@@ -122,6 +122,18 @@ class VisitLogCreateSerializer(serializers.Serializer):
     strategies = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list, max_length=100
     )
+    request = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="",
+        help_text="A request the client made on the visit: followed up by you until they are told the result.",
+    )  # fmt: skip
+    retention_offer = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default="",
+        help_text="A retention visit to a client tending to leave: the offer made (kept only for such a client).",
+    )  # fmt: skip
+    retention_outcome = serializers.ChoiceField(
+        choices=RetentionOutcome.choices, required=False, allow_blank=True, default="",
+        help_text="A retention visit: whether the client stays (kept only for a client tending to leave).",
+    )  # fmt: skip
     photos = serializers.ListField(
         child=serializers.FileField(max_length=200), required=False, default=list, max_length=PhotoField.max_files,
         help_text="Up to five photos (JPEG, PNG, WebP, HEIC; 5 MB each), sent as multipart/form-data.",

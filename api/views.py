@@ -33,9 +33,10 @@ from interactions import services as interaction_services
 from interactions.models import Interaction
 from notifications import services as notification_services
 from notifications.models import Notification
-from visits import checkins, daily
-from visits.daily import monday_of
+from visits import checkins
+from visits import services as visit_services
 from visits.models import PlannedVisit, VisitLog
+from visits.selectors import monday_of
 
 from . import serializers as s
 from .models import IdempotencyRecord
@@ -391,10 +392,12 @@ class VisitLogViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.ReadOn
             raise exceptions.PermissionDenied(_("Only the client's account manager logs its visits."))
         planned = None
         if planned_id := fields.pop("planned_visit", None):
-            planned = get_object_or_404(PlannedVisit, pk=planned_id, owner=request.user, client=client)
+            # Another manager's visit, or one handed over with its client: not found. Whether
+            # it may be logged (cancelled, already done) is the service's to say.
+            planned = get_object_or_404(PlannedVisit.objects.of_manager(request.user), pk=planned_id, client=client)
         # The visit log's own double-submit guard: the Idempotency-Key when there is one.
         key = request.META.get(IDEMPOTENCY_HEADER, "").strip() or uuid.uuid4().hex
-        log, created = daily.log_visit(
+        log, created = visit_services.log_visit(
             owner=request.user,
             client=client,
             submission="api:" + hashlib.sha256(f"{request.user.pk}:{key}".encode()).hexdigest()[:56],
@@ -403,6 +406,7 @@ class VisitLogViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.ReadOn
             work_done=fields.pop("work_done"),
             planned_visit=planned,
             strategy_ids=fields.pop("strategies"),
+            request_text=fields.pop("request", ""),
             **fields,
         )
         return Response(s.VisitLogSerializer(log).data, status=status.HTTP_201_CREATED if created else 200)

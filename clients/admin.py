@@ -83,7 +83,7 @@ class ClientAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "code", "phone", "contacts__name"]
     autocomplete_fields = ["tier", "group", "owner", "team"]
     list_select_related = ["tier", "owner", "team", "group"]
-    # The last visit moves with the visits logged (visits.daily.advance_last_visit).
+    # The last visit moves with the visits logged (visits.services.advance_last_visit).
     readonly_fields = ["last_visited_on", "next_visit_due", "created_at", "updated_at"]
     inlines = [ContactInline]
     actions = ["reassign_owner"]

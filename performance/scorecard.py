@@ -26,8 +26,8 @@ from interactions.models import Interaction
 from interactions.services import ANSWERED_IN_TIME
 from surveys.models import Response
 from visits import rules as visit_rules
-from visits.daily import coverage
 from visits.models import MonthlyPlan, PlanLine, PlannedVisit, VisitLog
+from visits.selectors import counted_visits, coverage, visit_counts
 
 from .models import ScorecardWeights
 
@@ -124,13 +124,9 @@ def punctual(day: date, appointment: time, checked_in_at: datetime, minutes: int
 
 
 def plan_visits(ids, period: Period) -> QuerySet[PlannedVisit]:
-    """Planned visits of the month so far: today's count once done (the day is not over)."""
-    today = timezone.localdate(period.now)
-    return (
-        PlannedVisit.objects.filter(owner_id__in=ids, date__range=(period.month, period.until))
-        .filter(Q(date__lt=today) | Q(status=PlannedVisit.Status.DONE))
-        .exclude(status=PlannedVisit.Status.CANCELLED)
-    )
+    """Planned visits of the month so far, as every page counts them
+    (``visits.selectors.visit_counts``): the rows behind plan completion."""
+    return counted_visits(owners=ids, month=period.month, until=period.until, today=timezone.localdate(period.now))
 
 
 def plan_lines(ids, period: Period) -> QuerySet[PlanLine]:
@@ -206,11 +202,10 @@ def scorecards(managers, month: date, *, now: datetime | None = None) -> list[Sc
         figure.numerator, figure.denominator = numerator, denominator
         figure.rate = ratio(numerator, denominator)
 
-    done = PlannedVisit.Status.DONE
-    for owner_id, row in _grouped(
-        plan_visits(ids, period), "owner_id", total=Count("pk"), done=Count("pk", filter=Q(status=done))
-    ).items():
-        put("plan_completion", owner_id, row["done"], row["total"])
+    today = timezone.localdate(period.now)
+    for owner_id, counted in visit_counts(owners=ids, month=period.month, until=period.until, today=today).items():
+        if counted.planned:
+            put("plan_completion", owner_id, counted.done, counted.planned)
 
     covered, in_plan = coverage(ids, period.month, period.until)
     for owner_id, total in in_plan.items():

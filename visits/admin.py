@@ -1,7 +1,6 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .daily import advance_last_visit
 from .models import (
     CalendarFeed,
     MonthlyPlan,
@@ -16,6 +15,7 @@ from .models import (
     WeeklyArrangement,
     WeeklySummary,
 )
+from .services import advance_last_visit
 
 
 class PlanLineInline(admin.TabularInline):

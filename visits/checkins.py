@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from .models import PlannedVisit
+from .services import require_loggable
 
 EARTH_RADIUS_M = 6_371_000
 
@@ -42,15 +43,13 @@ def in_progress(owner: User) -> PlannedVisit | None:
 
 
 def _check_owner_and_day(visit: PlannedVisit, by: User, at: datetime) -> None:
-    from .daily import _require_loggable
-
     if visit.owner_id != by.pk or visit.client.owner_id != by.pk:
         raise PermissionDenied(_("Only the visit's account manager checks in and out."))
     if visit.status == PlannedVisit.Status.CANCELLED:
         raise ValidationError(_("This visit was cancelled."))
     if timezone.localdate(at) != visit.date:
         raise ValidationError(_("Check in on the day of the visit (%(date)s).") % {"date": f"{visit.date:%Y-%m-%d}"})
-    _require_loggable(by, visit.date)
+    require_loggable(by, visit.date)
 
 
 def _location(latitude, longitude) -> tuple[Decimal | None, Decimal | None]:

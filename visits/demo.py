@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from . import daily, rules, services
+from . import rules, services
 from .models import MonthlyPlan, PlannedVisit, ServiceStrategy, VisitLog
 
 NOTES = [
@@ -57,10 +57,10 @@ def _log_past_visits(manager: User, today) -> None:
         first_open.setdefault(item.client_id, item.pk)
     for index, visit in enumerate(past):
         if index % 5 == 4:
-            daily.mark_visit(visit, by=manager, done=False)
+            services.mark_visit(visit, by=manager, done=False)
             continue
         work, opinion, market = NOTES[index % len(NOTES)]
-        daily.log_visit(
+        services.log_visit(
             owner=manager,
             client=visit.client,
             submission=f"demo-{visit.pk}",

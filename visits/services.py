@@ -1,4 +1,5 @@
-"""The monthly cycle's writes: strategies, plans and their approval, visit plans.
+"""The monthly cycle's writes: strategies, plans and their approval, visit plans, and
+the day's work (routes, visit logs, task marking).
 
 Every function works on a whole portfolio in a fixed number of queries (bulk
 creates and updates), so a manager with a thousand clients costs the same number
@@ -8,10 +9,12 @@ of round trips as one with ten.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,11 +22,21 @@ from simple_history.utils import bulk_update_with_history
 
 from accounts.models import User
 from accounts.scoping import is_approver
-from clients.models import Client
+from clients.models import Client, VisitMethod
 from clients.rules import next_visit_due
+from interactions.services import take_request_on_visit
 
-from . import proposals, rules
-from .models import MonthlyPlan, PlanLine, PlannedVisit, PlanTransition, ServiceStrategy
+from . import proposals, rules, selectors
+from .models import (
+    MonthlyPlan,
+    PlanLine,
+    PlannedVisit,
+    PlanTransition,
+    ServiceStrategy,
+    TemporaryTask,
+    VisitLog,
+    VisitPhoto,
+)
 
 MAX_GENERATE_DAYS = 92
 PLANNED_STATUSES = [Client.Status.ACTIVE, Client.Status.PROSPECT, Client.Status.DORMANT]
@@ -369,3 +382,212 @@ def generate_visits(*, owner: User, start: date, end: date, by: User) -> int:
             )
     PlannedVisit.objects.bulk_create(new, batch_size=500)
     return len(new)
+
+
+# --- the week and the day: routes, visit logs, task marking (SPEC "The work cycle", 5–7) ---------
+
+
+@transaction.atomic
+def save_route(owner: User, day: date, ordered_ids: list[int]) -> int:
+    """Put the day's planned visits in this order; visits not listed go last."""
+    visits = {
+        v.pk: v
+        for v in PlannedVisit.objects.filter(owner=owner, date=day).exclude(status=PlannedVisit.Status.CANCELLED)
+    }
+    order = [pk for pk in ordered_ids if pk in visits] + sorted(set(visits) - set(ordered_ids))
+    for position, pk in enumerate(order, start=1):
+        visits[pk].route_order = position
+    stamp = timezone.now()
+    for visit in visits.values():
+        visit.updated_at = stamp
+    PlannedVisit.objects.bulk_update(list(visits.values()), ["route_order", "updated_at"])
+    return len(order)
+
+
+def require_loggable(owner: User, day: date) -> None:
+    """Daily visit records need the month's approved plan (SPEC "The work cycle", step 3)."""
+    if approved_plan(owner, day) is None:
+        raise ValidationError(
+            _("There is no approved monthly plan for %(month)s: visits can be logged once it is approved.")
+            % {"month": f"{day:%Y-%m}"}
+        )
+
+
+@transaction.atomic(savepoint=False)
+def advance_last_visit(client: Client, day: date) -> None:
+    """Move the client's last visit forward to ``day``, never back. Read again under a row
+    lock, so two visits saved at the same time cannot move it backwards; the early-warning
+    retention visits, overdue clients and dashboards all go by this date."""
+    if client.last_visited_on is not None and client.last_visited_on >= day:
+        return
+    current = Client.objects.select_for_update().values_list("last_visited_on", flat=True).get(pk=client.pk)
+    if current is not None and current >= day:
+        client.last_visited_on = current
+        return
+    client.last_visited_on = day
+    client._change_reason = _("Visit logged")
+    # Only these fields: an edit or a hand-over saved meanwhile must not be undone.
+    client.save(update_fields=["last_visited_on", "next_visit_due", "updated_at"])
+
+
+def _visit_to_log(*, owner: User, client: Client, day: date, planned_visit: PlannedVisit | None) -> PlannedVisit | None:
+    """The planned visit a log completes (★), read again under a row lock; None for a
+    temporary task (●). Refuses a visit that is not the manager's any more, was cancelled,
+    or is already done."""
+    if planned_visit is not None:
+        # Locked, so that a cancellation or a second log saved meanwhile is seen here.
+        locked = (
+            PlannedVisit.objects.of_manager(owner)
+            .select_for_update(of=("self",))
+            .filter(pk=planned_visit.pk, client=client)
+            .first()
+        )
+        if locked is None:  # another manager's, or handed over with its client since
+            raise PermissionDenied(_("This planned visit is not yours to log."))
+        if locked.status == PlannedVisit.Status.CANCELLED:
+            raise ValidationError({"planned_visit": _("This visit was cancelled: it cannot be logged.")})
+        if locked.status == PlannedVisit.Status.DONE or VisitLog.objects.filter(planned_visit=locked).exists():
+            raise ValidationError({"planned_visit": _("This planned visit already has a log.")})
+        if locked.date == day:
+            return locked
+        # Logged for another day than planned: it is not that visit; the day's own planned
+        # visit, if there is one, is the one done.
+    return (
+        PlannedVisit.objects.of_manager(owner)
+        .select_for_update(of=("self",))
+        .filter(client=client, date=day, status__in=[PlannedVisit.Status.PLANNED, PlannedVisit.Status.MISSED])
+        .exclude(log__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def log_visit(
+    *,
+    owner: User,
+    client: Client,
+    submission: str,
+    day: date,
+    method: str,
+    work_done: str,
+    planned_visit: PlannedVisit | None = None,
+    strategy_ids: list[int] | tuple = (),
+    photos=(),
+    checked_in_at: datetime | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    market_anomalies: str = "",
+    opinions: str = "",
+    effect: str = "",
+    next_follow_up: date | None = None,
+    retention_offer: str = "",
+    retention_outcome: str = "",
+    request_text: str = "",
+) -> tuple[VisitLog, bool]:
+    """Record a visit (日拜访记录); returns (log, created). Every entry point calls this one
+    service: the web form, the API (and the offline phone through it).
+
+    - The same ``submission`` saved twice (a double tap, a retry on a bad network, a phone
+      sending again) returns the first log instead of a second one.
+    - Only the client's manager logs its visits, and only a planned visit still theirs
+      (``PlannedVisit.objects.of_manager``); a cancelled or already done visit is refused.
+    - Not for a day that has not come yet, nor for a month without an approved plan.
+    - A planned visit logged on another day than planned is not that visit: the day's own
+      planned visit of the client is done instead, or the log is a temporary task (●).
+    - Ticked strategies close if they are the client's open strategies of the visit's month.
+    - The retention offer and outcome are kept only for a client tending to leave (an active
+      early warning, ``selectors.needs_retention_visit``).
+    - ``request_text``: a request the client made on the visit; it is saved with the log (or
+      neither is) and followed up by the visiting manager (who visits, follows up).
+
+    The planned visit is marked done (★) and the client's last visit moves forward.
+    """
+    if not submission:
+        raise ValidationError(_("The form expired; open it again."))
+    existing = VisitLog.objects.filter(submission=submission).first()
+    if existing is not None:
+        if existing.owner_id != owner.pk:
+            raise PermissionDenied
+        return existing, False
+    if client.owner_id != owner.pk:
+        raise PermissionDenied
+    if day > timezone.localdate():
+        raise ValidationError({"date": _("A visit cannot be logged for a day that has not come yet.")})
+    if next_follow_up is not None and next_follow_up < day:
+        raise ValidationError({"next_follow_up": _("The follow-up cannot be before the visit.")})
+    planned_visit = _visit_to_log(owner=owner, client=client, day=day, planned_visit=planned_visit)
+    require_loggable(owner, day)
+    if planned_visit is not None and planned_visit.checked_in_at:
+        checked_in_at = planned_visit.checked_in_at  # the check-in on site beats the form's opening time
+    if settings.CRM_VISIT_PHOTO_REQUIRED and method == VisitMethod.ON_SITE and not photos:
+        raise ValidationError({"photos": _("Add at least one photo of the visit on site.")})
+    if not selectors.needs_retention_visit(client):
+        retention_offer, retention_outcome = "", ""
+    strategies = list(
+        ServiceStrategy.objects.filter(
+            pk__in=strategy_ids, client=client, month=rules.month_start(day), state=ServiceStrategy.State.OPEN
+        )
+    )
+    try:
+        with transaction.atomic():
+            log = VisitLog.objects.create(
+                owner=owner,
+                client=client,
+                planned_visit=planned_visit,
+                submission=submission,
+                date=day,
+                method=method,
+                work_done=work_done,
+                checked_in_at=checked_in_at,
+                latitude=latitude,
+                longitude=longitude,
+                market_anomalies=market_anomalies,
+                opinions=opinions,
+                effect=effect,
+                next_follow_up=next_follow_up,
+                retention_offer=retention_offer,
+                retention_outcome=retention_outcome,
+                is_temporary=planned_visit is None,
+            )
+    except IntegrityError:
+        # The same submission raced in from a second request, or another tab logged this
+        # planned visit first.
+        raced = selectors.visit_log_of_submission(owner=owner, submission=submission)
+        if raced is None:
+            raise ValidationError(_("This planned visit already has a log.")) from None
+        return raced, False
+    for strategy in strategies:
+        strategy.mark_done(owner)
+        strategy.save()
+    if strategies:  # a new log has none yet: nothing to look up or record otherwise
+        log.completed_strategies.set(strategies)
+    for photo in photos:
+        VisitPhoto.objects.create(log=log, image=photo)
+    if planned_visit is not None:
+        planned_visit.status = PlannedVisit.Status.DONE
+        planned_visit.save(update_fields=["status"])
+    advance_last_visit(client, day)
+    if request_text:
+        take_request_on_visit(log, by=owner, text=request_text)
+    return log, True
+
+
+@transaction.atomic
+def mark_visit(visit: PlannedVisit, *, by: User, done: bool | None) -> PlannedVisit:
+    """★ done, not done, or back to planned; a visit with a log stays done."""
+    if visit.owner_id != by.pk:
+        raise PermissionDenied
+    if hasattr(visit, "log"):
+        raise ValidationError(_("This visit has a log, so it is done."))
+    visit.status = {True: PlannedVisit.Status.DONE, False: PlannedVisit.Status.MISSED}.get(
+        done, PlannedVisit.Status.PLANNED
+    )
+    visit.save(update_fields=["status"])
+    return visit
+
+
+def add_temporary_task(*, owner: User, day: date, description: str, client: Client | None = None) -> TemporaryTask:
+    if client is not None and client.owner_id != owner.pk:
+        raise PermissionDenied
+    return TemporaryTask.objects.create(owner=owner, date=day, description=description, client=client)

@@ -14,13 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.scoping import get_scoped_object_or_404
 from clients.selectors import get_client
 from crm.forms import add_service_errors
-from interactions.services import take_request_on_visit
-from performance.models import ClientWarning
 
-from . import checkins, daily, rules, selectors
+from . import checkins, month_review, rules, selectors, services
 from .forms import (
     ArrangementForm,
     CheckForm,
@@ -30,15 +27,7 @@ from .forms import (
     VisitLogForm,
     WeeklySummaryForm,
 )
-from .models import (
-    MonthResult,
-    PlannedVisit,
-    ServiceStrategy,
-    TemporaryTask,
-    VisitLog,
-    WeeklyArrangement,
-    WeeklySummary,
-)
+from .models import MonthResult, PlannedVisit, WeeklyArrangement, WeeklySummary
 
 
 def _day(request):
@@ -47,10 +36,10 @@ def _day(request):
 
 @login_required
 def week(request):
-    monday = daily.monday_of(_day(request))
+    monday = selectors.monday_of(_day(request))
     owner = selectors.owner_in_scope(request.user, request.GET.get("owner"))
     is_own = owner.pk == request.user.pk
-    arrangement = WeeklyArrangement.objects.filter(owner=owner, week_start=monday).first()
+    arrangement = selectors.week_arrangement(owner, monday)
     if is_own and arrangement is None:
         arrangement = WeeklyArrangement(owner=owner, week_start=monday)  # saved on POST only
     form = ArrangementForm(request.POST if request.method == "POST" else None, instance=arrangement) if is_own else None
@@ -63,12 +52,12 @@ def week(request):
             for key, value in request.POST.items():
                 if key.startswith("order-") and key[6:].isdecimal() and value.strip().isdecimal():
                     orders[int(key[6:])] = int(value)
-            visits = PlannedVisit.objects.filter(owner=owner, pk__in=orders).values_list("pk", "date")
+            visits = PlannedVisit.objects.of_manager(owner).filter(pk__in=orders).values_list("pk", "date")
             by_day: dict = {}
             for pk, day in visits:
                 by_day.setdefault(day, []).append(pk)
             for day, pks in by_day.items():
-                daily.save_route(owner, day, sorted(pks, key=lambda pk: (orders[pk], pk)))
+                services.save_route(owner, day, sorted(pks, key=lambda pk: (orders[pk], pk)))
             messages.success(request, _("The week's arrangement was saved."))
             return redirect(f"{reverse('visits:week')}?day={monday:%Y-%m-%d}")
     return render(
@@ -80,7 +69,7 @@ def week(request):
             "is_own": is_own,
             "form": form,
             "arrangement": arrangement,
-            "days": daily.week_routes(owner, monday),
+            "days": selectors.week_routes(owner, monday),
             "previous": monday - timedelta(days=7),
             "next": monday + timedelta(days=7),
             "today": timezone.localdate(),
@@ -93,7 +82,7 @@ def sheet(request):
     day = _day(request)
     owner = selectors.owner_in_scope(request.user, request.GET.get("owner"))
     is_own = owner.pk == request.user.pk
-    visits = daily.day_sheet(owner, day)
+    visits = selectors.day_sheet(owner, day)
     return render(
         request,
         "visits/sheet.html",
@@ -102,10 +91,8 @@ def sheet(request):
             "owner": owner,
             "is_own": is_own,
             "visits": visits,
-            "tasks": TemporaryTask.objects.filter(owner=owner, date=day).select_related("client"),
-            "unplanned_logs": VisitLog.objects.filter(owner=owner, date=day, is_temporary=True).select_related(
-                "client"
-            ),
+            "tasks": selectors.temporary_tasks(owner, day),
+            "unplanned_logs": selectors.unplanned_logs(owner, day),
             "task_form": TemporaryTaskForm(owner=owner) if is_own else None,
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1),
@@ -118,15 +105,13 @@ def sheet(request):
 @require_POST
 def visit_mark(request, pk: int):
     visit = get_object_or_404(
-        PlannedVisit,
+        PlannedVisit.objects.of_manager(request.user),
         pk=pk,
-        owner=request.user,
-        client__owner=request.user,
         status__in=[PlannedVisit.Status.PLANNED, PlannedVisit.Status.MISSED],
     )
     # A visit is done (★) by its log; here it is only marked "not done", or back to planned.
     try:
-        daily.mark_visit(visit, by=request.user, done=False if request.POST.get("mark") == "missed" else None)
+        services.mark_visit(visit, by=request.user, done=False if request.POST.get("mark") == "missed" else None)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(f"{reverse('visits:sheet')}?day={visit.date:%Y-%m-%d}")
@@ -136,7 +121,7 @@ def visit_mark(request, pk: int):
 @require_POST
 def visit_check(request, pk: int):
     """Check in or out (``action``), with the browser's location when it gave one."""
-    visit = get_object_or_404(PlannedVisit, pk=pk, owner=request.user, client__owner=request.user)
+    visit = get_object_or_404(PlannedVisit.objects.of_manager(request.user), pk=pk)
     form = CheckForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -167,7 +152,7 @@ def task_add(request):
     day = _day(request)
     form = TemporaryTaskForm(request.POST, owner=request.user)
     if form.is_valid():
-        daily.add_temporary_task(
+        services.add_temporary_task(
             owner=request.user,
             day=day,
             description=form.cleaned_data["description"],
@@ -181,68 +166,42 @@ def task_add(request):
 
 @login_required
 def log_visit(request):
-    """One screen to log a visit, planned (?visit=) or not (?client=)."""
-    visit = None
-    visit_id, client_id = request.GET.get("visit", ""), request.GET.get("client", "")
-    if visit_id:
-        if not visit_id.isdecimal():
-            raise Http404
-        visit = get_object_or_404(
-            PlannedVisit.objects.select_related("client").exclude(status=PlannedVisit.Status.CANCELLED),
-            pk=visit_id,
-            owner=request.user,
-            client__owner=request.user,
-        )
-        client = visit.client
-        if hasattr(visit, "log"):
-            messages.info(request, _("This visit is already logged."))
-            return redirect(f"{reverse('visits:sheet')}?day={visit.date:%Y-%m-%d}")
-    elif client_id.isdecimal():
-        client = get_client(request.user, int(client_id))
-        if client.owner_id != request.user.pk:
-            raise PermissionDenied
-    else:
-        raise Http404
-    day = visit.date if visit else timezone.localdate()
-    strategies = list(
-        ServiceStrategy.objects.filter(
-            client=client, month=rules.month_start(day), state=ServiceStrategy.State.OPEN
-        ).order_by("created_at", "pk")
-    )
-    initial = {
-        "submission": uuid.uuid4().hex,
-        "date": day,
-        "method": (visit.method if visit else client.visit_method) or "on_site",
-    }
+    """One screen to log a visit, planned (?visit=) or not (?client=); ``services.log_visit``
+    decides everything else."""
+    visit, client = _visit_and_client(request)
+    if visit is not None and hasattr(visit, "log"):
+        messages.info(request, _("This visit is already logged."))
+        return redirect(f"{reverse('visits:sheet')}?day={visit.date:%Y-%m-%d}")
     if request.method == "POST":
         # A repeated submission (double tap, retry) returns to the sheet before the form is
         # checked again: its ticked strategies are closed by now and would not validate.
-        saved = VisitLog.objects.filter(submission=request.POST.get("submission", ""), owner=request.user).first()
+        saved = selectors.visit_log_of_submission(owner=request.user, submission=request.POST.get("submission", ""))
         if saved is not None:
             messages.info(request, _("This visit was already saved."))
             return redirect(f"{reverse('visits:sheet')}?day={saved.date:%Y-%m-%d}")
-    # A client tending to leave (an active early warning) gets a retention visit: record the
-    # offer made and the outcome.
-    retention = ClientWarning.objects.filter(client=client, active=True).exists()
+    day = visit.date if visit else timezone.localdate()
     form = VisitLogForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
-        strategies=strategies,
-        retention=retention,
-        initial=initial,
+        strategies=selectors.strategies_to_tick(client, day),
+        retention=selectors.needs_retention_visit(client),
+        initial={
+            "submission": uuid.uuid4().hex,
+            "date": day,
+            "method": (visit.method if visit else client.visit_method) or "on_site",
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        request_text = data.get("request")
         try:
-            log, created = daily.log_visit(
+            log, created = services.log_visit(
                 owner=request.user,
                 client=client,
                 submission=data["submission"],
                 day=data["date"],
                 method=data["method"],
                 work_done=data["work_done"],
-                planned_visit=visit if visit and visit.date == data["date"] else None,
+                planned_visit=visit,
                 strategy_ids=[int(pk) for pk in data.get("strategies", [])],
                 photos=data["photos"],
                 checked_in_at=data["checked_in_at"],
@@ -254,10 +213,7 @@ def log_visit(request):
                 next_follow_up=data["next_follow_up"],
                 retention_offer=data.get("retention_offer", ""),
                 retention_outcome=data.get("retention_outcome", ""),
-                # The request taken on the visit is saved with it, or neither is.
-                on_created=(lambda log: take_request_on_visit(log, by=request.user, text=request_text))
-                if request_text
-                else None,
+                request_text=data.get("request", ""),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -272,13 +228,36 @@ def log_visit(request):
     return render(request, "visits/log_form.html", {"form": form, "client": client, "visit": visit})
 
 
+def _visit_and_client(request):
+    """The planned visit (?visit=, still the user's, not cancelled) or the client (?client=,
+    the user's own) a visit is logged for: 404 out of scope, 403 for a client seen but not
+    owned (a supervisor's team)."""
+    visit_id, client_id = request.GET.get("visit", ""), request.GET.get("client", "")
+    if visit_id:
+        if not visit_id.isdecimal():
+            raise Http404
+        visit = get_object_or_404(
+            PlannedVisit.objects.of_manager(request.user)
+            .select_related("client")
+            .exclude(status=PlannedVisit.Status.CANCELLED),
+            pk=visit_id,
+        )
+        return visit, visit.client
+    if client_id.isdecimal():
+        client = get_client(request.user, int(client_id))
+        if client.owner_id != request.user.pk:
+            raise PermissionDenied
+        return None, client
+    raise Http404
+
+
 # --- month-end results and summaries ------------------------------------------------------
 
 
 @login_required
 def results(request):
     previous = rules.previous_month(timezone.localdate())
-    own = MonthResult.objects.filter(owner=request.user).order_by("-month")[:24]
+    own = month_review.results_of(request.user)[:24]
     queue = selectors.awaiting_decision(request.user, MonthResult.objects.all())
     return render(
         request,
@@ -296,14 +275,12 @@ def results(request):
 @require_POST
 def result_start(request):
     month = selectors.parse_month(request.POST.get("month"), rules.previous_month(timezone.localdate()))
-    return redirect(daily.result_for(request.user, month))
+    return redirect(month_review.result_for(request.user, month))
 
 
 @login_required
 def result_detail(request, pk: int):
-    result = get_scoped_object_or_404(
-        request.user, MonthResult.objects.select_related("owner__team", "team"), pk=pk, owner="owner", team="team"
-    )
+    result = month_review.get_result(request.user, pk)
     can_edit = result.owner_id == request.user.pk and result.is_editable
     form = ResultForm(request.POST if request.method == "POST" else None, instance=result) if can_edit else None
     if request.method == "POST":
@@ -312,10 +289,10 @@ def result_detail(request, pk: int):
         if form.is_valid():
             try:
                 if "submit" in request.POST:
-                    daily.submit_result(form.instance, by=request.user)
+                    month_review.submit_result(form.instance, by=request.user)
                     messages.success(request, _("The month's results were submitted to your supervisor."))
                 else:
-                    daily.save_result(form.instance, by=request.user)
+                    month_review.save_result(form.instance, by=request.user)
                     messages.success(request, _("Saved."))
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
@@ -326,8 +303,8 @@ def result_detail(request, pk: int):
         {
             "result": result,
             "form": form,
-            "progress": daily.month_progress(result.owner, result.month, rules.month_end(result.month)),
-            "can_review": result.status == "submitted" and daily.can_review(request.user, result),
+            "progress": selectors.month_progress(result.owner, result.month, rules.month_end(result.month)),
+            "can_review": result.status == "submitted" and month_review.can_review(request.user, result),
             "decision_form": DecisionForm(),
             "history": result.history.select_related("history_user").order_by("history_date")[:50],
         },
@@ -337,11 +314,9 @@ def result_detail(request, pk: int):
 @login_required
 @require_POST
 def result_review(request, pk: int):
-    result = get_scoped_object_or_404(
-        request.user, MonthResult.objects.select_related("owner__team", "team"), pk=pk, owner="owner", team="team"
-    )
+    result = month_review.get_result(request.user, pk)
     try:
-        daily.review_result(
+        month_review.review_result(
             result,
             by=request.user,
             approve=request.POST.get("decision") == "approve",
@@ -356,11 +331,11 @@ def result_review(request, pk: int):
 @login_required
 def weekly_summary(request):
     day = _day(request)
-    monday = daily.monday_of(day)
+    monday = selectors.monday_of(day)
     owner = selectors.owner_in_scope(request.user, request.GET.get("owner"))
     is_own = owner.pk == request.user.pk
     sunday = monday + timedelta(days=6)
-    summary = WeeklySummary.objects.filter(owner=owner, week_start=monday).first()
+    summary = selectors.week_summary(owner, monday)
     form = None
     if is_own:
         form = WeeklySummaryForm(
@@ -383,7 +358,7 @@ def weekly_summary(request):
             "summary": summary,
             "form": form,
             # The month of the day asked for (a week may straddle two months), up to the week's end.
-            "progress": daily.month_progress(owner, day, sunday),
+            "progress": selectors.month_progress(owner, day, sunday),
             "previous": monday - timedelta(days=7),
             "next": monday + timedelta(days=7),
         },

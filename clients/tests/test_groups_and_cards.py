@@ -346,8 +346,8 @@ def test_the_card_shows_next_to_the_person_on_the_visit_sheet_and_the_complaint(
     from complaints import services as complaint_services
     from complaints.defaults import ensure_complaint_defaults
     from complaints.models import Category
-    from visits.daily import day_sheet
     from visits.models import PlannedVisit
+    from visits.selectors import day_sheet
 
     ensure_default_cards()
     ensure_complaint_defaults()

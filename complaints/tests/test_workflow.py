@@ -9,7 +9,7 @@ from clients.tests.factories import ClientFactory, default_tier
 from complaints import services
 from complaints.models import Category, Complaint, ComplaintEvent, ReturnVisit
 from notifications.models import Notification
-from visits import daily
+from visits import selectors as visit_selectors
 from visits import services as visit_services
 
 State = Complaint.State
@@ -238,10 +238,10 @@ def test_open_complaint_feeds_the_plan_and_the_sheet(manager, supervisor, acme, 
     from visits.models import PlannedVisit
 
     PlannedVisit.objects.create(owner=manager, client=acme, date=timezone.localdate(), method="on_site")
-    stop = daily.day_sheet(manager, timezone.localdate())[0]
+    stop = visit_selectors.day_sheet(manager, timezone.localdate())[0]
     assert stop.open_complaints == [complaint]
     resolve(complaint, manager)
-    assert daily.month_progress(manager, month).complaints_handled == 1
+    assert visit_selectors.month_progress(manager, month).complaints_handled == 1
 
 
 def test_complaint_events_on_the_client_timeline(client, manager, acme, category):

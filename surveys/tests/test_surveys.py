@@ -302,14 +302,14 @@ def test_results_page_queries_are_constant(client, manager, contact, acme, djang
 
 
 def test_month_progress_compares_target_with_achieved(manager, acme, contact):
-    from visits import daily
+    from visits import selectors as visit_selectors
 
     invitation = services.invite(acme, contact=contact, by=manager)
     qs = questions(invitation)
     ratings = [q for q in qs.values() if q.kind == "rating"]
     answers = answers_for(invitation) | {q.pk: (5 if i < 3 else 3) for i, q in enumerate(ratings)}
     services.submit(invitation, answers)
-    progress = daily.month_progress(manager, timezone.localdate())
+    progress = visit_selectors.month_progress(manager, timezone.localdate())
     assert progress.satisfaction_achieved == 60.0
 
 

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from api.models import ApiToken
 from clients.tests.factories import ClientFactory
-from visits import checkins, daily, rules, services
+from visits import checkins, rules, services
 from visits.models import PlannedVisit, VisitLog
 
 pytestmark = pytest.mark.django_db
@@ -81,12 +81,12 @@ def test_only_the_owner_on_the_day_checks_in(manager, teammate, visits):
 def test_the_log_takes_the_check_in_time_and_a_photo_can_be_required(manager, visits, settings):
     near, other = visits
     near = checkins.check_in(near, by=manager, at=at(0))
-    log, _ = daily.log_visit(owner=manager, client=near.client, submission="s1", day=near.date, method="on_site",
+    log, _ = services.log_visit(owner=manager, client=near.client, submission="s1", day=near.date, method="on_site",
                              work_done="Talked prices", planned_visit=near)  # fmt: skip
     assert log.checked_in_at == at(0)
     settings.CRM_VISIT_PHOTO_REQUIRED = True
     with pytest.raises(ValidationError) as error:
-        daily.log_visit(owner=manager, client=other.client, submission="s2", day=other.date, method="on_site",
+        services.log_visit(owner=manager, client=other.client, submission="s2", day=other.date, method="on_site",
                         work_done="x", planned_visit=other)  # fmt: skip
     assert "photos" in error.value.message_dict
 

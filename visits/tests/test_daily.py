@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from clients.tests.factories import ClientFactory, ContactFactory, default_tier
 from clients.timeline import client_timeline
-from visits import daily, rules, services
+from visits import month_review, rules, selectors, services
 from visits.models import (
     MonthResult,
     PlannedVisit,
@@ -47,7 +47,7 @@ def test_route_comes_only_from_planned_visits_with_exactly_the_open_strategies(m
     strategy(clients[0], "Already done", state="done")
     strategy(clients[0], "Dismissed", state="dismissed")
     ClientFactory(owner=manager)  # a client with no planned visit is not on any route
-    days = daily.week_routes(manager, daily.monday_of(TODAY))
+    days = selectors.week_routes(manager, selectors.monday_of(TODAY))
     today = days[TODAY.weekday()]
     assert [v.pk for v in today.visits] == [visits[2].pk, visits[1].pk, visits[0].pk]  # route order
     stop = next(v for v in today.visits if v.client_id == clients[0].pk)
@@ -80,7 +80,7 @@ def test_logging_completes_strategies_and_marks_the_visit_done(manager, approved
     clients, visits = approved
     first, second = strategy(clients[0], "One"), strategy(clients[0], "Two")
     other_client_item = strategy(clients[1], "Someone else's")
-    log, created = daily.log_visit(
+    log, created = services.log_visit(
         owner=manager,
         client=clients[0],
         submission="abc123",
@@ -117,7 +117,7 @@ def test_saving_twice_creates_one_log(client, manager, approved):
     assert first.status_code == second.status_code == 302
     assert VisitLog.objects.count() == 1
     # and directly through the service
-    _log, created = daily.log_visit(
+    _log, created = services.log_visit(
         owner=manager, client=clients[0], submission=token, day=TODAY, method="on_site", work_done="x"
     )
     assert not created and VisitLog.objects.count() == 1
@@ -125,23 +125,25 @@ def test_saving_twice_creates_one_log(client, manager, approved):
 
 def test_unplanned_visit_is_a_temporary_task(manager, approved):
     extra = ClientFactory(owner=manager)
-    log, _ = daily.log_visit(owner=manager, client=extra, submission="u1", day=TODAY, method="phone", work_done="Call")
+    log, _ = services.log_visit(
+        owner=manager, client=extra, submission="u1", day=TODAY, method="phone", work_done="Call"
+    )
     assert log.is_temporary and log.planned_visit is None
 
 
 def test_logging_needs_an_approved_plan_and_own_client(manager, teammate):
     own = ClientFactory(owner=manager)
     with pytest.raises(ValidationError):
-        daily.log_visit(owner=manager, client=own, submission="n1", day=TODAY, method="phone", work_done="x")
+        services.log_visit(owner=manager, client=own, submission="n1", day=TODAY, method="phone", work_done="x")
     theirs = ClientFactory(owner=teammate)
     with pytest.raises(PermissionDenied):
-        daily.log_visit(owner=manager, client=theirs, submission="n2", day=TODAY, method="phone", work_done="x")
+        services.log_visit(owner=manager, client=theirs, submission="n2", day=TODAY, method="phone", work_done="x")
 
 
 def test_cannot_log_the_future(manager, approved):
     clients, _ = approved
     with pytest.raises(ValidationError):
-        daily.log_visit(
+        services.log_visit(
             owner=manager,
             client=clients[0],
             submission="f1",
@@ -188,7 +190,7 @@ def test_task_marking_and_temporary_tasks(client, manager, approved):
 def test_visit_log_on_the_client_timeline(client, manager, approved):
     clients, _ = approved
     item = strategy(clients[0], "Explain the product")
-    daily.log_visit(
+    services.log_visit(
         owner=manager,
         client=clients[0],
         submission="t1",
@@ -197,7 +199,7 @@ def test_visit_log_on_the_client_timeline(client, manager, approved):
         work_done="Met the boss",
         strategy_ids=[item.pk],
     )
-    daily.add_temporary_task(owner=manager, day=TODAY, description="Fixed their invoice", client=clients[0])
+    services.add_temporary_task(owner=manager, day=TODAY, description="Fixed their invoice", client=clients[0])
     client.force_login(manager)
     timeline = client.get(reverse("clients:detail", args=[clients[0].pk])).context["timeline"]
     entry = next(e for e in timeline if e.kind == "visit" and "Met the boss" in e.detail)
@@ -224,7 +226,7 @@ def test_progress_figures_on_a_known_dataset(manager, supervisor):
     ServiceStrategy.objects.filter(client__owner=manager).delete()
     items = [ServiceStrategy.objects.create(client=clients[i // 3], month=month, text=f"S{i}") for i in range(4)]
     for i in (0, 1):
-        daily.log_visit(
+        services.log_visit(
             owner=manager,
             client=clients[i],
             submission=f"k{i}",
@@ -234,9 +236,9 @@ def test_progress_figures_on_a_known_dataset(manager, supervisor):
             planned_visit=visits[i],
             strategy_ids=[items[0].pk, items[1].pk] if i == 0 else [items[3].pk],
         )
-    daily.mark_visit(visits[2], by=manager, done=False)
+    services.mark_visit(visits[2], by=manager, done=False)
     TemporaryTask.objects.create(owner=manager, date=days[5], description="Event")
-    progress = daily.month_progress(manager, month)
+    progress = selectors.month_progress(manager, month)
     assert (progress.visits_planned, progress.visits_done) == (4, 2)
     assert (progress.visits_planned_to_date, progress.visits_done_to_date) == (4, 2)
     assert progress.visit_completion == 50
@@ -247,7 +249,7 @@ def test_progress_figures_on_a_known_dataset(manager, supervisor):
 
 
 def test_month_results_review_like_the_plan(client, manager, supervisor, other_supervisor):
-    result = daily.result_for(manager, rules.previous_month(TODAY))
+    result = month_review.result_for(manager, rules.previous_month(TODAY))
     client.force_login(manager)
     client.post(
         reverse("visits:result", args=[result.pk]),
@@ -258,7 +260,7 @@ def test_month_results_review_like_the_plan(client, manager, supervisor, other_s
     response = client.post(reverse("visits:result", args=[result.pk]), {"lessons": "changed"})
     assert response.status_code == 403
     with pytest.raises(PermissionDenied):
-        daily.review_result(result, by=other_supervisor, approve=True)
+        month_review.review_result(result, by=other_supervisor, approve=True)
     client.force_login(supervisor)
     assert client.get(reverse("visits:results")).context["queue"][0] == result
     client.post(reverse("visits:result_review", args=[result.pk]), {"decision": "return", "comment": ""})
@@ -280,7 +282,7 @@ def test_weekly_summary_saves_the_managers_judgement(client, manager, approved):
     assert response.context["progress"].visits_planned >= 3
     client.post(url, {"assessment": "at_risk", "comment": "Two clients postponed"})
     summary = WeeklySummary.objects.get(owner=manager)
-    assert summary.week_start == daily.monday_of(TODAY) and summary.assessment == "at_risk"
+    assert summary.week_start == selectors.monday_of(TODAY) and summary.assessment == "at_risk"
 
 
 @pytest.mark.parametrize("extra", [3, 30])
@@ -299,11 +301,11 @@ def test_sheet_week_and_summary_queries_do_not_grow(client, manager, approved, e
 
 
 def test_month_result_unique_and_scoped(manager, teammate):
-    result = daily.result_for(manager, MONTH)
-    assert daily.result_for(manager, MONTH) == result
+    result = month_review.result_for(manager, MONTH)
+    assert month_review.result_for(manager, MONTH) == result
     assert MonthResult.objects.count() == 1
     with pytest.raises(PermissionDenied):
-        daily.save_result(result, by=teammate, lessons="x")
+        month_review.save_result(result, by=teammate, lessons="x")
 
 
 # --- regressions from review ------------------------------------------------------------
@@ -354,7 +356,7 @@ def test_retry_after_ticking_strategies_returns_the_first_log(client, manager, a
 def test_only_the_months_strategies_are_closed(manager, approved):
     clients, _ = approved
     other_month = ServiceStrategy.objects.create(client=clients[0], month=rules.next_month(TODAY), text="Next month")
-    daily.log_visit(
+    services.log_visit(
         owner=manager, client=clients[0], submission="m1", day=TODAY, method="on_site", work_done="x",
         strategy_ids=[other_month.pk],
     )  # fmt: skip
@@ -364,8 +366,8 @@ def test_only_the_months_strategies_are_closed(manager, approved):
 
 def test_a_visit_marked_not_done_can_still_be_logged_that_day(manager, approved):
     clients, visits = approved
-    daily.mark_visit(visits[0], by=manager, done=False)
-    log, _ = daily.log_visit(
+    services.mark_visit(visits[0], by=manager, done=False)
+    log, _ = services.log_visit(
         owner=manager, client=clients[0], submission="late", day=TODAY, method="on_site", work_done="Came back"
     )
     visits[0].refresh_from_db()
@@ -374,21 +376,21 @@ def test_a_visit_marked_not_done_can_still_be_logged_that_day(manager, approved)
 
 def test_handed_over_clients_leave_the_figures(manager, teammate, approved):
     clients, _ = approved
-    before = daily.month_progress(manager, MONTH, rules.month_end(MONTH)).visits_planned
+    before = selectors.month_progress(manager, MONTH, rules.month_end(MONTH)).visits_planned
     clients[0].owner = teammate
     clients[0].save()
-    assert daily.month_progress(manager, MONTH, rules.month_end(MONTH)).visits_planned == before - 1
+    assert selectors.month_progress(manager, MONTH, rules.month_end(MONTH)).visits_planned == before - 1
 
 
 def test_results_follow_the_managers_current_team(manager, supervisor, other_supervisor):
-    result = daily.result_for(manager, MONTH)
+    result = month_review.result_for(manager, MONTH)
     manager.team = other_supervisor.team
     manager.save()
-    daily.submit_result(result, by=manager)
+    month_review.submit_result(result, by=manager)
     result.refresh_from_db()
     assert result.team == other_supervisor.team
-    assert daily.can_review(other_supervisor, result) and not daily.can_review(supervisor, result)
-    assert not daily.can_review(manager, result)
+    assert month_review.can_review(other_supervisor, result) and not month_review.can_review(supervisor, result)
+    assert not month_review.can_review(manager, result)
 
 
 def test_browsing_weeks_creates_nothing(client, manager):
@@ -418,7 +420,7 @@ def test_a_disguised_file_is_not_a_photo(client, manager, approved):
 
 def test_temporary_task_for_a_client_is_on_its_timeline(client, manager, approved):
     clients, _ = approved
-    daily.add_temporary_task(owner=manager, day=TODAY, description="Dropped off brochures", client=clients[0])
+    services.add_temporary_task(owner=manager, day=TODAY, description="Dropped off brochures", client=clients[0])
     client.force_login(manager)
     timeline = client.get(reverse("clients:detail", args=[clients[0].pk])).context["timeline"]
     assert any(e.detail == "Dropped off brochures" for e in timeline)
@@ -429,8 +431,8 @@ def test_last_visit_moves_forward_only_even_from_a_stale_copy(manager):
 
     acme = ClientFactory(owner=manager, last_visited_on=TODAY - timedelta(days=10))
     stale = Client.objects.get(pk=acme.pk)  # loaded by the slower of two requests
-    daily.advance_last_visit(Client.objects.get(pk=acme.pk), TODAY)
-    daily.advance_last_visit(stale, TODAY - timedelta(days=3))
+    services.advance_last_visit(Client.objects.get(pk=acme.pk), TODAY)
+    services.advance_last_visit(stale, TODAY - timedelta(days=3))
     acme.refresh_from_db()
     assert acme.last_visited_on == TODAY and stale.last_visited_on == TODAY
 
