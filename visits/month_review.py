@@ -26,9 +26,7 @@ def results_of(owner: User) -> QuerySet[MonthResult]:
 def get_result(user: User, pk: int) -> MonthResult:
     """One month's results the user may see (the manager's, their team's supervisor's, an
     admin's): 404 otherwise. Results go with the team they were submitted in."""
-    return get_scoped_object_or_404(
-        user, MonthResult.objects.select_related("owner__team", "team"), pk=pk, owner="owner", team="team"
-    )
+    return get_scoped_object_or_404(user, MonthResult.objects.select_related("owner__team", "team"), pk=pk)
 
 
 def result_for(owner: User, month: date) -> MonthResult:
