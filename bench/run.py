@@ -99,7 +99,7 @@ def pages(users: dict) -> list[dict]:
         }
 
     rows = [
-        ("manager home", "manager", "get", reverse("home"), {}, MANAGER_MS),
+        ("manager home", "manager", "get", reverse("home:start"), {}, MANAGER_MS),
         ("client list", "manager", "get", reverse("clients:list"), {}, MANAGER_MS),
         (
             "client list filtered",

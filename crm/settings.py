@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "api",
     "care",
     "datagen",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -279,7 +280,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "home:start"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login rate limiting (django-axes): lock a username from one address after
