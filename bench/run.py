@@ -148,7 +148,7 @@ def pages(users: dict) -> list[dict]:
 def measure(users: dict, requests: int, only: str = "", show_queries: bool = False) -> list[dict]:
     from django.conf import settings
 
-    from dashboards.figures import percentile
+    from crm.numbers import percentile
 
     # "(refresh)" measures the figures computed on every request: no minute's grace.
     settings.CRM_DASHBOARD_REFRESH_SECONDS = 0

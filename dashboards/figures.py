@@ -26,27 +26,12 @@ from complaints.selectors import (
     first_response_breached_q,
     resolution_breached_q,
 )
+from crm.numbers import percentile, share
 from surveys.scores import Score, lowest_by
 from surveys.selectors import month_scores
 from visits.daily import coverage
 from visits.models import MonthlyPlan, PlannedVisit, ServiceStrategy, TemporaryTask, VisitLog
 from visits.rules import month_end, month_start
-
-
-def share(part: int, whole: int) -> float | None:
-    """A percentage with one decimal, or None when there is nothing to divide by."""
-    return round(100 * part / whole, 1) if whole else None
-
-
-def percentile(values: list[float], fraction: float) -> float | None:
-    """Linear interpolation between closest ranks (like PostgreSQL's percentile_cont)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * fraction
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 class Hours(Func):

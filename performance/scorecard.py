@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from clients.models import Client, OwnerChange
 from complaints.models import Complaint, ReturnVisit
-from dashboards.figures import percentile
+from crm.numbers import percentile
 from interactions.models import Interaction
 from interactions.services import ANSWERED_IN_TIME
 from surveys.models import Response
