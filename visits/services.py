@@ -369,3 +369,14 @@ def generate_visits(*, owner: User, start: date, end: date, by: User) -> int:
             )
     PlannedVisit.objects.bulk_create(new, batch_size=500)
     return len(new)
+
+
+# --- a client handed to another manager ---------------------------------------------------
+
+
+def hand_over_planned_visits(*, client: Client, to_owner: User) -> int:
+    """A client given to another manager takes its upcoming visits along; past ones stay
+    with whoever made them. Part of ``clients.services.reassign_owner``."""
+    return PlannedVisit.objects.filter(
+        client_id=client.pk, status=PlannedVisit.Status.PLANNED, date__gte=timezone.localdate()
+    ).update(owner_id=to_owner.pk, updated_at=timezone.now())

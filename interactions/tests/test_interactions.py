@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import Client, OwnerChange
+from clients.models import Client
 from clients.tests.factories import ClientFactory, ContactFactory, default_tier
 from interactions import jobs, selectors, services
 from interactions.models import BulkMessage, BulkRecipient, Channel, FollowUpTask, Interaction
@@ -287,7 +287,7 @@ def test_open_requests_and_follow_ups_move_with_the_client(manager, teammate):
     request = log(acme, manager, is_request=True, promise="Call back", follow_up_on=timezone.localdate())
     acme.owner = teammate
     acme.save()
-    OwnerChange.objects.create(client=acme, from_owner=manager, to_owner=teammate, reason="holiday", changed_by=manager)
+    services.hand_over_open_work(client=acme, to_owner=teammate)
     request.refresh_from_db()
     assert request.owner == teammate
     assert FollowUpTask.objects.get().owner == teammate
