@@ -244,7 +244,7 @@ def escalate(complaint: Complaint, *, by: User | None, reason: str) -> Complaint
     _lock(complaint)
     if not complaint.is_open:
         raise ValidationError(_("Only an open complaint can be escalated."))
-    if complaint.level >= Complaint.Level.MANAGEMENT:
+    if not complaint.can_escalate:
         raise ValidationError(_("This complaint is already with management."))
     complaint.level += 1
     complaint.escalated_at = timezone.now()
