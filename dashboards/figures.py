@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Aggregate, Count, F, FloatField, Func, Q, QuerySet
 from django.db.models.functions import TruncWeek
@@ -102,6 +103,11 @@ class ManagerVisits:
     @property
     def completion(self) -> float | None:
         return share(self.done, self.planned)
+
+    @property
+    def below_target(self) -> bool:
+        """Plan completion under ``CRM_VISIT_COMPLETION_TARGET`` (SPEC: below 85% is a problem)."""
+        return self.completion is not None and self.completion < settings.CRM_VISIT_COMPLETION_TARGET
 
     @property
     def coverage(self) -> float | None:
