@@ -99,7 +99,7 @@ def pages(users: dict) -> list[dict]:
         }
 
     rows = [
-        ("manager home", "manager", "get", reverse("home"), {}, MANAGER_MS),
+        ("manager home", "manager", "get", reverse("home:start"), {}, MANAGER_MS),
         ("client list", "manager", "get", reverse("clients:list"), {}, MANAGER_MS),
         (
             "client list filtered",
@@ -148,7 +148,7 @@ def pages(users: dict) -> list[dict]:
 def measure(users: dict, requests: int, only: str = "", show_queries: bool = False) -> list[dict]:
     from django.conf import settings
 
-    from dashboards.figures import percentile
+    from crm.numbers import percentile
 
     # "(refresh)" measures the figures computed on every request: no minute's grace.
     settings.CRM_DASHBOARD_REFRESH_SECONDS = 0

@@ -19,7 +19,7 @@ from accounts.models import User
 
 from .models import Client, ClientGroup, OwnerChange, Tier
 from .selectors import visible_clients
-from .services import assignable_owners
+from .services import assignable_owners, hand_over
 
 
 class LookupWidget(widgets.ForeignKeyWidget):
@@ -239,3 +239,5 @@ class ClientResource(resources.ModelResource):
                 reason=_("Imported"),
                 changed_by=self.user,
             )
+            if instance._imported_from_owner_id is not None:  # an existing client changed hands
+                hand_over(client=instance, to_owner=instance.owner)

@@ -54,7 +54,26 @@ def reassign_owner(*, client: Client, new_owner: User, by: User, reason: str) ->
     client.team_id = new_owner.team_id
     client._change_reason = reason
     client.save()
+    hand_over(client=client, to_owner=new_owner)
     return client
+
+
+def hand_over(*, client: Client, to_owner: User) -> None:
+    """Everything a client takes along to its new manager, app by app (SPEC: open work
+    follows the client). Called by ``reassign_owner`` and by an import that changes the
+    owner, after the change is recorded; what stays behind (done visits, closed complaints,
+    a request taken on a visit) is each function's own rule."""
+    # Imported here, not at the top: these apps build on clients (their models and services
+    # import clients.models), and a client's hand-over is the one place clients calls them.
+    from complaints.services import hand_over_complaints
+    from interactions.services import hand_over_open_work
+    from surveys.services import hand_over_follow_ups
+    from visits.services import hand_over_planned_visits
+
+    hand_over_planned_visits(client=client, to_owner=to_owner)
+    hand_over_complaints(client=client, to_owner=to_owner)
+    hand_over_follow_ups(client=client, to_owner=to_owner)
+    hand_over_open_work(client=client, to_owner=to_owner)
 
 
 @transaction.atomic

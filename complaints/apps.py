@@ -8,4 +8,4 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from . import jobs, proposals, signals, timeline  # noqa: F401
+        from . import jobs, proposals, timeline  # noqa: F401

@@ -146,6 +146,11 @@ class Complaint(UpdatedOnEverySave, NeverDeleted, models.Model):
     def is_open(self) -> bool:
         return self.state not in {self.State.RESOLVED, self.State.CLOSED}
 
+    @property
+    def can_escalate(self) -> bool:
+        """Open and not yet with management, the last level (``services.escalate``)."""
+        return self.is_open and self.level < self.Level.MANAGEMENT
+
 
 class ComplaintEvent(models.Model):
     """One step on a complaint's own timeline: who, when, what, and a note."""

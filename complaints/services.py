@@ -25,6 +25,7 @@ from notifications.services import Reminder, notify, notify_many
 
 from . import sla
 from .models import Complaint, ComplaintEvent, ReturnVisit, SlaPolicy
+from .selectors import OPEN_STATES
 
 State = Complaint.State
 Kind = ComplaintEvent.Kind
@@ -243,7 +244,7 @@ def escalate(complaint: Complaint, *, by: User | None, reason: str) -> Complaint
     _lock(complaint)
     if not complaint.is_open:
         raise ValidationError(_("Only an open complaint can be escalated."))
-    if complaint.level >= Complaint.Level.MANAGEMENT:
+    if not complaint.can_escalate:
         raise ValidationError(_("This complaint is already with management."))
     complaint.level += 1
     complaint.escalated_at = timezone.now()
@@ -412,3 +413,16 @@ def close_unanswered(now: datetime | None = None) -> int:
         _event(complaint, Kind.CLOSED, None, _("No answer from the client"))
         closed += 1
     return closed
+
+
+# --- a client handed to another manager ---------------------------------------------------
+
+
+def hand_over_complaints(*, client: Client, to_owner: User) -> None:
+    """A client given to another manager takes its open (and resolved, not yet closed)
+    complaints into the new manager's team, and its return visits still to make. Part of
+    ``clients.services.reassign_owner``."""
+    Complaint.objects.filter(client_id=client.pk, state__in=[*OPEN_STATES, Complaint.State.RESOLVED]).update(
+        owner=to_owner, team_id=to_owner.team_id, updated_at=timezone.now()
+    )
+    ReturnVisit.objects.filter(complaint__client_id=client.pk, done_at__isnull=True).update(owner=to_owner)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connections, models
 from django.db.models import Aggregate, F, QuerySet, TextField, Value
@@ -103,8 +104,7 @@ def person_columns(prefix: str, field: str | None) -> dict:
 
 def person(row: dict, prefix: str):
     """The user of ``person_columns`` (enough to show their name), or None."""
-    from accounts.models import User
-
+    User = get_user_model()
     if row[f"{prefix}_pk"] is None:
         return None
     return User(

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "api",
     "care",
     "datagen",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -279,7 +280,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "home:start"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login rate limiting (django-axes): lock a username from one address after
@@ -454,6 +455,9 @@ CRM_REQUEST_VISIT_HOURS = env.int("CRM_REQUEST_VISIT_HOURS", default=48)
 CRM_BULK_MESSAGE_MAX = env.int("CRM_BULK_MESSAGE_MAX", default=500)
 # A client flagged as tending to leave gets a retention visit within this many days (离网必访).
 CRM_RETENTION_VISIT_DAYS = env.int("CRM_RETENTION_VISIT_DAYS", default=7)
+# A manager's plan completion (visits done ÷ planned so far) below this percentage is a problem,
+# flagged on the visit dashboard (SPEC "Visit KPIs": above 90% healthy, below 85% a problem).
+CRM_VISIT_COMPLETION_TARGET = env.int("CRM_VISIT_COMPLETION_TARGET", default=85)
 # Dashboards keep their figures this long per viewer (dashboards/caching.py); 0 computes them every time.
 CRM_DASHBOARD_CACHE_SECONDS = env.int("CRM_DASHBOARD_CACHE_SECONDS", default=300)
 # "Refresh" serves figures younger than this as they are (0: it always computes).

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Aggregate, Count, F, FloatField, Func, Q, QuerySet
 from django.db.models.functions import TruncWeek
@@ -26,27 +27,12 @@ from complaints.selectors import (
     first_response_breached_q,
     resolution_breached_q,
 )
+from crm.numbers import percentile, share
 from surveys.scores import Score, lowest_by
 from surveys.selectors import month_scores
 from visits.models import MonthlyPlan, ServiceStrategy, VisitLog
 from visits.rules import month_end, month_start
 from visits.selectors import coverage, visit_counts
-
-
-def share(part: int, whole: int) -> float | None:
-    """A percentage with one decimal, or None when there is nothing to divide by."""
-    return round(100 * part / whole, 1) if whole else None
-
-
-def percentile(values: list[float], fraction: float) -> float | None:
-    """Linear interpolation between closest ranks (like PostgreSQL's percentile_cont)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * fraction
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 class Hours(Func):
@@ -117,6 +103,11 @@ class ManagerVisits:
     @property
     def completion(self) -> float | None:
         return share(self.done, self.planned)
+
+    @property
+    def below_target(self) -> bool:
+        """Plan completion under ``CRM_VISIT_COMPLETION_TARGET`` (SPEC: below 85% is a problem)."""
+        return self.completion is not None and self.completion < settings.CRM_VISIT_COMPLETION_TARGET
 
     @property
     def coverage(self) -> float | None:

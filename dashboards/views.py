@@ -191,6 +191,7 @@ def visits(request):
             retention_waiting=retention_waiting,
             retention_overdue=retention_overdue,
             retention_days=settings.CRM_RETENTION_VISIT_DAYS,
+            completion_target=settings.CRM_VISIT_COMPLETION_TARGET,
         ),
     )
 

@@ -194,11 +194,11 @@ def unlink_cancelled_visit(visit) -> int:
     return len(linked)
 
 
-def move_open_work(client: Client, to_owner: User) -> None:
+def hand_over_open_work(*, client: Client, to_owner: User) -> None:
     """A client handed to another manager takes its open requests and follow-ups along,
     into the new manager's team (so the new supervisor sees them, the old one no more). A
     request taken on a visit stays with whoever visited until the client is told the
-    result (SPEC: who visits, follows up)."""
+    result (SPEC: who visits, follows up). Part of ``clients.services.reassign_owner``."""
     moving = open_requests(Interaction.objects.filter(client_id=client.pk)).exclude(channel=Channel.VISIT)
     for interaction in moving:
         interaction.owner_id, interaction.team_id = to_owner.pk, to_owner.team_id

@@ -1,10 +1,10 @@
 """A visit planned at a client answers its open requests for a visit (a cancelled one no
-longer does); open work follows the client to a new account manager."""
+longer does). (Open work follows the client to a new account manager through
+``clients.services.reassign_owner``, which calls ``services.hand_over_open_work``.)"""
 
 from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 
-from clients.models import OwnerChange
 from visits.models import PlannedVisit
 
 from . import services
@@ -21,9 +21,3 @@ def visit_planned(sender, instance: PlannedVisit, created: bool, **kwargs) -> No
 @receiver(pre_delete, sender=PlannedVisit, dispatch_uid="interactions_visit_removed")
 def visit_removed(sender, instance: PlannedVisit, **kwargs) -> None:
     services.unlink_cancelled_visit(instance)
-
-
-@receiver(post_save, sender=OwnerChange, dispatch_uid="interactions_follow_owner_change")
-def move_open_work(sender, instance: OwnerChange, created: bool, **kwargs) -> None:
-    if created:
-        services.move_open_work(instance.client, instance.to_owner)

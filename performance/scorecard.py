@@ -21,7 +21,7 @@ from accounts.models import User
 from accounts.scoping import ScopePaths, scope_paths_of
 from clients.models import Client, OwnerChange
 from complaints.models import Complaint, ReturnVisit
-from dashboards.figures import percentile
+from crm.numbers import percentile
 from interactions.models import Interaction
 from interactions.services import ANSWERED_IN_TIME
 from surveys.models import Response

@@ -460,3 +460,12 @@ def _first_contacts(client_ids: list[int]) -> dict[int, Contact]:
         if current is None or rank(contact) > rank(current):
             chosen[contact.client_id] = contact
     return chosen
+
+
+# --- a client handed to another manager ---------------------------------------------------
+
+
+def hand_over_follow_ups(*, client: Client, to_owner: User) -> None:
+    """A client given to another manager takes its open survey follow-ups along. Part of
+    ``clients.services.reassign_owner``."""
+    FollowUp.objects.filter(client_id=client.pk, done_at__isnull=True).update(owner=to_owner)

@@ -8,4 +8,4 @@ class VisitsConfig(AppConfig):
     verbose_name = _("Visits")
 
     def ready(self):
-        from . import jobs, signals, timeline  # noqa: F401
+        from . import jobs, timeline  # noqa: F401

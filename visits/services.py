@@ -591,3 +591,14 @@ def add_temporary_task(*, owner: User, day: date, description: str, client: Clie
     if client is not None and client.owner_id != owner.pk:
         raise PermissionDenied
     return TemporaryTask.objects.create(owner=owner, date=day, description=description, client=client)
+
+
+# --- a client handed to another manager ---------------------------------------------------
+
+
+def hand_over_planned_visits(*, client: Client, to_owner: User) -> int:
+    """A client given to another manager takes its upcoming visits along; past ones stay
+    with whoever made them. Part of ``clients.services.reassign_owner``."""
+    return PlannedVisit.objects.filter(
+        client_id=client.pk, status=PlannedVisit.Status.PLANNED, date__gte=timezone.localdate()
+    ).update(owner_id=to_owner.pk, updated_at=timezone.now())

@@ -16,7 +16,7 @@ def test_login_page_renders_form(client):
 def test_good_credentials_log_in_and_land_on_home(client, manager):
     response = client.post(reverse("accounts:login"), {"username": manager.username, "password": PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("home:start")
     assert int(client.session["_auth_user_id"]) == manager.pk
 
 
@@ -35,7 +35,7 @@ def test_inactive_user_cannot_log_in(client, manager):
 
 
 def test_anonymous_home_redirects_to_login(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("home:start"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
 
@@ -52,4 +52,4 @@ def test_logged_in_user_visiting_login_goes_home(client, manager):
     client.force_login(manager)
     response = client.get(reverse("accounts:login"))
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("home:start")

@@ -95,5 +95,5 @@ def test_the_user_menu_is_labelled_by_a_fixed_name(client, manager):
     manager.last_name = "Gutierrez"
     manager.save(update_fields=["last_name"])
     client.force_login(manager)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("home:start")).content.decode()
     assert 'aria-label="User menu"' in page and 'aria-labelledby="user-menu"' not in page

@@ -299,7 +299,7 @@ def test_detail_queries_do_not_grow_with_contacts_or_history(client, manager, co
     # satisfaction panel), interactions, follow-ups done, the care registers (one UNION); the
     # panel's open invitations and the early warnings. Issue #10: at most 15, whatever the rows
     # (after a first page has cached the inbox's unread count).
-    client.get(reverse("home"))
+    client.get(reverse("home:start"))
     with django_assert_max_num_queries(15):
         response = client.get(reverse("clients:detail", args=[acme.pk]))
     assert len(response.context["key_persons"]) + len(response.context["other_contacts"]) == contacts

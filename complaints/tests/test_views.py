@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -204,3 +205,28 @@ def test_evidence_is_served_only_within_scope(client, manager, teammate, categor
     response = client.get(reverse("complaints:attachment", args=[attachment.pk]))
     assert response.status_code == 200 and b"secret" in b"".join(response.streaming_content)
     assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_escalate_is_offered_only_while_the_complaint_can_go_up_a_level(client, manager, category):
+    complaint = make(manager, ClientFactory(owner=manager), category)
+    client.force_login(manager)
+    url = reverse("complaints:detail", args=[complaint.pk])
+    escalate_button = 'value="escalate"'
+    offered = []
+    for _level in range(3):
+        complaint.refresh_from_db()
+        offered.append((complaint.level, complaint.can_escalate, escalate_button in client.get(url).content.decode()))
+        if complaint.can_escalate:
+            services.escalate(complaint, by=manager, reason="No answer")
+    assert offered == [(0, True, True), (1, True, True), (2, False, False)]
+    with pytest.raises(ValidationError):
+        services.escalate(complaint, by=manager, reason="Again")
+
+
+def test_a_resolved_complaint_cannot_be_escalated(manager, category):
+    complaint = make(manager, ClientFactory(owner=manager), category)
+    for step in ("acknowledge", "start"):
+        services.move(complaint, step, by=manager, note="On it")
+    services.move(complaint, "resolve", by=manager, root_cause="Courier", action_taken="New courier")
+    complaint.refresh_from_db()
+    assert not complaint.can_escalate

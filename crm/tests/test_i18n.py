@@ -25,7 +25,7 @@ def test_english_browser_gets_english(client):
 def test_language_switcher_sets_the_language(client, manager):
     client.force_login(manager)
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
-    assert "客户经理" in client.get(reverse("home")).content.decode()
+    assert "客户经理" in client.get(reverse("home:start")).content.decode()
 
 
 def test_zh_hans_catalogue_is_complete_and_compiled():

@@ -1,3 +1,6 @@
+import pytest
+
+from crm.numbers import percentile, share
 from crm.templatetags.crm_numbers import percent
 
 
@@ -6,3 +9,14 @@ def test_percent_drops_a_zero_decimal_and_shows_a_dash_for_nothing():
     assert percent(12.5) == "12.5%"
     assert percent(0) == "0%"
     assert percent(None) == "—"
+
+
+def test_percentile_matches_percentile_cont():
+    assert percentile([1, 2, 3, 4], 0.5) == 2.5
+    assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == pytest.approx(9.1)
+    assert percentile([], 0.5) is None
+
+
+def test_share_is_a_percentage_with_one_decimal_or_none_of_nothing():
+    assert share(1, 3) == 33.3
+    assert share(0, 0) is None

@@ -98,12 +98,6 @@ def test_company_wide_visit_figures_match_the_listed_managers(manager, teammate)
     assert (row.clients_covered, row.clients_in_plan, row.temporary, row.not_visited) == (1, 2, 2, 1)
 
 
-def test_percentile_matches_percentile_cont():
-    assert figures.percentile([1, 2, 3, 4], 0.5) == 2.5
-    assert figures.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == pytest.approx(9.1)
-    assert figures.percentile([], 0.5) is None
-
-
 def complaint(manager, category, number, *, received, first_due, resolution_due, acknowledged=None, resolved=None):
     state = "resolved" if resolved else ("acknowledged" if acknowledged else "new")
     return Complaint.objects.create(

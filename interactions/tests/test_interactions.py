@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import Client, OwnerChange
+from clients.models import Client
 from clients.tests.factories import ClientFactory, ContactFactory, default_tier
 from interactions import jobs, selectors, services
 from interactions.models import BulkMessage, BulkRecipient, Channel, FollowUpTask, Interaction
@@ -117,7 +117,7 @@ def test_a_promise_with_a_date_becomes_a_task_on_the_home_page_and_one_reminder(
     assert task.due_on == interaction.follow_up_on
 
     client.force_login(manager)
-    home = client.get(reverse("home")).content.decode()
+    home = client.get(reverse("home:start")).content.decode()
     assert "Send the price list" in home
 
     assert jobs.follow_ups_due(today) == 0  # not due yet
@@ -261,11 +261,11 @@ def test_late_requests_show_on_the_list_home_and_supervisor_dashboard(client, ma
     client.force_login(manager)
     late_list = client.get(reverse("interactions:requests") + "?show=late")
     assert list(late_list.context["page"].object_list) == [late]
-    home = client.get(reverse("home"))
+    home = client.get(reverse("home:start"))
     assert (home.context["requests_waiting"], home.context["requests_late"]) == (2, 1)
 
     client.force_login(supervisor)
-    home = client.get(reverse("home"))
+    home = client.get(reverse("home:start"))
     assert (home.context["requests_waiting"], home.context["requests_late"]) == (2, 1)
     # The late one's month (the fresh one may be in the next month on the 1st).
     board = client.get(reverse("dashboards:visits") + f"?month={timezone.localtime(long_ago):%Y-%m}")
@@ -275,7 +275,7 @@ def test_late_requests_show_on_the_list_home_and_supervisor_dashboard(client, ma
     assert "Acme Tea" in client.get(reverse("interactions:requests") + "?show=late").content.decode()
 
     client.force_login(other_supervisor)
-    home = client.get(reverse("home"))
+    home = client.get(reverse("home:start"))
     assert (home.context["requests_waiting"], home.context["requests_late"]) == (0, 0)
     assert client.get(reverse("dashboards:visits")).context["request_rows"] == []
     assert client.post(reverse("interactions:reply", args=[late.pk])).status_code == 404
@@ -287,7 +287,7 @@ def test_open_requests_and_follow_ups_move_with_the_client(manager, teammate):
     request = log(acme, manager, is_request=True, promise="Call back", follow_up_on=timezone.localdate())
     acme.owner = teammate
     acme.save()
-    OwnerChange.objects.create(client=acme, from_owner=manager, to_owner=teammate, reason="holiday", changed_by=manager)
+    services.hand_over_open_work(client=acme, to_owner=teammate)
     request.refresh_from_db()
     assert request.owner == teammate
     assert FollowUpTask.objects.get().owner == teammate
@@ -438,7 +438,13 @@ def test_lists_use_a_constant_number_of_queries(client, manager, supervisor, dja
         ContactFactory(client=acme)
         log(acme, manager, is_request=True, visit_needed=n % 2 == 0, promise="p", follow_up_on=timezone.localdate())
     client.force_login(supervisor)
-    pages = ["interactions:requests", "interactions:follow_ups", "interactions:messages", "home", "dashboards:visits"]
+    pages = [
+        "interactions:requests",
+        "interactions:follow_ups",
+        "interactions:messages",
+        "home:start",
+        "dashboards:visits",
+    ]
     for name in pages:
         with django_assert_max_num_queries(15):  # issue #10: at most 15 per page
             assert client.get(reverse(name)).status_code == 200
@@ -446,7 +452,7 @@ def test_lists_use_a_constant_number_of_queries(client, manager, supervisor, dja
     # The manager's home: today's visits, plan, overdue clients, complaints, return visits,
     # follow-ups, requests, retention visits, at-risk clients and the care calendar (the
     # counters in one query, crm.queries.count_each).
-    for name in ["interactions:requests", "interactions:follow_ups", "home"]:
+    for name in ["interactions:requests", "interactions:follow_ups", "home:start"]:
         with django_assert_max_num_queries(11):
             assert client.get(reverse(name)).status_code == 200
     assert selectors.home_follow_ups(manager)[0].description == "p"

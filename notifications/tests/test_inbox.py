@@ -14,7 +14,7 @@ def test_the_same_notification_is_delivered_once(manager, teammate):
 def test_unread_count_in_navigation_and_cached(client, manager, django_assert_max_num_queries):
     services.notify([manager], kind="test.kind", key="1", message="Complaint TS-1 escalated", url="/complaints/")
     client.force_login(manager)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("home:start"))
     assert b'data-testid="unread-count"' in response.content
     assert services.unread_count(manager) == 1
     with django_assert_max_num_queries(0):

@@ -49,7 +49,7 @@ def test_security_headers_and_cookies(client, manager):
     session = login.cookies["sessionid"]
     assert session["httponly"] and session["samesite"] == "Lax"
     assert not session["max-age"] and not session["expires"]  # ends with the browser
-    response = client.get(reverse("home"))
+    response = client.get(reverse("home:start"))
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"

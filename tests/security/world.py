@@ -156,7 +156,7 @@ def url_arguments(world: World) -> dict[str, tuple[dict, str]]:
     query = f"?client={world.client.pk}"
     return {
         "clients:detail": (pk(world.client), ""),
-        "client_history": (pk(world.client), ""),
+        "home:client_history": (pk(world.client), ""),
         "clients:edit": (pk(world.client), ""),
         "clients:contact_create": (client, ""),
         "clients:contact_edit": (pk(world.contact), ""),

@@ -32,7 +32,7 @@ def test_supervisor_sees_who_changed_what(client, acme, manager, supervisor):
     contact.title = "Director"
     contact.save()
     client.force_login(supervisor)
-    page = client.get(reverse("client_history", args=[acme.pk]))
+    page = client.get(reverse("home:client_history", args=[acme.pk]))
     assert page.status_code == 200
     entries = page.context["entries"]
     phone = next(e for e in entries if any(c.new == "0571-12345678" for c in e.changes))
@@ -44,11 +44,11 @@ def test_supervisor_sees_who_changed_what(client, acme, manager, supervisor):
 
 def test_history_is_for_supervisors_and_admins_in_scope(client, acme, manager, other_supervisor, admin_user):
     client.force_login(manager)
-    assert client.get(reverse("client_history", args=[acme.pk])).status_code == 403
+    assert client.get(reverse("home:client_history", args=[acme.pk])).status_code == 403
     client.force_login(other_supervisor)
-    assert client.get(reverse("client_history", args=[acme.pk])).status_code == 404
+    assert client.get(reverse("home:client_history", args=[acme.pk])).status_code == 404
     client.force_login(admin_user)
-    assert client.get(reverse("client_history", args=[acme.pk])).status_code == 200
+    assert client.get(reverse("home:client_history", args=[acme.pk])).status_code == 200
 
 
 @pytest.mark.parametrize("changes", [1, 15])
@@ -62,7 +62,7 @@ def test_history_page_queries_do_not_grow(client, acme, manager, supervisor, cha
     client.force_login(supervisor)
     # session, user, client, 2 per audited model (8), the inbox count, teams
     with django_assert_max_num_queries(24):
-        page = client.get(reverse("client_history", args=[acme.pk]))
+        page = client.get(reverse("home:client_history", args=[acme.pk]))
     assert len(page.context["entries"]) >= 3 * changes
 
 
@@ -98,7 +98,7 @@ def test_a_complaint_of_another_team_stays_out_of_the_history(client, acme, mana
     acme.save()
     client.force_login(other_supervisor)
     assert client.get(complaint.get_absolute_url()).status_code == 404
-    entries = client.get(reverse("client_history", args=[acme.pk])).context["entries"]
+    entries = client.get(reverse("home:client_history", args=[acme.pk])).context["entries"]
     assert entries and not any(e.label == complaint.number for e in entries)
     owner_change = next(e for e in entries if any(c.field == "account manager" for c in e.changes))
     change = next(c for c in owner_change.changes if c.field == "account manager")
