@@ -6,10 +6,10 @@ from .models import DeclinedGift, EventInvitation, Gift
 
 @admin.register(Gift)
 class GiftAdmin(SimpleHistoryAdmin):
-    list_display = ["given_on", "client", "contact", "occasion", "item", "value", "status", "given_by", "approved_by"]
+    list_display = ["given_on", "client", "contact", "occasion", "item", "value", "status", "given_by", "decided_by"]
     list_filter = ["status", "occasion"]
     search_fields = ["item", "client__name", "client__code", "contact__name"]
-    raw_id_fields = ["client", "contact", "given_by", "approved_by"]
+    raw_id_fields = ["client", "contact", "given_by", "decided_by"]
     date_hierarchy = "given_on"
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.decisions import Decided
 from accounts.scoping import ScopedQuerySet, ScopePaths
 from clients.models import Client, Contact
 
@@ -18,7 +19,7 @@ class GiftQuerySet(ScopedQuerySet):
     scope_paths = ScopePaths(owner="client__owner", team="client__team", mine=("given_by",))
 
 
-class Gift(models.Model):
+class Gift(Decided):
     """A small gift given to a client's person (occasion, item, value, recipient, approved by)."""
 
     class Occasion(models.TextChoices):
@@ -45,17 +46,8 @@ class Gift(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("given by"), on_delete=models.PROTECT, related_name="gifts_given"
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    # Empty on an approved gift means it was below the approval threshold.
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="gifts_decided",
-    )
-    approved_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_comment = models.CharField(_("comment"), max_length=300, blank=True)
+    # decided_by/decided_at/decision_comment (Decided): an approved gift without a decider
+    # was below the approval threshold.
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     history = HistoricalRecords()
 

@@ -102,9 +102,7 @@ def gifts(user: User, *, status: str = "") -> QuerySet[Gift]:
     qs = Gift.objects.visible_to(user)
     if status:
         qs = qs.filter(status=status)
-    return qs.select_related("client", "client__team", "contact", "given_by", "approved_by").order_by(
-        "-given_on", "-pk"
-    )
+    return qs.select_related("client", "client__team", "contact", "given_by", "decided_by").order_by("-given_on", "-pk")
 
 
 def declined_gifts(user: User) -> QuerySet[DeclinedGift]:

@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts import decisions
 from accounts.models import User
-from accounts.scoping import is_approver
 from clients.models import Client, Contact
 
 from . import rules
@@ -54,29 +55,31 @@ def record_gift(
         given_on=given_on,
         given_by=by,
         status=Gift.Status.PENDING if needs_approval else Gift.Status.APPROVED,
-        approved_at=None if needs_approval else timezone.now(),
+        decided_at=None if needs_approval else timezone.now(),
     )
 
 
+# The client's team now decides (a gift has no team of its own).
+GIFT_DECISION = decisions.Flow(
+    kind="care.gift_decided",
+    requester="given_by",
+    team="client.team",
+    pending=Gift.Status.PENDING,
+    approved=Gift.Status.APPROVED,
+    rejected=Gift.Status.REJECTED,
+    describe=lambda gift: _("gift “%(item)s” for %(client)s") % {"item": gift.item, "client": gift.client.name},
+    not_pending=gettext_lazy("This gift has already been decided."),
+    comment_needed=gettext_lazy("Say why the gift is rejected."),
+)
+
+
 def may_decide(gift: Gift, user: User) -> bool:
-    return gift.status == Gift.Status.PENDING and is_approver(user, owner_id=gift.given_by_id, team=gift.client.team)
+    return decisions.may_decide(gift, user, GIFT_DECISION)
 
 
 @transaction.atomic
 def decide_gift(gift: Gift, *, by: User, approve: bool, comment: str = "") -> Gift:
-    gift = Gift.objects.select_for_update(of=("self",)).select_related("client__team").get(pk=gift.pk)
-    if not is_approver(by, owner_id=gift.given_by_id, team=gift.client.team):
-        raise PermissionDenied
-    if gift.status != Gift.Status.PENDING:
-        raise ValidationError(_("This gift has already been decided."))
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": _("Say why the gift is rejected.")})
-    gift.status = Gift.Status.APPROVED if approve else Gift.Status.REJECTED
-    gift.approved_by = by
-    gift.approved_at = timezone.now()
-    gift.decision_comment = comment.strip()
-    gift.save(update_fields=["status", "approved_by", "approved_at", "decision_comment"])
-    return gift
+    return decisions.decide(gift, flow=GIFT_DECISION, by=by, approve=approve, comment=comment)
 
 
 def record_declined_gift(*, client: Client, by: User, offered_on: date, description: str) -> DeclinedGift:

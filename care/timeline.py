@@ -44,7 +44,7 @@ def care_register(client: Client, limit: int) -> list[TimelineEntry]:
         Gift.objects.filter(client=client),
         "gift",
         user="given_by",
-        approver="approved_by",
+        approver="decided_by",
         contact_name=F("contact__name"),
         text=F("item"),
         choice=F("occasion"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from accounts.decisions import Decided
 from accounts.scoping import ScopedQuerySet, ScopePaths
 from crm.records import UpdatedOnEverySave
 
@@ -574,7 +575,7 @@ class GradeProposalQuerySet(ScopedQuerySet):
     scope_paths = ScopePaths(owner="client__owner", team="client__team", mine=("proposed_by",))
 
 
-class GradeProposal(models.Model):
+class GradeProposal(Decided):
     """A manager's proposal to change a client's grade (tier) or category (type, size)
     (客户等级变更建议); the team's supervisor approves or rejects it."""
 
@@ -601,16 +602,6 @@ class GradeProposal(models.Model):
     proposed_size = models.CharField(_("proposed size"), max_length=20, choices=Client.Size.choices, blank=True)
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     history = HistoricalRecords()
 

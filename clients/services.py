@@ -6,11 +6,12 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts import decisions
 from accounts.models import User
-from accounts.scoping import deciders, is_approver, management_users, scope_for
+from accounts.scoping import deciders, management_users, scope_for
 from notifications.services import notify
 
 from .models import Client, GradeProposal, OwnerChange, Tier
@@ -162,23 +163,29 @@ def propose_grade(
     return proposal
 
 
+GRADE_PROPOSAL_DECISION = decisions.Flow(
+    kind="clients.grade_proposal_decided",
+    requester="proposed_by",
+    team="team",
+    pending=GradeProposal.Status.PENDING,
+    approved=GradeProposal.Status.APPROVED,
+    rejected=GradeProposal.Status.REJECTED,
+    describe=lambda proposal: _("grade change for %(client)s") % {"client": proposal.client.name},
+    not_pending=gettext_lazy("This proposal was already decided."),
+    comment_needed=gettext_lazy("Say why the proposal is rejected."),
+    denied=gettext_lazy("Only the team's supervisor or an administrator decides, never the proposer."),
+)
+
+
 def can_decide(user: User, proposal: GradeProposal) -> bool:
-    return proposal.is_pending and is_approver(user, owner_id=proposal.proposed_by_id, team=proposal.team)
+    return decisions.may_decide(proposal, user, GRADE_PROPOSAL_DECISION)
 
 
 @transaction.atomic
 def decide_proposal(proposal: GradeProposal, *, by: User, approve: bool, comment: str = "") -> GradeProposal:
     """Approve (the client changes, its history records why) or reject (a comment is
     required). Only the team's supervisor or an admin decides, never the proposer."""
-    locked = GradeProposal.objects.select_for_update(of=("self",)).select_related("client", "team")
-    proposal = locked.get(pk=proposal.pk)
-    if not proposal.is_pending:
-        raise ValidationError(_("This proposal was already decided."))
-    if not is_approver(by, owner_id=proposal.proposed_by_id, team=proposal.team):
-        raise PermissionDenied
-    comment = (comment or "").strip()
-    if not approve and not comment:
-        raise ValidationError({"comment": _("Say why the proposal is rejected.")})
+    proposal = decisions.decide(proposal, flow=GRADE_PROPOSAL_DECISION, by=by, approve=approve, comment=comment)
     if approve:
         client = Client.objects.select_for_update().get(pk=proposal.client_id)
         if proposal.proposed_tier_id:
@@ -189,20 +196,4 @@ def decide_proposal(proposal: GradeProposal, *, by: User, approve: bool, comment
             client.size = proposal.proposed_size
         client._change_reason = _("Grade change approved: %(reason)s") % {"reason": proposal.reason}
         client.save()
-    proposal.status = GradeProposal.Status.APPROVED if approve else GradeProposal.Status.REJECTED
-    proposal.decided_by, proposal.decided_at, proposal.comment = by, timezone.now(), comment
-    proposal._change_reason = comment
-    proposal.save()
-    notify(
-        [proposal.proposed_by],
-        kind="clients.grade_proposal_decided",
-        key=str(proposal.pk),
-        message=(
-            _("Your grade change for %(client)s was approved.")
-            if approve
-            else _("Your grade change for %(client)s was rejected.")
-        )
-        % {"client": proposal.client.name},
-        url=proposal.get_absolute_url(),
-    )
     return proposal

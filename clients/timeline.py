@@ -195,7 +195,7 @@ def grade_proposals(client: Client, limit: int) -> list[TimelineEntry]:
             entries.append(
                 TimelineEntry(
                     when=proposal.decided_at, kind="grade", title=title, user=proposal.decided_by,
-                    changes=changes, detail=proposal.comment, url=url,
+                    changes=changes, detail=proposal.decision_comment, url=url,
                 )
             )  # fmt: skip
     return entries

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from accounts.decisions import Decided
 from accounts.scoping import ScopedQuerySet, ScopePaths
 from clients.models import Client, Contact
 from crm.records import NeverDeleted, UpdatedOnEverySave
@@ -207,7 +208,7 @@ class BulkMessageQuerySet(ScopedQuerySet):
     scope_paths = ScopePaths(owner="author", team="team", mine=("author",))
 
 
-class BulkMessage(models.Model):
+class BulkMessage(Decided):
     """One message prepared for a selection of clients; it goes out only once a
     supervisor has approved it (SPEC: messages to many clients need approval)."""
 
@@ -228,16 +229,6 @@ class BulkMessage(models.Model):
     body = models.TextField(_("message"))
     criteria = models.JSONField(_("selection"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_comment = models.CharField(_("comment"), max_length=300, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()

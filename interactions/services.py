@@ -12,11 +12,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from simple_history.utils import bulk_create_with_history
 
+from accounts import decisions
 from accounts.models import User
-from accounts.scoping import is_approver
 from clients.models import Client, Contact
 from notifications.services import Reminder, notify_many
 
@@ -263,8 +263,6 @@ def _tell(users, *, kind: str, key: str, text: str, values: dict, url: str) -> i
 
 
 MESSAGE_WAITING = gettext_noop("%(author)s asks to send “%(subject)s” to %(count)s clients.")
-MESSAGE_APPROVED = gettext_noop("Approved: “%(subject)s”")
-MESSAGE_REJECTED = gettext_noop("Rejected: “%(subject)s”")
 
 
 @transaction.atomic
@@ -300,33 +298,27 @@ def prepare_message(*, by: User, clients: QuerySet[Client], channel: str, subjec
     return message
 
 
+MESSAGE_DECISION = decisions.Flow(
+    kind="interactions.message_decided",
+    requester="author",
+    team="team",
+    pending=BulkMessage.Status.PENDING,
+    approved=BulkMessage.Status.APPROVED,
+    rejected=BulkMessage.Status.REJECTED,
+    describe=lambda message: _("message “%(subject)s”") % {"subject": message.subject[:60]},
+    not_pending=gettext_lazy("This message was already decided."),
+    comment_needed=gettext_lazy("Say why the message is rejected."),
+    denied=gettext_lazy("Only the author's supervisor or an administrator decides on this message."),
+)
+
+
 def can_decide(user: User, message: BulkMessage) -> bool:
-    return message.status == BulkMessage.Status.PENDING and is_approver(
-        user, owner_id=message.author_id, team=message.team
-    )
+    return decisions.may_decide(message, user, MESSAGE_DECISION)
 
 
 @transaction.atomic
 def decide_message(message: BulkMessage, *, by: User, approve: bool, comment: str = "") -> BulkMessage:
-    message = BulkMessage.objects.select_for_update().get(pk=message.pk)
-    if message.status != BulkMessage.Status.PENDING:
-        raise ValidationError(_("This message was already decided."))
-    if not is_approver(by, owner_id=message.author_id, team=message.team):
-        raise PermissionDenied
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": _("Say why the message is rejected.")})
-    message.status = BulkMessage.Status.APPROVED if approve else BulkMessage.Status.REJECTED
-    message.decided_by, message.decided_at, message.decision_comment = by, timezone.now(), comment
-    message._change_reason = comment
-    message.save()
-    _tell(
-        [message.author],
-        kind="interactions.message_decided",
-        key=str(message.pk),
-        text=MESSAGE_APPROVED if approve else MESSAGE_REJECTED,
-        values={"subject": message.subject[:60]},
-        url=message.get_absolute_url(),
-    )
+    message = decisions.decide(message, flow=MESSAGE_DECISION, by=by, approve=approve, comment=comment)
     if approve and message.channel == Channel.EMAIL:
         from .tasks import send_bulk_message
 

@@ -48,7 +48,7 @@ class MonthlyPlanAdmin(SimpleHistoryAdmin):
     search_fields = ["owner__username", "owner__first_name", "owner__last_name"]
     autocomplete_fields = ["owner", "team"]
     list_select_related = ["owner", "team", "decided_by"]
-    readonly_fields = ["status", "submitted_at", "decided_by", "decided_at"]
+    readonly_fields = ["status", "submitted_at", "decided_by", "decided_at", "decision_comment"]
     inlines = [PlanTransitionInline, PlanLineInline]
 
 
@@ -119,7 +119,7 @@ class MonthResultAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "team", "month"]
     search_fields = ["owner__username"]
     list_select_related = ["owner", "team", "decided_by"]
-    readonly_fields = ["status", "submitted_at", "decided_by", "decided_at"]
+    readonly_fields = ["status", "submitted_at", "decided_by", "decided_at", "decision_comment"]
 
 
 @admin.register(WeeklyArrangement)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from accounts.decisions import Decided
 from accounts.scoping import ScopedQuerySet, ScopePaths
 from clients.models import Client, VisitFrequency, VisitMethod
 from crm.records import NeverDeleted, UpdatedOnEverySave
@@ -84,7 +85,7 @@ class MonthlyPlanQuerySet(ScopedQuerySet):
     scope_paths = ScopePaths(owner="owner", team="team")
 
 
-class MonthlyPlan(UpdatedOnEverySave, models.Model):
+class MonthlyPlan(UpdatedOnEverySave, Decided):
     """A manager's monthly work plan (月工作计划), approved by their supervisor."""
 
     class Status(models.TextChoices):
@@ -107,15 +108,6 @@ class MonthlyPlan(UpdatedOnEverySave, models.Model):
         _("satisfaction target (%)"), default=90, help_text=_("Share of satisfied clients aimed for this month.")
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -454,7 +446,7 @@ class MonthResultQuerySet(ScopedQuerySet):
     scope_paths = ScopePaths(owner="owner", team="team")
 
 
-class MonthResult(models.Model):
+class MonthResult(Decided):
     """A manager's month-end results (任务执行标注), reviewed by the supervisor, and the
     monthly summary (月度工作总结)."""
 
@@ -471,17 +463,7 @@ class MonthResult(models.Model):
     plan_completion = models.TextField(_("plan completion"), blank=True)
     analysis_accuracy = models.TextField(_("accuracy of the month's analysis"), blank=True)
     lessons = models.TextField(_("lessons"), blank=True)
-    review_comment = models.TextField(_("supervisor's comment"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = MonthResultQuerySet.as_manager()

@@ -10,9 +10,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts import decisions
 from accounts.models import User
-from accounts.scoping import get_scoped_object_or_404, is_approver
+from accounts.scoping import get_scoped_object_or_404
 
 from . import rules
 from .models import MonthlyPlan, MonthResult
@@ -65,22 +67,25 @@ def submit_result(result: MonthResult, *, by: User) -> MonthResult:
     return result
 
 
+RESULT_DECISION = decisions.Flow(
+    kind="visits.result_decided",
+    requester="owner",
+    team="team",
+    pending=MonthlyPlan.Status.SUBMITTED,
+    approved=MonthlyPlan.Status.APPROVED,
+    rejected=MonthlyPlan.Status.RETURNED,
+    describe=lambda result: _("month results %(month)s") % {"month": f"{result.month:%Y-%m}"},
+    not_pending=gettext_lazy("Only submitted results can be reviewed."),
+    comment_needed=gettext_lazy("Say what the manager should change."),
+    denied=gettext_lazy("Only the supervisor of this manager's team reviews the results."),
+)
+
+
 def can_review(user: User, result: MonthResult) -> bool:
-    return is_approver(user, owner_id=result.owner_id, team=result.team)
+    return decisions.may_decide(result, user, RESULT_DECISION)
 
 
 @transaction.atomic
 def review_result(result: MonthResult, *, by: User, approve: bool, comment: str = "") -> MonthResult:
-    if not can_review(by, result):
-        raise PermissionDenied(_("Only the supervisor of this manager's team reviews the results."))
-    if result.status != MonthlyPlan.Status.SUBMITTED:
-        raise ValidationError(_("Only submitted results can be reviewed."))
-    comment = (comment or "").strip()
-    if not approve and not comment:
-        raise ValidationError(_("Say what the manager should change."))
-    result.status = MonthlyPlan.Status.APPROVED if approve else MonthlyPlan.Status.RETURNED
-    result.review_comment = comment
-    result.decided_by = by
-    result.decided_at = timezone.now()
-    _transition(result, comment)
+    decisions.decide(result, flow=RESULT_DECISION, by=by, approve=approve, comment=comment)
     return result

@@ -18,10 +18,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
+from accounts import decisions
 from accounts.models import User
-from accounts.scoping import is_approver
 from clients.models import Client, VisitMethod
 from clients.rules import next_visit_due
 from interactions.services import take_request_on_visit
@@ -201,27 +202,30 @@ def submit_plan(plan: MonthlyPlan, *, by: User) -> MonthlyPlan:
     return plan
 
 
+PLAN_DECISION = decisions.Flow(
+    kind="visits.plan_decided",
+    requester="owner",
+    team="team",
+    pending=MonthlyPlan.Status.SUBMITTED,
+    approved=MonthlyPlan.Status.APPROVED,
+    rejected=MonthlyPlan.Status.RETURNED,
+    describe=lambda plan: _("monthly plan %(month)s") % {"month": f"{plan.month:%Y-%m}"},
+    not_pending=gettext_lazy("Only a submitted plan can be approved or returned."),
+    comment_needed=gettext_lazy("Say what the manager should change."),
+    denied=gettext_lazy("Only the supervisor of this manager's team decides on the plan."),
+)
+
+
 def can_decide(user: User, plan: MonthlyPlan) -> bool:
-    return is_approver(user, owner_id=plan.owner_id, team=plan.team)
-
-
-def _check_decidable(plan: MonthlyPlan, by: User) -> None:
-    if not can_decide(by, plan):
-        raise PermissionDenied(_("Only the supervisor of this manager's team decides on the plan."))
-    if plan.status != MonthlyPlan.Status.SUBMITTED:
-        raise ValidationError(_("Only a submitted plan can be approved or returned."))
+    return decisions.may_decide(plan, user, PLAN_DECISION)
 
 
 @transaction.atomic
 def approve_plan(plan: MonthlyPlan, *, by: User, comment: str = "") -> int:
     """Approve, and write each client's frequency onto the client unless it was set by
     hand. Returns how many clients changed frequency."""
-    _check_decidable(plan, by)
-    plan.status = MonthlyPlan.Status.APPROVED
-    plan.decided_by = by
-    plan.decided_at = timezone.now()
-    plan.save()
-    _record(plan, MonthlyPlan.Status.SUBMITTED, by, comment)
+    decisions.decide(plan, flow=PLAN_DECISION, by=by, approve=True, comment=comment)
+    _record(plan, MonthlyPlan.Status.SUBMITTED, by, plan.decision_comment)
     changed = []
     reason = _("Approved plan %(month)s") % {"month": f"{plan.month:%Y-%m}"}
     # Only clients still in the manager's hands: one given away since keeps its new owner's say.
@@ -246,15 +250,8 @@ def approve_plan(plan: MonthlyPlan, *, by: User, comment: str = "") -> int:
 
 @transaction.atomic
 def return_plan(plan: MonthlyPlan, *, by: User, comment: str) -> MonthlyPlan:
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError({"comment": _("Say what the manager should change.")})
-    _check_decidable(plan, by)
-    plan.status = MonthlyPlan.Status.RETURNED
-    plan.decided_by = by
-    plan.decided_at = timezone.now()
-    plan.save()
-    _record(plan, MonthlyPlan.Status.SUBMITTED, by, comment)
+    decisions.decide(plan, flow=PLAN_DECISION, by=by, approve=False, comment=comment)
+    _record(plan, MonthlyPlan.Status.SUBMITTED, by, plan.decision_comment)
     return plan
 
 

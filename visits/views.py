@@ -92,8 +92,14 @@ def plan_decide(request, pk: int):
     form = DecisionForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
+    approve = request.POST.get("decision") == "approve"
+    if not approve and not comment.strip():
+        # Like the other decision forms: a return without a comment is sent back before
+        # anyone is asked whether they may decide.
+        messages.error(request, services.PLAN_DECISION.comment_needed)
+        return redirect(plan)
     try:
-        if request.POST.get("decision") == "approve":
+        if approve:
             changed = services.approve_plan(plan, by=request.user, comment=comment)
             messages.success(
                 request,

@@ -36,9 +36,9 @@ def test_the_rule_at_and_above_the_threshold():
 def test_at_the_threshold_the_gift_is_approved_at_once_above_it_waits(manager):
     acme = ClientFactory(owner=manager)
     at = give(acme, "200.00", contact=ContactFactory(client=acme))
-    assert at.status == Gift.Status.APPROVED and at.approved_by is None and at.approved_at
+    assert at.status == Gift.Status.APPROVED and at.decided_by is None and at.decided_at
     above = give(acme, "200.01")
-    assert above.status == Gift.Status.PENDING and above.approved_at is None
+    assert above.status == Gift.Status.PENDING and above.decided_at is None
 
 
 def test_the_threshold_is_a_setting(settings, manager):
@@ -65,7 +65,7 @@ def test_who_approves(manager, teammate, supervisor, other_supervisor, admin_use
         with pytest.raises(PermissionDenied):
             services.decide_gift(gift, by=user, approve=True)
     decided = services.decide_gift(gift, by=supervisor, approve=True, comment="Fine")
-    assert (decided.status, decided.approved_by, decided.decision_comment) == (Gift.Status.APPROVED, supervisor, "Fine")
+    assert (decided.status, decided.decided_by, decided.decision_comment) == (Gift.Status.APPROVED, supervisor, "Fine")
     with pytest.raises(ValidationError):
         services.decide_gift(gift, by=admin_user, approve=False, comment="Too late")
 
@@ -120,4 +120,4 @@ def test_deciding_through_the_page(client, manager, supervisor):
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     client.post(reverse("care:gift_decide", args=[gift.pk]), {"decision": "reject", "comment": "No"})
     gift.refresh_from_db()
-    assert (gift.status, gift.approved_by) == (Gift.Status.REJECTED, supervisor)
+    assert (gift.status, gift.decided_by) == (Gift.Status.REJECTED, supervisor)

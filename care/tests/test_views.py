@@ -86,7 +86,7 @@ def test_the_client_timeline_shows_gifts_declined_gifts_and_invitations(
 ):
     acme = ClientFactory(owner=manager)
     wang = ContactFactory(client=acme, name="Wang Li")
-    GiftFactory(client=acme, item="Tea set", contact=wang, value=880, approved_by=supervisor)
+    GiftFactory(client=acme, item="Tea set", contact=wang, value=880, decided_by=supervisor)
     DeclinedGift.objects.create(client=acme, offered_on=date(2026, 5, 1), description="Wine", recorded_by=manager)
     EventInvitationFactory(
         client=acme, event_name="Spring forum", event_date=date(2026, 4, 2), rsvp="yes", attended=False

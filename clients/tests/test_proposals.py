@@ -84,7 +84,7 @@ def test_supervisor_approves_and_the_client_changes_with_history(client, manager
     assert response.status_code == 302
     proposal.refresh_from_db()
     acme.refresh_from_db()
-    assert (proposal.status, proposal.decided_by, proposal.comment) == ("approved", supervisor, "Agreed")
+    assert (proposal.status, proposal.decided_by, proposal.decision_comment) == ("approved", supervisor, "Agreed")
     assert (acme.tier.code, acme.size) == ("vip-silver", "medium")
     assert acme.history.first().history_change_reason == "Grade change approved: Volume doubled"
     assert Notification.objects.filter(recipient=manager, kind="clients.grade_proposal_decided").exists()
@@ -103,7 +103,7 @@ def test_reject_needs_a_comment(client, supervisor, acme, proposal):
     client.post(url, {"decision": "reject", "comment": "Volume is seasonal"})
     proposal.refresh_from_db()
     acme.refresh_from_db()
-    assert (proposal.status, proposal.comment) == ("rejected", "Volume is seasonal")
+    assert (proposal.status, proposal.decision_comment) == ("rejected", "Volume is seasonal")
     assert acme.tier.code == "standard" and acme.size == "small"
     assert "Grade change rejected" in [entry.title for entry in client_timeline(acme)]
 

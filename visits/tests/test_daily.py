@@ -268,7 +268,7 @@ def test_month_results_review_like_the_plan(client, manager, supervisor, other_s
     assert result.status == "submitted"  # returning needs a comment
     client.post(reverse("visits:result_review", args=[result.pk]), {"decision": "return", "comment": "Add figures"})
     result.refresh_from_db()
-    assert result.status == "returned" and result.review_comment == "Add figures"
+    assert result.status == "returned" and result.decision_comment == "Add figures"
     statuses = [h.status for h in result.history.order_by("history_date")]
     assert statuses[-2:] == ["submitted", "returned"]
     client.force_login(other_supervisor)
