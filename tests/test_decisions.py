@@ -22,7 +22,7 @@ from clients.models import Client
 from clients.tests.factories import ClientFactory, default_tier
 from interactions import services as interactions
 from notifications.models import Notification
-from visits import daily
+from visits import month_review
 from visits import services as visits
 
 MONTH = date(2026, 6, 1)
@@ -50,7 +50,7 @@ def _decide_plan(plan, by, approve, comment):
 
 
 def _result(manager):
-    return daily.submit_result(daily.result_for(manager, MONTH), by=manager)
+    return month_review.submit_result(month_review.result_for(manager, MONTH), by=manager)
 
 
 def _gift(manager):
@@ -76,9 +76,9 @@ CASES = [
     Case("plan", visits.PLAN_DECISION, _plan, _decide_plan),
     Case(
         "result",
-        daily.RESULT_DECISION,
+        month_review.RESULT_DECISION,
         _result,
-        lambda row, by, approve, comment: daily.review_result(row, by=by, approve=approve, comment=comment),
+        lambda row, by, approve, comment: month_review.review_result(row, by=by, approve=approve, comment=comment),
     ),
     Case(
         "gift",
