@@ -5,6 +5,7 @@ import os
 import pytest
 
 from accounts.tests.factories import AdminFactory, ManagerFactory, SupervisorFactory
+from tests.clock import TEST_NOW
 
 PASSWORD = "correct-horse-battery"
 
@@ -47,6 +48,20 @@ def _empty_file_cache(_test_settings):
 
     if isinstance(caches["default"], FileBasedCache):
         caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(request):
+    """Every test runs at tests/clock.py's moment (the clock ticks from there). Browser and
+    topology tests keep the real clock: chromium, gunicorn and Celery's processes read
+    their own."""
+    if any(request.node.get_closest_marker(kind) for kind in ("browser", "topology", "real_clock")):
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -2,8 +2,7 @@
 
 The counters of a page are counted in one query (``count_each``): the start page is the
 most visited page. A manager's own work is read through the models' querysets
-(``of_manager``) where the model declares its scope paths; complaints, return visits and
-monthly plans do not yet, and are narrowed by ``scope_for(user)`` (for a manager: their own).
+(``of_manager``): the complaints they handle, the return visits given to them, their plan.
 """
 
 from __future__ import annotations
@@ -52,8 +51,8 @@ def manager_start(user: User, *, scope: Scope, today: date) -> dict:
     requests = interactions.request_querysets(user, scope=scope)
     context = count_each(
         overdue_clients=visible_clients(user).filter(next_visit_due__lt=today),
-        open_complaints=scope.filter(Complaint.objects.filter(state__in=OPEN_STATES), owner="owner"),
-        return_visits_due=scope.filter(ReturnVisit.objects.filter(done_at__isnull=True), owner="owner"),
+        open_complaints=Complaint.objects.of_manager(user).filter(state__in=OPEN_STATES),
+        return_visits_due=ReturnVisit.objects.of_manager(user).filter(done_at__isnull=True),
         requests_waiting=requests["waiting"],
         requests_late=requests["late"],
         at_risk_count=flagged_clients(user, scope=scope),
@@ -64,7 +63,7 @@ def manager_start(user: User, *, scope: Scope, today: date) -> dict:
     context |= {
         "team": team,
         "supervisor": team.supervisor if team else None,
-        "month_plan": scope.filter(MonthlyPlan.objects.filter(month=month), owner="owner").first(),
+        "month_plan": MonthlyPlan.objects.of_manager(user).filter(month=month).first(),
         "visits_today": PlannedVisit.objects.of_manager(user).filter(date=today).select_related("client")[:20],
         "follow_ups": interactions.home_follow_ups(user),
         "occasions": upcoming_occasions(user, limit=5),

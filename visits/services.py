@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -437,13 +437,14 @@ def _visit_to_log(*, owner: User, client: Client, day: date, planned_visit: Plan
             PlannedVisit.objects.of_manager(owner)
             .select_for_update(of=("self",))
             .filter(pk=planned_visit.pk, client=client)
+            .annotate(has_log=Exists(VisitLog.objects.filter(planned_visit=OuterRef("pk"))))  # same query
             .first()
         )
         if locked is None:  # another manager's, or handed over with its client since
             raise PermissionDenied(_("This planned visit is not yours to log."))
         if locked.status == PlannedVisit.Status.CANCELLED:
             raise ValidationError({"planned_visit": _("This visit was cancelled: it cannot be logged.")})
-        if locked.status == PlannedVisit.Status.DONE or VisitLog.objects.filter(planned_visit=locked).exists():
+        if locked.status == PlannedVisit.Status.DONE or locked.has_log:
             raise ValidationError({"planned_visit": _("This planned visit already has a log.")})
         if locked.date == day:
             return locked
@@ -519,8 +520,8 @@ def log_visit(
         checked_in_at = planned_visit.checked_in_at  # the check-in on site beats the form's opening time
     if settings.CRM_VISIT_PHOTO_REQUIRED and method == VisitMethod.ON_SITE and not photos:
         raise ValidationError({"photos": _("Add at least one photo of the visit on site.")})
-    if not selectors.needs_retention_visit(client):
-        retention_offer, retention_outcome = "", ""
+    if (retention_offer or retention_outcome) and not selectors.needs_retention_visit(client):
+        retention_offer, retention_outcome = "", ""  # only a client tending to leave has them
     strategies = list(
         ServiceStrategy.objects.filter(
             pk__in=strategy_ids, client=client, month=rules.month_start(day), state=ServiceStrategy.State.OPEN

@@ -11,10 +11,11 @@ from clients.tests.factories import ClientFactory, ContactFactory
 from complaints.defaults import ensure_complaint_defaults
 from complaints.models import Category, Complaint
 from interactions.models import FollowUpTask, Interaction
-from notifications.models import Notification
+from notifications.tests.factories import NotificationFactory
 from visits import rules
 from visits import services as visit_services
 from visits.models import PlannedVisit, VisitLog
+from visits.tests.factories import PlannedVisitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +142,7 @@ def approved(manager, supervisor):
     plan = visit_services.start_plan(owner=manager, month=rules.month_start(today), by=manager)
     visit_services.submit_plan(plan, by=manager)
     visit_services.approve_plan(plan, by=supervisor)
-    visit = PlannedVisit.objects.create(owner=manager, client=acme, date=today, method="on_site")
+    visit = PlannedVisitFactory(owner=manager, client=acme, date=today, method="on_site")
     return acme, visit
 
 
@@ -246,8 +247,8 @@ def test_complaints_are_registered_and_moved_through_the_same_transitions(manage
 
 
 def test_the_reminders_inbox_lists_and_marks_read_only_ones_own(manager, teammate):
-    mine = Notification.objects.create(recipient=manager, kind="t", key="1", message="Call Acme")
-    theirs = Notification.objects.create(recipient=teammate, kind="t", key="1", message="Not yours")
+    mine = NotificationFactory(recipient=manager, kind="t", key="1", message="Call Acme")
+    theirs = NotificationFactory(recipient=teammate, kind="t", key="1", message="Not yours")
     api = api_for(manager)
     assert [n["message"] for n in api.get("/api/v1/notifications/?unread=true").json()["results"]] == ["Call Acme"]
     assert api.post(f"/api/v1/notifications/{theirs.pk}/read/").status_code == 404

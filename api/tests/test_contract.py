@@ -36,8 +36,8 @@ from complaints.defaults import ensure_complaint_defaults
 from complaints.models import Category
 from crm.wsgi import application
 from interactions import services as interaction_services
-from notifications.models import Notification
-from visits.models import PlannedVisit
+from notifications.tests.factories import NotificationFactory
+from visits.tests.factories import PlannedVisitFactory
 
 EXAMPLES = int(os.environ.get("CRM_CONTRACT_EXAMPLES", "20"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -65,10 +65,10 @@ def bearer(manager, teammate, settings):
     for n in range(3):
         acme = ClientFactory(owner=manager, email=f"c{n}@example.com")
         ContactFactory(client=acme, is_key_person=n == 0)
-        PlannedVisit.objects.create(owner=manager, client=acme, date=timezone.localdate(), method="on_site")
+        PlannedVisitFactory(owner=manager, client=acme, date=timezone.localdate(), method="on_site")
         interaction_services.log_interaction(client=acme, by=manager, channel="phone", summary="asked", is_request=True)
         complaint_services.register(by=manager, client=acme, category=category, channel="phone", description="late")
-        Notification.objects.create(recipient=manager, kind="test", key=str(n), message="Call back")
+        NotificationFactory(recipient=manager, kind="test", key=str(n), message="Call back")
     ClientFactory(owner=teammate)  # somebody else's: 404 when asked for
     _token, raw = ApiToken.issue(manager, "contract test")
     # Requests go straight to the WSGI handler, which would close the test's database

@@ -8,7 +8,7 @@ from django.utils import timezone
 from api.tests.test_api import api_for
 from clients.models import Client
 from clients.tests.factories import ClientFactory
-from visits.models import PlannedVisit
+from visits.tests.factories import PlannedVisitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +17,7 @@ def test_a_visit_whose_client_went_to_another_manager_leaves_the_list(manager, t
     kept = ClientFactory(owner=manager)
     handed_over = ClientFactory(owner=manager)
     today = timezone.localdate()
-    visits = [
-        PlannedVisit.objects.create(owner=manager, client=c, date=today, method="on_site") for c in (kept, handed_over)
-    ]
+    visits = [PlannedVisitFactory(owner=manager, client=c, date=today, method="on_site") for c in (kept, handed_over)]
     api = api_for(manager)
     assert {v["id"] for v in api.get("/api/v1/visits/?range=week").json()["results"]} == {v.pk for v in visits}
 

@@ -10,6 +10,7 @@ from clients.defaults import ensure_default_cards
 from clients.forms import ContactForm
 from clients.models import CardRule, Client, ClientGroup, Contact, KeyPersonType, VipCard
 from clients.tests.factories import ClientFactory, ClientGroupFactory, ContactFactory
+from visits.tests.factories import PlannedVisitFactory
 
 TOP, DESIGNATED, IT, COMMS, INFLUENCER = (
     "top_decision_maker", "designated_contact", "it_contact", "comms_it_manager", "influencer",
@@ -346,7 +347,6 @@ def test_the_card_shows_next_to_the_person_on_the_visit_sheet_and_the_complaint(
     from complaints import services as complaint_services
     from complaints.defaults import ensure_complaint_defaults
     from complaints.models import Category
-    from visits.models import PlannedVisit
     from visits.selectors import day_sheet
 
     ensure_default_cards()
@@ -356,7 +356,7 @@ def test_the_card_shows_next_to_the_person_on_the_visit_sheet_and_the_complaint(
     chairman = ContactFactory(
         client=acme, name="Chairman Zhao", is_key_person=True, key_person_type="top_decision_maker"
     )
-    PlannedVisit.objects.create(owner=manager, client=acme, date=timezone.localdate(), method="on_site")
+    PlannedVisitFactory(owner=manager, client=acme, date=timezone.localdate(), method="on_site")
     [visit] = day_sheet(manager, timezone.localdate())
     assert [p.vip_card.code for p in visit.client.key_persons] == ["diamond"]
     complaint = complaint_services.register(

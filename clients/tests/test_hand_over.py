@@ -19,6 +19,7 @@ from surveys import services as survey_services
 from surveys.defaults import ensure_default_survey
 from surveys.models import FollowUp, Question
 from visits.models import PlannedVisit
+from visits.tests.factories import PlannedVisitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +36,10 @@ def test_reassign_owner_moves_each_apps_open_work_and_leaves_what_is_done(manage
     acme = ClientFactory(owner=manager, tier=default_tier("standard"))
     contact = ContactFactory(client=acme, email="")
     today = timezone.localdate()
-    upcoming = PlannedVisit.objects.create(
+    upcoming = PlannedVisitFactory(
         owner=manager, client=acme, date=today + timedelta(days=3), method=VisitMethod.ON_SITE
     )
-    visited = PlannedVisit.objects.create(
+    visited = PlannedVisitFactory(
         owner=manager,
         client=acme,
         date=today - timedelta(days=3),
@@ -88,7 +89,7 @@ def test_reassign_owner_moves_each_apps_open_work_and_leaves_what_is_done(manage
 
 def test_an_import_that_gives_a_client_to_another_manager_hands_over_too(manager, teammate, supervisor):
     acme = ClientFactory(code="U-1", owner=manager)
-    upcoming = PlannedVisit.objects.create(
+    upcoming = PlannedVisitFactory(
         owner=manager, client=acme, date=timezone.localdate() + timedelta(days=3), method=VisitMethod.ON_SITE
     )
     text = "code,name,tier,owner,status\nU-1,Acme Tea,standard,mgr_a2,active\n"  # mgr_a2: the teammate

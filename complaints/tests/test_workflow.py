@@ -11,6 +11,7 @@ from complaints.models import Category, Complaint, ComplaintEvent, ReturnVisit
 from notifications.models import Notification
 from visits import selectors as visit_selectors
 from visits import services as visit_services
+from visits.tests.factories import PlannedVisitFactory
 
 State = Complaint.State
 
@@ -235,9 +236,8 @@ def test_open_complaint_feeds_the_plan_and_the_sheet(manager, supervisor, acme, 
     assert acme.service_strategies.filter(source=f"complaint-{complaint.pk}").exists()
     visit_services.submit_plan(plan, by=manager)
     visit_services.approve_plan(plan, by=supervisor)
-    from visits.models import PlannedVisit
 
-    PlannedVisit.objects.create(owner=manager, client=acme, date=timezone.localdate(), method="on_site")
+    PlannedVisitFactory(owner=manager, client=acme, date=timezone.localdate(), method="on_site")
     stop = visit_selectors.day_sheet(manager, timezone.localdate())[0]
     assert stop.open_complaints == [complaint]
     resolve(complaint, manager)

@@ -15,6 +15,7 @@ from django.utils.translation import override
 from clients.tests.factories import ClientFactory
 from complaints.models import Category, Complaint
 from visits.models import VisitLog
+from visits.tests.factories import VisitLogFactory
 
 BOARDS = ["dashboards:visits", "dashboards:complaints", "dashboards:satisfaction"]
 
@@ -31,7 +32,7 @@ def cached(settings):
 
 
 def unplanned_visit(owner, client):
-    return VisitLog.objects.create(
+    return VisitLogFactory(
         owner=owner, client=client, date=timezone.localdate(), method="on_site", work_done="Visited",
         submission=uuid.uuid4().hex, is_temporary=True,
     )  # fmt: skip

@@ -17,7 +17,15 @@ from complaints.models import Category, Complaint
 from dashboards import figures
 from surveys import services as survey_services
 from surveys.defaults import ensure_default_survey
-from visits.models import MonthlyPlan, PlanLine, PlannedVisit, ServiceStrategy, TemporaryTask, VisitLog
+from visits.models import MonthlyPlan
+from visits.tests.factories import (
+    MonthlyPlanFactory,
+    PlanLineFactory,
+    PlannedVisitFactory,
+    ServiceStrategyFactory,
+    TemporaryTaskFactory,
+    VisitLogFactory,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Friday 2026-11-20: working days of November so far are 2–6, 9–13, 16–20 (15 days).
@@ -32,7 +40,7 @@ def frozen():
 
 
 def log(owner, client, day, temporary=False):
-    return VisitLog.objects.create(
+    return VisitLogFactory(
         owner=owner,
         client=client,
         date=day,
@@ -55,17 +63,17 @@ def visits_data(manager):
         (date(2026, 11, 12), "missed", b),
         (date(2026, 11, 26), "planned", a),
     ]:
-        PlannedVisit.objects.create(owner=manager, client=client, date=day, method="on_site", status=status)
+        PlannedVisitFactory(owner=manager, client=client, date=day, method="on_site", status=status)
     log(manager, a, date(2026, 11, 3))
     log(manager, c, date(2026, 11, 4), temporary=True)
-    TemporaryTask.objects.create(owner=manager, date=date(2026, 11, 6), description="Helped at the branch")
+    TemporaryTaskFactory(owner=manager, date=date(2026, 11, 6), description="Helped at the branch")
     for state in ("done", "done", "open"):
-        ServiceStrategy.objects.create(client=a, month=MONTH, text="x", state=state)
+        ServiceStrategyFactory(client=a, month=MONTH, text="x", state=state)
     plan, _created = MonthlyPlan.objects.get_or_create(
         owner=manager, month=MONTH, defaults={"team": manager.team, "status": "approved"}
     )
-    PlanLine.objects.create(plan=plan, client=a, frequency="monthly")
-    PlanLine.objects.create(plan=plan, client=b, frequency="monthly")
+    PlanLineFactory(plan=plan, client=a, frequency="monthly")
+    PlanLineFactory(plan=plan, client=b, frequency="monthly")
     return a, b, c
 
 
@@ -139,7 +147,7 @@ def test_complaint_figures_by_hand(manager):
 
 def test_satisfaction_figures_by_hand(manager, teammate):
     ensure_default_survey()
-    MonthlyPlan.objects.create(owner=manager, team=manager.team, month=MONTH, status="approved", satisfaction_target=90)
+    MonthlyPlanFactory(owner=manager, team=manager.team, month=MONTH, status="approved", satisfaction_target=90)
     answers = [(manager, 5, 10), (manager, 3, 6), (teammate, 4, 8)]
     for owner, rating, nps in answers:
         invitation = survey_services.invite(ClientFactory(owner=owner), by=owner)

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from clients.tests.factories import ClientFactory
 from dashboards.figures import Quarter, parse_quarter
-from visits.models import VisitLog
+from visits.tests.factories import VisitLogFactory
 
 TODAY = datetime(2026, 11, 20, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 URL = "dashboards:quarterly"
@@ -25,7 +25,7 @@ def frozen():
 
 
 def log(owner, client, day, opinions="", effect="", follow_up=None):
-    return VisitLog.objects.create(
+    return VisitLogFactory(
         owner=owner, client=client, date=day, method="on_site", work_done="Visited", submission=uuid.uuid4().hex,
         opinions=opinions, effect=effect, next_follow_up=follow_up,
     )  # fmt: skip

@@ -14,6 +14,7 @@ from clients.tests.factories import ClientFactory, ContactFactory
 from complaints import services as complaint_services
 from complaints.models import Category, Complaint
 from visits.models import VisitLog
+from visits.tests.factories import VisitLogFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def test_complaints_and_visit_logs_are_never_deleted(manager, acme, admin_user):
     complaint = complaint_services.register(
         by=manager, client=acme, category=category, channel="phone", description="x"
     )
-    log = VisitLog.objects.create(owner=manager, client=acme, date=acme.created_at.date(), method="phone",
+    log = VisitLogFactory(owner=manager, client=acme, date=acme.created_at.date(), method="phone",
                                   work_done="Called", submission="audit-1")  # fmt: skip
     for record in (complaint, log):
         with pytest.raises(PermissionDenied):

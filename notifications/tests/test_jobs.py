@@ -22,7 +22,7 @@ from notifications.models import JobRun, Notification
 from surveys import services as survey_services
 from surveys.defaults import ensure_default_survey
 from surveys.models import Invitation
-from visits.models import MonthlyPlan, PlannedVisit, ServiceStrategy
+from visits.tests.factories import MonthlyPlanFactory, PlannedVisitFactory, ServiceStrategyFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A Friday; the 27th is not the last working day of November 2026 (the 30th, a Monday, is).
@@ -49,9 +49,9 @@ def test_morning_digest_lists_today_and_runs_once(manager, teammate):
     acme = ClientFactory(owner=manager)
     with at(FRIDAY):
         today = timezone.localdate()
-        PlannedVisit.objects.create(owner=manager, client=acme, date=today, method="on_site")
-        PlannedVisit.objects.create(owner=manager, client=ClientFactory(owner=manager), date=today, method="phone")
-        ServiceStrategy.objects.create(client=acme, month=today.replace(day=1), text="Bring the new price list")
+        PlannedVisitFactory(owner=manager, client=acme, date=today, method="on_site")
+        PlannedVisitFactory(owner=manager, client=ClientFactory(owner=manager), date=today, method="phone")
+        ServiceStrategyFactory(client=acme, month=today.replace(day=1), text="Bring the new price list")
         first = run_job("visits.morning_digest")
         second = run_job("visits.morning_digest")
     assert first.ok and first.counts == {"notified": 1}
@@ -65,7 +65,7 @@ def test_plan_not_submitted_from_the_configured_day(settings, manager, teammate)
     settings.CRM_PLAN_SUBMIT_BY_DAY = 3
     with at(datetime(2026, 12, 2, 9, tzinfo=SHANGHAI)):
         assert run_job("visits.plan_reminders").counts["not_submitted"] == 0
-    MonthlyPlan.objects.create(owner=teammate, team=teammate.team, month=date(2026, 12, 1), status="submitted")
+    MonthlyPlanFactory(owner=teammate, team=teammate.team, month=date(2026, 12, 1), status="submitted")
     with at(datetime(2026, 12, 3, 9, tzinfo=SHANGHAI)):
         run = run_job("visits.plan_reminders")
     assert len(inbox(manager, "plan.not_submitted")) == 1
@@ -341,7 +341,7 @@ def test_a_crashing_job_is_recorded(monkeypatch, db):
 
 
 def test_a_supervisors_own_plan_waits_for_the_admins(supervisor, admin_user):
-    MonthlyPlan.objects.create(owner=supervisor, team=supervisor.team, month=date(2026, 11, 1), status="submitted")
+    MonthlyPlanFactory(owner=supervisor, team=supervisor.team, month=date(2026, 11, 1), status="submitted")
     with at(FRIDAY):
         run_job("visits.plan_reminders")
     assert inbox(supervisor, "plan.waiting") == []  # nobody approves their own plan

@@ -11,8 +11,8 @@ from clients.models import OwnerChange
 from clients.tests.factories import ClientFactory
 from performance.models import ScorecardWeights
 from performance.scorecard import Figure, Scorecard, punctual, scorecards
-from visits.models import MonthlyPlan, PlanLine
 from visits.rules import previous_month
+from visits.tests.factories import MonthlyPlanFactory, PlanLineFactory
 
 from .factories import at, complaint, created_on, interaction, planned_visit, response, return_visit, visit_log
 
@@ -37,9 +37,9 @@ def build(manager, teammate, month):
     visit_log(a, day(1), planned_visit=a1, checked_in_at=at(day(1), 10, 5))
     visit_log(c, day(2), planned_visit=c1, checked_in_at=at(day(2), 14, 30))
     # Coverage: the approved plan has A and B, monthly; only A was visited -> 1 / 2.
-    plan = MonthlyPlan.objects.create(owner=manager, team=manager.team, month=month, status="approved")
-    PlanLine.objects.create(plan=plan, client=a, frequency="monthly")
-    PlanLine.objects.create(plan=plan, client=b, frequency="monthly")
+    plan = MonthlyPlanFactory(owner=manager, team=manager.team, month=month, status="approved")
+    PlanLineFactory(plan=plan, client=a, frequency="monthly")
+    PlanLineFactory(plan=plan, client=b, frequency="monthly")
     # New clients: one brought in this month, target 2 -> 0.5. A client handed over from
     # a colleague and an imported one (no creation record) are not development.
     new = ClientFactory(owner=manager)

@@ -11,7 +11,8 @@ from accounts.tests.factories import ManagerFactory, SupervisorFactory
 from clients.tests.factories import ClientFactory, ContactFactory
 from tests.browser.helpers import log_in
 from visits import rules, services
-from visits.models import PlannedVisit, ServiceStrategy, VisitLog
+from visits.models import ServiceStrategy, VisitLog
+from visits.tests.factories import PlannedVisitFactory, ServiceStrategyFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -32,11 +33,11 @@ def test_log_a_visit_from_todays_sheet(live_server, phone, browser):
     services.approve_plan(plan, by=supervisor)
     ServiceStrategy.objects.filter(client__in=[tea, other]).delete()
     month = rules.month_start(today)
-    first = ServiceStrategy.objects.create(client=tea, month=month, text="Explain the new tea-shop package")
-    second = ServiceStrategy.objects.create(client=tea, month=month, text="Collect the overdue invoice")
-    third = ServiceStrategy.objects.create(client=tea, month=month, text="Invite to the spring fair")
-    PlannedVisit.objects.create(owner=manager, client=tea, date=today, method="on_site", route_order=1)
-    PlannedVisit.objects.create(owner=manager, client=other, date=today, method="phone", route_order=2)
+    first = ServiceStrategyFactory(client=tea, month=month, text="Explain the new tea-shop package")
+    second = ServiceStrategyFactory(client=tea, month=month, text="Collect the overdue invoice")
+    third = ServiceStrategyFactory(client=tea, month=month, text="Invite to the spring fair")
+    PlannedVisitFactory(owner=manager, client=tea, date=today, method="on_site", route_order=1)
+    PlannedVisitFactory(owner=manager, client=other, date=today, method="phone", route_order=2)
 
     page = phone()
     log_in(page, live_server.url, "sheet_mgr", PASSWORD)

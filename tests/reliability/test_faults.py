@@ -41,8 +41,9 @@ from tests.reliability.services import (
     project_env,
     wait_port,
 )
-from visits.models import MonthlyPlan, VisitLog
+from visits.models import VisitLog
 from visits.rules import month_start
+from visits.tests.factories import MonthlyPlanFactory
 
 needs_services = pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL and redis-server: run by .ci/run")
 
@@ -75,7 +76,7 @@ def test_redis_down_saves_still_succeed_and_the_reminder_follows(client, manager
         manager.save()
         ensure_complaint_defaults()  # an earlier transactional test may have emptied the tables
         acme = ClientFactory(owner=manager, name="Acme Tea")
-        MonthlyPlan.objects.create(owner=manager, team=manager.team, month=month_start(timezone.localdate()),
+        MonthlyPlanFactory(owner=manager, team=manager.team, month=month_start(timezone.localdate()),
                                    status="approved")  # fmt: skip  # visits are logged against an approved plan
         category = Category.objects.filter(parent__isnull=False).first()
 

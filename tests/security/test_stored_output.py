@@ -10,8 +10,8 @@ from django.utils import timezone
 from clients.tests.factories import ClientFactory, ContactFactory
 from complaints import services as complaint_services
 from complaints.models import Category
-from visits.models import MonthlyPlan, ServiceStrategy, VisitLog
 from visits.rules import month_start
+from visits.tests.factories import MonthlyPlanFactory, ServiceStrategyFactory, VisitLogFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +22,10 @@ def test_saved_html_is_escaped_everywhere_it_is_shown(client, manager, superviso
     today = timezone.localdate()
     acme = ClientFactory(owner=manager, name=f"Acme {PAYLOAD}", address=PAYLOAD, notes=PAYLOAD)
     ContactFactory(client=acme, name=f"Li {PAYLOAD}", title=PAYLOAD)
-    MonthlyPlan.objects.create(owner=manager, team=manager.team, month=month_start(today), status="approved",
+    MonthlyPlanFactory(owner=manager, team=manager.team, month=month_start(today), status="approved",
                                focus=PAYLOAD)  # fmt: skip
-    ServiceStrategy.objects.create(client=acme, month=month_start(today), text=PAYLOAD)
-    VisitLog.objects.create(owner=manager, client=acme, date=today, method="phone", work_done=PAYLOAD,
+    ServiceStrategyFactory(client=acme, month=month_start(today), text=PAYLOAD)
+    VisitLogFactory(owner=manager, client=acme, date=today, method="phone", work_done=PAYLOAD,
                             opinions=PAYLOAD, submission=uuid.uuid4().hex)  # fmt: skip
     category = Category.objects.filter(parent__isnull=False).first()
     complaint = complaint_services.register(

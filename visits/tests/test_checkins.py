@@ -14,7 +14,8 @@ from rest_framework.test import APIClient
 from api.models import ApiToken
 from clients.tests.factories import ClientFactory
 from visits import checkins, rules, services
-from visits.models import PlannedVisit, VisitLog
+from visits.models import VisitLog
+from visits.tests.factories import PlannedVisitFactory
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -31,7 +32,7 @@ def visits(manager, supervisor):
     plan = services.start_plan(owner=manager, month=rules.month_start(today), by=manager)
     services.submit_plan(plan, by=manager)
     services.approve_plan(plan, by=supervisor)
-    return [PlannedVisit.objects.create(owner=manager, client=c, date=today, method="on_site") for c in (near, other)]
+    return [PlannedVisitFactory(owner=manager, client=c, date=today, method="on_site") for c in (near, other)]
 
 
 def at(minutes: int) -> datetime:

@@ -4,10 +4,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from clients.tests.factories import ClientFactory, ContactFactory, default_tier
 from clients.timeline import client_timeline
+from tests import clock
 from visits import month_review, rules, selectors, services
 from visits.models import (
     MonthResult,
@@ -18,8 +19,9 @@ from visits.models import (
     WeeklyArrangement,
     WeeklySummary,
 )
+from visits.tests.factories import PlannedVisitFactory, ServiceStrategyFactory, TemporaryTaskFactory
 
-TODAY = timezone.localdate()
+TODAY = clock.TODAY  # the pinned day (conftest.py), known at import
 MONTH = rules.month_start(TODAY)
 
 
@@ -31,14 +33,14 @@ def approved(manager, supervisor):
     services.submit_plan(plan, by=manager)
     services.approve_plan(plan, by=supervisor)
     visits = [
-        PlannedVisit.objects.create(owner=manager, client=c, date=TODAY, method="on_site", route_order=3 - i)
+        PlannedVisitFactory(owner=manager, client=c, date=TODAY, method="on_site", route_order=3 - i)
         for i, c in enumerate(clients)
     ]
     return clients, visits
 
 
 def strategy(client_obj, text, state="open"):
-    return ServiceStrategy.objects.create(client=client_obj, month=MONTH, text=text, state=state)
+    return ServiceStrategyFactory(client=client_obj, month=MONTH, text=text, state=state)
 
 
 def test_route_comes_only_from_planned_visits_with_exactly_the_open_strategies(manager, approved):
@@ -220,11 +222,10 @@ def test_progress_figures_on_a_known_dataset(manager, supervisor):
     services.approve_plan(plan, by=supervisor)
     days = rules.working_days(month, rules.month_end(month))
     visits = [
-        PlannedVisit.objects.create(owner=manager, client=c, date=days[i], method="on_site")
-        for i, c in enumerate(clients)
+        PlannedVisitFactory(owner=manager, client=c, date=days[i], method="on_site") for i, c in enumerate(clients)
     ]
     ServiceStrategy.objects.filter(client__owner=manager).delete()
-    items = [ServiceStrategy.objects.create(client=clients[i // 3], month=month, text=f"S{i}") for i in range(4)]
+    items = [ServiceStrategyFactory(client=clients[i // 3], month=month, text=f"S{i}") for i in range(4)]
     for i in (0, 1):
         services.log_visit(
             owner=manager,
@@ -237,7 +238,7 @@ def test_progress_figures_on_a_known_dataset(manager, supervisor):
             strategy_ids=[items[0].pk, items[1].pk] if i == 0 else [items[3].pk],
         )
     services.mark_visit(visits[2], by=manager, done=False)
-    TemporaryTask.objects.create(owner=manager, date=days[5], description="Event")
+    TemporaryTaskFactory(owner=manager, date=days[5], description="Event")
     progress = selectors.month_progress(manager, month)
     assert (progress.visits_planned, progress.visits_done) == (4, 2)
     assert (progress.visits_planned_to_date, progress.visits_done_to_date) == (4, 2)
@@ -288,7 +289,7 @@ def test_weekly_summary_saves_the_managers_judgement(client, manager, approved):
 @pytest.mark.parametrize("extra", [3, 30])
 def test_sheet_week_and_summary_queries_do_not_grow(client, manager, approved, extra, django_assert_max_num_queries):
     for c in ClientFactory.create_batch(extra, owner=manager):
-        PlannedVisit.objects.create(owner=manager, client=c, date=TODAY, method="on_site")
+        PlannedVisitFactory(owner=manager, client=c, date=TODAY, method="on_site")
         ContactFactory(client=c, is_key_person=True, decision_role="user")
         strategy(c, "Item")
     client.force_login(manager)
@@ -355,7 +356,7 @@ def test_retry_after_ticking_strategies_returns_the_first_log(client, manager, a
 
 def test_only_the_months_strategies_are_closed(manager, approved):
     clients, _ = approved
-    other_month = ServiceStrategy.objects.create(client=clients[0], month=rules.next_month(TODAY), text="Next month")
+    other_month = ServiceStrategyFactory(client=clients[0], month=rules.next_month(TODAY), text="Next month")
     services.log_visit(
         owner=manager, client=clients[0], submission="m1", day=TODAY, method="on_site", work_done="x",
         strategy_ids=[other_month.pk],

@@ -7,14 +7,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from clients import services as client_services
 from clients.tests.factories import ClientFactory, default_tier
+from tests import clock
 from visits import rules, services
 from visits.models import CalendarFeed, PlannedVisit, ServiceStrategy
+from visits.tests.factories import PlannedVisitFactory, ServiceStrategyFactory
 
-NEXT = rules.next_month(timezone.localdate())
+NEXT = rules.next_month(clock.TODAY)  # the pinned day (conftest.py), known at import
 
 
 def approved_plan(manager, supervisor, month=NEXT):
@@ -110,7 +111,7 @@ def test_cancelled_visit_day_is_not_reused_and_count_is_exact(manager, superviso
     days = rules.working_days(NEXT, rules.month_end(NEXT))
     for day in days:  # every day cancelled but the last
         if day != days[-1]:
-            PlannedVisit.objects.create(owner=manager, client=acme, date=day, method="on_site", status="cancelled")
+            PlannedVisitFactory(owner=manager, client=acme, date=day, method="on_site", status="cancelled")
     created = services.generate_visits(owner=manager, start=NEXT, end=rules.month_end(NEXT), by=manager)
     live = PlannedVisit.objects.filter(client=acme).exclude(status="cancelled")
     assert created == live.count() >= 1
@@ -133,7 +134,7 @@ def test_dismissed_proposal_is_not_proposed_again(client, manager):
 def test_strategies_are_locked_once_the_plan_is_submitted(client, manager):
     acme = ClientFactory(owner=manager)
     plan = services.start_plan(owner=manager, month=NEXT, by=manager)
-    item = ServiceStrategy.objects.create(client=acme, month=NEXT, text="Explain the product")
+    item = ServiceStrategyFactory(client=acme, month=NEXT, text="Explain the product")
     services.submit_plan(plan, by=manager)
     client.force_login(manager)
     url = reverse("visits:strategies", args=[acme.pk])

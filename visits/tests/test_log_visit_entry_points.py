@@ -22,6 +22,7 @@ from interactions.models import Interaction
 from performance.models import ClientWarning
 from visits import rules, services
 from visits.models import PlannedVisit, VisitLog
+from visits.tests.factories import PlannedVisitFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=SHANGHAI)  # a Wednesday
@@ -68,7 +69,7 @@ def acme(manager) -> Client:
 def plain(manager, teammate, supervisor) -> Attempt:
     client = acme(manager)
     approve_month(manager, supervisor)
-    visit = PlannedVisit.objects.create(owner=manager, client=client, date=TODAY, method="on_site")
+    visit = PlannedVisitFactory(owner=manager, client=client, date=TODAY, method="on_site")
     return Attempt(client, visit)
 
 
@@ -96,7 +97,7 @@ def another_managers_visit(manager, teammate, supervisor) -> Attempt:
     acme(manager)
     approve_month(manager, supervisor)
     theirs = ClientFactory(owner=teammate, name="Their Shop", visit_method="on_site")
-    visit = PlannedVisit.objects.create(owner=teammate, client=theirs, date=TODAY, method="on_site")
+    visit = PlannedVisitFactory(owner=teammate, client=theirs, date=TODAY, method="on_site")
     return Attempt(theirs, visit)
 
 
@@ -112,14 +113,14 @@ def future_day(manager, teammate, supervisor) -> Attempt:
     client = acme(manager)
     approve_month(manager, supervisor)
     tomorrow = TODAY + timedelta(days=1)
-    visit = PlannedVisit.objects.create(owner=manager, client=client, date=tomorrow, method="on_site")
+    visit = PlannedVisitFactory(owner=manager, client=client, date=tomorrow, method="on_site")
     return Attempt(client, visit, day=tomorrow)
 
 
 def no_approved_plan(manager, teammate, supervisor) -> Attempt:
     client = acme(manager)
     services.submit_plan(services.start_plan(owner=manager, month=MONTH, by=manager), by=manager)  # not approved
-    visit = PlannedVisit.objects.create(owner=manager, client=client, date=TODAY, method="on_site")
+    visit = PlannedVisitFactory(owner=manager, client=client, date=TODAY, method="on_site")
     return Attempt(client, visit)
 
 

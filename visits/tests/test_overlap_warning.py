@@ -9,11 +9,12 @@ from django.urls import reverse
 from clients.tests.factories import ClientFactory
 from visits import rules, services
 from visits.models import PlannedVisit
+from visits.tests.factories import PlannedVisitFactory
 from visits.tests.test_appointment_time import approved_month
 
 
 def plan(owner, client, day, status=PlannedVisit.Status.PLANNED):
-    return PlannedVisit.objects.create(owner=owner, client=client, date=day, method="on_site", status=status)
+    return PlannedVisitFactory(owner=owner, client=client, date=day, method="on_site", status=status)
 
 
 def test_overlapping_visits_are_a_colleagues_planned_visits_in_the_same_iso_week(manager, teammate):

@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from clients.models import Client
 from clients.tests.factories import ClientFactory, ContactFactory, default_tier
+from tests import clock
 from visits import rules, services
 from visits.models import MonthlyPlan, PlanLine, PlannedVisit, PlanTransition, ServiceStrategy
 
-NEXT = rules.next_month(timezone.localdate())
+NEXT = rules.next_month(clock.TODAY)  # the pinned day (conftest.py), known at import
 
 
 def portfolio(owner, count, **kwargs):

@@ -18,6 +18,7 @@ from dashboards import figures
 from performance import scorecard
 from visits import selectors, services
 from visits.models import PlannedVisit, TemporaryTask
+from visits.tests.factories import PlannedVisitFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 18, 15, 0, tzinfo=SHANGHAI)  # a Wednesday afternoon
@@ -44,7 +45,7 @@ def approve(owner, supervisor) -> None:
 
 
 def visit(owner, client, n: int) -> PlannedVisit:
-    return PlannedVisit.objects.create(owner=owner, client=client, date=day(n), method="on_site")
+    return PlannedVisitFactory(owner=owner, client=client, date=day(n), method="on_site")
 
 
 def logged(owner, planned: PlannedVisit) -> None:

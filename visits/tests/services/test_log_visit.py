@@ -14,7 +14,8 @@ from clients.tests.factories import ClientFactory
 from interactions.models import Interaction
 from performance.models import ClientWarning
 from visits import rules, services
-from visits.models import PlannedVisit, ServiceStrategy, VisitLog
+from visits.models import PlannedVisit, VisitLog
+from visits.tests.factories import PlannedVisitFactory, ServiceStrategyFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=SHANGHAI)
@@ -42,7 +43,7 @@ def acme(manager, supervisor):
 
 @pytest.fixture
 def visit(manager, acme):
-    return PlannedVisit.objects.create(owner=manager, client=acme, date=TODAY, method="on_site")
+    return PlannedVisitFactory(owner=manager, client=acme, date=TODAY, method="on_site")
 
 
 def log(manager, client, **kwargs):
@@ -51,8 +52,8 @@ def log(manager, client, **kwargs):
 
 
 def test_a_planned_visit_is_done_its_strategies_closed_and_the_last_visit_moves(manager, acme, visit):
-    item = ServiceStrategy.objects.create(client=acme, month=MONTH, text="Explain the new rates")
-    next_month = ServiceStrategy.objects.create(client=acme, month=rules.next_month(MONTH), text="Later")
+    item = ServiceStrategyFactory(client=acme, month=MONTH, text="Explain the new rates")
+    next_month = ServiceStrategyFactory(client=acme, month=rules.next_month(MONTH), text="Later")
     entry, created = log(manager, acme, planned_visit=visit, strategy_ids=[item.pk, next_month.pk])
     assert created and entry.planned_visit == visit and not entry.is_temporary
     visit.refresh_from_db()
@@ -109,7 +110,7 @@ def test_only_the_managers_own_client_and_visit_still_theirs(manager, teammate, 
     theirs = ClientFactory(owner=teammate)
     with pytest.raises(PermissionDenied):
         log(manager, theirs)
-    their_visit = PlannedVisit.objects.create(owner=teammate, client=acme, date=TODAY - timedelta(days=2),
+    their_visit = PlannedVisitFactory(owner=teammate, client=acme, date=TODAY - timedelta(days=2),
                                               method="on_site")  # fmt: skip
     with pytest.raises(PermissionDenied):
         log(manager, acme, planned_visit=their_visit)
