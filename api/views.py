@@ -388,8 +388,6 @@ class VisitLogViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.ReadOn
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         client = get_client(request.user, fields.pop("client"))
-        if client.owner_id != request.user.pk:
-            raise exceptions.PermissionDenied(_("Only the client's account manager logs its visits."))
         planned = None
         if planned_id := fields.pop("planned_visit", None):
             # Another manager's visit, or one handed over with its client: not found. Whether

@@ -166,7 +166,9 @@ else:
 # Without Redis the broker is kombu's file-system transport: no server to install,
 # and `celery worker -B` runs the beat in the same process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
-CELERY_BROKER_FOLDER = VAR_DIR / "celery-broker"
+# A folder per pytest-xdist worker (PYTEST_XDIST_WORKER, empty outside the tests): kombu's
+# file transport reads a message another process is still writing as broken JSON.
+CELERY_BROKER_FOLDER = VAR_DIR / "celery-broker" / env.str("PYTEST_XDIST_WORKER", default="")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for sub in ("out", "processed", "control"):
         (CELERY_BROKER_FOLDER / sub).mkdir(parents=True, exist_ok=True)

@@ -148,24 +148,6 @@ def record_reply(interaction: Interaction, *, by: User, note: str = "", at: date
     return interaction
 
 
-@transaction.atomic
-def plan_visit_for(interaction: Interaction, *, by: User, day: date, purpose: str = ""):
-    """Plan the visit a request needs (the usual rules of the visit schedule apply)."""
-    from visits import services as visit_services
-
-    if not interaction.visit_needed:
-        raise ValidationError(_("This request does not need a visit."))
-    if interaction.visit_planned_at is not None:
-        raise ValidationError(_("A visit is already planned for this request."))
-    client = interaction.client
-    visit = visit_services.add_visit(
-        owner=client.owner, client=client, day=day, by=by, purpose=purpose or interaction.summary[:300]
-    )
-    # The post_save signal of the planned visit has linked it (and this request).
-    interaction.refresh_from_db()
-    return visit
-
-
 def link_planned_visit(visit) -> int:
     """A visit planned at a client, by whatever page, answers its open visit requests
     (saved one by one: few per client, and each change is in the history)."""

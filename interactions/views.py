@@ -18,6 +18,7 @@ from accounts.scoping import get_scoped_object_or_404, role_required
 from clients.selectors import get_client, visible_clients
 from crm.forms import add_service_errors, error_text
 from crm.http import redirect_back
+from visits import services as visit_services
 
 from . import selectors, services
 from .forms import InteractionForm, MessageDecisionForm, MessageForm, PlanVisitForm, ReplyForm, TaskDoneForm
@@ -145,7 +146,7 @@ def plan_visit(request, pk: int):
         messages.error(request, _("Give the date of the visit."))
     else:
         try:
-            services.plan_visit_for(interaction, by=request.user, day=form.cleaned_data["date"])
+            visit_services.plan_visit_for_request(interaction, by=request.user, day=form.cleaned_data["date"])
         except ValidationError as error:
             messages.error(request, error_text(error))
         except PermissionDenied:

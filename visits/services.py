@@ -509,7 +509,7 @@ def log_visit(
             raise PermissionDenied
         return existing, False
     if client.owner_id != owner.pk:
-        raise PermissionDenied
+        raise PermissionDenied(_("Only the client's account manager logs its visits."))
     if day > timezone.localdate():
         raise ValidationError({"date": _("A visit cannot be logged for a day that has not come yet.")})
     if next_follow_up is not None and next_follow_up < day:
@@ -600,3 +600,18 @@ def hand_over_planned_visits(*, client: Client, to_owner: User) -> int:
     return PlannedVisit.objects.filter(
         client_id=client.pk, status=PlannedVisit.Status.PLANNED, date__gte=timezone.localdate()
     ).update(owner_id=to_owner.pk, updated_at=timezone.now())
+
+
+@transaction.atomic
+def plan_visit_for_request(interaction, *, by: User, day: date, purpose: str = "") -> PlannedVisit:
+    """Plan the visit a client's request needs (the usual rules of the visit schedule apply);
+    the planned visit answers the request (``interactions.services.link_planned_visit``)."""
+    if not interaction.visit_needed:
+        raise ValidationError(_("This request does not need a visit."))
+    if interaction.visit_planned_at is not None:
+        raise ValidationError(_("A visit is already planned for this request."))
+    client = interaction.client
+    visit = add_visit(owner=client.owner, client=client, day=day, by=by, purpose=purpose or interaction.summary[:300])
+    # The post_save signal of the planned visit has linked it (and this request).
+    interaction.refresh_from_db()
+    return visit
