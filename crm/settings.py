@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "care",
     "datagen",
     "home",
+    "analysis",
 ]
 
 MIDDLEWARE = [

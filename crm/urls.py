@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("accounts/api-tokens/", include("api.token_urls")),
     path("care/", include("care.urls")),
+    path("analysis/", include("analysis.urls")),
     # The public survey page: no login, the token is the key.
     path("s/", include("surveys.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,3 @@
+"""Routes of the analysis app (see urls.py)."""
+
+urlpatterns: list = []
