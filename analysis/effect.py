@@ -75,7 +75,7 @@ def compute_business_effect(*, owner: User, month: date) -> int:
     month = month_start(month)
     analysed = analysed_month(month)
     before, last_year = previous_month(analysed), same_month_last_year(analysed)
-    client_ids = list(book(owner).values_list("pk", flat=True))
+    client_ids = list(book(owner).order_by().values_list("pk", flat=True))
     totals: dict[tuple[int, date], dict] = {}
     figures = (
         BusinessFigure.objects.filter(client__in=client_ids, month__in=[analysed, before, last_year])
