@@ -19,7 +19,7 @@ class DemandForm(forms.Form):
 
     def __init__(self, *args, clients, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = clients.only("pk", "name", "code").order_by("name", "pk")
+        self.fields["client"].queryset = clients.select_related(None).only("pk", "name", "code").order_by("name", "pk")
         self.fields["product"].queryset = Product.objects.filter(is_active=True).order_by("brand", "name")
 
 

@@ -144,8 +144,8 @@ def area_statistics(scope: Scope, *, month: date, owners: list[User]) -> tuple[l
         .values(owner=F(owner_path))
         .annotate(
             clients=Count("pk"),
-            amount=Sum("amount"),
-            quantity=Sum("quantity"),
+            total_amount=Sum("amount"),
+            total_quantity=Sum("quantity"),
             growth=Avg("growth_month"),
             growth_n=Count("growth_month"),
             key=Sum(key_quantity, filter=Q(key_brand_share__isnull=False)),
@@ -171,7 +171,7 @@ def area_statistics(scope: Scope, *, month: date, owners: list[User]) -> tuple[l
 
 
 def _area_row(owner, figures: dict, strategies: dict) -> AreaRow:
-    quantity, amount = figures.get("quantity") or Decimal(0), figures.get("amount") or Decimal(0)
+    quantity, amount = figures.get("total_quantity") or Decimal(0), figures.get("total_amount") or Decimal(0)
     growth = figures.get("growth")
     return AreaRow(
         owner=owner,
