@@ -4,7 +4,6 @@ strategies through visits/proposals.py, once, and only after the manager generat
 Team averages of key-brand share: weak 60 %, steady 100 %, no_key 0 % → 53.33 %.
 """
 
-
 from decimal import Decimal
 
 import pytest
