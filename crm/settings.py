@@ -255,6 +255,8 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-resend-emails": _job("notifications.resend_emails", timedelta(minutes=10)),
     # Before the overdue and digest reminders, so the morning's warnings reach the digest.
     "performance-early-warning": _job("performance.early_warning", crontab(hour=6, minute=50)),
+    # Online-ordering clients enter next month's demand by the 25th (SPEC "Analysis", step 1).
+    "analysis-import-demand": _job("analysis.import_demand", crontab(day_of_month=25, hour=6, minute=0)),
 }
 # Each schedule's time can be moved without a code change, e.g.
 # CRM_SCHEDULE_VISITS_MORNING_DIGEST="30 7 * * *" (cron: minute hour day month weekday).
@@ -465,6 +467,14 @@ CRM_VISIT_COMPLETION_TARGET = env.int("CRM_VISIT_COMPLETION_TARGET", default=85)
 CRM_DASHBOARD_CACHE_SECONDS = env.int("CRM_DASHBOARD_CACHE_SECONDS", default=300)
 # "Refresh" serves figures younger than this as they are (0: it always computes).
 CRM_DASHBOARD_REFRESH_SECONDS = env.int("CRM_DASHBOARD_REFRESH_SECONDS", default=60)
+# Analysis, step 1: where the ordering system's demand comes from (a class with
+# ``batches(default_month)``, see analysis/demand_sources.py) and the folder FileDropSource reads.
+CRM_DEMAND_SOURCE = env.str("CRM_DEMAND_SOURCE", default="analysis.demand_sources.FileDropSource")
+CRM_DEMAND_DROP_FOLDER = Path(env.str("CRM_DEMAND_DROP_FOLDER", default=str(VAR_DIR / "demand-drop")))
+# Analysis, step 2: growth on the month before at or below this (%) is weak business effect;
+# an ability score at or below this is low. Both give potential-demand strategies.
+CRM_ANALYSIS_WEAK_GROWTH = env.int("CRM_ANALYSIS_WEAK_GROWTH", default=-10)
+CRM_ANALYSIS_LOW_SCORE = env.int("CRM_ANALYSIS_LOW_SCORE", default=2)
 
 
 # Exported spreadsheets never carry a live formula typed into a client field.

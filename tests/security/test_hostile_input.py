@@ -152,7 +152,8 @@ def pages(world) -> dict[str, list[str]]:
                "/accounts/password/", f"/interactions/client/{pk}/log/", "/interactions/requests/",
                "/interactions/follow-ups/", "/interactions/messages/new/",
                f"/interactions/messages/{world.message.pk}/", "/care/gifts/", "/care/events/",
-               f"/clients/{pk}/propose-grade/", f"/clients/groups/{world.group.pk}/", "/visits/today/"]  # fmt: skip
+               f"/clients/{pk}/propose-grade/", f"/clients/groups/{world.group.pk}/", "/visits/today/",
+               "/analysis/demand/", "/analysis/effect/", f"/analysis/scores/{pk}/"]  # fmt: skip
     supervisor = [f"/visits/plans/{plan}/", f"/visits/results/{world.result.pk}/", "/clients/import/",
                   f"/interactions/messages/{world.message.pk}/", f"/clients/proposals/{world.proposal.pk}/",
                   "/care/gifts/"]  # fmt: skip
@@ -264,6 +265,10 @@ LIST_PARAMS = {
     "/api/v1/clients/": ["q", "tier", "status", "overdue", "owner", "team", "updated_since", "cursor", "page_size"],
     "/interactions/follow-ups/": ["show", "page"],
     "/interactions/messages/": ["status", "page"],
+    "/analysis/demand/": ["month", "owner", "page"],
+    "/analysis/effect/": ["month", "owner", "sort", "page"],
+    "/analysis/scores/": ["month", "owner", "page"],
+    "/analysis/area/": ["month", "owner"],
 }
 
 

@@ -109,6 +109,7 @@ def build(manager: User, teammate: User, other_manager: User) -> World:
         client=Client.objects.get(pk=client.pk), by=manager, reason="Alpha grows", proposed_size="large"
     )
     visit_log, api_token = _api_objects(client, manager, today)
+    _demand(client, manager, month)
     return World(
         visit_log=visit_log, api_token=api_token,
         group=group, proposal=proposal,
@@ -119,6 +120,15 @@ def build(manager: User, teammate: User, other_manager: User) -> World:
         follow_up=follow_up, notification=notification, feed=feed, other_client=other_client,
         other_complaint=other_complaint,
     )  # fmt: skip
+
+
+def _demand(client, manager, month):
+    """A product and a demand of the manager's client (issue #27, steps 1–2)."""
+    from analysis.models import Demand, Product
+    from visits.rules import next_month
+
+    product = Product.objects.create(code="SEC-P1", name="Alpha Leaf", brand="Alpha")
+    Demand.objects.create(client=client, product=product, month=next_month(month), quantity=5, entered_by=manager)
 
 
 def _api_objects(client, manager, today):
@@ -211,6 +221,7 @@ def url_arguments(world: World) -> dict[str, tuple[dict, str]]:
         "clients:proposal_decide": (pk(world.proposal), ""),
         "care:gift_decide": (pk(world.gift), ""),
         "care:event_update": (pk(world.event_invitation), ""),
+        "analysis:score": (client, ""),
     }
 
 
