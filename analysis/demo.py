@@ -524,6 +524,6 @@ class DemoBook:
                     target=target.get(code),
                     actual=actual[code],
                     abnormal=abnormal,
-                )  # fmt: skip
+                )
             )
         return bad

@@ -38,7 +38,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded ({clients} new clients, {complaints} new complaints, {visits} new planned visits, "
-                f"{surveys} new survey answers, {interactions} new calls and messages, {figures} new business figure rows; "
+                f"{surveys} new survey answers, {interactions} new calls and messages, "
+                f"{figures} new business figure rows; "
                 f"{flagged['flagged']} clients flagged at risk)."
             )
         )
