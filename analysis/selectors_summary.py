@@ -21,7 +21,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from visits.rules import month_end, working_days
 
 from . import rules
-from .models import BusinessFigure, IndicatorResult, MarketIndicator, MarketTarget
+from .models import BusinessFigure, IndicatorResult, MarketIndicator, MarketTarget, Rate
 
 ZERO = Decimal(0)
 # The market indicators in the order the pages show them.
@@ -109,16 +109,16 @@ def figures_by_owner(
         queryset.order_by()
         .values("client__owner_id", "month")
         .annotate(
-            quantity=Sum("quantity"),
-            amount=Sum("amount"),
-            orders=Sum("orders"),
+            q=Sum("quantity"),
+            a=Sum("amount"),
+            o=Sum("orders"),
             active=Count("client_id", distinct=True, filter=Q(quantity__gt=0)),
             key=Sum("quantity", filter=Q(product__is_key_brand=True)),
         )
     )
     return {
         (row["client__owner_id"], row["month"]): Figures(
-            row["quantity"] or ZERO, row["amount"] or ZERO, row["orders"] or 0, row["active"], row["key"] or ZERO
+            row["q"] or ZERO, row["a"] or ZERO, row["o"] or 0, row["active"], row["key"] or ZERO
         )
         for row in rows
     }
@@ -210,8 +210,12 @@ def month_indicators(owner_id: int, month: date) -> dict[str, list[IndicatorResu
         .order_by("kind", "product__brand", "product__name", "code")
     )
     grouped: dict[str, list[IndicatorResult]] = {IndicatorResult.Kind.MARKET: [], IndicatorResult.Kind.BRAND: []}
+    labels = {**dict(MarketIndicator.choices), **dict(Rate.choices)}
     for result in results:
+        result.label = labels.get(result.code, result.code)
         grouped.setdefault(result.kind, []).append(result)
+    order = {code: n for n, code in enumerate(INDICATORS)}
+    grouped[IndicatorResult.Kind.MARKET].sort(key=lambda r: order.get(r.code, len(order)))
     return grouped
 
 
