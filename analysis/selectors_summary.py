@@ -95,6 +95,11 @@ def indicator_values(current: Figures, base: Figures, share: Decimal = Decimal(1
     }
 
 
+def _cents(value) -> Decimal:
+    # Two decimals on every database (SQLite's sums of decimals lose them).
+    return Decimal(value or 0).quantize(rules.CENTS)
+
+
 def figures_by_owner(
     owner_ids: Iterable[int] | None, months: Iterable[date], *, restrict: Restrict | None = None
 ) -> dict[tuple[int, date], Figures]:
@@ -118,7 +123,7 @@ def figures_by_owner(
     )
     return {
         (row["client__owner_id"], row["month"]): Figures(
-            row["q"] or ZERO, row["a"] or ZERO, row["o"] or 0, row["active"], row["key"] or ZERO
+            _cents(row["q"]), _cents(row["a"]), row["o"] or 0, row["active"], _cents(row["key"])
         )
         for row in rows
     }
@@ -237,6 +242,11 @@ class BoardRow:
     owner_id: int | None
     name: str
     cells: dict[str, Cell]
+
+    @property
+    def cell_list(self) -> list[Cell]:
+        """The cells in the order of INDICATORS (for templates)."""
+        return [self.cells[code] for code in INDICATORS]
 
     @property
     def abnormal_count(self) -> int:
