@@ -92,7 +92,7 @@ def _months_back(month: date, count: int) -> list[date]:
     return sorted(months)
 
 
-def seed_products() -> list[Product]:
+def seed_products(prefix: str = "DEMO-P") -> list[Product]:
     """The category tree and the 30 products (idempotent: by name and code)."""
     categories: dict[tuple, ProductCategory] = {}
 
@@ -108,7 +108,7 @@ def seed_products() -> list[Product]:
         for name, price, key, tar, category in items:
             number += 1
             product, _ = Product.objects.get_or_create(
-                code=f"DEMO-P{number:02d}",
+                code=f"{prefix}{number:02d}",
                 defaults={
                     "name": name,
                     "brand": brand,
