@@ -20,6 +20,8 @@ from django.utils.translation import pgettext
 
 from accounts.models import User
 from accounts.scoping import role_required, scope_for
+from analysis.models import MarketIndicator, MarketTarget
+from analysis.selectors_summary import business_board
 from clients.models import Client
 from complaints.models import Complaint
 from interactions.models import Interaction
@@ -308,6 +310,58 @@ def satisfaction(request):
         "dashboards/satisfaction.html",
         _context(request, month, teams, team, board=board, trend=trend, as_of=as_of),
     )
+
+
+@login_required
+def business(request):
+    """Figures against the market targets by manager for the month (steps 5–6's market
+    indicators): target, actual and the abnormal flag (5 % or more below the target)."""
+    month, teams, team, managers = _filters(request)
+    scope = _scope(request)
+    board, as_of = remembered(
+        request,
+        scope,
+        "business",
+        _cache_filters(month, team),
+        lambda: business_board(
+            managers, month, restrict=seen_with_client(scope, team), targets=MarketTarget.objects.visible_to(scope)
+        ),
+    )
+    if request.GET.get("export") == "csv":
+        headers = [_("Account manager")]
+        for _code, label in board.indicators:
+            headers += [
+                _("%(indicator)s: target") % {"indicator": label},
+                _("%(indicator)s: actual") % {"indicator": label},
+                _("%(indicator)s: abnormal") % {"indicator": label},
+            ]
+        rows = []
+        for row in [*board.rows, board.total]:
+            line = [row.name or _("Total")]
+            for code, _label in board.indicators:
+                cell_ = row.cells[code]
+                line += [cell_.target, cell_.actual, _("yes") if cell_.abnormal else ""]
+            rows.append(line)
+        return _export(request, "business", month, {"managers": (headers, rows)})
+    quantity = MarketIndicator.QUANTITY
+    chart = {
+        "type": "bar",
+        "labels": [row.name for row in board.rows],
+        "datasets": [
+            {"label": _("Quantity target"), "data": [_number(row.cells[quantity].target) for row in board.rows]},
+            {"label": _("Quantity"), "data": [_number(row.cells[quantity].actual) for row in board.rows]},
+        ],
+    }
+    return render(
+        request,
+        "dashboards/business.html",
+        _context(request, month, teams, team, board=board, chart=chart, as_of=as_of),
+    )
+
+
+def _number(value):
+    """A figure for the chart's JSON (decimals are not JSON)."""
+    return None if value is None else float(value)
 
 
 @role_required(User.Role.SUPERVISOR)

@@ -23,6 +23,16 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Team, User
+from analysis.demo import SEASON, seed_products
+from analysis.models import (
+    BrandTarget,
+    BusinessFigure,
+    FigureImport,
+    FocusProduct,
+    MarketIndicator,
+    MarketTarget,
+    TargetClient,
+)
 from clients import rules as client_rules
 from clients.models import Client, ClientGroup, Contact, Tier
 from complaints.defaults import ensure_complaint_defaults
@@ -33,9 +43,12 @@ from surveys.models import Invitation, Question, Response, SurveyTemplate
 from visits import rules as visit_rules
 from visits.models import MonthlyPlan, PlanLine, PlannedVisit, VisitLog
 
-from .writer import TableWriter, next_id, reset_sequences
+from .writer import TableWriter, next_id, reset_sequences, write_columns
 
 PREFIX = "gen_"
+FIGURE_MONTHS = 12
+FOCUS_PER_TEAM = 6
+TARGET_CLIENTS_PER_PRODUCT = 50
 DAYS_OF_HISTORY = 730
 VISITS_PER_DAY = 10
 
@@ -50,6 +63,8 @@ class Scale:
     complaints: int
     responses: int
     interactions: int
+    # Business figures: client × product × month rows over FIGURE_MONTHS months.
+    figures: int = 0
 
 
 SCALES = {
@@ -62,6 +77,7 @@ SCALES = {
         complaints=2_000,
         responses=3_000,
         interactions=5_000,
+        figures=54_000,
     ),
     "large": Scale(
         teams=20,
@@ -72,6 +88,7 @@ SCALES = {
         complaints=200_000,
         responses=300_000,
         interactions=500_000,
+        figures=5_400_000,
     ),
 }
 
@@ -159,8 +176,10 @@ class Generator:
         self.complaints()
         self.surveys()
         self.interactions()
+        self.business()
         generated = [Team, User, ClientGroup, Client, Contact, VisitLog, PlannedVisit, MonthlyPlan, PlanLine]
         generated += [Complaint, Invitation, Response, Interaction, FollowUpTask]
+        generated += [BusinessFigure, FocusProduct, BrandTarget, MarketTarget, TargetClient]
         reset_sequences(generated)
         return self.counts
 
@@ -636,6 +655,124 @@ class Generator:
 
         self.write(Interaction, rows())
         self.write(FollowUpTask, iter(tasks))
+
+    # Business figures (analysis) ---------------------------------------------------------
+
+    def business(self) -> None:
+        """The 30 products and FIGURE_MONTHS months of figures up to last month: each client
+        buys a steady basket (its size from the client's weight, so the rows add up to the
+        scale's figures), one product swapped now and then; focus products per team, brand
+        and market targets per manager for last month and this month, target clients."""
+        if not self.scale.figures:
+            return
+        rng = self.rng
+        products = seed_products(prefix="GEN-P")
+        ids = [p.pk for p in products]
+        prices = [float(p.unit_price) for p in products]
+        weights = [3.0 if p.is_key_brand else 1.0 for p in products]
+        key = {p.pk for p in products if p.is_key_brand}
+        months = [visit_rules.previous_month(self.today)]
+        while len(months) < FIGURE_MONTHS:
+            months.append(visit_rules.previous_month(months[-1]))
+        months.reverse()
+        factor = {Client.Status.ACTIVE: 1.0, Client.Status.DORMANT: 0.4, Client.Status.LOST: 0.2}
+        client_weights = [rng.lognormvariate(0, 0.4) * factor.get(s, 0.0) for s in self.client_status]
+        per_month = allocate(self.scale.figures // FIGURE_MONTHS, client_weights, rng)
+        batch = FigureImport.objects.create(source=FigureImport.Source.DEMO, file_name="generate_data")
+        first = next_id(BusinessFigure)
+        month_texts = [f"{m:%Y-%m-%d}" for m in months]
+        seasons = [SEASON[m.month] for m in months]
+        random_ = rng.random
+
+        def rows():
+            pk = first
+            for i, client in enumerate(self.client_ids):
+                count = min(per_month[i], len(ids))
+                if not count:
+                    continue
+                size = client_weights[i]
+                basket = set()
+                while len(basket) < count:
+                    basket.add(rng.choices(range(len(ids)), weights)[0])
+                basket = sorted(basket)
+                for m, month in enumerate(month_texts):
+                    if count < len(ids) and random_() < 0.2:  # this month, one product swapped for another
+                        out = basket[int(random_() * count)]
+                        spare = [k for k in range(len(ids)) if k not in basket]
+                        bought = [k for k in basket if k != out] + [spare[int(random_() * len(spare))]]
+                    else:
+                        bought = basket
+                    level = size * seasons[m]
+                    for k in bought:
+                        quantity = 1 + int(level * (12 if ids[k] in key else 7) * (0.5 + random_()))
+                        orders = 1 + int(random_() * 4)
+                        amount = round(quantity * prices[k] * (0.97 + 0.03 * random_()), 2)
+                        yield (pk, client, ids[k], month, quantity, amount, orders, batch.pk)
+                        pk += 1
+
+        started = time.perf_counter()
+        columns = ["id", "client", "product", "month", "quantity", "amount", "orders", "batch"]
+        written = write_columns(BusinessFigure, columns, rows())
+        self.counts[BusinessFigure._meta.label] = written
+        FigureImport.objects.filter(pk=batch.pk).update(
+            rows=written, clients=sum(1 for n in per_month if n), months=f"{months[0]:%Y-%m}…{months[-1]:%Y-%m}"
+        )
+        self.log(f"  {written:>10,} business figures in {time.perf_counter() - started:.1f} s")
+        self.targets(products, months[-1])
+
+    def targets(self, products, last_month: date) -> None:
+        rng = self.rng
+        this_month = visit_rules.month_start(self.today)
+        focus = {team: rng.sample([p.pk for p in products], FOCUS_PER_TEAM) for team in self.teams}
+        supervisor_of = dict(zip(self.teams, self.supervisors, strict=True))
+        pk = next_id(FocusProduct)
+        rows = []
+        for month in (last_month, this_month):
+            for team, chosen in focus.items():
+                for product in chosen:
+                    rows.append({"id": pk, "team_id": team, "month": month, "product_id": product,
+                                 "set_by_id": supervisor_of[team]})  # fmt: skip
+                    pk += 1
+        self.write(FocusProduct, rows)
+        books: dict[int, list[int]] = {}
+        for i, owner in enumerate(self.client_owner):
+            books.setdefault(owner, []).append(i)
+        brand, chosen, market = [], [], []
+        brand_pk, chosen_pk, market_pk = next_id(BrandTarget), next_id(TargetClient), next_id(MarketTarget)
+        for month in (last_month, this_month):
+            for manager in self.managers:
+                team = self.team_of[manager]
+                book = books.get(manager, [])
+                for product in focus[team]:
+                    brand.append({"id": brand_pk, "owner_id": manager, "team_id": team, "product_id": product,
+                                  "month": month, "stocking_rate": Decimal(rng.randrange(60, 95)),
+                                  "active_rate": Decimal(rng.randrange(70, 95)),
+                                  "repurchase_rate": Decimal(rng.randrange(40, 80)),
+                                  "fulfilment_rate": Decimal(rng.randrange(85, 100))})  # fmt: skip
+                    brand_pk += 1
+                    for i in rng.sample(book, min(TARGET_CLIENTS_PER_PRODUCT, len(book))):
+                        chosen.append({"id": chosen_pk, "owner_id": manager, "client_id": self.client_ids[i],
+                                       "product_id": product, "month": month})  # fmt: skip
+                        chosen_pk += 1
+                # Market targets near the book's size (about 9 cartons a client-product-month).
+                rows_per_month = max(1, self.scale.figures // FIGURE_MONTHS * len(book) // max(1, len(self.client_ids)))
+                quantity = Decimal(rows_per_month * 9)
+                values = {
+                    MarketIndicator.QUANTITY: quantity,
+                    MarketIndicator.AMOUNT: quantity * 200,
+                    MarketIndicator.AVERAGE_PRICE: Decimal(rng.randrange(180, 230)),
+                    MarketIndicator.KEY_BRAND_QUANTITY: (quantity * Decimal("0.45")).quantize(Decimal(1)),
+                    MarketIndicator.KEY_BRAND_GROWTH: Decimal(rng.randrange(2, 8)),
+                    MarketIndicator.ACTIVE_CLIENTS: Decimal(len(book)),
+                    MarketIndicator.ORDERS_PER_CLIENT: Decimal("10"),
+                }
+                for indicator, value in values.items():
+                    market.append({"id": market_pk, "team_id": team, "owner_id": manager, "month": month,
+                                   "indicator": indicator, "value": value})  # fmt: skip
+                    market_pk += 1
+        self.write(BrandTarget, brand)
+        self.write(TargetClient, chosen)
+        self.write(MarketTarget, market)
 
 
 def analyze() -> None:

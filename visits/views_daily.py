@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from analysis import selectors_summary as business
 from clients.selectors import get_client
 from crm.forms import add_service_errors
 
@@ -304,6 +305,9 @@ def result_detail(request, pk: int):
             "result": result,
             "form": form,
             "progress": selectors.month_progress(result.owner, result.month, rules.month_end(result.month)),
+            # Step 14: the month's market and brand analysis beside plan completion.
+            "business": business.month_pace([result.owner_id], result.month, rules.month_end(result.month)),
+            "indicators": business.month_indicators(result.owner_id, result.month),
             "can_review": result.status == "submitted" and month_review.can_review(request.user, result),
             "decision_form": DecisionForm(),
             "history": result.history.select_related("history_user").order_by("history_date")[:50],
@@ -359,6 +363,9 @@ def weekly_summary(request):
             "form": form,
             # The month of the day asked for (a week may straddle two months), up to the week's end.
             "progress": selectors.month_progress(owner, day, sunday),
+            # Step 13: quantity, average price and key-brand growth against the month's targets;
+            # the figures are imported during the month, so the pace runs to today at most.
+            "business": business.month_pace([owner.pk], rules.month_start(day), min(sunday, timezone.localdate())),
             "previous": monday - timedelta(days=7),
             "next": monday + timedelta(days=7),
         },

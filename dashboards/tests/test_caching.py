@@ -17,7 +17,7 @@ from complaints.models import Category, Complaint
 from visits.models import VisitLog
 from visits.tests.factories import VisitLogFactory
 
-BOARDS = ["dashboards:visits", "dashboards:complaints", "dashboards:satisfaction"]
+BOARDS = ["dashboards:visits", "dashboards:complaints", "dashboards:satisfaction", "dashboards:business"]
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 
 from accounts.models import User
+from analysis.models import BusinessFigure
 from clients import rules as client_rules
 from clients.models import Client, Contact
 from complaints.models import Complaint
@@ -35,6 +36,8 @@ def test_small_dataset_has_the_scale_s_rows_consistent_and_skewed():
     assert VisitLog.objects.count() == scale.visit_logs
     assert Complaint.objects.count() == scale.complaints
     assert Response.objects.count() == Invitation.objects.count() == scale.responses
+    assert BusinessFigure.objects.count() == scale.figures
+    assert not BusinessFigure.objects.exclude(client__status__in=["active", "dormant", "lost"]).exists()
     # Owners, teams and logs agree with each other.
     assert not Client.objects.exclude(team=F("owner__team")).exists()
     assert not VisitLog.objects.exclude(owner=F("client__owner")).exists()

@@ -252,6 +252,7 @@ LIST_PARAMS = {
         "page",
     ],
     "/dashboards/visits/": ["month", "team", "export", "table"],
+    "/dashboards/business/": ["month", "team", "export", "table"],
     "/dashboards/complaints/": ["month", "team", "export", "table"],
     "/dashboards/satisfaction/": ["month", "team", "export", "table"],
     "/surveys/": ["month", "owner", "team", "page"],

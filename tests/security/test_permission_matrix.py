@@ -63,6 +63,7 @@ MATRIX = {
     "complaints:return_visit_record": "POST 302 302 404 404 404 404 302",
     "complaints:return_visits": "GET 302 200 200 200 200 200 200",
     "complaints:step": "POST 302 302 404 302 404 404 302",
+    "dashboards:business": "GET 302 200 200 200 200 200 200",
     "dashboards:complaints": "GET 302 200 200 200 200 200 200",
     "dashboards:quarterly": "GET 302 403 403 200 200 403 200",
     "dashboards:satisfaction": "GET 302 200 200 200 200 200 200",

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from accounts.demo import DEMO_PASSWORD, seed_people
+from analysis.demo import seed_analysis
 from clients.demo import seed_clients
 from complaints.demo import seed_complaints
 from interactions.demo import seed_interactions
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         with translation.override("zh-hans"):
             logins = seed_people()
             clients = seed_clients()
+            figures = seed_analysis()
             complaints = seed_complaints()
             visits = seed_plans()
             surveys = seed_surveys()
@@ -36,7 +38,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded ({clients} new clients, {complaints} new complaints, {visits} new planned visits, "
-                f"{surveys} new survey answers, {interactions} new calls and messages; "
+                f"{surveys} new survey answers, {interactions} new calls and messages, "
+                f"{figures} new business figure rows; "
                 f"{flagged['flagged']} clients flagged at risk)."
             )
         )

@@ -1,0 +1,290 @@
+"""Business figures against the market targets, for the weekly summary (step 13), the
+monthly summary (step 14) and the dashboards' business tab.
+
+Every function reads in a fixed number of queries whatever the number of managers,
+clients or figure rows: the figures are summed in the database per (manager, month).
+
+A client's figures count for the manager who owns the client now. Key-brand growth is
+against the same month last year (the demo and the generated data carry 13 months for
+that); the month's progress to date is compared with last year's month pro rata.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from visits.rules import month_end, working_days
+
+from . import rules
+from .models import BusinessFigure, IndicatorResult, MarketIndicator, MarketTarget, Rate
+
+ZERO = Decimal(0)
+# The market indicators in the order the pages show them.
+INDICATORS = [
+    MarketIndicator.QUANTITY,
+    MarketIndicator.AMOUNT,
+    MarketIndicator.AVERAGE_PRICE,
+    MarketIndicator.KEY_BRAND_QUANTITY,
+    MarketIndicator.KEY_BRAND_GROWTH,
+    MarketIndicator.ACTIVE_CLIENTS,
+    MarketIndicator.ORDERS_PER_CLIENT,
+]
+# The three the weekly summary shows (seed 004, step 13).
+WEEKLY_INDICATORS = [MarketIndicator.QUANTITY, MarketIndicator.AVERAGE_PRICE, MarketIndicator.KEY_BRAND_GROWTH]
+# Indicators that add up over a month (their pace is the target's share of the working days).
+CUMULATIVE = {
+    MarketIndicator.QUANTITY,
+    MarketIndicator.AMOUNT,
+    MarketIndicator.KEY_BRAND_QUANTITY,
+}
+
+Restrict = Callable[[QuerySet, str], QuerySet]
+
+
+def last_year(month: date) -> date:
+    return month.replace(year=month.year - 1)
+
+
+@dataclass
+class Figures:
+    """One manager's (or a book's) figures of one month."""
+
+    quantity: Decimal = ZERO
+    amount: Decimal = ZERO
+    orders: int = 0
+    active_clients: int = 0
+    key_brand_quantity: Decimal = ZERO
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(
+            self.quantity + other.quantity,
+            self.amount + other.amount,
+            self.orders + other.orders,
+            self.active_clients + other.active_clients,
+            self.key_brand_quantity + other.key_brand_quantity,
+        )
+
+    @property
+    def average_price(self) -> Decimal | None:
+        return rules.average_price(self.amount, self.quantity)
+
+    @property
+    def orders_per_client(self) -> Decimal | None:
+        if not self.active_clients:
+            return None
+        return (Decimal(self.orders) / self.active_clients).quantize(rules.CENTS)
+
+
+def indicator_values(current: Figures, base: Figures, share: Decimal = Decimal(1)) -> dict[str, Decimal | None]:
+    """Every market indicator's actual value. ``base`` is the same month last year; ``share``
+    the part of that month the current figures cover (1 for a whole month)."""
+    base_key = base.key_brand_quantity * share
+    return {
+        MarketIndicator.QUANTITY: current.quantity,
+        MarketIndicator.AMOUNT: current.amount,
+        MarketIndicator.AVERAGE_PRICE: current.average_price,
+        MarketIndicator.KEY_BRAND_QUANTITY: current.key_brand_quantity,
+        MarketIndicator.KEY_BRAND_GROWTH: rules.growth(current.key_brand_quantity, base_key),
+        MarketIndicator.ACTIVE_CLIENTS: Decimal(current.active_clients),
+        MarketIndicator.ORDERS_PER_CLIENT: current.orders_per_client,
+    }
+
+
+def _cents(value) -> Decimal:
+    # Two decimals on every database (SQLite's sums of decimals lose them).
+    return Decimal(value or 0).quantize(rules.CENTS)
+
+
+def figures_by_owner(
+    owner_ids: Iterable[int] | None, months: Iterable[date], *, restrict: Restrict | None = None
+) -> dict[tuple[int, date], Figures]:
+    """``{(owner id, month): Figures}`` in one query (``owner_ids=None``: every owner).
+    ``restrict(queryset, "client__")`` narrows the rows to a viewer's scope."""
+    queryset = BusinessFigure.objects.filter(month__in=list(months))
+    if owner_ids is not None:
+        queryset = queryset.filter(client__owner_id__in=list(owner_ids))
+    if restrict is not None:
+        queryset = restrict(queryset, "client__")
+    rows = (
+        queryset.order_by()
+        .values("client__owner_id", "month")
+        .annotate(
+            q=Sum("quantity"),
+            a=Sum("amount"),
+            o=Sum("orders"),
+            active=Count("client_id", distinct=True, filter=Q(quantity__gt=0)),
+            key=Sum("quantity", filter=Q(product__is_key_brand=True)),
+        )
+    )
+    return {
+        (row["client__owner_id"], row["month"]): Figures(
+            _cents(row["q"]), _cents(row["a"]), row["o"] or 0, row["active"], _cents(row["key"])
+        )
+        for row in rows
+    }
+
+
+def targets_by_owner(owner_ids: Iterable[int], month: date, queryset: QuerySet | None = None) -> dict:
+    """``{(owner id, indicator): value}`` of the managers' market targets of the month (one query)."""
+    queryset = MarketTarget.objects.all() if queryset is None else queryset
+    rows = queryset.filter(owner_id__in=list(owner_ids), month=month).values_list("owner_id", "indicator", "value")
+    return {(owner, indicator): value for owner, indicator, value in rows}
+
+
+# --- the weekly summary (step 13) --------------------------------------------------------------
+
+
+@dataclass
+class PaceRow:
+    indicator: str
+    label: str
+    target: Decimal | None
+    to_date: Decimal | None
+    pace: Decimal | None  # where the figure should be by now
+    cumulative: bool
+
+    @property
+    def behind(self) -> bool:
+        """5 % or more behind the pace (the analysis rule, applied to the pace)."""
+        return rules.is_abnormal(self.pace, self.to_date)
+
+
+@dataclass
+class MonthPace:
+    month: date
+    until: date
+    elapsed_days: int
+    month_days: int
+    rows: list[PaceRow] = field(default_factory=list)
+
+    @property
+    def has_targets(self) -> bool:
+        return any(row.target is not None for row in self.rows)
+
+
+def month_pace(owners: Iterable[int], month: date, until: date) -> MonthPace:
+    """The month's targets of quantity, average price per unit and key-brand growth for a
+    book (one or more managers), the progress to date and the expected pace: for quantity,
+    target × working days elapsed ÷ working days of the month; for a ratio (average price,
+    growth) the pace is the target itself. Two queries."""
+    owners = list(owners)
+    end = month_end(month)
+    until = min(max(until, month), end)
+    month_days = len(working_days(month, end))
+    elapsed = len(working_days(month, until))
+    share = Decimal(elapsed) / month_days if month_days else Decimal(1)
+    targets: dict[str, Decimal] = {}
+    for (_owner, indicator), value in targets_by_owner(owners, month).items():
+        if indicator in WEEKLY_INDICATORS:
+            # A book of several managers: quantities add up; a ratio target is their mean.
+            targets.setdefault(indicator, []).append(value)
+    combined = {
+        indicator: sum(values) if indicator in CUMULATIVE else (sum(values) / len(values)).quantize(rules.CENTS)
+        for indicator, values in targets.items()
+    }
+    figures = figures_by_owner(owners, [month, last_year(month)])
+    current = sum((f for (_o, m), f in figures.items() if m == month), Figures())
+    base = sum((f for (_o, m), f in figures.items() if m != month), Figures())
+    actual = indicator_values(current, base, share)
+    labels = dict(MarketIndicator.choices)
+    rows = []
+    for indicator in WEEKLY_INDICATORS:
+        target = combined.get(indicator)
+        cumulative = indicator in CUMULATIVE
+        pace = None
+        if target is not None:
+            pace = (target * share).quantize(rules.CENTS) if cumulative else target
+        rows.append(PaceRow(indicator, labels[indicator], target, actual[indicator], pace, cumulative))
+    return MonthPace(month, until, elapsed, month_days, rows)
+
+
+# --- the monthly summary (step 14) -------------------------------------------------------------
+
+
+def month_indicators(owner_id: int, month: date) -> dict[str, list[IndicatorResult]]:
+    """The brand and market analysis of the month (its indicator results: target, actual,
+    abnormal) of one manager, in one query."""
+    results = (
+        IndicatorResult.objects.filter(owner_id=owner_id, month=month)
+        .select_related("product")
+        .order_by("kind", "product__brand", "product__name", "code")
+    )
+    grouped: dict[str, list[IndicatorResult]] = {IndicatorResult.Kind.MARKET: [], IndicatorResult.Kind.BRAND: []}
+    labels = {**dict(MarketIndicator.choices), **dict(Rate.choices)}
+    for result in results:
+        result.label = labels.get(result.code, result.code)
+        grouped.setdefault(result.kind, []).append(result)
+    order = {code: n for n, code in enumerate(INDICATORS)}
+    grouped[IndicatorResult.Kind.MARKET].sort(key=lambda r: order.get(r.code, len(order)))
+    return grouped
+
+
+# --- the dashboards' business tab --------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    target: Decimal | None
+    actual: Decimal | None
+
+    @property
+    def abnormal(self) -> bool:
+        return rules.is_abnormal(self.target, self.actual)
+
+
+@dataclass
+class BoardRow:
+    owner_id: int | None
+    name: str
+    cells: dict[str, Cell]
+
+    @property
+    def cell_list(self) -> list[Cell]:
+        """The cells in the order of INDICATORS (for templates)."""
+        return [self.cells[code] for code in INDICATORS]
+
+    @property
+    def abnormal_count(self) -> int:
+        return sum(1 for cell in self.cells.values() if cell.abnormal)
+
+
+@dataclass
+class BusinessBoard:
+    month: date
+    rows: list[BoardRow]
+    total: BoardRow
+    indicators: list[tuple[str, str]]
+
+
+def business_board(
+    people: QuerySet, month: date, *, restrict: Restrict | None = None, targets: QuerySet | None = None
+) -> BusinessBoard:
+    """Figures against the market targets of the month per manager: three queries (the
+    managers, their targets, their figures this month and the same month last year)."""
+    managers = list(people.order_by("last_name", "first_name", "username"))
+    ids = [m.pk for m in managers]
+    target_of = targets_by_owner(ids, month, targets)
+    figures = figures_by_owner(ids, [month, last_year(month)], restrict=restrict)
+    rows = []
+    total_now, total_base = Figures(), Figures()
+    for manager in managers:
+        now = figures.get((manager.pk, month), Figures())
+        base = figures.get((manager.pk, last_year(month)), Figures())
+        total_now, total_base = total_now + now, total_base + base
+        actual = indicator_values(now, base)
+        cells = {code: Cell(target_of.get((manager.pk, code)), actual[code]) for code in INDICATORS}
+        rows.append(BoardRow(manager.pk, str(manager), cells))
+    actual = indicator_values(total_now, total_base)
+    # The book's targets add up where the indicator does; a ratio has no summed target.
+    totals = {}
+    for code in INDICATORS:
+        values = [target_of[(pk, code)] for pk in ids if (pk, code) in target_of]
+        summed = code in CUMULATIVE or code == MarketIndicator.ACTIVE_CLIENTS
+        totals[code] = Cell(sum(values) if values and summed else None, actual[code])
+    labels = dict(MarketIndicator.choices)
+    return BusinessBoard(month, rows, BoardRow(None, "", totals), [(code, labels[code]) for code in INDICATORS])
