@@ -6,3 +6,6 @@ class AnalysisConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "analysis"
     verbose_name = _("Analysis")
+
+    def ready(self):
+        from . import proposals  # noqa: F401
