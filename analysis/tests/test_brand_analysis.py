@@ -14,7 +14,7 @@ Product X, target clients c1–c5:
     stocking   = ordered in Nov among target clients {c1..c4} ÷ 5       = 80.00 (target 90: abnormal)
     active     = ordered Oct and Nov {c1, c2} ÷ ordered Oct {c1, c2, c5} = 66.67 (target 75: abnormal)
     repurchase = two orders or more {c1, c3} ÷ ordered {c1..c4}          = 50.00 (target 60: abnormal)
-    fulfilment = supplied 60 + 35 ÷ confirmed demand 60 + 40             = 95.00 (target 100: exactly 5 % below, abnormal)
+    fulfilment = supplied 60 + 35 ÷ confirmed demand 60 + 40             = 95.00 (target 100: exactly 5 % below))
 
 Product Y: no target clients (stocking target 50: no figure, not abnormal), c1 ordered once
 (repurchase 0.00 against a zero target: not abnormal), c1 supplied 95.01 of a demand of 100
