@@ -135,23 +135,23 @@ class MarketFigures:
 
 
 MARKET_SUMS = {
-    "quantity": Coalesce(Sum("quantity"), Value(ZERO), output_field=DecimalField()),
-    "amount": Coalesce(Sum("amount"), Value(ZERO), output_field=DecimalField()),
-    "orders": Coalesce(Sum("orders"), Value(0), output_field=IntegerField()),
-    "key_brand_quantity": Coalesce(
+    "sum_quantity": Coalesce(Sum("quantity"), Value(ZERO), output_field=DecimalField()),
+    "sum_amount": Coalesce(Sum("amount"), Value(ZERO), output_field=DecimalField()),
+    "sum_orders": Coalesce(Sum("orders"), Value(0), output_field=IntegerField()),
+    "sum_key_brand_quantity": Coalesce(
         Sum("quantity", filter=Q(product__is_key_brand=True)), Value(ZERO), output_field=DecimalField()
     ),
-    "active_clients": Count("client_id", distinct=True, filter=Q(orders__gt=0)),
+    "sum_active_clients": Count("client_id", distinct=True, filter=Q(orders__gt=0)),
 }
 
 
 def _figures(row: dict) -> MarketFigures:
     return MarketFigures(
-        quantity=Decimal(row["quantity"]),
-        amount=Decimal(row["amount"]),
-        orders=int(row["orders"]),
-        key_brand_quantity=Decimal(row["key_brand_quantity"]),
-        active_clients=int(row["active_clients"]),
+        quantity=Decimal(row["sum_quantity"]),
+        amount=Decimal(row["sum_amount"]),
+        orders=int(row["sum_orders"]),
+        key_brand_quantity=Decimal(row["sum_key_brand_quantity"]),
+        active_clients=int(row["sum_active_clients"]),
     )
 
 
