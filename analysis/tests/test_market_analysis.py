@@ -30,7 +30,7 @@ from clients.tests.factories import ClientFactory
 from .factories_targets import BusinessFigureFactory, MarketTargetFactory, ProductFactory
 
 PLANNED, NOV, OCT = date(2026, 12, 1), date(2026, 11, 1), date(2026, 10, 1)
-I = MarketIndicator
+MI = MarketIndicator
 
 
 @pytest.fixture
@@ -46,8 +46,8 @@ def book(manager, teammate):
             client=client, product=product, month=month, quantity=quantity, amount=amount, orders=orders
         )
     BusinessFigureFactory(client=ClientFactory(owner=teammate), product=k, month=NOV, quantity=10, amount=100)
-    targets = {I.QUANTITY: 100, I.AMOUNT: "231.57", I.KEY_BRAND_QUANTITY: 18, I.KEY_BRAND_GROWTH: 5,
-               I.ACTIVE_CLIENTS: 3, I.ORDERS_PER_CLIENT: 0}  # fmt: skip
+    targets = {MI.QUANTITY: 100, MI.AMOUNT: "231.57", MI.KEY_BRAND_QUANTITY: 18, MI.KEY_BRAND_GROWTH: 5,
+               MI.ACTIVE_CLIENTS: 3, MI.ORDERS_PER_CLIENT: 0}  # fmt: skip
     for code, value in targets.items():
         MarketTargetFactory(owner=manager, month=NOV, indicator=code, value=Decimal(value))
     return {"m1": m1, "m2": m2, "m3": m3, "k": k}
@@ -60,13 +60,13 @@ def test_the_indicators_and_their_flags_from_the_table(manager, book):
         for r in IndicatorResult.objects.filter(owner=manager, kind="market", month=NOV)
     }
     assert results == {
-        I.QUANTITY: (Decimal("95.00"), Decimal("100.00"), True),
-        I.AMOUNT: (Decimal("220.00"), Decimal("231.57"), False),
-        I.AVERAGE_PRICE: (Decimal("2.32"), None, False),
-        I.KEY_BRAND_QUANTITY: (Decimal("18.00"), Decimal("18.00"), False),
-        I.KEY_BRAND_GROWTH: (Decimal("-40.00"), Decimal("5.00"), True),
-        I.ACTIVE_CLIENTS: (Decimal("2.00"), Decimal("3.00"), True),
-        I.ORDERS_PER_CLIENT: (Decimal("2.50"), Decimal("0.00"), False),
+        MI.QUANTITY: (Decimal("95.00"), Decimal("100.00"), True),
+        MI.AMOUNT: (Decimal("220.00"), Decimal("231.57"), False),
+        MI.AVERAGE_PRICE: (Decimal("2.32"), None, False),
+        MI.KEY_BRAND_QUANTITY: (Decimal("18.00"), Decimal("18.00"), False),
+        MI.KEY_BRAND_GROWTH: (Decimal("-40.00"), Decimal("5.00"), True),
+        MI.ACTIVE_CLIENTS: (Decimal("2.00"), Decimal("3.00"), True),
+        MI.ORDERS_PER_CLIENT: (Decimal("2.50"), Decimal("0.00"), False),
     }
 
 
@@ -85,19 +85,19 @@ def test_the_clients_behind_an_abnormal_indicator_become_problem_clients(manager
 
 
 def test_the_team_row_has_no_owner_and_counts_every_book(manager, supervisor, book):
-    MarketTargetFactory(team=manager.team, owner=None, month=NOV, indicator=I.QUANTITY, value=100)
+    MarketTargetFactory(team=manager.team, owner=None, month=NOV, indicator=MI.QUANTITY, value=100)
     results = {r.code: r for r in market.analyse_team_market(team=manager.team, month=PLANNED, by=supervisor)}
-    assert results[I.QUANTITY].owner is None and results[I.QUANTITY].actual == Decimal("105")
-    assert results[I.QUANTITY].abnormal is False  # 105 against 100
-    assert results[I.ACTIVE_CLIENTS].actual == 3
+    assert results[MI.QUANTITY].owner is None and results[MI.QUANTITY].actual == Decimal("105")
+    assert results[MI.QUANTITY].abnormal is False  # 105 against 100
+    assert results[MI.ACTIVE_CLIENTS].actual == 3
 
 
 def test_next_months_targets_with_history(manager, book):
     market.set_market_targets(
-        team=manager.team, owner=manager, month=PLANNED, values={I.QUANTITY: Decimal("110")}, by=manager
+        team=manager.team, owner=manager, month=PLANNED, values={MI.QUANTITY: Decimal("110")}, by=manager
     )
     market.set_market_targets(
-        team=manager.team, owner=manager, month=PLANNED, values={I.QUANTITY: Decimal("120")}, by=manager
+        team=manager.team, owner=manager, month=PLANNED, values={MI.QUANTITY: Decimal("120")}, by=manager
     )
     target = MarketTarget.objects.get(owner=manager, month=PLANNED)
     assert target.value == 120 and target.history.count() == 2

@@ -152,10 +152,12 @@ def pages(world) -> dict[str, list[str]]:
                "/accounts/password/", f"/interactions/client/{pk}/log/", "/interactions/requests/",
                "/interactions/follow-ups/", "/interactions/messages/new/",
                f"/interactions/messages/{world.message.pk}/", "/care/gifts/", "/care/events/",
-               f"/clients/{pk}/propose-grade/", f"/clients/groups/{world.group.pk}/", "/visits/today/"]  # fmt: skip
+               f"/clients/{pk}/propose-grade/", f"/clients/groups/{world.group.pk}/", "/visits/today/",
+               "/analysis/", "/analysis/brand-targets/", "/analysis/target-clients/", "/analysis/brand/",
+               "/analysis/market/"]  # fmt: skip
     supervisor = [f"/visits/plans/{plan}/", f"/visits/results/{world.result.pk}/", "/clients/import/",
                   f"/interactions/messages/{world.message.pk}/", f"/clients/proposals/{world.proposal.pk}/",
-                  "/care/gifts/"]  # fmt: skip
+                  "/care/gifts/", "/analysis/focus/", "/analysis/team/"]  # fmt: skip
     return {"manager": manager, "supervisor": supervisor, "anon": [f"/s/{world.token}/"]}
 
 
@@ -264,6 +266,10 @@ LIST_PARAMS = {
     "/api/v1/clients/": ["q", "tier", "status", "overdue", "owner", "team", "updated_since", "cursor", "page_size"],
     "/interactions/follow-ups/": ["show", "page"],
     "/interactions/messages/": ["status", "page"],
+    "/analysis/": ["month", "owner"],
+    "/analysis/team/": ["month", "team"],
+    "/analysis/focus/": ["month", "team"],
+    "/analysis/target-clients/": ["month", "product", "owner"],
 }
 
 

@@ -109,6 +109,7 @@ def build(manager: User, teammate: User, other_manager: User) -> World:
         client=Client.objects.get(pk=client.pk), by=manager, reason="Alpha grows", proposed_size="large"
     )
     visit_log, api_token = _api_objects(client, manager, today)
+    _analysis(manager, month)
     return World(
         visit_log=visit_log, api_token=api_token,
         group=group, proposal=proposal,
@@ -131,6 +132,14 @@ def _api_objects(client, manager, today):
     )
     token, _raw = ApiToken.issue(manager, "Alpha phone")
     return visit_log, token
+
+
+def _analysis(manager, month):
+    """A focus product of team A for the month, so that the target forms show (issue #27)."""
+    from analysis.models import FocusProduct, Product
+
+    product = Product.objects.create(code="ALPHA-P", name="Alpha Product", brand="Alpha")
+    FocusProduct.objects.create(team=manager.team, month=month, product=product)
 
 
 def _care(client, contact, manager, today):
@@ -211,6 +220,7 @@ def url_arguments(world: World) -> dict[str, tuple[dict, str]]:
         "clients:proposal_decide": (pk(world.proposal), ""),
         "care:gift_decide": (pk(world.gift), ""),
         "care:event_update": (pk(world.event_invitation), ""),
+        "analysis:overview": ({}, f"?owner={world.plan.owner_id}"),
     }
 
 
