@@ -9,7 +9,7 @@ the one before it (``analysed_month``), and growth compares it with the month be
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, IntegerField, Q, QuerySet, Sum, Value
@@ -53,8 +53,6 @@ def default_month(today: date | None = None) -> date:
 
 def parse_month(text: str | None, default: date | None = None) -> date:
     """``YYYY-MM`` as the first day of that month; anything else is the default month."""
-    from datetime import datetime
-
     try:
         month = datetime.strptime((text or "").strip(), "%Y-%m").date()
     except ValueError:
