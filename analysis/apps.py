@@ -8,4 +8,4 @@ class AnalysisConfig(AppConfig):
     verbose_name = _("Analysis")
 
     def ready(self):
-        from . import jobs, proposals_state  # noqa: F401
+        from . import jobs, proposals, proposals_state  # noqa: F401

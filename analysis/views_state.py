@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,19 +25,21 @@ from clients.models import Client
 from clients.selectors import get_client
 from crm.forms import MAX_ID, add_service_errors, error_text
 from visits import rules as visit_rules
-from visits.selectors import owner_in_scope, parse_month
+from visits.selectors import owner_in_scope
 
 from . import demand as demand_services
 from . import effect as effect_services
 from . import selectors_state as selectors
 from .forms_state import DemandForm, ScoreForm
+from .selectors import parse_month
 
 PAGE_SIZE = 50
 
 
 def _month(request) -> date:
-    default = visit_rules.next_month(timezone.localdate())
-    return parse_month(request.POST.get("month") or request.GET.get("month"), default)
+    """The month planned: the page's, else ``selectors.default_month`` (one rule for every
+    analysis page: this month, and the next one from the 25th)."""
+    return parse_month(request.POST.get("month") or request.GET.get("month"))
 
 
 def _owner(request) -> User | None:

@@ -153,10 +153,12 @@ def pages(world) -> dict[str, list[str]]:
                "/interactions/follow-ups/", "/interactions/messages/new/",
                f"/interactions/messages/{world.message.pk}/", "/care/gifts/", "/care/events/",
                f"/clients/{pk}/propose-grade/", f"/clients/groups/{world.group.pk}/", "/visits/today/",
-               "/analysis/demand/", "/analysis/effect/", f"/analysis/scores/{pk}/"]  # fmt: skip
+               "/analysis/demand/", "/analysis/effect/", f"/analysis/scores/{pk}/",
+               "/analysis/", "/analysis/brand-targets/", "/analysis/target-clients/", "/analysis/brand/",
+               "/analysis/market/"]  # fmt: skip
     supervisor = [f"/visits/plans/{plan}/", f"/visits/results/{world.result.pk}/", "/clients/import/",
                   f"/interactions/messages/{world.message.pk}/", f"/clients/proposals/{world.proposal.pk}/",
-                  "/care/gifts/"]  # fmt: skip
+                  "/care/gifts/", "/analysis/focus/", "/analysis/team/"]  # fmt: skip
     return {"manager": manager, "supervisor": supervisor, "anon": [f"/s/{world.token}/"]}
 
 
@@ -270,6 +272,10 @@ LIST_PARAMS = {
     "/analysis/effect/": ["month", "owner", "sort", "page"],
     "/analysis/scores/": ["month", "owner", "page"],
     "/analysis/area/": ["month", "owner"],
+    "/analysis/": ["month", "owner"],
+    "/analysis/team/": ["month", "team"],
+    "/analysis/focus/": ["month", "team"],
+    "/analysis/target-clients/": ["month", "product", "owner"],
 }
 
 

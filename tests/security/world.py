@@ -110,6 +110,7 @@ def build(manager: User, teammate: User, other_manager: User) -> World:
     )
     visit_log, api_token = _api_objects(client, manager, today)
     _demand(client, manager, month)
+    _analysis(manager, month)
     return World(
         visit_log=visit_log, api_token=api_token,
         group=group, proposal=proposal,
@@ -141,6 +142,14 @@ def _api_objects(client, manager, today):
     )
     token, _raw = ApiToken.issue(manager, "Alpha phone")
     return visit_log, token
+
+
+def _analysis(manager, month):
+    """A focus product of team A for the month, so that the target forms show (issue #27)."""
+    from analysis.models import FocusProduct, Product
+
+    product = Product.objects.create(code="ALPHA-P", name="Alpha Product", brand="Alpha")
+    FocusProduct.objects.create(team=manager.team, month=month, product=product)
 
 
 def _care(client, contact, manager, today):
@@ -222,6 +231,7 @@ def url_arguments(world: World) -> dict[str, tuple[dict, str]]:
         "care:gift_decide": (pk(world.gift), ""),
         "care:event_update": (pk(world.event_invitation), ""),
         "analysis:score": (client, ""),
+        "analysis:overview": ({}, f"?owner={world.plan.owner_id}"),
     }
 
 
