@@ -29,12 +29,27 @@ class ProductCategoryAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["parent"]
 
 
+class CategoryFilter(admin.SimpleListFilter):
+    """The category tree as a filter, named by path, in one query."""
+
+    title = _("category")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        nodes = ProductCategory.objects.select_related("parent", "parent__parent")
+        return sorted(((node.pk, str(node)) for node in nodes), key=lambda choice: choice[1])
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(category_id=int(value)) if value and value.isdecimal() and len(value) < 19 else queryset
+
+
 @admin.register(Product)
 class ProductAdmin(ImportExportMixin, SimpleHistoryAdmin):
     # No list_editable: the key-brand flag is changed by the actions below or on the
     # product's page, where every input has its label.
     list_display = ["code", "name", "brand", "category", "unit", "unit_price", "is_key_brand", "is_active"]
-    list_filter = ["is_key_brand", "is_active", "brand", "category"]
+    list_filter = ["is_key_brand", "is_active", "brand", CategoryFilter]
     search_fields = ["code", "name", "brand"]
     list_select_related = ["category", "category__parent"]
     autocomplete_fields = ["category"]

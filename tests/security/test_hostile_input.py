@@ -155,7 +155,7 @@ def pages(world) -> dict[str, list[str]]:
                f"/clients/{pk}/propose-grade/", f"/clients/groups/{world.group.pk}/", "/visits/today/"]  # fmt: skip
     supervisor = [f"/visits/plans/{plan}/", f"/visits/results/{world.result.pk}/", "/clients/import/",
                   f"/interactions/messages/{world.message.pk}/", f"/clients/proposals/{world.proposal.pk}/",
-                  "/care/gifts/"]  # fmt: skip
+                  "/care/gifts/", "/analysis/figures/import/"]  # fmt: skip
     return {"manager": manager, "supervisor": supervisor, "anon": [f"/s/{world.token}/"]}
 
 
