@@ -183,6 +183,8 @@ def parse_row(line: int, values: Mapping, *, latest: date) -> tuple[Figure | Non
             if column in MAX_CODE:
                 if len(text) > MAX_CODE[column]:
                     raise ValueError(_("At most %(count)s characters.") % {"count": MAX_CODE[column]})
+                if not text.isprintable():
+                    raise ValueError(_("A code may not contain control characters."))
                 parsed[column] = text
             elif column == "month":
                 parsed[column] = parse_month(text, latest=latest)
@@ -220,6 +222,8 @@ class RowParser:
     def fast(self, line: int, values: dict) -> Figure:
         client, product = values["client_code"].strip(), values["product_code"].strip()
         if not client or not product or len(client) > 30 or len(product) > 40:
+            raise ValueError
+        if not client.isprintable() or not product.isprintable():
             raise ValueError
         quantity, amount = values["quantity"], values["amount"]
         if type(quantity) not in (str, int) or type(amount) not in (str, int):

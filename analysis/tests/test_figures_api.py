@@ -93,7 +93,11 @@ def test_a_second_push_replaces_the_clients_month(book, ordering_system):
     assert BusinessFigure.objects.filter(client__code="C2", product=p1).exists()
 
 
-@pytest.mark.parametrize("body", [{}, [], "rows", [1, 2], [{"client_code": "C1"}]])
+@pytest.mark.parametrize(
+    "body",
+    [{}, [], "rows", [1, 2], [{"client_code": "C1"}], [{**ROWS[0], "client_code": "C\x001"}],
+     [{**ROWS[0], "quantity": True}], [{**ROWS[0], "amount": "NaN"}], [{**ROWS[0], "orders": -1}]],
+)  # fmt: skip
 def test_malformed_pushes_are_refused(book, admin_user, body):
     response = api_for(admin_user).post(URL, body, format="json")
     assert response.status_code == 400
