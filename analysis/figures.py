@@ -452,22 +452,20 @@ class _BatchImport(_Import):
                 self.error(self.unknown_client(figure.line, figure.client_code))
             if figure.product_code not in self.products:
                 self.error(self.unknown_product(figure.line, figure.product_code))
-        pairs = self.pairs()
-        self.report.replaced = sum(
-            BusinessFigure.objects.filter(client_id__in=[c for c, m in pairs if m == month], month=month).count()
-            for month in self.months
-        )
+        self.report.replaced = sum(queryset.count() for queryset in self.stored())
         return self.finish()
 
-    def pairs(self) -> set[tuple[int, date]]:
-        return {(self.clients[f.client_code], f.month) for f in self.figures if f.client_code in self.clients}
+    def stored(self) -> Iterator[QuerySet]:
+        """The figures stored for the import's (client, month) pairs, in chunks of clients."""
+        pairs = {(self.clients[f.client_code], f.month) for f in self.figures if f.client_code in self.clients}
+        for month in self.months:
+            ids = sorted(client_id for client_id, m in pairs if m == month)
+            for start in range(0, len(ids), 500):
+                yield BusinessFigure.objects.filter(month=month, client_id__in=ids[start : start + 500])
 
     def replace(self, batch: FigureImport) -> None:
-        pairs = self.pairs()
-        for month in self.months:
-            ids = [client_id for client_id, m in pairs if m == month]
-            for start in range(0, len(ids), 500):
-                BusinessFigure.objects.filter(month=month, client_id__in=ids[start : start + 500]).delete()
+        for queryset in self.stored():
+            queryset.delete()  # one DELETE each: nothing refers to a figure, no signals
         BusinessFigure.objects.bulk_create(
             (
                 BusinessFigure(
