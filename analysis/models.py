@@ -132,6 +132,9 @@ class FigureImport(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("figure import")
         verbose_name_plural = _("figure imports")
+        # The ordering or billing system's technical user pushes figures through the API
+        # (analysis/figures.py, PUSH_PERMISSION); admins have it as superusers.
+        permissions = [("push_figures", _("Can push business figures through the API"))]
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.created_at:%Y-%m-%d %H:%M}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from analysis.models import BusinessFigure, Product
 from clients.models import Client, Contact, VisitFrequency, VisitMethod, phone_validator
 from complaints.models import Complaint, Severity
 from complaints.services import TRANSITIONS
@@ -236,6 +237,52 @@ class ErrorSerializer(serializers.Serializer):
     """Every error of the API has this shape."""
 
     error = ErrorBodySerializer()
+
+
+# --- analysis: products and business figures ------------------------------------------------
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    category = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True, default=None)
+    attributes = serializers.DictField(read_only=True, help_text='Optional attributes, e.g. {"tar_mg": 8}.')
+
+    class Meta:
+        model = Product
+        fields = ["id", "code", "name", "brand", "category", "category_name", "unit", "unit_price", "is_key_brand",
+                  "attributes", "is_active"]  # fmt: skip
+        read_only_fields = fields
+
+
+class BusinessFigureSerializer(serializers.ModelSerializer):
+    client_code = serializers.CharField(source="client.code", read_only=True)
+    product_code = serializers.CharField(source="product.code", read_only=True)
+    month = serializers.DateField(format="%Y-%m", read_only=True, help_text="YYYY-MM")
+
+    class Meta:
+        model = BusinessFigure
+        fields = ["id", "client", "client_code", "product", "product_code", "month", "quantity", "amount", "orders"]
+        read_only_fields = fields
+
+
+class FigureRowSerializer(serializers.Serializer):
+    """One row of a push (documentation only: the import service checks the rows, all of
+    them, and answers with every error by row number and column)."""
+
+    client_code = serializers.CharField(max_length=30, help_text="The client's code in the CRM (客户编码).")
+    product_code = serializers.CharField(max_length=40, help_text="The product's code (商品编码).")
+    month = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM (月份).")
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, help_text="数量")
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0, help_text="金额")
+    orders = serializers.IntegerField(min_value=0, help_text="Number of orders (订单数).")
+
+
+class FigureImportResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The import's id (FigureImport).")
+    rows = serializers.IntegerField()
+    clients = serializers.IntegerField()
+    months = serializers.ListField(child=serializers.CharField(), help_text="YYYY-MM")
+    replaced = serializers.IntegerField(help_text="Rows stored before for these clients and months, now replaced.")
 
 
 __all__ = ["_"]

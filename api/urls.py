@@ -26,6 +26,8 @@ router.register("visit-logs", views.VisitLogViewSet, basename="visit-log")
 router.register("interactions", views.InteractionViewSet, basename="interaction")
 router.register("complaints", views.ComplaintViewSet, basename="complaint")
 router.register("notifications", views.NotificationViewSet, basename="notification")
+router.register("products", views.ProductViewSet, basename="product")
+router.register("figures", views.FigureViewSet, basename="figure")
 
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
@@ -19,9 +19,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.scoping import get_scoped_object_or_404
+from analysis import figures
+from analysis.models import BusinessFigure, FigureImport, Product
 from clients import services as client_services
 from clients.filters import ClientFilter
 from clients.models import Client, Contact
@@ -134,6 +137,8 @@ def request_hash(request) -> str:
     """A fingerprint of what was sent (fields, file names and sizes; not the multipart
     boundary, which differs on every retry)."""
     data = request.data
+    if not hasattr(data, "items"):  # a JSON list (the figures push) or a bare value
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
     items = data.lists() if hasattr(data, "lists") else data.items()
     described = []
     for name, value in sorted(items, key=lambda pair: str(pair[0])):
@@ -565,6 +570,114 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         return Response({"marked": notification_services.mark_read(request.user)})
+
+
+# --- analysis: products and business figures -------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Products (base data, the same for everyone)",
+        parameters=[
+            OpenApiParameter("brand", OpenApiTypes.STR, description="Only this brand."),
+            OpenApiParameter("key_brand", OpenApiTypes.BOOL, description="Only key brands (true) or the others."),
+        ],
+        responses={200: s.ProductSerializer(many=True), **READ_ERRORS},
+    ),
+)
+class ProductViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.ProductSerializer
+    pagination_class = Cursor
+
+    def get_queryset(self):
+        queryset = Product.objects.select_related("category")
+        if brand := self.request.query_params.get("brand", ""):
+            queryset = queryset.filter(brand=brand)
+        key_brand = self.request.query_params.get("key_brand", "")
+        if key_brand:
+            if key_brand not in ("true", "false", "1", "0"):
+                raise exceptions.ValidationError({"key_brand": [_("Use true or false.")]})
+            queryset = queryset.filter(is_key_brand=key_brand in ("true", "1"))
+        return queryset
+
+
+class CanPushFigures(BasePermission):
+    """The push is the ordering or billing system's: a technical user's token with the
+    ``analysis.push_figures`` permission (admins have every permission)."""
+
+    message = _("Pushing business figures needs the “push business figures” permission.")
+
+    def has_permission(self, request, view):
+        return request.user.has_perm(figures.PUSH_PERMISSION)
+
+
+def month_param(request):
+    text = request.query_params.get("month", "")
+    if not text:
+        return None
+    try:
+        return figures.parse_month(text, latest=date.max)
+    except ValueError:
+        raise exceptions.ValidationError({"month": [_("Give the month as YYYY-MM.")]}) from None
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Business figures (client × product × month) of the clients you may see",
+        parameters=[
+            OpenApiParameter("month", OpenApiTypes.STR, description="Only this month: YYYY-MM."),
+            OpenApiParameter("client", OpenApiTypes.INT, description="Only this client's figures."),
+        ],
+        responses={200: s.BusinessFigureSerializer(many=True), **READ_ERRORS},
+    ),
+    create=extend_schema(
+        summary="Push business figures from the ordering or billing system (replaces each client's month)",
+        description="A JSON list of rows, at most 100,000. All or nothing: if any row is wrong nothing is "
+        "imported and the error's `fields` are keyed `<row number>.<column>` (the first row is 1). Each "
+        "(client, month) in the push replaces that client's figures for that month, so send all of a client's "
+        "products of a month in one push. Needs a token of a user with the `analysis.push_figures` permission.",
+        parameters=[IDEMPOTENCY_KEY],
+        request=s.FigureRowSerializer(many=True),
+        responses={201: s.FigureImportResultSerializer, **ERRORS},
+    ),
+)
+class FigureViewSet(IdempotentCreate, mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.BusinessFigureSerializer
+    pagination_class = Cursor
+    MAX_ROWS = 100_000
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [IsAuthenticated(), CanPushFigures()]
+        return super().get_permissions()
+
+    def get_queryset(self):
+        queryset = BusinessFigure.objects.visible_to(self.request.user).select_related("client", "product")
+        if self.action != "list":
+            return queryset
+        if month := month_param(self.request):
+            queryset = queryset.filter(month=month)
+        return for_client(self.request, queryset)
+
+    def perform_idempotent_create(self, request):
+        rows = request.data
+        if not isinstance(rows, list) or not rows:
+            raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON list of rows.")]})
+        if len(rows) > self.MAX_ROWS:
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("Send at most %(max)s rows at a time.") % {"max": f"{self.MAX_ROWS:,}"}]}
+            )
+        report = figures.import_figures(rows=enumerate(rows, start=1), by=request.user, source=FigureImport.Source.API)
+        if not report.ok:
+            fields: dict[str, list[str]] = {}
+            for error in report.errors:
+                fields.setdefault(f"{error.line}.{error.column}" if error.column else str(error.line), []).append(
+                    error.message
+                )
+            raise exceptions.ValidationError(fields)
+        result = {"id": report.import_id, "rows": report.total, "clients": report.clients, "months": report.months,
+                  "replaced": report.replaced}  # fmt: skip
+        return Response(s.FigureImportResultSerializer(result).data, status=status.HTTP_201_CREATED)
 
 
 __all__ = ["search_clients"]

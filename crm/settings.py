@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "simple_history",
+    "import_export",  # the admin's product import (analysis/admin.py)
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

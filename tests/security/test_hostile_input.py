@@ -158,7 +158,7 @@ def pages(world) -> dict[str, list[str]]:
                "/analysis/market/"]  # fmt: skip
     supervisor = [f"/visits/plans/{plan}/", f"/visits/results/{world.result.pk}/", "/clients/import/",
                   f"/interactions/messages/{world.message.pk}/", f"/clients/proposals/{world.proposal.pk}/",
-                  "/care/gifts/", "/analysis/focus/", "/analysis/team/"]  # fmt: skip
+                  "/care/gifts/", "/analysis/focus/", "/analysis/team/", "/analysis/figures/import/"]  # fmt: skip
     return {"manager": manager, "supervisor": supervisor, "anon": [f"/s/{world.token}/"]}
 
 

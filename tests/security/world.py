@@ -181,6 +181,7 @@ def url_arguments(world: World) -> dict[str, tuple[dict, str]]:
         "clients:contact_edit": (pk(world.contact), ""),
         "clients:contact_delete": (pk(world.contact), ""),
         "clients:import_errors": ({"token": "not-a-report"}, ""),
+        "analysis:figures_import_errors": ({"token": "not-a-report"}, ""),
         "visits:plan": (pk(world.plan), ""),
         "visits:plan_decide": (pk(world.plan), ""),
         "visits:strategies": (client, ""),
