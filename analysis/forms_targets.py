@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, Tier
+from crm.forms import IdsChoiceField
 
 from .brand import RATES
 from .models import MarketIndicator, Product, Rate
@@ -44,7 +45,7 @@ def rate_field(label) -> forms.DecimalField:
 
 
 class FocusProductsForm(forms.Form):
-    products = forms.ModelMultipleChoiceField(
+    products = IdsChoiceField(
         label=_("Focus products"),
         queryset=Product.objects.filter(is_active=True),
         required=False,
@@ -86,7 +87,7 @@ class TargetClientsForm(forms.Form):
     client_type = forms.ChoiceField(
         label=_("All my clients of the type"), choices=[("", "—"), *Client.Type.choices], required=False
     )
-    clients = forms.ModelMultipleChoiceField(
+    clients = IdsChoiceField(
         label=_("Chosen by hand"), queryset=Client.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
