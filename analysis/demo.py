@@ -47,7 +47,8 @@ from .models import (
     Rate,
     TargetClient,
 )
-from .selectors_summary import CUMULATIVE, INDICATORS, Figures, indicator_values, last_year
+from .selectors import growth_base
+from .selectors_summary import CUMULATIVE, INDICATORS, Figures, indicator_values
 
 MONTHS_OF_HISTORY = 13
 UNIT = "条"
@@ -361,7 +362,7 @@ class DemoBook:
         return sum((self._per_owner.get((owner, month), Figures()) for owner in owners), Figures())
 
     def market_actual(self, owners: set[int], month: date) -> dict[str, Decimal | None]:
-        return indicator_values(self.book_figures(owners, month), self.book_figures(owners, last_year(month)))
+        return indicator_values(self.book_figures(owners, month), self.book_figures(owners, growth_base(month)))
 
     def market_targets(self) -> None:
         """Targets near the same month last year plus a little growth; last month's near what
@@ -386,7 +387,7 @@ class DemoBook:
                     if manager.username == "manager1":
                         values[MarketIndicator.KEY_BRAND_GROWTH] = Decimal(5)
                 else:
-                    base = self.market_actual({manager.pk}, last_year(month))
+                    base = self.market_actual({manager.pk}, growth_base(month))
                     values = {
                         code: _money(float(v) * (1.05 if code in CUMULATIVE else 1.02)) if v is not None else None
                         for code, v in base.items()

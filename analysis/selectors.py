@@ -121,6 +121,15 @@ class MarketFigures:
     key_brand_quantity: Decimal = ZERO
     active_clients: int = 0
 
+    def __add__(self, other: MarketFigures) -> MarketFigures:
+        return MarketFigures(
+            quantity=self.quantity + other.quantity,
+            amount=self.amount + other.amount,
+            orders=self.orders + other.orders,
+            key_brand_quantity=self.key_brand_quantity + other.key_brand_quantity,
+            active_clients=self.active_clients + other.active_clients,
+        )
+
     @property
     def average_price(self) -> Decimal | None:
         return rules.average_price(self.amount, self.quantity)
@@ -130,6 +139,12 @@ class MarketFigures:
         if not self.active_clients:
             return None
         return (Decimal(self.orders) / self.active_clients).quantize(rules.CENTS)
+
+
+def growth_base(month: date) -> date:
+    """The month a month's key-brand growth is measured against: the month before (step 6,
+    the weekly and monthly summaries and the business board alike)."""
+    return month_rules.previous_month(month)
 
 
 MARKET_SUMS = {
@@ -178,7 +193,9 @@ def market_figures_by_manager(team: Team, month: date) -> dict[int, tuple[Market
 
 
 def market_actuals(current: MarketFigures, previous: MarketFigures) -> dict[str, Decimal | None]:
-    """The seven market indicators (SPEC step 6) of the analysed month."""
+    """The seven market indicators (SPEC step 6) of a month, ``previous`` being the figures
+    of ``growth_base(month)``: the one definition the analysis, the summaries and the
+    business board share. Active clients are those with an order in the month."""
     return {
         MarketIndicator.QUANTITY: current.quantity,
         MarketIndicator.AMOUNT: current.amount,

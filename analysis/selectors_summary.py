@@ -4,24 +4,26 @@ monthly summary (step 14) and the dashboards' business tab.
 Every function reads in a fixed number of queries whatever the number of managers,
 clients or figure rows: the figures are summed in the database per (manager, month).
 
-A client's figures count for the manager who owns the client now. Key-brand growth is
-against the same month last year (the demo and the generated data carry 13 months for
-that); the month's progress to date is compared with last year's month pro rata.
+A client's figures count for the manager who owns the client now. The indicators are the
+market analysis's own (``selectors.market_actuals``): key-brand growth is against the month
+before (``selectors.growth_base``); a running month's progress to date is compared with that
+month pro rata.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import QuerySet
 
 from visits.rules import month_end, working_days
 
 from . import rules
 from .models import BusinessFigure, IndicatorResult, MarketIndicator, MarketTarget, Rate
+from .selectors import MARKET_SUMS, MarketFigures, growth_base, market_actuals
 
 ZERO = Decimal(0)
 # The market indicators in the order the pages show them.
@@ -46,53 +48,14 @@ CUMULATIVE = {
 Restrict = Callable[[QuerySet, str], QuerySet]
 
 
-def last_year(month: date) -> date:
-    return month.replace(year=month.year - 1)
-
-
-@dataclass
-class Figures:
-    """One manager's (or a book's) figures of one month."""
-
-    quantity: Decimal = ZERO
-    amount: Decimal = ZERO
-    orders: int = 0
-    active_clients: int = 0
-    key_brand_quantity: Decimal = ZERO
-
-    def __add__(self, other: Figures) -> Figures:
-        return Figures(
-            self.quantity + other.quantity,
-            self.amount + other.amount,
-            self.orders + other.orders,
-            self.active_clients + other.active_clients,
-            self.key_brand_quantity + other.key_brand_quantity,
-        )
-
-    @property
-    def average_price(self) -> Decimal | None:
-        return rules.average_price(self.amount, self.quantity)
-
-    @property
-    def orders_per_client(self) -> Decimal | None:
-        if not self.active_clients:
-            return None
-        return (Decimal(self.orders) / self.active_clients).quantize(rules.CENTS)
+Figures = MarketFigures  # one book's (or one manager's) figures of one month
 
 
 def indicator_values(current: Figures, base: Figures, share: Decimal = Decimal(1)) -> dict[str, Decimal | None]:
-    """Every market indicator's actual value. ``base`` is the same month last year; ``share``
-    the part of that month the current figures cover (1 for a whole month)."""
-    base_key = base.key_brand_quantity * share
-    return {
-        MarketIndicator.QUANTITY: current.quantity,
-        MarketIndicator.AMOUNT: current.amount,
-        MarketIndicator.AVERAGE_PRICE: current.average_price,
-        MarketIndicator.KEY_BRAND_QUANTITY: current.key_brand_quantity,
-        MarketIndicator.KEY_BRAND_GROWTH: rules.growth(current.key_brand_quantity, base_key),
-        MarketIndicator.ACTIVE_CLIENTS: Decimal(current.active_clients),
-        MarketIndicator.ORDERS_PER_CLIENT: current.orders_per_client,
-    }
+    """Every market indicator's actual value (``selectors.market_actuals``). ``base`` is the
+    figures of ``growth_base(month)``; ``share`` the part of the month the current figures
+    cover (1 for a whole month), by which the base's key-brand quantity is scaled."""
+    return market_actuals(current, replace(base, key_brand_quantity=base.key_brand_quantity * share))
 
 
 def _cents(value) -> Decimal:
@@ -110,20 +73,14 @@ def figures_by_owner(
         queryset = queryset.filter(client__owner_id__in=list(owner_ids))
     if restrict is not None:
         queryset = restrict(queryset, "client__")
-    rows = (
-        queryset.order_by()
-        .values("client__owner_id", "month")
-        .annotate(
-            q=Sum("quantity"),
-            a=Sum("amount"),
-            o=Sum("orders"),
-            active=Count("client_id", distinct=True, filter=Q(quantity__gt=0)),
-            key=Sum("quantity", filter=Q(product__is_key_brand=True)),
-        )
-    )
+    rows = queryset.order_by().values("client__owner_id", "month").annotate(**MARKET_SUMS)
     return {
         (row["client__owner_id"], row["month"]): Figures(
-            _cents(row["q"]), _cents(row["a"]), row["o"] or 0, row["active"], _cents(row["key"])
+            quantity=_cents(row["sum_quantity"]),
+            amount=_cents(row["sum_amount"]),
+            orders=row["sum_orders"] or 0,
+            key_brand_quantity=_cents(row["sum_key_brand_quantity"]),
+            active_clients=row["sum_active_clients"],
         )
         for row in rows
     }
@@ -187,7 +144,7 @@ def month_pace(owners: Iterable[int], month: date, until: date) -> MonthPace:
         indicator: sum(values) if indicator in CUMULATIVE else (sum(values) / len(values)).quantize(rules.CENTS)
         for indicator, values in targets.items()
     }
-    figures = figures_by_owner(owners, [month, last_year(month)])
+    figures = figures_by_owner(owners, [month, growth_base(month)])
     current = sum((f for (_o, m), f in figures.items() if m == month), Figures())
     base = sum((f for (_o, m), f in figures.items() if m != month), Figures())
     actual = indicator_values(current, base, share)
@@ -265,16 +222,16 @@ def business_board(
     people: QuerySet, month: date, *, restrict: Restrict | None = None, targets: QuerySet | None = None
 ) -> BusinessBoard:
     """Figures against the market targets of the month per manager: three queries (the
-    managers, their targets, their figures this month and the same month last year)."""
+    managers, their targets, their figures this month and the month before)."""
     managers = list(people.order_by("last_name", "first_name", "username"))
     ids = [m.pk for m in managers]
     target_of = targets_by_owner(ids, month, targets)
-    figures = figures_by_owner(ids, [month, last_year(month)], restrict=restrict)
+    figures = figures_by_owner(ids, [month, growth_base(month)], restrict=restrict)
     rows = []
     total_now, total_base = Figures(), Figures()
     for manager in managers:
         now = figures.get((manager.pk, month), Figures())
-        base = figures.get((manager.pk, last_year(month)), Figures())
+        base = figures.get((manager.pk, growth_base(month)), Figures())
         total_now, total_base = total_now + now, total_base + base
         actual = indicator_values(now, base)
         cells = {code: Cell(target_of.get((manager.pk, code)), actual[code]) for code in INDICATORS}

@@ -26,7 +26,7 @@ def table(manager, teammate, other_manager):
     a       K (key)          30     6,000     3
     b       K (key)          10     2,000     1
     a       N                60    11,000     2
-    a       K, Nov 2025      50    (last year)
+    a       K, Oct 2026      50    (the month before)
 
     quantity 100, amount 19,000, average price 190.00, key-brand quantity 40, key-brand
     growth (40 − 50) ÷ 50 = −20 %, active clients 2, orders per client 6 ÷ 2 = 3.00.
@@ -37,7 +37,7 @@ def table(manager, teammate, other_manager):
     FigureFactory(client=a, product=key, month=MONTH, quantity=30, amount=6000, orders=3)
     FigureFactory(client=b, product=key, month=MONTH, quantity=10, amount=2000, orders=1)
     FigureFactory(client=a, product=plain, month=MONTH, quantity=60, amount=11000, orders=2)
-    FigureFactory(client=a, product=key, month=date(2025, 11, 1), quantity=50, amount=10000, orders=2)
+    FigureFactory(client=a, product=key, month=date(2026, 10, 1), quantity=50, amount=10000, orders=2)
     targets(
         manager,
         MONTH,

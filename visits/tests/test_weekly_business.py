@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 # (1–4, 7–11, 14–18, 21–25, 28–31); up to the 9th, 7 have elapsed.
 TODAY = date(2026, 12, 9)
 MONTH = date(2026, 12, 1)
-LAST_YEAR = date(2025, 12, 1)
+BEFORE = date(2026, 11, 1)  # key-brand growth is measured against the month before
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +38,7 @@ def book(manager, teammate):
     a, b = ClientFactory(owner=manager), ClientFactory(owner=manager)
     FigureFactory(client=a, product=key, month=MONTH, quantity=400, amount=Decimal(100000), orders=2)
     FigureFactory(client=b, product=plain, month=MONTH, quantity=200, amount=Decimal(20000), orders=1)
-    FigureFactory(client=a, product=key, month=LAST_YEAR, quantity=1000, amount=Decimal(250000), orders=4)
+    FigureFactory(client=a, product=key, month=BEFORE, quantity=1000, amount=Decimal(250000), orders=4)
     # A teammate's figures never count in the manager's book.
     FigureFactory(client=ClientFactory(owner=teammate), product=key, month=MONTH, quantity=999)
     targets(manager, MONTH, quantity=2300, average_price=210, key_brand_growth=5, amount=999999)
@@ -60,7 +60,7 @@ def test_pace_by_hand(book):
     # 120,000 ÷ 600 = 200.00 against 210: 4.76 % below, not behind; a ratio's pace is its target.
     assert (price.pace, price.to_date, price.behind) == (210, Decimal("200.00"), False)
     growth = rows[MarketIndicator.KEY_BRAND_GROWTH]
-    # 400 against last December's 1000 × 7 ÷ 23 = 304.35: +31.43 %.
+    # 400 against November's 1000 × 7 ÷ 23 = 304.35: +31.43 %.
     assert growth.to_date == Decimal("31.43") and not growth.behind
 
 
