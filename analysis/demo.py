@@ -37,11 +37,9 @@ from .models import (
     Demand,
     FigureImport,
     FocusProduct,
-    IndicatorResult,
     MarketIndicator,
     MarketTarget,
     MonthAnalysis,
-    ProblemClient,
     Product,
     ProductCategory,
     Rate,
@@ -438,93 +436,42 @@ class DemoBook:
 
     def analyses(self) -> None:
         """The analysis of the month before last and of last month (steps 5–6), as made when
-        planning last month and this month: indicator results and the problem clients behind
-        manager1's weak stocking rate."""
-        results, analyses, problems = [], [], []
+        planning last month and this month, through the analysis's own services (the same
+        rates, flags and problem clients a manager gets), with the managers' conclusions."""
+        from . import brand, market
+
         done_at = {
             month: timezone.make_aware(datetime.combine(next_month(month) - timedelta(days=3), time(17)))
             for month in (self.months[-2], self.last_month)
         }
-        teams = defaultdict(set)
-        for manager in self.managers:
-            teams[manager.team_id].add(manager.pk)
-        labels = dict(MarketIndicator.choices)
+        teams = {manager.team for manager in self.managers}
         for month in (self.months[-2], self.last_month):
             planned = next_month(month)
             for manager in self.managers:
-                abnormal_names = []
-                for product in self.focus_of[manager.team_id]:
-                    actual = self.rates(manager, product, month)
-                    target = self.brand_target[(manager.pk, product, month)]
-                    for rate in Rate:
-                        bad = rules.is_abnormal(target[rate], actual[rate])
-                        result = IndicatorResult(
-                            kind=IndicatorResult.Kind.BRAND, team_id=manager.team_id, owner=manager, month=month,
-                            product_id=product, code=rate, target=target[rate], actual=actual[rate], abnormal=bad,
-                        )  # fmt: skip
-                        results.append(result)
-                        if bad and rate == Rate.STOCKING:
-                            product_name = next(p.name for p in self.products if p.pk == product)
-                            abnormal_names.append(product_name)
-                            missing = set(self.target_clients[(manager.pk, product, month)]) - set(
-                                self.ordered(product, month, self.clients_of(manager))
-                            )
-                            problems += [
-                                (c, planned, f"brand:{product}:{rate}", f"目标客户未上柜{product_name}", result)
-                                for c in sorted(missing)
-                            ]
-                market_bad = self.market_results(results, manager.team_id, manager.pk, month, labels)
-                analyses.append(
-                    MonthAnalysis(
-                        owner=manager,
-                        team_id=manager.team_id,
-                        month=planned,
-                        demand_confirmed_at=done_at[month],
-                        effect_computed_at=done_at[month],
-                        strategies_generated_at=done_at[month],
-                        brand_analysed_at=done_at[month],
-                        market_analysed_at=done_at[month],
-                        brand_problems="、".join(abnormal_names) + "上柜率低于目标"
-                        if abnormal_names
-                        else "四率均达标。",
-                        brand_focus="逐户走访未上柜的目标客户，推荐重点品牌。"
-                        if abnormal_names
-                        else "保持重点品牌动销。",
-                        market_problems="、".join(market_bad) + "低于目标" if market_bad else "各项指标正常。",
-                        market_focus="稳定订货量，提升重点品牌销量。" if market_bad else "巩固现有客户。",
-                    )
+                brand_results = brand.analyse_brands(owner=manager, month=planned)
+                market_results = market.analyse_market(owner=manager, month=planned)
+                weak_brands = sorted({str(r.product) for r in brand_results if r.abnormal})
+                weak_market = [str(dict(MarketIndicator.choices)[r.code]) for r in market_results if r.abnormal]
+                brand.conclude_brand_analysis(
+                    owner=manager,
+                    month=planned,
+                    problems="、".join(weak_brands) + "未达四率目标" if weak_brands else "四率均达标。",
+                    focus="逐户走访未上柜的目标客户，推荐重点品牌。" if weak_brands else "保持重点品牌动销。",
                 )
-            for team, owners in teams.items():
-                self.market_results(results, team, None, month, labels, owners=owners)
-        IndicatorResult.objects.bulk_create(results, batch_size=1000)
-        bulk_create_with_history(analyses, MonthAnalysis, batch_size=500, default_change_reason="Demo data")
-        ProblemClient.objects.bulk_create(
-            [
-                ProblemClient(client_id=c, month=m, source=s, reason=r, indicator=i)
-                for c, m, s, r, i in problems
-                if m == self.this_month  # the plan being worked on: this month's
-            ],
-            batch_size=1000,
-        )
-
-    def market_results(self, results, team, owner, month, labels, owners=None) -> list[str]:
-        actual = self.market_actual(owners or {owner}, month)
-        target = self.market_target[(owner, team, month)]
-        bad = []
-        for code in INDICATORS:
-            abnormal = rules.is_abnormal(target.get(code), actual[code])
-            if abnormal:
-                bad.append(str(labels[code]))
-            results.append(
-                IndicatorResult(
-                    kind=IndicatorResult.Kind.MARKET,
-                    team_id=team,
-                    owner_id=owner,
-                    month=month,
-                    code=code,
-                    target=target.get(code),
-                    actual=actual[code],
-                    abnormal=abnormal,
+                market.conclude_market_analysis(
+                    owner=manager,
+                    month=planned,
+                    problems="、".join(weak_market) + "低于目标" if weak_market else "各项指标正常。",
+                    focus="稳定订货量，提升重点品牌销量。" if weak_market else "巩固现有客户。",
                 )
+            for team in teams:
+                if team.supervisor_id:
+                    market.analyse_team_market(team=team, month=planned, by=team.supervisor)
+            # Steps 1–2 and the conclusions as done three days before the month began.
+            MonthAnalysis.objects.filter(owner__in=self.managers, month=planned).update(
+                demand_confirmed_at=done_at[month],
+                effect_computed_at=done_at[month],
+                strategies_generated_at=done_at[month],
+                brand_analysed_at=done_at[month],
+                market_analysed_at=done_at[month],
             )
-        return bad
