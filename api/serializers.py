@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from analysis.models import BusinessFigure, Product
+from analysis.models import BusinessFigure, IndicatorResult, MonthAnalysis, ProblemClient, Product
 from clients.models import Client, Contact, VisitFrequency, VisitMethod, phone_validator
 from complaints.models import Complaint, Severity
 from complaints.services import TRANSITIONS
@@ -283,6 +284,49 @@ class FigureImportResultSerializer(serializers.Serializer):
     clients = serializers.IntegerField()
     months = serializers.ListField(child=serializers.CharField(), help_text="YYYY-MM")
     replaced = serializers.IntegerField(help_text="Rows stored before for these clients and months, now replaced.")
+
+
+class IndicatorResultSerializer(serializers.ModelSerializer):
+    product_code = serializers.CharField(source="product.code", read_only=True, allow_null=True, default=None)
+    month = serializers.DateField(format="%Y-%m", read_only=True, help_text="The month analysed, YYYY-MM.")
+
+    class Meta:
+        model = IndicatorResult
+        fields = ["kind", "product", "product_code", "code", "month", "target", "actual", "abnormal"]
+        read_only_fields = fields
+
+
+class ProblemClientSerializer(serializers.ModelSerializer):
+    client_code = serializers.CharField(source="client.code", read_only=True)
+
+    class Meta:
+        model = ProblemClient
+        fields = ["client", "client_code", "source", "reason"]
+        read_only_fields = fields
+
+
+class MonthAnalysisSerializer(serializers.ModelSerializer):
+    """A manager's analysis of a month to plan: the steps done, the conclusions, the brand
+    and market indicators of the month analysed (the one before) and the problem clients."""
+
+    month = serializers.DateField(format="%Y-%m", read_only=True, help_text="The month planned, YYYY-MM.")
+    indicators = serializers.SerializerMethodField()
+    problem_clients = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MonthAnalysis
+        fields = ["id", "owner", "team", "month", "demand_confirmed_at", "effect_computed_at",
+                  "strategies_generated_at", "brand_analysed_at", "market_analysed_at", "brand_problems",
+                  "brand_focus", "market_problems", "market_focus", "indicators", "problem_clients"]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(IndicatorResultSerializer(many=True))
+    def get_indicators(self, analysis):
+        return IndicatorResultSerializer(self.context["details"][analysis.pk]["indicators"], many=True).data
+
+    @extend_schema_field(ProblemClientSerializer(many=True))
+    def get_problem_clients(self, analysis):
+        return ProblemClientSerializer(self.context["details"][analysis.pk]["problem_clients"], many=True).data
 
 
 __all__ = ["_"]

@@ -28,6 +28,7 @@ router.register("complaints", views.ComplaintViewSet, basename="complaint")
 router.register("notifications", views.NotificationViewSet, basename="notification")
 router.register("products", views.ProductViewSet, basename="product")
 router.register("figures", views.FigureViewSet, basename="figure")
+router.register("analyses", views.MonthAnalysisViewSet, basename="analysis")
 
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -24,7 +25,8 @@ from rest_framework.response import Response
 
 from accounts.scoping import get_scoped_object_or_404
 from analysis import figures
-from analysis.models import BusinessFigure, FigureImport, Product
+from analysis import selectors as analysis_selectors
+from analysis.models import BusinessFigure, FigureImport, MonthAnalysis, Product
 from clients import services as client_services
 from clients.filters import ClientFilter
 from clients.models import Client, Contact
@@ -678,6 +680,57 @@ class FigureViewSet(IdempotentCreate, mixins.CreateModelMixin, mixins.ListModelM
         result = {"id": report.import_id, "rows": report.total, "clients": report.clients, "months": report.months,
                   "replaced": report.replaced}  # fmt: skip
         return Response(s.FigureImportResultSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The month's analyses you may see (yours; your teams' as a supervisor)",
+        description="Each analysis is of a month to plan (`month`); its indicators are those of the month "
+        "analysed, the one before. An indicator is abnormal 5 % or more below its target.",
+        parameters=[
+            OpenApiParameter("month", OpenApiTypes.STR, description="Only this month planned: YYYY-MM."),
+            OpenApiParameter("owner", OpenApiTypes.INT, description="Only this account manager's."),
+        ],
+        responses={200: s.MonthAnalysisSerializer(many=True), **READ_ERRORS},
+    ),
+    retrieve=extend_schema(summary="One analysis", responses={200: s.MonthAnalysisSerializer, **READ_ERRORS}),
+)
+class MonthAnalysisViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.MonthAnalysisSerializer
+    pagination_class = Cursor
+
+    def get_queryset(self):
+        queryset = MonthAnalysis.objects.visible_to(self.request.user)
+        if self.action != "list":
+            return queryset
+        if month := month_param(self.request):
+            queryset = queryset.filter(month=month)
+        owner = self.request.query_params.get("owner", "")
+        if owner:
+            if not owner.isdecimal() or int(owner) > MAX_ID:
+                raise exceptions.ValidationError({"owner": [_("Give the account manager's id.")]})
+            queryset = queryset.filter(owner_id=int(owner))
+        return queryset
+
+    def get_object(self):
+        pk = self.kwargs["pk"]
+        if not str(pk).isdecimal() or int(pk) > MAX_ID:
+            raise Http404
+        return get_object_or_404(self.get_queryset(), pk=int(pk))
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        details = analysis_selectors.analysis_details(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True, context={"details": details}).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        analysis = self.get_object()
+        details = analysis_selectors.analysis_details([analysis])
+        return Response(self.get_serializer(analysis, context={"details": details}).data)
+
+    def get_serializer(self, *args, **kwargs):
+        context = {**self.get_serializer_context(), **kwargs.pop("context", {})}
+        return self.get_serializer_class()(*args, context=context, **kwargs)
 
 
 __all__ = ["search_clients"]

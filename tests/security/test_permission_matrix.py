@@ -90,6 +90,8 @@ MATRIX = {
     "api:interaction-detail": "GET 401 200 404 200 404 404 200",
     "api:interaction-list": "GET 401 200 200 200 200 200 200",
     "api:figure-list": "GET 401 200 200 200 200 200 200",
+    "api:analysis-list": "GET 401 200 200 200 200 200 200",
+    "api:analysis-detail": "GET 401 200 404 200 404 404 200",
     "api:product-list": "GET 401 200 200 200 200 200 200",
     "api:notification-detail": "GET 401 200 404 404 404 404 404",
     "api:notification-list": "GET 401 200 200 200 200 200 200",

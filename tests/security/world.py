@@ -53,6 +53,7 @@ class World:
     proposal: object = None
     visit_log: object = None
     api_token: object = None
+    analysis: object = None
 
 
 def build(manager: User, teammate: User, other_manager: User) -> World:
@@ -110,9 +111,9 @@ def build(manager: User, teammate: User, other_manager: User) -> World:
     )
     visit_log, api_token = _api_objects(client, manager, today)
     _demand(client, manager, month)
-    _analysis(manager, month)
+    analysis = _analysis(manager, month)
     return World(
-        visit_log=visit_log, api_token=api_token,
+        visit_log=visit_log, api_token=api_token, analysis=analysis,
         group=group, proposal=proposal,
         gift=gift, event_invitation=event_invitation,
         request=request, message=message,
@@ -145,11 +146,13 @@ def _api_objects(client, manager, today):
 
 
 def _analysis(manager, month):
-    """A focus product of team A for the month, so that the target forms show (issue #27)."""
-    from analysis.models import FocusProduct, Product
+    """A focus product of team A for the month, so that the target forms show, and the
+    manager's analysis of the month (issue #27)."""
+    from analysis.models import FocusProduct, MonthAnalysis, Product
 
     product = Product.objects.create(code="ALPHA-P", name="Alpha Product", brand="Alpha")
     FocusProduct.objects.create(team=manager.team, month=month, product=product)
+    return MonthAnalysis.objects.create(owner=manager, team=manager.team, month=month)
 
 
 def _care(client, contact, manager, today):
@@ -217,6 +220,7 @@ def url_arguments(world: World) -> dict[str, tuple[dict, str]]:
         "api:complaint-detail": (pk(world.complaint), ""),
         "api:complaint-transition": (pk(world.complaint), ""),
         "api:notification-detail": (pk(world.notification), ""),
+        "api:analysis-detail": (pk(world.analysis), ""),
         "api:notification-read": (pk(world.notification), ""),
         "api_tokens:revoke": (pk(world.api_token), ""),
         "interactions:reply": (pk(world.request), ""),
