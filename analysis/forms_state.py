@@ -6,13 +6,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
+from crm.widgets import FastSelect
 
 from .models import AbilityDimension, Product
 
 
 class DemandForm(forms.Form):
-    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
-    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
+    # FastSelect: a manager's book has thousands of clients (Django's template per option
+    # took most of a second at 100,000 clients).
+    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none(), widget=FastSelect)
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none(), widget=FastSelect)
     quantity = forms.DecimalField(
         label=_("Quantity"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("1e11")
     )
