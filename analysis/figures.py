@@ -277,7 +277,13 @@ def _records(name: str, content: bytes) -> Iterator[list]:
             rows = book.worksheets[0].iter_rows(values_only=True)
         except Exception as error:
             raise ImportFileError(_("This Excel file cannot be read (%(error)s).") % {"error": error}) from error
-        yield from (list(row) for row in rows)
+        try:
+            # read_only: the sheet's XML is parsed while the rows are read, so a broken
+            # sheet fails here, not when the book opens.
+            for row in rows:
+                yield list(row)
+        except Exception as error:
+            raise ImportFileError(_("This Excel file cannot be read (%(error)s).") % {"error": error}) from error
         return
     if name.lower().endswith(".xls"):
         raise ImportFileError(_("Old .xls files are not supported; save the sheet as .xlsx or CSV."))

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
@@ -35,7 +36,7 @@ class ScoreForm(forms.Form):
         for dimension in dimensions:
             self.fields[f"dimension_{dimension.pk}"] = forms.IntegerField(
                 label=dimension.name,
-                help_text=dimension.description,
+                help_text=escape(dimension.description),  # crispy renders help text as HTML
                 required=False,
                 min_value=1,
                 max_value=5,

@@ -355,23 +355,30 @@ def rate_label(code: str) -> str:
 # --- the analyses as a whole (API) ------------------------------------------------------------
 
 
-def analysis_details(analyses: list[MonthAnalysis]) -> dict[int, dict]:
+def analysis_details(analyses: list[MonthAnalysis], viewer: User) -> dict[int, dict]:
     """For each analysis: its stored indicator results (the analysed month's, the manager's
-    own) and the problem clients it named for the planned month. Two queries for a page."""
+    own) and the problem clients it named for the planned month, as far as ``viewer`` may see
+    them. Two queries for a page."""
     details = {analysis.pk: {"indicators": [], "problem_clients": []} for analysis in analyses}
     if not analyses:
         return details
     by_key = {(analysis.owner_id, analysed_month(analysis.month)): analysis.pk for analysis in analyses}
-    results = IndicatorResult.objects.filter(
-        owner_id__in={owner for owner, _month in by_key}, month__in={month for _owner, month in by_key}
-    ).select_related("product")
+    results = (
+        IndicatorResult.objects.visible_to(viewer)
+        .filter(owner_id__in={owner for owner, _month in by_key}, month__in={month for _owner, month in by_key})
+        .select_related("product")
+    )
     for result in results.order_by("kind", "product__code", "code"):
         if (pk := by_key.get((result.owner_id, result.month))) is not None:
             details[pk]["indicators"].append(result)
     by_plan = {(analysis.owner_id, analysis.month): analysis.pk for analysis in analyses}
-    problems = ProblemClient.objects.filter(
-        client__owner_id__in={owner for owner, _month in by_plan}, month__in={month for _owner, month in by_plan}
-    ).select_related("client")
+    problems = (
+        ProblemClient.objects.visible_to(viewer)
+        .filter(
+            client__owner_id__in={owner for owner, _month in by_plan}, month__in={month for _owner, month in by_plan}
+        )
+        .select_related("client")
+    )
     for problem in problems.order_by("client__name", "source"):
         if (pk := by_plan.get((problem.client.owner_id, problem.month))) is not None:
             details[pk]["problem_clients"].append(problem)

@@ -26,8 +26,11 @@ EFFECT_SORTS = {
 
 
 def _mine_or_scope(queryset: QuerySet, scope: Scope, owner: User | None) -> QuerySet:
-    """One manager's rows (``owner``, already checked to be in the scope) or all the scope's."""
-    return queryset.of_manager(owner) if owner is not None else queryset.visible_to(scope)
+    """One manager's rows (``owner``, already checked to be in the scope) or all the scope's;
+    always within the viewer's scope (a manager who changed teams keeps clients the new
+    supervisor does not see)."""
+    queryset = queryset.visible_to(scope)
+    return queryset.of_manager(owner) if owner is not None else queryset
 
 
 # --- step 1 -------------------------------------------------------------------------------------
@@ -72,7 +75,9 @@ def active_dimensions() -> list[AbilityDimension]:
 
 
 def scored_clients(scope: Scope, *, owner: User | None = None) -> QuerySet[Client]:
-    queryset = Client.objects.of_manager(owner) if owner is not None else Client.objects.visible_to(scope)
+    queryset = Client.objects.visible_to(scope)
+    if owner is not None:
+        queryset = queryset.of_manager(owner)
     return queryset.exclude(status=Client.Status.LOST).select_related("owner").order_by("name", "pk")
 
 

@@ -124,7 +124,7 @@ class MonthPace:
         return any(row.target is not None for row in self.rows)
 
 
-def month_pace(owners: Iterable[int], month: date, until: date) -> MonthPace:
+def month_pace(owners: Iterable[int], month: date, until: date, *, viewer=None) -> MonthPace:
     """The month's targets of quantity, average price per unit and key-brand growth for a
     book (one or more managers), the progress to date and the expected pace: for quantity,
     target × working days elapsed ÷ working days of the month; for a ratio (average price,
@@ -144,7 +144,10 @@ def month_pace(owners: Iterable[int], month: date, until: date) -> MonthPace:
         indicator: sum(values) if indicator in CUMULATIVE else (sum(values) / len(values)).quantize(rules.CENTS)
         for indicator, values in targets.items()
     }
-    figures = figures_by_owner(owners, [month, growth_base(month)])
+    # Only the figures of clients the viewer may see (a manager's clients of an earlier team
+    # stay with that team's supervisor).
+    restrict = (lambda queryset, _prefix: queryset.visible_to(viewer)) if viewer is not None else None
+    figures = figures_by_owner(owners, [month, growth_base(month)], restrict=restrict)
     current = sum((f for (_o, m), f in figures.items() if m == month), Figures())
     base = sum((f for (_o, m), f in figures.items() if m != month), Figures())
     actual = indicator_values(current, base, share)

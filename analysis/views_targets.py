@@ -175,7 +175,7 @@ def target_clients(request):
     context.update(products=products, product=product, counts=selectors.target_client_counts(owner, month))
     if product is None:
         return render(request, "analysis/target_clients.html", context)
-    own = selectors.own_clients(owner).order_by("name")
+    own = selectors.own_clients(owner).visible_to(request.user).order_by("name")
     chosen = selectors.target_client_ids(owner, product, month)
     form = TargetClientsForm(
         request.POST if request.method == "POST" else None, initial={"clients": list(chosen)}, own_clients=own
@@ -236,7 +236,7 @@ def brand_analysis(request):
         if not isinstance(answer, ConclusionForm):
             return answer
         form = answer
-    problems = selectors.problem_clients(owner, month, "brand:")
+    problems = selectors.problem_clients(owner, month, "brand:").visible_to(request.user)
     context.update(
         analysis=analysis,
         form=form,
@@ -272,7 +272,7 @@ def market_analysis(request):
             return answer
         form = answer
     results = selectors.market_results(owner=owner, team=None, month=month)
-    problems = selectors.problem_clients(owner, month, "market:")
+    problems = selectors.problem_clients(owner, month, "market:").visible_to(request.user)
     context.update(
         analysis=analysis,
         form=form,

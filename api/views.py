@@ -594,6 +594,8 @@ class ProductViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         queryset = Product.objects.select_related("category")
         if brand := self.request.query_params.get("brand", ""):
+            if "\x00" in brand or len(brand) > 100:
+                raise exceptions.ValidationError({"brand": [_("Not a brand name.")]})
             queryset = queryset.filter(brand=brand)
         key_brand = self.request.query_params.get("key_brand", "")
         if key_brand:
@@ -720,12 +722,12 @@ class MonthAnalysisViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        details = analysis_selectors.analysis_details(page)
+        details = analysis_selectors.analysis_details(page, request.user)
         return self.get_paginated_response(self.get_serializer(page, many=True, context={"details": details}).data)
 
     def retrieve(self, request, *args, **kwargs):
         analysis = self.get_object()
-        details = analysis_selectors.analysis_details([analysis])
+        details = analysis_selectors.analysis_details([analysis], request.user)
         return Response(self.get_serializer(analysis, context={"details": details}).data)
 
     def get_serializer(self, *args, **kwargs):

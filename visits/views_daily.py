@@ -306,7 +306,9 @@ def result_detail(request, pk: int):
             "form": form,
             "progress": selectors.month_progress(result.owner, result.month, rules.month_end(result.month)),
             # Step 14: the month's market and brand analysis beside plan completion.
-            "business": business.month_pace([result.owner_id], result.month, rules.month_end(result.month)),
+            "business": business.month_pace(
+                [result.owner_id], result.month, rules.month_end(result.month), viewer=request.user
+            ),
             "indicators": business.month_indicators(result.owner_id, result.month),
             "can_review": result.status == "submitted" and month_review.can_review(request.user, result),
             "decision_form": DecisionForm(),
@@ -365,7 +367,9 @@ def weekly_summary(request):
             "progress": selectors.month_progress(owner, day, sunday),
             # Step 13: quantity, average price and key-brand growth against the month's targets;
             # the figures are imported during the month, so the pace runs to today at most.
-            "business": business.month_pace([owner.pk], rules.month_start(day), min(sunday, timezone.localdate())),
+            "business": business.month_pace(
+                [owner.pk], rules.month_start(day), min(sunday, timezone.localdate()), viewer=request.user
+            ),
             "previous": monday - timedelta(days=7),
             "next": monday + timedelta(days=7),
         },
