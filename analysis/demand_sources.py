@@ -16,8 +16,6 @@ a refused one to ``failed/`` (the job's run lists its errors by line and column)
 
 from __future__ import annotations
 
-import csv
-import io
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +26,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+
+from clients.imports import ImportFileError, read_records
 
 from .demand import DemandRow
 
@@ -74,15 +74,10 @@ def parse_month(text: str) -> date | None:
 
 def read_demand_csv(content: bytes, *, default_month: date) -> tuple[list[DemandRow], list[str]]:
     """The rows of a demand file, and the errors (by line and column) that refuse it."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes nearly any byte string
-        return [], [_("This file is neither UTF-8 nor GB18030 text.")]
-    lines = list(csv.reader(io.StringIO(text)))
+    try:
+        lines = list(read_records("demand.csv", content))
+    except ImportFileError as error:
+        return [], [str(error)]
     if not lines:
         return [], [_("The file is empty.")]
     columns = [_ALIASES.get(_key(cell)) for cell in lines[0]]

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from clients.imports import ImportFileError, RowError
+from clients.imports import ImportFileError, RowError, read_records
 from clients.models import Client
 
 from .models import BusinessFigure, FigureImport, Product
@@ -268,43 +268,6 @@ def _header_map(cells: list) -> tuple[list[str | None], list[str]]:
     return headers, ignored
 
 
-def _records(name: str, content: bytes) -> Iterator[list]:
-    if name.lower().endswith(".xlsx") or content[:2] == b"PK":
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            rows = book.worksheets[0].iter_rows(values_only=True)
-        except Exception as error:
-            raise ImportFileError(_("This Excel file cannot be read (%(error)s).") % {"error": error}) from error
-        try:
-            # read_only: the sheet's XML is parsed while the rows are read, so a broken
-            # sheet fails here, not when the book opens.
-            for row in rows:
-                yield list(row)
-        except Exception as error:
-            raise ImportFileError(_("This Excel file cannot be read (%(error)s).") % {"error": error}) from error
-        return
-    if name.lower().endswith(".xls"):
-        raise ImportFileError(_("Old .xls files are not supported; save the sheet as .xlsx or CSV."))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes nearly any byte string
-        raise ImportFileError(_("This file is neither UTF-8 nor GB18030 text."))
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        yield from csv.reader(io.StringIO(text), dialect)
-    except csv.Error as error:
-        raise ImportFileError(_("This CSV file cannot be read (%(error)s).") % {"error": error}) from error
-
-
 @dataclass
 class FigureFile:
     """A file's rows, read lazily: ``rows`` yields (line, {column: value}) pairs, the header
@@ -316,7 +279,7 @@ class FigureFile:
 
 def read_file(name: str, content: bytes) -> FigureFile:
     """A CSV (UTF-8, with or without BOM, or GB18030) or .xlsx file of figures."""
-    records = enumerate(_records(name, content), start=1)
+    records = enumerate(read_records(name, content), start=1)
     for _line, cells in records:
         if any(_text(cell) for cell in cells):
             headers, ignored = _header_map(cells)

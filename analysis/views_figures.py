@@ -3,12 +3,10 @@ the client import). Admins and supervisors (for their teams' clients) only."""
 
 from __future__ import annotations
 
-import secrets
 import zlib
 
 from django import forms
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.scoping import role_required
+from clients import imports
 from clients.imports import ImportFileError, error_report_csv
 
 from . import figures
@@ -25,7 +24,6 @@ from .models import FigureImport
 IMPORT_ROLES = (User.Role.SUPERVISOR, User.Role.ADMIN)
 MAX_UPLOAD_BYTES = 40 * 1024 * 1024  # about a million rows of CSV; bigger months: the API or the file drop
 SHOWN_ERRORS = 200
-PENDING_SECONDS = 60 * 60
 
 
 class FigureFileForm(forms.Form):
@@ -42,20 +40,17 @@ class FigureFileForm(forms.Form):
         return upload
 
 
-# A checked file waits in the cache (shared by all web processes) until it is confirmed;
-# so does the last error report, for its download link.
-def _key(user: User, kind: str, token: str) -> str:
-    return f"analysis:figures:{user.pk}:{kind}:{token}"
+# A checked file waits in the cache until it is confirmed (clients.imports.keep), in a
+# namespace of its own.
+NAMESPACE = "analysis:figures"
 
 
 def _keep(user: User, kind: str, payload) -> str:
-    token = secrets.token_urlsafe(16)
-    cache.set(_key(user, kind, token), payload, PENDING_SECONDS)
-    return token
+    return imports.keep(user, kind, payload, namespace=NAMESPACE)
 
 
 def _recall(user: User, kind: str, token: str):
-    return cache.get(_key(user, kind, token)) if token else None
+    return imports.recall(user, kind, token, namespace=NAMESPACE)
 
 
 def _columns() -> list[tuple[str, str, str]]:
@@ -106,7 +101,7 @@ def figure_import_confirm(request):
     if pending is None:
         messages.error(request, _("That checked file has expired; upload it again."))
         return redirect("analysis:figures_import")
-    cache.delete(_key(request.user, "pending", token))
+    imports.forget(request.user, "pending", token, namespace=NAMESPACE)
     name = pending["name"]
     report = figures.import_figures(
         rows=figures.read_file(name, zlib.decompress(pending["content"])).rows,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -96,29 +97,43 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def _read_rows(name: str, content: bytes) -> list[list]:
-    if name.lower().endswith(".xlsx") or content[:2] == b"PK":
-        try:
-            book = tablib.Dataset().load(io.BytesIO(content), format="xlsx", headers=False)
-        except Exception as error:
-            raise ImportFileError(_("This Excel file cannot be read (%(error)s).") % {"error": error}) from error
-        return [list(row) for row in book]
-    if name.lower().endswith(".xls"):
-        raise ImportFileError(_("Old .xls files are not supported; save the sheet as .xlsx or CSV."))
+def decode_text(content: bytes) -> str:
+    """A text file's content: UTF-8 (with or without BOM) or else GB18030, as Chinese office
+    software saves it."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = content.decode(encoding)
-            break
+            return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes nearly any byte string
-        raise ImportFileError(_("This file is neither UTF-8 nor GB18030 text."))
+    raise ImportFileError(_("This file is neither UTF-8 nor GB18030 text."))  # pragma: no cover
+
+
+def read_records(name: str, content: bytes) -> Iterator[list]:
+    """The rows of an uploaded CSV (``decode_text``; comma, semicolon or tab) or .xlsx file
+    (its first sheet), lazily; every import of the project reads files here."""
+    if name.lower().endswith(".xlsx") or content[:2] == b"PK":
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            # read_only: the sheet's XML is parsed while the rows are read, so a broken
+            # sheet fails in the loop, not when the book opens.
+            for row in book.worksheets[0].iter_rows(values_only=True):
+                yield list(row)
+        except ImportFileError:
+            raise
+        except Exception as error:
+            raise ImportFileError(_("This Excel file cannot be read (%(error)s).") % {"error": error}) from error
+        return
+    if name.lower().endswith(".xls"):
+        raise ImportFileError(_("Old .xls files are not supported; save the sheet as .xlsx or CSV."))
+    text = decode_text(content)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     try:
-        return list(csv.reader(io.StringIO(text), dialect))
+        yield from csv.reader(io.StringIO(text), dialect)
     except csv.Error as error:
         raise ImportFileError(_("This CSV file cannot be read (%(error)s).") % {"error": error}) from error
 
@@ -127,7 +142,7 @@ def load_upload(uploaded_file) -> Upload:
     """Read a CSV (UTF-8, with or without BOM, or GB18030) or .xlsx upload."""
     if uploaded_file.size > MAX_UPLOAD_BYTES:
         raise ImportFileError(_("The file is larger than 5 MB; split it into smaller files."))
-    rows = _read_rows(uploaded_file.name, uploaded_file.read())
+    rows = list(read_records(uploaded_file.name, uploaded_file.read()))
     header_index = next((i for i, row in enumerate(rows) if any(_cell(c) for c in row)), None)
     if header_index is None:
         raise ImportFileError(_("The file is empty."))
@@ -230,22 +245,24 @@ def template_csv() -> str:
 PENDING_SECONDS = 60 * 60
 
 
-def _key(user: User, kind: str, token: str) -> str:
-    return f"clients:import:{user.pk}:{kind}:{token}"
+def _key(user: User, kind: str, token: str, namespace: str) -> str:
+    return f"{namespace}:{user.pk}:{kind}:{token}"
 
 
-def keep(user: User, kind: str, payload) -> str:
+def keep(user: User, kind: str, payload, *, namespace: str = "clients:import") -> str:
+    """Keep a checked file (or its error report) for its user until it is confirmed; the
+    token is what the page sends back. ``namespace``: whose import (clients, figures…)."""
     token = secrets.token_urlsafe(16)
-    cache.set(_key(user, kind, token), payload, PENDING_SECONDS)
+    cache.set(_key(user, kind, token, namespace), payload, PENDING_SECONDS)
     return token
 
 
-def recall(user: User, kind: str, token: str):
-    return cache.get(_key(user, kind, token)) if token else None
+def recall(user: User, kind: str, token: str, *, namespace: str = "clients:import"):
+    return cache.get(_key(user, kind, token, namespace)) if token else None
 
 
-def forget(user: User, kind: str, token: str) -> None:
-    cache.delete(_key(user, kind, token))
+def forget(user: User, kind: str, token: str, *, namespace: str = "clients:import") -> None:
+    cache.delete(_key(user, kind, token, namespace))
 
 
 def upload_payload(upload: Upload) -> dict:
