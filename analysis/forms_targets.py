@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, Tier
 from crm.forms import IdsChoiceField
+from visits.selectors import MAX_YEAR, MIN_YEAR
 
 from .brand import RATES
 from .models import MarketIndicator, Product, Rate
-from .selectors import MAX_YEAR, MIN_YEAR
 
 RATE_LABELS = dict(Rate.choices)
 TEXT_LIMIT = 4000

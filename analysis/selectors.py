@@ -9,7 +9,7 @@ the one before it (``analysed_month``), and growth compares it with the month be
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, IntegerField, Q, QuerySet, Sum, Value
@@ -22,6 +22,7 @@ from accounts.models import Team, User
 from accounts.scoping import Scope
 from clients.models import Client
 from visits import rules as month_rules
+from visits import selectors as visit_selectors
 
 from . import rules
 from .models import (
@@ -41,7 +42,6 @@ from .models import (
 # The day of the month from which the analysis is for the next month: online-ordering
 # clients enter their demand by the 25th (SPEC step 1), so the next month's work starts then.
 NEXT_MONTH_FROM_DAY = 25
-MIN_YEAR, MAX_YEAR = 2000, 2100
 ZERO = Decimal(0)
 
 
@@ -52,12 +52,9 @@ def default_month(today: date | None = None) -> date:
 
 
 def parse_month(text: str | None, default: date | None = None) -> date:
-    """``YYYY-MM`` as the first day of that month; anything else is the default month."""
-    try:
-        month = datetime.strptime((text or "").strip(), "%Y-%m").date()
-    except ValueError:
-        return default or default_month()
-    return month if MIN_YEAR <= month.year <= MAX_YEAR else default or default_month()
+    """``YYYY-MM`` as the first day of that month (the plans' own reading of a month in a
+    URL); anything else is the default month."""
+    return visit_selectors.parse_month((text or "").strip(), default or default_month())
 
 
 def analysed_month(month: date) -> date:
