@@ -56,6 +56,22 @@ class SlaPolicy(models.Model):
         return self.get_severity_display()
 
 
+class ComplaintNumberCounter(models.Model):
+    """The last complaint number given in a year. Registration locks the year's row and
+    takes the next number, so that intakes at the same moment queue for a number instead
+    of picking the same one (a unique-index retry lost complaints under load)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        verbose_name = _("complaint number counter")
+        verbose_name_plural = _("complaint number counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
 class ComplaintQuerySet(ScopedQuerySet):
     # A complaint is seen with the team it was registered in.
     scope_paths = ScopePaths(owner="owner", team="team")

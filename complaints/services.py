@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,7 +24,7 @@ from clients.selectors import visible_clients
 from notifications.services import Reminder, notify, notify_many
 
 from . import sla
-from .models import Complaint, ComplaintEvent, ReturnVisit, SlaPolicy
+from .models import Complaint, ComplaintEvent, ComplaintNumberCounter, ReturnVisit, SlaPolicy
 from .selectors import OPEN_STATES
 
 State = Complaint.State
@@ -73,10 +73,22 @@ def compute_deadlines(
 
 
 def _next_number(year: int) -> str:
+    """The year's next number, from its counter row locked until the registration commits
+    (callers run inside a transaction). A year without a row yet starts after the highest
+    number already given (numbers from before the counter existed)."""
     prefix = f"TS-{year}-"
-    last = Complaint.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
-    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{sequence:06d}"
+    counter = ComplaintNumberCounter.objects.select_for_update().filter(year=year).first()
+    if counter is None:
+        last = Complaint.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
+        start = int(last.rsplit("-", 1)[1]) if last else 0
+        # Two first registrations of a year at once: the second waits on the first's
+        # insert, then finds its row (get_or_create retries the read, locked).
+        counter, _created = ComplaintNumberCounter.objects.select_for_update().get_or_create(
+            year=year, defaults={"last": start}
+        )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{prefix}{counter.last:06d}"
 
 
 def _event(complaint: Complaint, kind: str, by: User | None, note: str = "") -> ComplaintEvent:
@@ -107,21 +119,10 @@ def register(*, by: User, client: Client, attachments=(), **fields) -> Complaint
         created_by=by,
         **fields,
     )
-    year = timezone.localtime(received_at).year
-    complaint.number = _next_number(year)
-    complaint.full_clean()
-    # Numbers are per year and sequential; two intakes at the same moment may pick the
-    # same one: the unique index refuses the second, which takes the next number.
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                complaint.save()
-            break
-        except IntegrityError:
-            complaint.pk = None
-            complaint.number = _next_number(year)
-    else:  # pragma: no cover - five collisions in a row
-        raise ValidationError(_("Too many complaints at once; try again."))
+    complaint.full_clean(exclude=["number"])
+    # Last, so that the year's counter stays locked only for the insert that follows.
+    complaint.number = _next_number(timezone.localtime(received_at).year)
+    complaint.save()
     for file in attachments:
         complaint.attachments.create(file=file)
     _event(complaint, Kind.REGISTERED, by, complaint.description[:500])
