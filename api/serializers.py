@@ -189,6 +189,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
         model = Complaint
         fields = ["id", "number", "client", "contact", "channel", "category_id", "category", "severity",
                   "description", "received_at", "state", "level", "first_response_due", "resolution_due",
+                  "needs_on_site", "on_site_due", "on_site_at", "paused_at", "pause_reason",
                   "acknowledged_at", "resolved_at", "closed_at", "root_cause", "action_taken", "compensation",
                   "compensation_amount", "owner", "created_at", "updated_at"]  # fmt: skip
         read_only_fields = fields
@@ -202,6 +203,7 @@ class ComplaintCreateSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.NORMAL)
     description = serializers.CharField(max_length=10_000)
     received_at = serializers.DateTimeField(required=False)
+    needs_on_site = serializers.BooleanField(required=False, default=False)
 
 
 class ComplaintStepSerializer(serializers.Serializer):

@@ -511,7 +511,10 @@ class ComplaintViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.ReadO
         return Response(s.ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Take a workflow step: acknowledge, start, resolve, close or reopen (the web's rules)",
+        summary=(
+            "Take a workflow step: acknowledge, start, resolve, close, reopen, pause (waiting on the client, "
+            "the note says why) or resume (the web's rules)"
+        ),
         request=s.ComplaintStepSerializer,
         responses={200: s.ComplaintSerializer, **ERRORS},
     )

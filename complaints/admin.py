@@ -6,15 +6,15 @@ from .models import Attachment, Category, Complaint, ComplaintEvent, ReturnVisit
 
 @admin.register(Category)
 class CategoryAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "parent", "is_active"]
-    list_filter = ["is_active", "parent"]
+    list_display = ["__str__", "parent", "is_active", "quality"]
+    list_filter = ["is_active", "quality", "parent"]
     search_fields = ["name"]
 
 
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(SimpleHistoryAdmin):
-    list_display = ["severity", "first_response_hours", "resolution_hours", "business_hours"]
-    list_editable = ["first_response_hours", "resolution_hours", "business_hours"]
+    list_display = ["severity", "first_response_hours", "resolution_hours", "on_site_hours", "business_hours"]
+    list_editable = ["first_response_hours", "resolution_hours", "on_site_hours", "business_hours"]
 
 
 class EventInline(admin.TabularInline):

@@ -11,3 +11,4 @@ from .models import Category, SlaPolicy
 def ensure_complaint_defaults() -> None:
     if not SlaPolicy.objects.exists() or not Category.objects.exists():
         import_module("complaints.migrations.0002_defaults").create(django_apps, None)
+        import_module("complaints.migrations.0010_mark_product_quality_category").mark(django_apps, None)

@@ -12,7 +12,15 @@ from crm.widgets import FastSelect
 from visits.rules import month_bounds
 
 from .models import Category, Complaint, Severity
-from .selectors import OPEN_STATES, breached_q, due_soon_q, first_response_breached_q, resolution_breached_q
+from .selectors import (
+    OPEN_STATES,
+    RUNNING_STATES,
+    breached_q,
+    due_soon_q,
+    first_response_breached_q,
+    on_site_breached_q,
+    resolution_breached_q,
+)
 
 
 class ComplaintFilter(django_filters.FilterSet):
@@ -45,7 +53,11 @@ class ComplaintFilter(django_filters.FilterSet):
     late = django_filters.ChoiceFilter(
         label=_("Late"),
         method="filter_late",
-        choices=[("first_response", _("First response late")), ("resolution", _("Resolution late"))],
+        choices=[
+            ("first_response", _("First response late")),
+            ("resolution", _("Resolution late")),
+            ("on_site", _("Someone on site late")),
+        ],
     )
     owner = django_filters.ModelChoiceFilter(
         label=_("Account manager"), queryset=User.objects.none(), widget=FastSelect
@@ -86,7 +98,8 @@ class ComplaintFilter(django_filters.FilterSet):
             return queryset.filter(breached_q(now))
         if value == "due_soon":
             return queryset.filter(due_soon_q(now))
-        return queryset.filter(state__in=OPEN_STATES).exclude(breached_q(now)).exclude(due_soon_q(now))
+        # On time: the clocks run (a complaint waiting on the client is none of the three).
+        return queryset.filter(state__in=RUNNING_STATES).exclude(breached_q(now)).exclude(due_soon_q(now))
 
     def filter_received(self, queryset, name, value):
         start, end = month_bounds(value)
@@ -94,9 +107,12 @@ class ComplaintFilter(django_filters.FilterSet):
 
     def filter_late(self, queryset, name, value):
         now = timezone.now()
-        return queryset.filter(
-            first_response_breached_q(now) if value == "first_response" else resolution_breached_q(now)
-        )
+        missed = {
+            "first_response": first_response_breached_q,
+            "resolution": resolution_breached_q,
+            "on_site": on_site_breached_q,
+        }[value]
+        return queryset.filter(missed(now))
 
     def filter_escalated(self, queryset, name, value):
         if value is None:

@@ -32,7 +32,7 @@ class ComplaintForm(forms.ModelForm):
 
     class Meta:
         model = Complaint
-        fields = ["channel", "category", "severity", "contact", "received_at", "description"]
+        fields = ["channel", "category", "severity", "needs_on_site", "contact", "received_at", "description"]
         widgets = {
             "received_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "description": forms.Textarea(attrs={"rows": 4}),

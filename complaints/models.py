@@ -25,6 +25,14 @@ class Category(models.Model):
         "self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     is_active = models.BooleanField(_("active"), default=True)
+    quality = models.BooleanField(
+        _("product quality"),
+        default=False,
+        help_text=_(
+            "A product-quality problem: a complaint in this category or under it may need someone on site "
+            "within the SLA policy's on-site hours."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -36,6 +44,11 @@ class Category(models.Model):
     def __str__(self) -> str:
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
+    @property
+    def is_quality(self) -> bool:
+        """Flagged, or under a flagged category (a defect under "Product quality")."""
+        return self.quality or bool(self.parent_id and self.parent.quality)
+
 
 class SlaPolicy(models.Model):
     """First-response and resolution targets for one severity (the tier may be stricter)."""
@@ -43,6 +56,12 @@ class SlaPolicy(models.Model):
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, unique=True)
     first_response_hours = models.PositiveIntegerField(_("first response (hours)"))
     resolution_hours = models.PositiveIntegerField(_("resolution (hours)"))
+    # Seed 001: a quality problem that cannot be solved by phone has someone on site within 8 hours.
+    on_site_hours = models.PositiveIntegerField(
+        _("someone on site (hours)"),
+        default=8,
+        help_text=_("For a product-quality complaint that needs someone on site."),
+    )
     business_hours = models.BooleanField(
         _("count business hours only"), default=False, help_text=_("Working days and hours are set in the settings.")
     )
@@ -54,6 +73,22 @@ class SlaPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.get_severity_display()
+
+
+class ComplaintNumberCounter(models.Model):
+    """The last complaint number given in a year. Registration locks the year's row and
+    takes the next number, so that intakes at the same moment queue for a number instead
+    of picking the same one (a unique-index retry lost complaints under load)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        verbose_name = _("complaint number counter")
+        verbose_name_plural = _("complaint number counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
 
 
 class ComplaintQuerySet(ScopedQuerySet):
@@ -77,6 +112,7 @@ class Complaint(UpdatedOnEverySave, NeverDeleted, models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         RESOLVED = "resolved", _("Resolved")
         CLOSED = "closed", _("Closed")
+        WAITING = "waiting", _("Waiting on client")
 
     class Level(models.IntegerChoices):
         OWNER = 0, _("Account manager")
@@ -102,8 +138,21 @@ class Complaint(UpdatedOnEverySave, NeverDeleted, models.Model):
     state = models.CharField(_("state"), max_length=15, choices=State.choices, default=State.NEW)
     level = models.PositiveSmallIntegerField(_("escalation level"), choices=Level.choices, default=Level.OWNER)
     escalated_at = models.DateTimeField(_("last escalated at"), null=True, blank=True)
+    # Waiting on the client stops the clocks (services.move "pause"/"resume"): the state it
+    # was paused in, since when and why; on resume the deadlines move by the paused time.
+    paused_at = models.DateTimeField(_("waiting on client since"), null=True, blank=True)
+    paused_from = models.CharField(_("paused in state"), max_length=15, choices=State.choices, blank=True)
+    pause_reason = models.CharField(_("waiting for"), max_length=500, blank=True)
     first_response_due = models.DateTimeField(_("first response due"))
     resolution_due = models.DateTimeField(_("resolution due"))
+    needs_on_site = models.BooleanField(
+        _("needs someone on site"),
+        default=False,
+        help_text=_("A product-quality problem that cannot be solved by phone."),
+    )
+    # Third deadline (seed 001), met by a check-in or visit log at the client (services.record_on_site).
+    on_site_due = models.DateTimeField(_("someone on site due"), null=True, blank=True)
+    on_site_at = models.DateTimeField(_("someone on site at"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -147,6 +196,15 @@ class Complaint(UpdatedOnEverySave, NeverDeleted, models.Model):
         return self.state not in {self.State.RESOLVED, self.State.CLOSED}
 
     @property
+    def is_paused(self) -> bool:
+        return self.state == self.State.WAITING
+
+    @property
+    def is_major(self) -> bool:
+        """The highest severity: reported upward the moment it is registered (seed 001)."""
+        return self.severity == Severity.CRITICAL
+
+    @property
     def can_escalate(self) -> bool:
         """Open and not yet with management, the last level (``services.escalate``)."""
         return self.is_open and self.level < self.Level.MANAGEMENT
@@ -165,6 +223,9 @@ class ComplaintEvent(models.Model):
         ESCALATED = "escalated", _("Escalated")
         NOTE = "note", _("Note")
         RETURN_VISIT = "return_visit", _("Return visit")
+        PAUSED = "paused", _("Waiting on client")
+        RESUMED = "resumed", _("Resumed")
+        ON_SITE = "on_site", _("Someone on site")
 
     complaint = models.ForeignKey(
         Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="events"

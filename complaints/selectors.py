@@ -14,7 +14,10 @@ from accounts.scoping import get_scoped_object_or_404
 from . import sla
 from .models import Complaint, ReturnVisit
 
-OPEN_STATES = [Complaint.State.NEW, Complaint.State.ACKNOWLEDGED, Complaint.State.IN_PROGRESS]
+# Open: not resolved yet. The deadlines' clocks run in all of them but "waiting on client"
+# (paused: neither due soon nor breached, and never escalated by the job).
+RUNNING_STATES = [Complaint.State.NEW, Complaint.State.ACKNOWLEDGED, Complaint.State.IN_PROGRESS]
+OPEN_STATES = [*RUNNING_STATES, Complaint.State.WAITING]
 
 
 def visible_complaints(user: User) -> QuerySet[Complaint]:
@@ -44,36 +47,58 @@ def soon() -> timedelta:
     return timedelta(hours=settings.CRM_DEADLINE_SOON_HOURS)
 
 
-def breached_q(now) -> Q:
-    return Q(state__in=OPEN_STATES) & (
-        Q(state=Complaint.State.NEW, first_response_due__lt=now) | Q(resolution_due__lt=now)
+def _past_q(now) -> Q:
+    """Deadlines of a running complaint that are before ``now``."""
+    return (
+        Q(state=Complaint.State.NEW, first_response_due__lt=now)
+        | Q(resolution_due__lt=now)
+        | Q(on_site_due__lt=now, on_site_at__isnull=True)
     )
 
 
+def breached_q(now) -> Q:
+    return Q(state__in=RUNNING_STATES) & _past_q(now)
+
+
 def due_soon_q(now) -> Q:
-    later = now + soon()
-    return (
-        Q(state__in=OPEN_STATES)
-        & ~breached_q(now)
-        & (Q(state=Complaint.State.NEW, first_response_due__lt=later) | Q(resolution_due__lt=later))
+    return Q(state__in=RUNNING_STATES) & ~breached_q(now) & _past_q(now + soon())
+
+
+def _missed_q(met: str, due: str, now) -> Q:
+    """Met after the deadline, or not met and past it; a complaint waiting on the client
+    is judged at the moment its clock stopped."""
+    not_met = Q(**{f"{met}__isnull": True})
+    return Q(**{f"{met}__gt": F(due)}) | (
+        not_met & (Q(paused_at__isnull=True, **{f"{due}__lt": now}) | Q(**{f"{due}__lt": F("paused_at")}))
     )
 
 
 def first_response_breached_q(now) -> Q:
     """Answered late, or not answered and past due."""
-    return Q(acknowledged_at__gt=F("first_response_due")) | Q(acknowledged_at__isnull=True, first_response_due__lt=now)
+    return _missed_q("acknowledged_at", "first_response_due", now)
 
 
 def resolution_breached_q(now) -> Q:
-    return Q(resolved_at__gt=F("resolution_due")) | Q(resolved_at__isnull=True, resolution_due__lt=now)
+    return _missed_q("resolved_at", "resolution_due", now)
+
+
+def on_site_breached_q(now) -> Q:
+    """Someone came late, or nobody came and the deadline has passed."""
+    return Q(on_site_due__isnull=False) & _missed_q("on_site_at", "on_site_due", now)
 
 
 def deadline_status(complaint: Complaint, now=None) -> str:
-    """on_time / due_soon / breached for an open complaint ('' once resolved)."""
+    """on_time / due_soon / breached for an open complaint, paused while it waits on the
+    client ('' once resolved)."""
     now = now or timezone.now()
     if not complaint.is_open:
         return ""
-    statuses = [sla.deadline_status(complaint.resolution_due, now, done=False, soon=soon())]
+    if complaint.is_paused:
+        return "paused"
+    statuses = [
+        sla.deadline_status(complaint.resolution_due, now, done=False, soon=soon()),
+        sla.deadline_status(complaint.on_site_due, now, done=complaint.on_site_at is not None, soon=soon()),
+    ]
     if complaint.state == Complaint.State.NEW:
         statuses.append(sla.deadline_status(complaint.first_response_due, now, done=False, soon=soon()))
     for status in ("breached", "due_soon"):

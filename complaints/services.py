@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,8 +24,8 @@ from clients.selectors import visible_clients
 from notifications.services import Reminder, notify, notify_many
 
 from . import sla
-from .models import Complaint, ComplaintEvent, ReturnVisit, SlaPolicy
-from .selectors import OPEN_STATES
+from .models import Complaint, ComplaintEvent, ComplaintNumberCounter, ReturnVisit, SlaPolicy
+from .selectors import OPEN_STATES, RUNNING_STATES, breached_q
 
 State = Complaint.State
 Kind = ComplaintEvent.Kind
@@ -33,13 +33,16 @@ Kind = ComplaintEvent.Kind
 # The reason the escalation job gives, in the language of whoever reads it.
 DEADLINE_MISSED = gettext_lazy("Deadline missed")
 
-# Which step leads from which states, and where it goes.
+# Which step leads from which states, and where it goes ("resume": back to the state the
+# complaint was paused in).
 TRANSITIONS = {
     "acknowledge": ({State.NEW}, State.ACKNOWLEDGED, Kind.ACKNOWLEDGED),
     "start": ({State.ACKNOWLEDGED}, State.IN_PROGRESS, Kind.STARTED),
     "resolve": ({State.IN_PROGRESS}, State.RESOLVED, Kind.RESOLVED),
     "close": ({State.RESOLVED}, State.CLOSED, Kind.CLOSED),
     "reopen": ({State.RESOLVED, State.CLOSED}, State.IN_PROGRESS, Kind.REOPENED),
+    "pause": ({State.NEW, State.ACKNOWLEDGED, State.IN_PROGRESS}, State.WAITING, Kind.PAUSED),
+    "resume": ({State.WAITING}, None, Kind.RESUMED),
 }
 
 
@@ -50,6 +53,11 @@ def business_calendar() -> sla.BusinessCalendar:
     return sla.BusinessCalendar(
         opens=opens, closes=closes, weekdays=frozenset(settings.CRM_BUSINESS_DAYS), holidays=holidays
     )
+
+
+def policy_counts_business_hours(severity: str) -> bool:
+    policy = SlaPolicy.objects.filter(severity=severity).first()
+    return bool(policy and policy.business_hours)
 
 
 def compute_deadlines(
@@ -72,11 +80,32 @@ def compute_deadlines(
     )
 
 
+def compute_on_site_deadline(severity: str, received_at: datetime) -> datetime:
+    """Someone on site within the severity's policy hours (seed 001: 8), counted as its
+    other deadlines are (business or clock hours)."""
+    policy = SlaPolicy.objects.filter(severity=severity).first()
+    hours = policy.on_site_hours if policy else SlaPolicy._meta.get_field("on_site_hours").default
+    business = bool(policy and policy.business_hours)
+    return sla.deadline(timezone.localtime(received_at), hours, business_hours=business, calendar=business_calendar())
+
+
 def _next_number(year: int) -> str:
+    """The year's next number, from its counter row locked until the registration commits
+    (callers run inside a transaction). A year without a row yet starts after the highest
+    number already given (numbers from before the counter existed)."""
     prefix = f"TS-{year}-"
-    last = Complaint.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
-    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{sequence:06d}"
+    counter = ComplaintNumberCounter.objects.select_for_update().filter(year=year).first()
+    if counter is None:
+        last = Complaint.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
+        start = int(last.rsplit("-", 1)[1]) if last else 0
+        # Two first registrations of a year at once: the second waits on the first's
+        # insert, then finds its row (get_or_create retries the read, locked).
+        counter, _created = ComplaintNumberCounter.objects.select_for_update().get_or_create(
+            year=year, defaults={"last": start}
+        )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{prefix}{counter.last:06d}"
 
 
 def _event(complaint: Complaint, kind: str, by: User | None, note: str = "") -> ComplaintEvent:
@@ -97,6 +126,13 @@ def register(*, by: User, client: Client, attachments=(), **fields) -> Complaint
     first_due, resolution_due = compute_deadlines(
         client, fields.get("severity", "normal"), received_at, contact=fields.get("contact")
     )
+    if fields.get("needs_on_site"):
+        category = fields.get("category")
+        if category is None or not category.is_quality:
+            raise ValidationError(
+                {"needs_on_site": _("Only a product-quality complaint asks for someone on site; choose its category.")}
+            )
+        fields["on_site_due"] = compute_on_site_deadline(fields.get("severity", "normal"), received_at)
     complaint = Complaint(
         client=client,
         owner=client.owner,
@@ -107,21 +143,10 @@ def register(*, by: User, client: Client, attachments=(), **fields) -> Complaint
         created_by=by,
         **fields,
     )
-    year = timezone.localtime(received_at).year
-    complaint.number = _next_number(year)
-    complaint.full_clean()
-    # Numbers are per year and sequential; two intakes at the same moment may pick the
-    # same one: the unique index refuses the second, which takes the next number.
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                complaint.save()
-            break
-        except IntegrityError:
-            complaint.pk = None
-            complaint.number = _next_number(year)
-    else:  # pragma: no cover - five collisions in a row
-        raise ValidationError(_("Too many complaints at once; try again."))
+    complaint.full_clean(exclude=["number"])
+    # Last, so that the year's counter stays locked only for the insert that follows.
+    complaint.number = _next_number(timezone.localtime(received_at).year)
+    complaint.save()
     for file in attachments:
         complaint.attachments.create(file=file)
     _event(complaint, Kind.REGISTERED, by, complaint.description[:500])
@@ -133,7 +158,52 @@ def register(*, by: User, client: Client, attachments=(), **fields) -> Complaint
             message=_("New complaint %(number)s for %(client)s") % {"number": complaint.number, "client": client.name},
             url=complaint.get_absolute_url(),
         )
+    if complaint.is_major:
+        report_major(complaint, by=by)
     return complaint
+
+
+def report_major(complaint: Complaint, *, by: User) -> int:
+    """A major complaint goes to the team's supervisor and to management the moment it is
+    registered, not only when a deadline is missed (seed 001)."""
+    recipients = {user.pk: user for user in escalation_recipients(complaint, Complaint.Level.SUPERVISOR)}
+    recipients.update((user.pk, user) for user in management_users())
+    recipients.pop(by.pk, None)  # who registered it knows already
+    reminders = []
+    for user in recipients.values():
+        with translation.override(user.language):
+            message = _("Major complaint %(number)s for %(client)s: %(description)s") % {
+                "number": complaint.number,
+                "client": complaint.client.name,
+                "description": complaint.description[:200],
+            }
+        reminders.append(Reminder(user, "complaint.major", str(complaint.pk), message, complaint.get_absolute_url()))
+    return notify_many(reminders)
+
+
+@transaction.atomic
+def record_on_site(*, client_id: int, at: datetime) -> int:
+    """Someone of ours was at the client (a check-in, a visit log on site): each open
+    complaint of that client waiting for someone on site, received before then, has its
+    third deadline met. Called by visits.checkins.check_in and visits.services.log_visit."""
+    complaints = list(
+        Complaint.objects.select_for_update()
+        .filter(
+            client_id=client_id,
+            state__in=OPEN_STATES,
+            on_site_due__isnull=False,
+            on_site_at__isnull=True,
+            received_at__lte=at,
+        )
+        .order_by("pk")
+    )
+    for complaint in complaints:
+        complaint.on_site_at = at
+        complaint._change_reason = str(Kind.ON_SITE.label)
+        complaint.save()
+    note = _("At the client at %(time)s") % {"time": f"{timezone.localtime(at):%Y-%m-%d %H:%M}"}
+    ComplaintEvent.objects.bulk_create(ComplaintEvent(complaint=c, kind=Kind.ON_SITE, note=note) for c in complaints)
+    return len(complaints)
 
 
 def add_note(complaint: Complaint, *, by: User, note: str) -> ComplaintEvent:
@@ -190,6 +260,13 @@ def move(complaint: Complaint, step: str, *, by: User, note: str = "", **details
         complaint.resolved_at = now
     elif step == "close":
         complaint.closed_at = now
+    elif step == "pause":
+        if not note:
+            raise ValidationError({"note": _("Say what you are waiting for from the client.")})
+        complaint.paused_at, complaint.paused_from, complaint.pause_reason = now, complaint.state, note[:500]
+    elif step == "resume":
+        target = complaint.paused_from or State.IN_PROGRESS
+        note = " ".join(filter(None, [note, _resume_deadlines(complaint, now)]))
     elif step == "reopen":
         if not note:
             raise ValidationError({"note": _("Say why the complaint is reopened.")})
@@ -205,6 +282,33 @@ def move(complaint: Complaint, step: str, *, by: User, note: str = "", **details
     if step == "resolve":
         _schedule_return_visit(complaint)
     return complaint
+
+
+def _resume_deadlines(complaint: Complaint, now: datetime) -> str:
+    """Move each deadline not met yet by the time the clock was stopped (business time if
+    the severity's policy counts business hours, clock time otherwise); say by how much."""
+    business = policy_counts_business_hours(complaint.severity)
+    calendar = business_calendar()
+    paused = sla.time_between(
+        timezone.localtime(complaint.paused_at), timezone.localtime(now), business_hours=business, calendar=calendar
+    )
+
+    def postponed(due: datetime) -> datetime:
+        return sla.postpone(timezone.localtime(due), paused, business_hours=business, calendar=calendar)
+
+    if complaint.acknowledged_at is None:
+        complaint.first_response_due = postponed(complaint.first_response_due)
+    complaint.resolution_due = postponed(complaint.resolution_due)
+    if complaint.on_site_due is not None and complaint.on_site_at is None:
+        complaint.on_site_due = postponed(complaint.on_site_due)
+    complaint.paused_at, complaint.paused_from, complaint.pause_reason = None, "", ""
+    minutes = int(paused.total_seconds() // 60)
+    template = (
+        _("Clock stopped for %(hours)d h %(minutes)02d min of business time; deadlines moved.")
+        if business
+        else _("Clock stopped for %(hours)d h %(minutes)02d min; deadlines moved.")
+    )
+    return template % {"hours": minutes // 60, "minutes": minutes % 60}
 
 
 def _schedule_return_visit(complaint: Complaint) -> ReturnVisit:
@@ -260,8 +364,7 @@ def breached(now: datetime):
     cool-down of their last escalation (indexed on state + deadline)."""
     cooldown = now - timedelta(hours=settings.CRM_ESCALATION_COOLDOWN_HOURS)
     return Complaint.objects.filter(
-        Q(state=State.NEW, first_response_due__lt=now)
-        | Q(state__in=[State.NEW, State.ACKNOWLEDGED, State.IN_PROGRESS], resolution_due__lt=now),
+        breached_q(now),  # a complaint waiting on the client is not: its clocks are stopped
         level__lt=Complaint.Level.MANAGEMENT,
     ).filter(Q(escalated_at__isnull=True) | Q(escalated_at__lt=cooldown))
 
@@ -315,11 +418,11 @@ def deadlines_soon(now: datetime | None = None) -> int:
     """Warn the handler once per deadline that falls within the next few hours."""
     now = now or timezone.now()
     soon = now + timedelta(hours=settings.CRM_DEADLINE_SOON_HOURS)
-    open_states = [State.NEW, State.ACKNOWLEDGED, State.IN_PROGRESS]
     complaints = (
         Complaint.objects.filter(
             Q(state=State.NEW, first_response_due__gt=now, first_response_due__lte=soon)
-            | Q(state__in=open_states, resolution_due__gt=now, resolution_due__lte=soon)
+            | Q(state__in=RUNNING_STATES, resolution_due__gt=now, resolution_due__lte=soon)
+            | Q(state__in=RUNNING_STATES, on_site_at__isnull=True, on_site_due__gt=now, on_site_due__lte=soon)
         )
         .select_related("owner")
         .order_by("pk")[: settings.CRM_JOB_BATCH_SIZE * 4]
@@ -332,9 +435,15 @@ def deadlines_soon(now: datetime | None = None) -> int:
             deadlines.append(("first-response", complaint.first_response_due))
         if now < complaint.resolution_due <= soon:
             deadlines.append(("resolution", complaint.resolution_due))
+        if complaint.on_site_due and complaint.on_site_at is None and now < complaint.on_site_due <= soon:
+            deadlines.append(("on-site", complaint.on_site_due))
         for which, due in deadlines:
             with translation.override(user.language):
-                label = _("first response") if which == "first-response" else _("resolution")
+                label = {
+                    "first-response": _("first response"),
+                    "resolution": _("resolution"),
+                    "on-site": _("someone on site"),
+                }[which]
                 message = _("Complaint %(number)s: %(deadline)s due at %(time)s") % {
                     "number": complaint.number,
                     "deadline": label,

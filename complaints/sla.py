@@ -48,6 +48,40 @@ def add_business_hours(start: datetime, hours: float, calendar: BusinessCalendar
     raise ValueError("The business calendar has no open hours.")
 
 
+def business_time_between(start: datetime, end: datetime, calendar: BusinessCalendar) -> timedelta:
+    """The open time between two moments: the part of ``start``..``end`` that falls within
+    the opening hours of open days (a night, a weekend or a holiday counts nothing)."""
+    total = timedelta()
+    day = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    while day < end:
+        if calendar.is_open_day(day):
+            day_open = day.replace(hour=calendar.opens.hour, minute=calendar.opens.minute)
+            day_close = day.replace(hour=calendar.closes.hour, minute=calendar.closes.minute)
+            counted = min(end, day_close) - max(start, day_open)
+            if counted > timedelta():
+                total += counted
+        day = (day + timedelta(days=1)).replace(hour=0, minute=0)
+    return total
+
+
+def time_between(start: datetime, end: datetime, *, business_hours: bool, calendar: BusinessCalendar) -> timedelta:
+    """How much of a deadline's clock ran between two moments (business or clock time)."""
+    if business_hours:
+        return business_time_between(start, end, calendar)
+    return end - start
+
+
+def postpone(due: datetime, paused: timedelta, *, business_hours: bool, calendar: BusinessCalendar) -> datetime:
+    """A deadline moved by the time its clock was stopped: in business time, the paused
+    hours are added as business hours after the old deadline (a deadline at 17:00 paused
+    for 2 business hours falls at 10:00 on the next open day)."""
+    if not paused:
+        return due
+    if business_hours:
+        return add_business_hours(due, paused / timedelta(hours=1), calendar)
+    return due + paused
+
+
 def deadline(start: datetime, hours: float, *, business_hours: bool, calendar: BusinessCalendar) -> datetime:
     if business_hours:
         return add_business_hours(start, hours, calendar)

@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from clients.models import Client
-from complaints.models import Complaint
+from complaints.models import Complaint, Severity
 from complaints.selectors import (
     OPEN_STATES,
     breached_q,
     due_soon_q,
     first_response_breached_q,
+    on_site_breached_q,
     resolution_breached_q,
 )
 from crm.numbers import percentile, share
@@ -232,6 +233,9 @@ class ComplaintDashboard:
     first_response_total: int
     resolution_breached: int
     resolution_total: int
+    on_site_breached: int  # someone on site late (seed 001's third deadline)
+    on_site_total: int
+    major_open: int  # open complaints of the highest severity
     first_response_times: dict[str, float | None]  # median and p90 in hours
     resolution_times: dict[str, float | None]
     by_category: list[Breakdown]
@@ -249,6 +253,10 @@ class ComplaintDashboard:
     def resolution_breach_rate(self):
         return share(self.resolution_breached, self.resolution_total)
 
+    @property
+    def on_site_breach_rate(self):
+        return share(self.on_site_breached, self.on_site_total)
+
 
 def complaint_dashboard(complaints: QuerySet, start: datetime, end: datetime, now: datetime | None = None):
     """Open complaints by state and deadline (now), and for those received between start
@@ -259,12 +267,15 @@ def complaint_dashboard(complaints: QuerySet, start: datetime, end: datetime, no
     deadline = open_.aggregate(
         breached=Count("pk", filter=breached_q(now)),
         due_soon=Count("pk", filter=due_soon_q(now) & ~breached_q(now)),
+        paused=Count("pk", filter=Q(state=Complaint.State.WAITING)),  # clocks stopped
+        major=Count("pk", filter=Q(severity=Severity.CRITICAL)),
         total=Count("pk"),
     )
     by_deadline = {
-        "on_time": deadline["total"] - deadline["breached"] - deadline["due_soon"],
+        "on_time": deadline["total"] - deadline["breached"] - deadline["due_soon"] - deadline["paused"],
         "due_soon": deadline["due_soon"],
         "breached": deadline["breached"],
+        "paused": deadline["paused"],
     }
     received = complaints.filter(received_at__gte=start, received_at__lt=end)
     rates = received.aggregate(
@@ -273,6 +284,10 @@ def complaint_dashboard(complaints: QuerySet, start: datetime, end: datetime, no
         fr_due=Count("pk", filter=Q(acknowledged_at__isnull=False) | Q(first_response_due__lt=now)),
         res_breached=Count("pk", filter=resolution_breached_q(now)),
         res_due=Count("pk", filter=Q(resolved_at__isnull=False) | Q(resolution_due__lt=now)),
+        os_breached=Count("pk", filter=on_site_breached_q(now)),
+        os_due=Count(
+            "pk", filter=Q(on_site_due__isnull=False) & (Q(on_site_at__isnull=False) | Q(on_site_due__lt=now))
+        ),
     )
     times = hour_percentiles(
         received,
@@ -326,6 +341,9 @@ def complaint_dashboard(complaints: QuerySet, start: datetime, end: datetime, no
         first_response_total=rates["fr_due"],
         resolution_breached=rates["res_breached"],
         resolution_total=rates["res_due"],
+        on_site_breached=rates["os_breached"],
+        on_site_total=rates["os_due"],
+        major_open=deadline["major"],
         first_response_times=times["first_response"],
         resolution_times=times["resolution"],
         by_category=breakdown("category_id", "category__name"),

@@ -36,7 +36,7 @@ from analysis.models import (
 from clients import rules as client_rules
 from clients.models import Client, ClientGroup, Contact, Tier
 from complaints.defaults import ensure_complaint_defaults
-from complaints.models import Category, Complaint, SlaPolicy
+from complaints.models import Category, Complaint, ComplaintNumberCounter, SlaPolicy
 from interactions.models import FollowUpTask, Interaction
 from surveys.defaults import ensure_default_survey
 from surveys.models import Invitation, Question, Response, SurveyTemplate
@@ -520,6 +520,10 @@ class Generator:
                     pk += 1
 
         self.write(Complaint, rows())
+        # Registration takes the next number from the year's counter: it starts after these.
+        for year, last in numbers.items():
+            if last:
+                ComplaintNumberCounter.objects.update_or_create(year=year, defaults={"last": last})
 
     # Surveys ---------------------------------------------------------------------------
 

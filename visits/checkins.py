@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from complaints.services import record_on_site
 
 from .models import PlannedVisit
 from .services import require_loggable
@@ -89,6 +90,7 @@ def check_in(
     visit._change_reason = _("Checked in")
     located = ["checked_in_at", "check_in_latitude", "check_in_longitude", "check_in_distance", "far_from_client"]
     visit.save(update_fields=located)
+    record_on_site(client_id=client.pk, at=at)  # someone on site, as a complaint may be waiting for
     return visit
 
 

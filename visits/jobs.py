@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.scoping import deciders, management_users
 from complaints.models import Complaint, ReturnVisit
-from complaints.selectors import OPEN_STATES
+from complaints.selectors import RUNNING_STATES
 from notifications.jobs import job
 from notifications.services import Reminder, notify_many
 from surveys.models import FollowUp
@@ -59,7 +59,7 @@ def morning_digest(today: date) -> int:
     tomorrow = rules.day_start(today + timedelta(days=1))
     due_today = Complaint.objects.filter(
         Q(state=Complaint.State.NEW, first_response_due__lt=tomorrow)
-        | Q(state__in=OPEN_STATES, resolution_due__lt=tomorrow)
+        | Q(state__in=RUNNING_STATES, resolution_due__lt=tomorrow)
     )
     for row in due_today.values("owner_id").annotate(n=Count("pk")):
         counts[row["owner_id"]]["complaints"] += row["n"]

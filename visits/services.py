@@ -25,6 +25,7 @@ from accounts import decisions
 from accounts.models import User
 from clients.models import Client, VisitMethod
 from clients.rules import next_visit_due
+from complaints.services import record_on_site
 from interactions.services import take_request_on_visit
 
 from . import proposals, rules, selectors
@@ -566,6 +567,9 @@ def log_visit(
         planned_visit.status = PlannedVisit.Status.DONE
         planned_visit.save(update_fields=["status"])
     advance_last_visit(client, day)
+    if method == VisitMethod.ON_SITE:
+        # Someone on site: a complaint waiting for that has its third deadline met.
+        record_on_site(client_id=client.pk, at=checked_in_at or timezone.now())
     if request_text:
         take_request_on_visit(log, by=owner, text=request_text)
     return log, True

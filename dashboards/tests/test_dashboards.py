@@ -140,7 +140,7 @@ def test_complaint_figures_by_hand(manager):
     assert board.first_response_times == {"median": 7.0, "p90": 11.0}  # 2 h and 12 h
     assert board.resolution_times == {"median": 10.0, "p90": 10.0}
     assert board.by_state == {"acknowledged": 1, "new": 2}
-    assert board.by_deadline == {"on_time": 1, "due_soon": 0, "breached": 2}
+    assert board.by_deadline == {"on_time": 1, "due_soon": 0, "breached": 2, "paused": 0}
     [by_manager] = board.by_owner
     assert (by_manager.total, by_manager.due, by_manager.breached, by_manager.breach_rate) == (4, 2, 1, 50.0)
 
