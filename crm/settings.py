@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "datagen",
     "home",
     "analysis",
+    "workdays",
 ]
 
 MIDDLEWARE = [
