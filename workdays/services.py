@@ -140,6 +140,8 @@ def read_year(year: int, file_name: str, content: bytes) -> tuple[list[_Entry], 
         name = _text(name_cell)
         if not name:
             row_errors.append(RowError(line, "name", "", _("Name the day, e.g. National Day.")))
+        elif "\x00" in name:  # PostgreSQL refuses NUL in text
+            row_errors.append(RowError(line, "name", name.replace("\x00", ""), _("Remove the NUL character.")))
         elif len(name) > CalendarDay._meta.get_field("name").max_length:
             row_errors.append(RowError(line, "name", name[:100], _("Use at most 100 characters.")))
         if row_errors:

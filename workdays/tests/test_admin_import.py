@@ -54,3 +54,33 @@ def test_only_admins_import(client, manager):
     response = client.post(URL, {"year": 2026, "file": upload("2026-10-01,休,国庆节\n")})
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert not CalendarDay.objects.exists()
+
+
+HOSTILE = [
+    "2026-10-01,holiday,<script>alert('crm')</script>\n",
+    "2026-10-01,holiday,null\x00byte\n",
+    "2026-10-01,<img src=x onerror=alert(1)>,x\n",
+    "9999-99-99,holiday,x\n2026-02-30,holiday,x\n",
+    "2026-10-01,holiday," + "长" * 5000 + "\n",
+    '"unclosed,quote\n' * 3,
+    "\ufeff;;;\n,,,\n\t\t\n",
+    "2026-10-01\n",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_files_never_break_the_page(client, admin_user, text):
+    client.force_login(admin_user)
+    response = client.post(URL, {"year": 2026, "file": upload(text)})
+    assert response.status_code in (200, 302)
+    page = client.get(response["Location"]).content.decode() if response.status_code == 302 else response.content
+    page = page if isinstance(page, str) else page.decode()
+    assert "<script>alert('crm')</script>" not in page and "<img src=x" not in page
+    assert all("\x00" not in name for name in CalendarDay.objects.values_list("name", flat=True))
+
+
+def test_binary_garbage_is_an_error_not_a_crash(client, admin_user):
+    client.force_login(admin_user)
+    garbage = SimpleUploadedFile("2026.csv", bytes(range(256)) * 20, content_type="text/csv")
+    response = client.post(URL, {"year": 2026, "file": garbage})
+    assert response.status_code == 200 and not CalendarDay.objects.exists()
