@@ -71,6 +71,16 @@ def _fresh_dashboards(settings):
     settings.CRM_DASHBOARD_CACHE_SECONDS = 0
 
 
+@pytest.fixture(autouse=True)
+def _fresh_work_calendar():
+    """The working-day calendar is cached per year in the shared cache and forgotten on
+    every change; a test's rows are rolled back without a signal, so every test starts a
+    new cache generation (workdays/selectors.py) and never sees another test's days."""
+    from workdays.selectors import forget_cached_years
+
+    forget_cached_years()
+
+
 @pytest.fixture
 def supervisor(db):
     return SupervisorFactory(username="sup_a")

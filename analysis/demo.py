@@ -26,7 +26,8 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Team, User
 from clients.models import Client
-from visits.rules import month_end, month_start, next_month, previous_month, working_days
+from visits.rules import month_end, month_start, next_month, previous_month
+from workdays.selectors import working_days
 
 from . import rules
 from .models import (

@@ -19,7 +19,8 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from visits.rules import month_end, working_days
+from visits.rules import month_end
+from workdays.selectors import work_calendar
 
 from . import rules
 from .models import BusinessFigure, IndicatorResult, MarketIndicator, MarketTarget, Rate
@@ -132,8 +133,9 @@ def month_pace(owners: Iterable[int], month: date, until: date, *, viewer=None) 
     owners = list(owners)
     end = month_end(month)
     until = min(max(until, month), end)
-    month_days = len(working_days(month, end))
-    elapsed = len(working_days(month, until))
+    calendar = work_calendar()
+    month_days = len(calendar.working_days(month, end))
+    elapsed = len(calendar.working_days(month, until))
     share = Decimal(elapsed) / month_days if month_days else Decimal(1)
     targets: dict[str, Decimal] = {}
     for (_owner, indicator), value in targets_by_owner(owners, month).items():

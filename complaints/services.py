@@ -22,6 +22,7 @@ from accounts.scoping import management_users
 from clients.models import Client, Contact
 from clients.selectors import visible_clients
 from notifications.services import Reminder, notify, notify_many
+from workdays.selectors import work_calendar
 
 from . import sla
 from .models import Complaint, ComplaintEvent, ComplaintNumberCounter, ReturnVisit, SlaPolicy
@@ -47,12 +48,11 @@ TRANSITIONS = {
 
 
 def business_calendar() -> sla.BusinessCalendar:
+    """Business hours from the settings, on the working-day calendar's days (workdays)."""
     opens = time.fromisoformat(settings.CRM_BUSINESS_OPENS)
     closes = time.fromisoformat(settings.CRM_BUSINESS_CLOSES)
-    holidays = frozenset(date.fromisoformat(day) for day in settings.CRM_HOLIDAYS)
-    return sla.BusinessCalendar(
-        opens=opens, closes=closes, weekdays=frozenset(settings.CRM_BUSINESS_DAYS), holidays=holidays
-    )
+    days = work_calendar()
+    return sla.BusinessCalendar(opens=opens, closes=closes, weekdays=days.weekdays, working_day=days.is_working_day)
 
 
 def policy_counts_business_hours(severity: str) -> bool:

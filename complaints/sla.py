@@ -9,8 +9,11 @@ tier promises, and a critical complaint never a slower one than its severity ask
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+
+from workdays.rules import is_working_day
 
 
 @dataclass(frozen=True)
@@ -19,9 +22,14 @@ class BusinessCalendar:
     closes: time = time(18, 0)
     weekdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # Monday is 0
     holidays: frozenset[date] = frozenset()  # e.g. Spring Festival and National Day
+    # The working-day calendar's answer (workdays.selectors): when given, it alone says
+    # which days are open, make-up working days (调休) included.
+    working_day: Callable[[date], bool] | None = None
 
     def is_open_day(self, moment: datetime) -> bool:
-        return moment.weekday() in self.weekdays and moment.date() not in self.holidays
+        if self.working_day is not None:
+            return self.working_day(moment.date())
+        return is_working_day(moment.date(), weekdays=self.weekdays, holidays=self.holidays)
 
 
 def add_business_hours(start: datetime, hours: float, calendar: BusinessCalendar) -> datetime:

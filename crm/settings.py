@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "datagen",
     "home",
     "analysis",
+    "workdays",
 ]
 
 MIDDLEWARE = [
@@ -419,7 +420,9 @@ LOGGING = {
 CRM_BUSINESS_OPENS = env.str("CRM_BUSINESS_OPENS", default="09:00")
 CRM_BUSINESS_CLOSES = env.str("CRM_BUSINESS_CLOSES", default="18:00")
 CRM_BUSINESS_DAYS = env.list("CRM_BUSINESS_DAYS", cast=int, default=[0, 1, 2, 3, 4])  # Monday is 0
-CRM_HOLIDAYS = env.list("CRM_HOLIDAYS", default=[])  # YYYY-MM-DD dates that are not working days
+# YYYY-MM-DD holidays, copied once into the working-day calendar (workdays, migration 0002)
+# and read by nothing else: holidays and make-up working days are edited in the admin.
+CRM_HOLIDAYS = env.list("CRM_HOLIDAYS", default=[])
 CRM_RETURN_VISIT_DAYS = env.int("CRM_RETURN_VISIT_DAYS", default=3)
 CRM_ESCALATION_COOLDOWN_HOURS = env.int("CRM_ESCALATION_COOLDOWN_HOURS", default=4)
 CRM_COMPLAINT_AUTO_CLOSE_DAYS = env.int("CRM_COMPLAINT_AUTO_CLOSE_DAYS", default=7)

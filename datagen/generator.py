@@ -42,6 +42,7 @@ from surveys.defaults import ensure_default_survey
 from surveys.models import Invitation, Question, Response, SurveyTemplate
 from visits import rules as visit_rules
 from visits.models import MonthlyPlan, PlanLine, PlannedVisit, VisitLog
+from workdays.selectors import working_days
 
 from .writer import TableWriter, next_id, reset_sequences, write_columns
 
@@ -418,7 +419,7 @@ class Generator:
                 for n, i in enumerate(active)
             ),
         )
-        working = [d for d in (month + timedelta(days=k) for k in range((end - month).days + 1)) if d.weekday() < 5]
+        working = working_days(month, end)
         visit_pk = next_id(PlannedVisit)
         per_month = {"weekly": 4, "twice_monthly": 2, "monthly": 1}
 

@@ -28,6 +28,7 @@ from surveys.models import Response
 from visits import rules as visit_rules
 from visits.models import MonthlyPlan, PlanLine, PlannedVisit, VisitLog
 from visits.selectors import counted_visits, coverage, visit_counts
+from workdays.selectors import working_days
 
 from .models import ScorecardWeights
 
@@ -324,7 +325,7 @@ def records(code: str, manager_id: int, period: Period) -> QuerySet:
 
 def visits_due_by_frequency(period: Period) -> dict[str, int]:
     """Visits a client of each frequency needs so far this month (as ``coverage`` counts)."""
-    month_days = visit_rules.working_days(period.month, visit_rules.month_end(period.month))
+    month_days = working_days(period.month, visit_rules.month_end(period.month))
     return {
         frequency: sum(
             1 for window in visit_rules.windows(frequency, month_days) if window and window[0] <= period.until
@@ -337,7 +338,7 @@ def annotate_records(code: str, rows: list, period: Period) -> list:
     """Per-row verdicts for the records page (no queries)."""
     if code == "coverage":
         due = visits_due_by_frequency(period)
-        elapsed = bool(visit_rules.working_days(period.month, period.until))
+        elapsed = bool(working_days(period.month, period.until))
         for line in rows:
             line.visits_due = due.get(line.frequency, 0)
             line.covered = elapsed and line.visits >= line.visits_due

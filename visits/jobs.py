@@ -20,6 +20,7 @@ from complaints.selectors import RUNNING_STATES
 from notifications.jobs import job
 from notifications.services import Reminder, notify_many
 from surveys.models import FollowUp
+from workdays.selectors import work_calendar
 
 from . import rules
 from .models import MonthlyPlan, MonthResult, PlannedVisit, ServiceStrategy, WeeklySummary
@@ -119,10 +120,11 @@ def plans_waiting(today: date) -> int:
 
 
 def weekly_summary_due(today: date) -> int:
-    """On Friday, managers who have not written the week's summary."""
-    if today.weekday() != 4:
-        return 0
+    """On the week's last working day (a Friday, unless a holiday or a make-up working day
+    moves it: the working-day calendar), managers who have not written the week's summary."""
     monday = today - timedelta(days=today.weekday())
+    if today != work_calendar().last_working_day(monday, monday + timedelta(days=6)):
+        return 0
     written = WeeklySummary.objects.filter(week_start=monday).values("owner_id")
     reminders = []
     for user in managers().exclude(pk__in=written):
@@ -135,10 +137,10 @@ def weekly_summary_due(today: date) -> int:
 
 
 def monthly_summary_due(today: date) -> int:
-    """On the month's last working day, managers whose month results are not submitted."""
+    """On the month's last working day (the working-day calendar's), managers whose month
+    results are not submitted."""
     month = rules.month_start(today)
-    last_working_day = rules.working_days(month, rules.month_end(month))[-1]
-    if today != last_working_day:
+    if today != work_calendar().last_working_day(month, rules.month_end(month)):
         return 0
     done = MonthResult.objects.filter(
         month=month, status__in=[MonthlyPlan.Status.SUBMITTED, MonthlyPlan.Status.APPROVED]

@@ -1,5 +1,6 @@
 """The work cycle's rules as pure functions (no database): visit frequencies for the
-monthly plan, and spreading visits over working days.
+monthly plan, and spreading visits over working days (which days are working days is
+the working-day calendar's answer, workdays.selectors.working_days, passed in as ``days``).
 
 Visit frequency of the monthly plan (SPEC, "The work cycle", step 3):
 
@@ -112,23 +113,15 @@ def month_bounds(day: date) -> tuple[datetime, datetime]:
     return day_start(month_start(day)), day_start(next_month(day))
 
 
-def working_days(start: date, end: date) -> list[date]:
-    """Monday to Friday from start to end inclusive (public holidays are not known yet)."""
-    days, day = [], start
-    while day <= end:
-        if day.weekday() < 5:
-            days.append(day)
-        day += timedelta(days=1)
-    return days
-
-
-def visits_in_range(frequency: str, days: Sequence[date]) -> int:
-    """How many visits a frequency asks for over these working days."""
+def visits_in_range(frequency: str, days: Sequence[date], *, month_days: int | None = None) -> int:
+    """How many visits a frequency asks for over these working days: whole months' working
+    days (as ``windows`` cuts them), or part of months that have ``month_days`` working
+    days in all (the working-day calendar, workdays.selectors, knows which days those are)."""
     if not days:
         return 0
     if frequency == WEEKLY:
         return len(windows(WEEKLY, days))
-    month_days = sum(1 for d in working_days(month_start(days[0]), month_end(days[-1])))
+    month_days = month_days or len(days)
     per_month = {TWICE_MONTHLY: 2, MONTHLY: 1}.get(frequency, 0)
     months = (days[-1].year - days[0].year) * 12 + days[-1].month - days[0].month + 1
     # A part of a month gets its share of that month's visits, at least one.

@@ -22,6 +22,7 @@ from complaints.selectors import open_complaints_by_client
 from performance.models import ClientWarning
 from surveys.models import Response
 from surveys.scores import summarise
+from workdays.selectors import work_calendar
 
 from . import rules
 from .models import (
@@ -385,8 +386,9 @@ def coverage(owner_ids, month: date, until: date, restrict=None) -> tuple[dict[i
     the visits and plan lines further (the dashboards pass the viewer's scope)."""
     restrict = restrict or (lambda queryset, prefix: queryset)
     end = rules.month_end(month)
-    elapsed = rules.working_days(month, until)
-    month_days = rules.working_days(month, end)
+    calendar = work_calendar()
+    elapsed = calendar.working_days(month, until)
+    month_days = calendar.working_days(month, end)
     # Visits due so far per frequency: one per window that has fully or partly passed.
     due = {
         frequency: sum(1 for window in rules.windows(frequency, month_days) if window and window[0] <= until)

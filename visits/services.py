@@ -27,6 +27,7 @@ from clients.models import Client, VisitMethod
 from clients.rules import next_visit_due
 from complaints.services import record_on_site
 from interactions.services import take_request_on_visit
+from workdays.selectors import work_calendar
 
 from . import proposals, rules, selectors
 from .models import (
@@ -363,8 +364,9 @@ def generate_visits(*, owner: User, start: date, end: date, by: User) -> int:
         .order_by("plan__month", "-is_key", "client__code")
     )
     new = []
+    calendar = work_calendar()
     for month in months:
-        month_days = rules.working_days(month, rules.month_end(month))
+        month_days = calendar.working_days(month, rules.month_end(month))
         allowed = {day for day in month_days if start <= day <= end}
         wanted = [(client_id, frequency) for m, client_id, frequency, _method in lines if m == month]
         methods = {client_id: method for m, client_id, _f, method in lines if m == month}

@@ -186,11 +186,13 @@ def test_not_satisfied_after_an_automatic_close_reopens(settings, manager, acme,
     assert complaint.state == State.IN_PROGRESS and complaint.level == 1
 
 
-def test_holidays_are_not_business_days(settings, manager, category):
-    from datetime import datetime
+def test_holidays_are_not_business_days(manager, category):
+    from datetime import date, datetime
     from zoneinfo import ZoneInfo
 
-    settings.CRM_HOLIDAYS = ["2026-11-30"]
+    from workdays.tests.factories import CalendarDayFactory
+
+    CalendarDayFactory(date=date(2026, 11, 30), name="Company holiday")
     client = ClientFactory(owner=manager, tier=default_tier("standard"))
     received = datetime(2026, 11, 27, 16, tzinfo=ZoneInfo("Asia/Shanghai"))
     first_due, _ = services.compute_deadlines(client, "normal", received)

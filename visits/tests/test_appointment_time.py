@@ -9,6 +9,7 @@ from django.utils import timezone
 from clients.tests.factories import ClientFactory
 from visits import rules, services
 from visits.models import PlannedVisit
+from workdays.selectors import working_days
 
 
 def approved_month(manager, supervisor):
@@ -22,7 +23,7 @@ def approved_month(manager, supervisor):
 def test_add_visit_with_and_without_an_appointment_time(client, manager, supervisor):
     acme, beta = ClientFactory(owner=manager, name="Acme"), ClientFactory(owner=manager)
     month = approved_month(manager, supervisor)
-    day = rules.working_days(month, rules.month_end(month))[-1]
+    day = working_days(month, rules.month_end(month))[-1]
     client.force_login(manager)
     client.post(reverse("visits:schedule_add"), {"client": acme.pk, "date": day, "appointment_time": "09:30"})
     client.post(reverse("visits:schedule_add"), {"client": beta.pk, "date": day})

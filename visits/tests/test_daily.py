@@ -20,6 +20,7 @@ from visits.models import (
     WeeklySummary,
 )
 from visits.tests.factories import PlannedVisitFactory, ServiceStrategyFactory, TemporaryTaskFactory
+from workdays.selectors import working_days
 
 TODAY = clock.TODAY  # the pinned day (conftest.py), known at import
 MONTH = rules.month_start(TODAY)
@@ -220,7 +221,7 @@ def test_progress_figures_on_a_known_dataset(manager, supervisor):
     services.submit_plan(plan, by=manager)
     plan.lines.update(frequency="monthly")  # submit recalculates; the figures test fixes them
     services.approve_plan(plan, by=supervisor)
-    days = rules.working_days(month, rules.month_end(month))
+    days = working_days(month, rules.month_end(month))
     visits = [
         PlannedVisitFactory(owner=manager, client=c, date=days[i], method="on_site") for i, c in enumerate(clients)
     ]

@@ -14,6 +14,7 @@ from tests import clock
 from visits import rules, services
 from visits.models import CalendarFeed, PlannedVisit, ServiceStrategy
 from visits.tests.factories import PlannedVisitFactory, ServiceStrategyFactory
+from workdays.selectors import working_days
 
 NEXT = rules.next_month(clock.TODAY)  # the pinned day (conftest.py), known at import
 
@@ -91,7 +92,7 @@ def test_generation_range_is_capped(client, manager, supervisor):
 def test_mid_month_rerun_adds_nothing(manager, supervisor):
     ClientFactory.create_batch(8, owner=manager)
     approved_plan(manager, supervisor)
-    days = rules.working_days(NEXT, rules.month_end(NEXT))
+    days = working_days(NEXT, rules.month_end(NEXT))
     first = services.generate_visits(owner=manager, start=NEXT, end=rules.month_end(NEXT), by=manager)
     assert first > 0
     assert services.generate_visits(owner=manager, start=days[12], end=rules.month_end(NEXT), by=manager) == 0
@@ -100,7 +101,7 @@ def test_mid_month_rerun_adds_nothing(manager, supervisor):
 def test_mid_month_start_does_not_fill_past_windows(manager, supervisor):
     ClientFactory.create_batch(4, owner=manager, tier=default_tier("basic"))
     approved_plan(manager, supervisor)
-    days = rules.working_days(NEXT, rules.month_end(NEXT))
+    days = working_days(NEXT, rules.month_end(NEXT))
     services.generate_visits(owner=manager, start=days[10], end=rules.month_end(NEXT), by=manager)
     assert not PlannedVisit.objects.filter(date__lt=days[10]).exists()
 
@@ -108,7 +109,7 @@ def test_mid_month_start_does_not_fill_past_windows(manager, supervisor):
 def test_cancelled_visit_day_is_not_reused_and_count_is_exact(manager, supervisor):
     acme = ClientFactory(owner=manager, tier=default_tier("basic"))
     approved_plan(manager, supervisor)
-    days = rules.working_days(NEXT, rules.month_end(NEXT))
+    days = working_days(NEXT, rules.month_end(NEXT))
     for day in days:  # every day cancelled but the last
         if day != days[-1]:
             PlannedVisitFactory(owner=manager, client=acme, date=day, method="on_site", status="cancelled")

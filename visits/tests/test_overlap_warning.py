@@ -11,6 +11,7 @@ from visits import rules, services
 from visits.models import PlannedVisit
 from visits.tests.factories import PlannedVisitFactory
 from visits.tests.test_appointment_time import approved_month
+from workdays.selectors import working_days
 
 
 def plan(owner, client, day, status=PlannedVisit.Status.PLANNED):
@@ -37,7 +38,7 @@ def test_planning_warns_naming_the_colleague_and_the_date_but_plans_the_visit(cl
     teammate.save()
     acme = ClientFactory(owner=manager, name="Acme")
     month = approved_month(manager, supervisor)
-    days = rules.working_days(month, rules.month_end(month))
+    days = working_days(month, rules.month_end(month))
     day = next(d for d in days if d.weekday() == 2) if any(d.weekday() == 2 for d in days) else days[0]
     colleague_day = day - timedelta(days=day.weekday())  # that week's Monday
     if colleague_day == day:
@@ -56,7 +57,7 @@ def test_planning_warns_naming_the_colleague_and_the_date_but_plans_the_visit(cl
 def test_no_warning_without_a_colleagues_visit(client, manager, supervisor):
     acme = ClientFactory(owner=manager)
     month = approved_month(manager, supervisor)
-    day = rules.working_days(month, rules.month_end(month))[0]
+    day = working_days(month, rules.month_end(month))[0]
     client.force_login(manager)
     response = client.post(reverse("visits:schedule_add"), {"client": acme.pk, "date": day}, follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["success"]

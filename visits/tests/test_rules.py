@@ -5,6 +5,7 @@ import pytest
 
 from visits import rules
 from visits.rules import MONTHLY, TWICE_MONTHLY, WEEKLY, Candidate
+from workdays.rules import WorkCalendar
 
 
 def candidates(count: int, *, key: int = 0, tier_min: str = MONTHLY) -> list[Candidate]:
@@ -67,7 +68,7 @@ def test_ties_break_by_tier_then_overdue_then_code():
 
 
 def test_working_days_and_windows():
-    days = rules.working_days(date(2026, 12, 1), date(2026, 12, 31))
+    days = WorkCalendar().working_days(date(2026, 12, 1), date(2026, 12, 31))
     assert len(days) == 23 and all(d.weekday() < 5 for d in days)
     assert len(rules.windows(WEEKLY, days)) == 5  # five ISO weeks touch December 2026
     assert [len(w) for w in rules.windows(TWICE_MONTHLY, days)] == [11, 12]
@@ -75,7 +76,7 @@ def test_working_days_and_windows():
 
 
 def test_spread_visits_is_even_and_idempotent():
-    days = rules.working_days(date(2026, 12, 1), date(2026, 12, 31))
+    days = WorkCalendar().working_days(date(2026, 12, 1), date(2026, 12, 31))
     wanted = [(i, MONTHLY) for i in range(46)] + [(100 + i, WEEKLY) for i in range(4)]
     existing, load = {}, Counter()
     placed = rules.spread_visits(wanted, days, existing, load)
@@ -86,7 +87,7 @@ def test_spread_visits_is_even_and_idempotent():
 
 
 def test_manual_entries_are_respected():
-    days = rules.working_days(date(2026, 12, 1), date(2026, 12, 31))
+    days = WorkCalendar().working_days(date(2026, 12, 1), date(2026, 12, 31))
     existing = {7: {date(2026, 12, 9)}}
     placed = rules.spread_visits([(7, TWICE_MONTHLY)], days, existing, Counter())
     assert len(placed) == 1 and placed[0][1] >= date(2026, 12, 16)  # only the second half needs one

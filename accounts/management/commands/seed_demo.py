@@ -10,6 +10,7 @@ from interactions.demo import seed_interactions
 from performance.warnings import evaluate
 from surveys.demo import seed_surveys
 from visits.demo import seed_plans
+from workdays.demo import seed_calendar
 
 
 class Command(BaseCommand):
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         # The demo organisation works in Chinese: texts the system writes into the data
         # (proposed service strategies, reasons, events) are written in Chinese too.
         with translation.override("zh-hans"):
+            # First: the plans' visits are generated on the calendar's working days.
+            holidays = seed_calendar()
             logins = seed_people()
             clients = seed_clients()
             figures = seed_analysis()
@@ -39,7 +42,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data loaded ({clients} new clients, {complaints} new complaints, {visits} new planned visits, "
                 f"{surveys} new survey answers, {interactions} new calls and messages, "
-                f"{figures} new business figure rows; "
+                f"{figures} new business figure rows, {holidays} new calendar days; "
                 f"{flagged['flagged']} clients flagged at risk)."
             )
         )
