@@ -2,7 +2,7 @@
 on resume each deadline moves by exactly the paused business time; a paused complaint is
 neither due soon nor breached, and the escalation job leaves it alone."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +16,7 @@ from complaints import selectors, services, sla
 from complaints.models import Category, Complaint, ComplaintEvent
 from dashboards.figures import complaint_dashboard
 from notifications.models import Notification
+from workdays.tests.factories import CalendarDayFactory
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -35,8 +36,8 @@ RESUMED = at(2, 10, 5)  # the holiday, then 65 business minutes on Wednesday: 2 
 
 
 @pytest.fixture
-def holiday(settings):
-    settings.CRM_HOLIDAYS = ["2026-12-01"]
+def holiday():
+    CalendarDayFactory(date=date(2026, 12, 1), name="Holiday")
 
 
 @pytest.fixture
