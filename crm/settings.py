@@ -17,6 +17,8 @@ from csp.constants import SELF as CSP_SELF
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from crm.config import database_config, development_base_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CRM_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -115,7 +117,8 @@ TEMPLATES = [
 
 # --- Database --------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'crm.sqlite3'}")}
+# A malformed URL is one clear line (crm/config.py), not KeyError: 'ENGINE'.
+DATABASES = {"default": database_config(env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'crm.sqlite3'}"))}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if not DEBUG else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -426,7 +429,12 @@ CRM_COMPLAINT_AUTO_CLOSE_DAYS = env.int("CRM_COMPLAINT_AUTO_CLOSE_DAYS", default
 CRM_DEADLINE_SOON_HOURS = env.int("CRM_DEADLINE_SOON_HOURS", default=4)
 
 # Absolute links in e-mails (survey invitations, reminders) start with this.
-CRM_BASE_URL = env.str("CRM_BASE_URL", default="http://127.0.0.1:8000")
+# Unset, it is where `make run` serves the app (CRM_HOST, CRM_PORT), so a port other than
+# 8000 gets working links in development; a deployment sets it (its public https address).
+CRM_BASE_URL = env.str(
+    "CRM_BASE_URL",
+    default=development_base_url(env.str("CRM_HOST", default="127.0.0.1"), env.str("CRM_PORT", default="8000")),
+)
 # Surveys: a link expires after this many days, is sent this many hours after a complaint
 # closes (not in the same minute), is reminded once after this many days; a low score is
 # followed up within this many days.
