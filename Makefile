@@ -16,8 +16,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+## The port is free, the database exists (created on PostgreSQL if missing), migrations
+## are applied and the demo data is current: each step only when there is something to do.
 setup: install
-	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py prepare_dev
+
+## Load the demo data again (make run does it once a day, or after a change).
+seed: install
 	$(BIN)/python manage.py seed_demo
 
 ## Run the app with demo data: web on http://127.0.0.1:8000, Celery worker + beat.
@@ -26,7 +31,7 @@ run: setup
 	@echo "  Log in as manager1 / supervisor1 / admin, password demo-pass-2026 (see the list above)."
 	@echo "  CRM running on http://$(CRM_HOST):$(CRM_PORT)/  (Ctrl+C stops web, worker and beat)"
 	@echo ""
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+	$(BIN)/python -m crm.devrun -f Procfile.dev start
 
 ## Run the whole test suite (SQLite by default; DATABASE_URL / REDIS_URL switch to PostgreSQL / Redis).
 test: install

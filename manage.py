@@ -16,7 +16,13 @@ def main():
             "available on your PYTHONPATH environment variable? Did you "
             "forget to activate a virtual environment?"
         ) from exc
-    execute_from_command_line(sys.argv)
+    from crm.config import ConfigError
+
+    try:
+        execute_from_command_line(sys.argv)
+    except ConfigError as error:
+        # A mistake in the environment (e.g. a malformed DATABASE_URL): one line, no traceback.
+        sys.exit(f"Configuration error: {error}")
 
 
 if __name__ == "__main__":

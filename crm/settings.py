@@ -17,6 +17,8 @@ from csp.constants import SELF as CSP_SELF
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from crm.config import database_config, development_base_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CRM_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -116,13 +118,24 @@ TEMPLATES = [
 
 # --- Database --------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'crm.sqlite3'}")}
+# A malformed URL is one clear line (crm/config.py), not KeyError: 'ENGINE'.
+DATABASES = {"default": database_config(env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'crm.sqlite3'}"))}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if not DEBUG else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Development: web, worker and beat share one file; wait for a lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+    # Development: web, worker and beat share one file. WAL lets pages read while a task
+    # writes, and IMMEDIATE transactions take the write lock as they begin, so a second
+    # writer waits for it (timeout) instead of failing with "database is locked" (SQLite
+    # cannot make a transaction that has read wait for the write lock it asks for later).
+    _sqlite = DATABASES["default"].setdefault("OPTIONS", {})
+    _sqlite.setdefault("timeout", 20)
+    _sqlite.setdefault("transaction_mode", "IMMEDIATE")
+    _sqlite.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
+    # The visit logs' covering index (visits.VisitLog, visit_log_date) is for PostgreSQL;
+    # SQLite builds it on the date alone, which is what development needs, so Django's
+    # warning that the included columns are left out (models.W040) says nothing to act on.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # A database that does not answer fails fast (health checks, workers) instead of hanging.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
@@ -168,7 +181,8 @@ else:
 
 # Without Redis the broker is kombu's file-system transport: no server to install,
 # and `celery worker -B` runs the beat in the same process.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# (kombu warns "No hostname was supplied" for a URL without one; the files need none.)
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
 # A folder per pytest-xdist worker (PYTEST_XDIST_WORKER, empty outside the tests): kombu's
 # file transport reads a message another process is still writing as broken JSON.
 CELERY_BROKER_FOLDER = VAR_DIR / "celery-broker" / env.str("PYTEST_XDIST_WORKER", default="")
@@ -429,7 +443,12 @@ CRM_COMPLAINT_AUTO_CLOSE_DAYS = env.int("CRM_COMPLAINT_AUTO_CLOSE_DAYS", default
 CRM_DEADLINE_SOON_HOURS = env.int("CRM_DEADLINE_SOON_HOURS", default=4)
 
 # Absolute links in e-mails (survey invitations, reminders) start with this.
-CRM_BASE_URL = env.str("CRM_BASE_URL", default="http://127.0.0.1:8000")
+# Unset, it is where `make run` serves the app (CRM_HOST, CRM_PORT), so a port other than
+# 8000 gets working links in development; a deployment sets it (its public https address).
+CRM_BASE_URL = env.str(
+    "CRM_BASE_URL",
+    default=development_base_url(env.str("CRM_HOST", default="127.0.0.1"), env.str("CRM_PORT", default="8000")),
+)
 # Surveys: a link expires after this many days, is sent this many hours after a complaint
 # closes (not in the same minute), is reminded once after this many days; a low score is
 # followed up within this many days.

@@ -33,12 +33,30 @@ def seed_plans() -> int:
             services.submit_plan(plan, by=manager)
             services.approve_plan(plan, by=supervisor, comment="同意。")
         visits += services.generate_visits(owner=manager, start=this_month, end=rules.month_end(today), by=manager)
+        visits += _visits_today(manager, today)
         _log_past_visits(manager, today)
         # Next month: manager1 still drafting, the others' plans wait for approval.
         upcoming = services.start_plan(owner=manager, month=next_month, by=manager)
         if upcoming.status == MonthlyPlan.Status.DRAFT and manager.username != "manager1":
             services.submit_plan(upcoming, by=manager)
     return visits
+
+
+TODAY_VISITS = 4
+
+
+def _visits_today(manager: User, today) -> int:
+    """A few visits on the local day the demo is loaded, whatever weekday it is: generated
+    plans only use working days, and a new user opening the app on a Saturday (or a Friday
+    evening in UTC) would otherwise find an empty day."""
+    if PlannedVisit.objects.filter(owner=manager, date=today).exists():
+        return 0
+    clients = services.portfolio(manager).exclude(visit_method="").exclude(planned_visits__date=today)
+    added = 0
+    for client in clients.order_by("code")[:TODAY_VISITS]:
+        services.add_visit(owner=manager, client=client, day=today, by=manager, purpose="客户约定当面回访")
+        added += 1
+    return added
 
 
 def _log_past_visits(manager: User, today) -> None:

@@ -1,0 +1,50 @@
+"""Settings read from the environment that need more than a type: checked here, as pure
+functions, so a mistake in the environment is one clear line rather than a traceback
+from deep inside Django (manage.py prints a ConfigError alone)."""
+
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+# The database engines the CRM runs on (psycopg for PostgreSQL; SQLite for development).
+SUPPORTED_ENGINES = ("django.db.backends.postgresql", "django.db.backends.sqlite3")
+DATABASE_URL_EXAMPLE = "postgres://user:password@host:5432/name or sqlite:////absolute/path.sqlite3"
+
+
+class ConfigError(ImproperlyConfigured):
+    """A setting in the environment is wrong; the message says which and how to fix it."""
+
+
+def database_config(url: str) -> dict:
+    """Django's DATABASES entry for ``url`` (DATABASE_URL), or a ConfigError naming the
+    mistake. The password is never repeated in the message."""
+    scheme = urlsplit(url).scheme if "://" in url else ""
+    if not scheme:
+        raise ConfigError(
+            f"DATABASE_URL is malformed: it does not start with a scheme (expected {DATABASE_URL_EXAMPLE})."
+        )
+    engine = environ.Env.DB_SCHEMES.get(scheme)
+    if engine not in SUPPORTED_ENGINES:
+        raise ConfigError(
+            f"DATABASE_URL is malformed: '{scheme}://' is not a database the CRM runs on "
+            f"(expected {DATABASE_URL_EXAMPLE})."
+        )
+    try:
+        config = environ.Env.db_url_config(url)
+    except ValueError as error:  # e.g. a port out of range
+        raise ConfigError(f"DATABASE_URL is malformed: {error} (expected {DATABASE_URL_EXAMPLE}).") from None
+    if not config.get("NAME"):
+        raise ConfigError(f"DATABASE_URL is malformed: it names no database (expected {DATABASE_URL_EXAMPLE}).")
+    return config
+
+
+def development_base_url(host: str, port: str | int) -> str:
+    """Where `make run` serves the app (CRM_HOST, CRM_PORT), as the start of the links in
+    e-mails. A server listening on every interface (0.0.0.0, ::) is reached on 127.0.0.1
+    from this machine; a phone on the network needs CRM_BASE_URL set to the machine's name."""
+    if host in ("", "0.0.0.0", "::", "[::]"):  # noqa: S104 (reading the address, not binding)
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
