@@ -1,9 +1,10 @@
 """Checking in and out of a planned visit on site, for the web and the API alike.
 
-Rules: only the visit's manager, on the visit's day, with the month's approved plan;
-one visit in progress at a time; a check-in further than ``CRM_CHECK_IN_MAX_METRES``
-from the client's location is flagged (not refused: a client may have moved); a visit
-lasts at least ``CRM_VISIT_MIN_MINUTES`` before the check-out.
+Rules: only the visit's manager, on the visit's day, with the month's approved plan, at
+a visit not yet done (★: it is logged, and the log holds its time); one visit in progress
+at a time; a check-in further than ``CRM_CHECK_IN_MAX_METRES`` from the client's location
+is flagged (not refused: a client may have moved); a visit lasts at least
+``CRM_VISIT_MIN_MINUTES`` before the check-out, and a too-early check-out says from when.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ def check_in(
     _check_owner_and_day(visit, by, at)
     if visit.checked_in_at is not None:
         raise ValidationError(_("You already checked in at this visit."))
+    if visit.status == PlannedVisit.Status.DONE:
+        raise ValidationError(_("This visit is already done (★): there is nothing to check in to."))
     # One visit in progress: the manager's row is locked, so two check-ins at once queue.
     User.objects.select_for_update().filter(pk=by.pk).first()
     current = in_progress(by)
