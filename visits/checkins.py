@@ -95,6 +95,15 @@ def check_in(
     return visit
 
 
+def earliest_check_out(checked_in_at: datetime) -> datetime:
+    """The time a refused check-out names: when the visit has lasted ``CRM_VISIT_MIN_MINUTES``,
+    rounded up to a whole minute (shown as HH:MM, a check-out then is never refused)."""
+    earliest = checked_in_at + timedelta(minutes=settings.CRM_VISIT_MIN_MINUTES)
+    if earliest.second or earliest.microsecond:
+        earliest = earliest.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return earliest
+
+
 @transaction.atomic
 def check_out(
     visit: PlannedVisit, *, by: User, latitude=None, longitude=None, at: datetime | None = None
@@ -107,11 +116,15 @@ def check_out(
         raise ValidationError(_("Check in before checking out."))
     if visit.checked_out_at is not None:
         raise ValidationError(_("You already checked out of this visit."))
-    minimum = timedelta(minutes=settings.CRM_VISIT_MIN_MINUTES)
-    if at - visit.checked_in_at < minimum:
+    if at - visit.checked_in_at < timedelta(minutes=settings.CRM_VISIT_MIN_MINUTES):
+        earliest = earliest_check_out(visit.checked_in_at)
         raise ValidationError(
-            _("A visit lasts at least %(minutes)s minutes: you checked in at %(time)s.")
-            % {"minutes": settings.CRM_VISIT_MIN_MINUTES, "time": f"{timezone.localtime(visit.checked_in_at):%H:%M}"}
+            _("Check out from %(earliest)s: a visit lasts at least %(minutes)s minutes and you checked in at %(time)s.")
+            % {
+                "minutes": settings.CRM_VISIT_MIN_MINUTES,
+                "time": f"{timezone.localtime(visit.checked_in_at):%H:%M}",
+                "earliest": f"{timezone.localtime(earliest):%H:%M}",
+            }
         )
     latitude, longitude = _location(latitude, longitude)
     visit.checked_out_at, visit.check_out_latitude, visit.check_out_longitude = at, latitude, longitude
