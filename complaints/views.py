@@ -114,7 +114,13 @@ def complaint_step(request, pk: int):
                 raise ValidationError([e for errors in form.errors.values() for e in errors])
             data = form.cleaned_data
             services.move(complaint, "resolve", by=request.user, note=data.pop("note"), **data)
-            messages.success(request, _("Resolved; a return visit is on your task list."))
+            if complaint.owner_id == request.user.pk:
+                messages.success(request, _("Resolved; a return visit is on your task list."))
+            else:  # a supervisor after an escalation, or an admin: the visit is the manager's
+                messages.success(
+                    request,
+                    _("Resolved; a return visit is on the task list of %(owner)s.") % {"owner": complaint.owner},
+                )
         else:
             services.move(complaint, step, by=request.user, note=note)
             messages.success(

@@ -4,6 +4,7 @@ from html import escape
 
 from django import forms
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 
 class FastSelect(forms.Select):
@@ -12,10 +13,22 @@ class FastSelect(forms.Select):
     Django renders every ``<option>`` through a template, about half a millisecond each;
     a manager's client list or a team's groups have thousands. Same HTML, same
     attributes (crispy's classes, ``required``, ``aria-*``), option groups included.
+
+    ``searchable=True`` puts a search box above it (static/js/crm.js, ``data-search``)
+    that narrows the options as one types: a manager picks one of a thousand clients by a
+    few letters of the name or code. Without JavaScript it is the plain list.
     """
+
+    search_label = _("Search the list")
+
+    def __init__(self, attrs=None, choices=(), *, searchable: bool = False):
+        super().__init__(attrs, choices)
+        self.searchable = searchable
 
     def render(self, name, value, attrs=None, renderer=None):
         final = {"name": name, **self.build_attrs(self.attrs, attrs)}
+        if self.searchable:
+            final["data-search"] = str(self.search_label)
         if self.allow_multiple_selected:
             final["multiple"] = True
         selected = {str(v) for v in self.format_value(value)}

@@ -64,7 +64,7 @@ def manager_start(user: User, *, scope: Scope, today: date) -> dict:
         "team": team,
         "supervisor": team.supervisor if team else None,
         "month_plan": MonthlyPlan.objects.of_manager(user).filter(month=month).first(),
-        "visits_today": PlannedVisit.objects.of_manager(user).filter(date=today).select_related("client")[:20],
+        **days_visits(user, today),
         "follow_ups": interactions.home_follow_ups(user),
         "occasions": upcoming_occasions(user, limit=5),
         "retention_overdue": (
@@ -74,3 +74,27 @@ def manager_start(user: User, *, scope: Scope, today: date) -> dict:
         "today": today,
     }
     return context
+
+
+HOME_VISITS = 20
+
+
+def days_visits(user: User, today: date) -> dict:
+    """The visits of the home card: today's, or on a day without any (a weekend, a free
+    day) the next working day's, so the first page opened always shows the work ahead."""
+
+    def of(day: date) -> list[PlannedVisit]:
+        visits = (
+            PlannedVisit.objects.of_manager(user)
+            .filter(date=day)
+            .exclude(status=PlannedVisit.Status.CANCELLED)
+            .select_related("client")
+            .order_by("route_order", "client__name")
+        )
+        return list(visits[:HOME_VISITS])
+
+    visits, day = of(today), today
+    if not visits:
+        day = visit_rules.next_working_day(today) or today
+        visits = of(day) if day != today else []
+    return {"visits_today": visits, "visits_day": day}

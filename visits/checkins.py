@@ -1,9 +1,10 @@
 """Checking in and out of a planned visit on site, for the web and the API alike.
 
-Rules: only the visit's manager, on the visit's day, with the month's approved plan;
-one visit in progress at a time; a check-in further than ``CRM_CHECK_IN_MAX_METRES``
-from the client's location is flagged (not refused: a client may have moved); a visit
-lasts at least ``CRM_VISIT_MIN_MINUTES`` before the check-out.
+Rules: only the visit's manager, on the visit's day, with the month's approved plan, at
+a visit not yet done (★: it is logged, and the log holds its time); one visit in progress
+at a time; a check-in further than ``CRM_CHECK_IN_MAX_METRES`` from the client's location
+is flagged (not refused: a client may have moved); a visit lasts at least
+``CRM_VISIT_MIN_MINUTES`` before the check-out, and a too-early check-out says from when.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ def check_in(
     _check_owner_and_day(visit, by, at)
     if visit.checked_in_at is not None:
         raise ValidationError(_("You already checked in at this visit."))
+    if visit.status == PlannedVisit.Status.DONE:
+        raise ValidationError(_("This visit is already done (★): there is nothing to check in to."))
     # One visit in progress: the manager's row is locked, so two check-ins at once queue.
     User.objects.select_for_update().filter(pk=by.pk).first()
     current = in_progress(by)
@@ -94,6 +97,15 @@ def check_in(
     return visit
 
 
+def earliest_check_out(checked_in_at: datetime) -> datetime:
+    """The time a refused check-out names: when the visit has lasted ``CRM_VISIT_MIN_MINUTES``,
+    rounded up to a whole minute (shown as HH:MM, a check-out then is never refused)."""
+    earliest = checked_in_at + timedelta(minutes=settings.CRM_VISIT_MIN_MINUTES)
+    if earliest.second or earliest.microsecond:
+        earliest = earliest.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return earliest
+
+
 @transaction.atomic
 def check_out(
     visit: PlannedVisit, *, by: User, latitude=None, longitude=None, at: datetime | None = None
@@ -106,11 +118,15 @@ def check_out(
         raise ValidationError(_("Check in before checking out."))
     if visit.checked_out_at is not None:
         raise ValidationError(_("You already checked out of this visit."))
-    minimum = timedelta(minutes=settings.CRM_VISIT_MIN_MINUTES)
-    if at - visit.checked_in_at < minimum:
+    if at - visit.checked_in_at < timedelta(minutes=settings.CRM_VISIT_MIN_MINUTES):
+        earliest = earliest_check_out(visit.checked_in_at)
         raise ValidationError(
-            _("A visit lasts at least %(minutes)s minutes: you checked in at %(time)s.")
-            % {"minutes": settings.CRM_VISIT_MIN_MINUTES, "time": f"{timezone.localtime(visit.checked_in_at):%H:%M}"}
+            _("Check out from %(earliest)s: a visit lasts at least %(minutes)s minutes and you checked in at %(time)s.")
+            % {
+                "minutes": settings.CRM_VISIT_MIN_MINUTES,
+                "time": f"{timezone.localtime(visit.checked_in_at):%H:%M}",
+                "earliest": f"{timezone.localtime(earliest):%H:%M}",
+            }
         )
     latitude, longitude = _location(latitude, longitude)
     visit.checked_out_at, visit.check_out_latitude, visit.check_out_longitude = at, latitude, longitude

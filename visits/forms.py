@@ -55,7 +55,10 @@ class StrategyForm(forms.ModelForm):
 
 
 class VisitForm(forms.Form):
-    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none(), widget=FastSelect)
+    # Searchable: a manager's book is a thousand clients in a real team (64 in the demo).
+    client = forms.ModelChoiceField(
+        label=_("Client"), queryset=Client.objects.none(), widget=FastSelect(searchable=True)
+    )
     date = forms.DateField(label=_("Date"), widget=DateInput())
     appointment_time = forms.TimeField(
         label=_("Appointment time"),

@@ -264,6 +264,8 @@ def calendar_month(request):
     weeks = calendars.month_grid(month)
     visits = selectors.visits_between(request.user, owner, weeks[0][0], weeks[-1][-1])
     by_day = calendars.group_by_day(visits)
+    today = timezone.localdate()
+    days_with_visits = [(day, by_day[day]) for day in sorted(by_day) if day.month == month.month]
     return render(
         request,
         "visits/calendar_month.html",
@@ -271,10 +273,12 @@ def calendar_month(request):
             "month": month,
             "owner": owner,
             "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
-            "days_with_visits": [(day, by_day[day]) for day in sorted(by_day) if day.month == month.month],
+            "days_with_visits": days_with_visits,
+            # On a phone the month is a list of days: it opens at today, or the next day with visits.
+            "opening_day": next((day for day, _visits in days_with_visits if day >= today), None),
             "previous": rules.previous_month(month),
             "next": rules.next_month(month),
-            "today": timezone.localdate(),
+            "today": today,
             "feed": CalendarFeed.objects.of_manager(request.user).first() if owner == request.user else None,
         },
     )

@@ -98,6 +98,8 @@ def sheet(request):
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1),
             "can_log": is_own and day <= timezone.localdate(),
+            # A check-in succeeds only on the visit's day, at a visit not yet done (checkins.py).
+            "today": timezone.localdate(),
         },
     )
 

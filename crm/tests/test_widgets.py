@@ -32,3 +32,8 @@ def test_fast_select_for_a_model_choice_field():
 
     form = Form()
     assert "<select" in str(form["team"]) and 'name="team"' in str(form["team"])
+
+
+def test_a_searchable_fast_select_asks_for_its_search_box():
+    assert 'data-search="Search the list"' in FastSelect(choices=CHOICES, searchable=True).render("client", None)
+    assert "data-search" not in FastSelect(choices=CHOICES).render("client", None)
