@@ -21,6 +21,7 @@ from performance.selectors import flagged_clients, latest_warnings, retention_du
 from visits import rules as visit_rules
 from visits.models import MonthlyPlan, PlannedVisit
 from visits.selectors import approval_queue
+from workdays.selectors import next_working_day
 
 
 def admin_start(user: User, *, scope: Scope) -> dict:
@@ -95,6 +96,6 @@ def days_visits(user: User, today: date) -> dict:
 
     visits, day = of(today), today
     if not visits:
-        day = visit_rules.next_working_day(today) or today
+        day = next_working_day(today) or today
         visits = of(day) if day != today else []
     return {"visits_today": visits, "visits_day": day}

@@ -188,10 +188,3 @@ def spread_visits(
             taken.add(day)
             load[day] = load.get(day, 0) + 1
     return placed
-
-
-def next_working_day(day: date) -> date | None:
-    """The first working day after ``day``, for showing the next day's work when ``day`` has
-    none (a weekend). Working days are ``working_days``'s; None after a month without any."""
-    following = working_days(day + timedelta(days=1), day + timedelta(days=31))
-    return following[0] if following else None

@@ -10,7 +10,7 @@ calendar starts a new cache generation (signals.py).
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -62,3 +62,10 @@ def is_working_day(day: date) -> bool:
 def working_days(start: date, end: date) -> list[date]:
     """The working days from ``start`` to ``end``, both included."""
     return work_calendar().working_days(start, end)
+
+
+def next_working_day(day: date) -> date | None:
+    """The first working day after ``day`` (to show the next day's work when ``day`` has
+    none, e.g. a weekend or a holiday); None when the next 31 days have none."""
+    following = working_days(day + timedelta(days=1), day + timedelta(days=31))
+    return following[0] if following else None

@@ -91,10 +91,3 @@ def test_manual_entries_are_respected():
     existing = {7: {date(2026, 12, 9)}}
     placed = rules.spread_visits([(7, TWICE_MONTHLY)], days, existing, Counter())
     assert len(placed) == 1 and placed[0][1] >= date(2026, 12, 16)  # only the second half needs one
-
-
-def test_the_next_working_day_skips_the_weekend():
-    friday, saturday = date(2026, 12, 11), date(2026, 12, 12)
-    assert rules.next_working_day(friday) == date(2026, 12, 14)
-    assert rules.next_working_day(saturday) == date(2026, 12, 14)
-    assert rules.next_working_day(date(2026, 12, 14)) == date(2026, 12, 15)

@@ -80,3 +80,14 @@ def test_changes_are_kept_in_the_history():
     day.name = "New Year's Eve"
     day.save()
     assert [h.name for h in day.history.order_by("history_date")] == ["Year end", "New Year's Eve"]
+
+
+@pytest.mark.django_db
+def test_the_next_working_day_skips_weekends_and_holidays():
+    friday, saturday = date(2026, 12, 11), date(2026, 12, 12)
+    assert selectors.next_working_day(friday) == date(2026, 12, 14)
+    assert selectors.next_working_day(saturday) == date(2026, 12, 14)
+    national_day_2026()
+    # From the last day before National Day, the next working day is the make-up Saturday.
+    assert selectors.next_working_day(date(2026, 9, 30)) == date(2026, 10, 8)
+    assert selectors.next_working_day(date(2026, 10, 9)) == date(2026, 10, 10)
