@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import EmailPreference, User
 
+from . import mail
 from .models import Notification
 
 log = logging.getLogger(__name__)
@@ -137,12 +137,12 @@ def absolute(url: str) -> str:
 def send_email(notification_id: int) -> bool:
     """E-mail one notification once. The row is locked while sending, so a retry, a
     redelivered task and the sweep cannot send it twice; a failure is logged on the row
-    and raised for the task to retry."""
+    (as given up when sending again would fail the same way) and raised for the task."""
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient")
-            .filter(pk=notification_id, emailed_at__isnull=True)
+            .filter(pk=notification_id, emailed_at__isnull=True, email_failed_at__isnull=True)
             .first()
         )
         if notification is None or not notification.recipient.email:
@@ -155,7 +155,7 @@ def send_email(notification_id: int) -> bool:
             )
             subject = _("CRM reminder: %(message)s") % {"message": notification.message[:80]}
         try:
-            send_mail(subject, body, None, [user.email])
+            mail.send(subject=subject, body=body, to=user.email)
         except Exception as error:  # noqa: BLE001 (logged on the row, then raised for the retry)
             failure = error
         else:
@@ -165,9 +165,23 @@ def send_email(notification_id: int) -> bool:
             notification.save(update_fields=["emailed_at", "email_error"])
     if failure is not None:
         # Outside the transaction, so that the delivery log keeps the error.
-        Notification.objects.filter(pk=notification_id).update(email_error=str(failure)[:300])
+        record_email_failure([notification_id], failure, permanent=not mail.will_retry(failure))
         raise failure
     return True
+
+
+def record_email_failure(notification_ids: Iterable[int], error: BaseException, *, permanent: bool) -> None:
+    """Keep why the e-mail of these notifications failed on their rows (the delivery log);
+    a failure that nothing will retry is also marked given up."""
+    changes = {"email_error": (str(error) or error.__class__.__name__)[:300]}
+    if permanent:
+        changes["email_failed_at"] = timezone.now()
+    Notification.objects.filter(pk__in=list(notification_ids), emailed_at__isnull=True).update(**changes)
+
+
+def give_up_email(notification_id: int, *, error: BaseException) -> None:
+    """The e-mail task ran out of retries: nothing will send this one any more."""
+    record_email_failure([notification_id], error, permanent=True)
 
 
 def send_digests(now: datetime | None = None) -> dict:
@@ -179,6 +193,7 @@ def send_digests(now: datetime | None = None) -> dict:
     pending = (
         Notification.objects.filter(
             emailed_at__isnull=True,
+            email_failed_at__isnull=True,
             created_at__gte=since,
             recipient__email_notifications=EmailPreference.DIGEST,
             recipient__is_active=True,
@@ -209,10 +224,10 @@ def send_digests(now: datetime | None = None) -> dict:
                 )
                 subject = _("CRM: %(count)s reminder(s) for today") % {"count": len(items)}
             try:
-                send_mail(subject, body, None, [user.email])
-            except Exception as error:
+                mail.send(subject=subject, body=body, to=user.email)
+            except Exception as error:  # logged on the rows; the next digest tries again unless given up
                 log.warning("digest to %s failed", user.pk, exc_info=True)
-                Notification.objects.filter(pk__in=ids).update(email_error=str(error)[:300])
+                record_email_failure(ids, error, permanent=not mail.will_retry(error))
                 counts["failed"] += 1
                 continue
             Notification.objects.filter(pk__in=ids).update(emailed_at=timezone.now(), email_error="")
