@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -48,10 +48,13 @@ def notify(recipients: Iterable, *, kind: str, key: str, message: str, url: str 
 
 
 def notify_many(reminders: Iterable[Reminder]) -> int:
-    """Deliver many reminders in a fixed number of queries (the sweeps use this).
+    """Deliver many reminders in a fixed number of queries (the sweeps use this); returns
+    how many this call delivered.
 
     The unique (recipient, kind, key) constraint makes delivery idempotent: a second run,
-    a duplicate beat or a retried task finds the row there and adds nothing.
+    a duplicate beat or a retried task finds the row there and adds nothing. Two runs at
+    the same moment may both find a row missing; the database keeps the first insert and
+    tells each run which rows were its own, so only those are counted and e-mailed.
     """
     wanted = {(r.recipient.pk, r.kind, r.key): r for r in reminders}
     if not wanted:
@@ -68,27 +71,64 @@ def notify_many(reminders: Iterable[Reminder]) -> int:
         for triple, r in wanted.items()
         if triple not in existing
     ]
-    # ignore_conflicts: a concurrent delivery of the same notification wins, ours is dropped.
-    Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
-    cache.delete_many([_unread_key(wanted[(n.recipient_id, n.kind, n.key)].recipient) for n in new])
+    inserted = insert_new(new)
+    cache.delete_many([_unread_key(wanted[triple].recipient) for triple in inserted.values()])
     immediate = [
-        (n.recipient_id, n.kind, n.key)
-        for n in new
-        if wanted[(n.recipient_id, n.kind, n.key)].recipient.email_notifications == EmailPreference.EACH
-        and wanted[(n.recipient_id, n.kind, n.key)].recipient.email
+        pk
+        for pk, triple in inserted.items()
+        if wanted[triple].recipient.email_notifications == EmailPreference.EACH and wanted[triple].recipient.email
     ]
     if immediate:
         _enqueue_emails(immediate)
-    return len(new)
+    return len(inserted)
 
 
-def _enqueue_emails(triples: list[tuple[int, str, str]]) -> None:
+INSERT_BATCH_SIZE = 500
+
+
+def insert_new(notifications: list[Notification]) -> dict[int, tuple[int, str, str]]:
+    """Insert the notifications that are not there yet and return the ones this call
+    inserted, ``{pk: (recipient_id, kind, key)}``.
+
+    ``bulk_create(ignore_conflicts=True)`` cannot say which rows it skipped, so this is
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (PostgreSQL, and SQLite from 3.35): a row
+    that a concurrent delivery inserted first (even one not committed yet, which the
+    database waits for) is skipped and not returned."""
+    if not notifications:
+        return {}
+    db = Notification.objects.db
+    conn = connections[db]
+    quote = conn.ops.quote_name
+    meta = Notification._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(quote(field.column) for field in fields)
+    returning = ", ".join(quote(meta.get_field(name).column) for name in ("id", "recipient", "kind", "key"))
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    inserted = {}
+    with conn.cursor() as cursor:
+        for start in range(0, len(notifications), INSERT_BATCH_SIZE):
+            batch = notifications[start : start + INSERT_BATCH_SIZE]
+            params = [
+                field.get_db_prep_save(field.pre_save(notification, add=True), conn)
+                for notification in batch
+                for field in fields
+            ]
+            # Only column names and placeholders are formatted in; the values are parameters.
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([row] * len(batch))} "  # noqa: S608
+                f"ON CONFLICT DO NOTHING RETURNING {returning}",
+                params,
+            )
+            inserted.update({pk: (recipient_id, kind, key) for pk, recipient_id, kind, key in cursor.fetchall()})
+    return inserted
+
+
+def _enqueue_emails(ids: list[int]) -> None:
     """After commit, one e-mail task per notification; if the broker is down, the e-mail
     sweep (``notifications.send_pending_emails``) sends them later."""
     from .tasks import send_notification_email
 
     def enqueue():
-        ids = _ids_for(triples)
         for pk in ids:
             try:
                 send_notification_email.delay(pk)
@@ -97,15 +137,6 @@ def _enqueue_emails(triples: list[tuple[int, str, str]]) -> None:
                 return
 
     transaction.on_commit(enqueue)
-
-
-def _ids_for(triples: list[tuple[int, str, str]]) -> list[int]:
-    from django.db.models import Q
-
-    query = Q(pk__in=[])
-    for user_id, kind, key in triples:
-        query |= Q(recipient_id=user_id, kind=kind, key=key)
-    return list(Notification.objects.filter(query, emailed_at__isnull=True).values_list("pk", flat=True))
 
 
 def unread_count(user) -> int:
