@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from analysis.models import BusinessFigure, IndicatorResult, MonthAnalysis, ProblemClient, Product
-from clients.models import Client, Contact, VisitFrequency, VisitMethod, phone_validator
+from clients.models import Client, Contact, Tier, VisitFrequency, VisitMethod, phone_validator
 from complaints.models import Complaint, Severity
 from complaints.services import TRANSITIONS
 from crm.forms import MAX_ID
@@ -74,13 +74,24 @@ class ClientDetailSerializer(ClientSerializer):
 
 
 class ClientUpdateSerializer(serializers.Serializer):
-    """What a manager corrects in the field; send the ETag you read in ``If-Match``."""
+    """What a manager corrects in the field; send the ETag you read in ``If-Match``.
+
+    The tier, type and size change here as on the web: an account manager is refused (they
+    propose a grade change), a supervisor or an admin gives ``grade_change_reason``."""
 
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, validators=[phone_validator])
     email = serializers.EmailField(required=False, allow_blank=True)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
     visit_method = serializers.ChoiceField(choices=VisitMethod.choices, required=False)
+    tier = serializers.SlugRelatedField(
+        slug_field="code", queryset=Tier.objects.all(), required=False, help_text="A tier's code."
+    )
+    client_type = serializers.ChoiceField(choices=Client.Type.choices, required=False)
+    size = serializers.ChoiceField(choices=Client.Size.choices, required=False)
+    grade_change_reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, help_text="Required when the tier, type or size changes."
+    )
 
 
 class PlannedVisitSerializer(serializers.ModelSerializer):

@@ -205,7 +205,7 @@ class IdempotentCreate:
         responses={200: s.ClientDetailSerializer, **READ_ERRORS},
     ),
     partial_update=extend_schema(
-        summary="Correct a client's phone, e-mail, address, notes or visit method",
+        summary="Correct a client's phone, e-mail, address, notes, visit method; tier, type, size (not managers)",
         parameters=[IF_MATCH],
         request=s.ClientUpdateSerializer,
         responses={
@@ -257,10 +257,14 @@ class ClientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             current = Client.objects.select_for_update().get(pk=client.pk)
             if not matches(expected, etag(current)):
                 raise PreconditionFailed
-            for name, value in serializer.validated_data.items():
-                setattr(current, name, value)
+            values = dict(serializer.validated_data)
+            reason = values.pop("grade_change_reason", "")
+            # Only what really changes counts: a grade sent back unchanged is no grade change.
+            changed = [name for name, value in values.items() if getattr(current, name) != value]
+            for name in changed:
+                setattr(current, name, values[name])
             current._change_reason = _("Changed from the app")
-            client_services.update_client(client=current, by=request.user, changed=list(serializer.validated_data))
+            client_services.update_client(client=current, by=request.user, changed=changed, grade_change_reason=reason)
         client = get_client(request.user, client.pk, for_detail=True)
         response = Response(s.ClientDetailSerializer(client).data)
         response["ETag"] = etag(client)

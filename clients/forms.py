@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from crm.widgets import FastSelect
 
+from . import rules
 from .models import Client, ClientGroup, Contact, GradeProposal, KeyPersonType, Tier
 from .selectors import visible_groups
 from .services import assignable_owners
@@ -23,6 +24,12 @@ class ClientForm(forms.ModelForm):
     owner = forms.ModelChoiceField(label=_("Account manager"), queryset=User.objects.none(), widget=FastSelect)
     owner_change_reason = forms.CharField(
         label=_("Reason for changing the account manager"), required=False, max_length=300
+    )
+    grade_change_reason = forms.CharField(
+        label=_("Reason for changing the tier, type or size"),
+        required=False,
+        max_length=300,
+        help_text=_("Required when the tier, type or size changes; kept in the client's history."),
     )
 
     class Meta:
@@ -53,6 +60,13 @@ class ClientForm(forms.ModelForm):
             self.fields["owner"].initial = self.instance.owner_id if self.instance.pk else user.pk
             if not self.instance.pk:
                 del self.fields["owner_change_reason"]
+        if self.instance.pk and not rules.may_set_grade_directly(user):
+            # SPEC "Grades change by proposal": a manager proposes from the client page; a
+            # forged POST of these fields is ignored because the form has no such fields.
+            for name in (*rules.GRADE_FIELDS, "grade_change_reason"):
+                del self.fields[name]
+        elif not self.instance.pk:
+            del self.fields["grade_change_reason"]
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save"), css_class="w-100 w-sm-auto"))
 

@@ -80,3 +80,15 @@ def card_from_rules(group_class: str, key_person_type: str, card_rules: dict):
 def is_large_client(monthly_volume: int | None, threshold: int) -> bool:
     """SPEC: a client at or above the monthly-volume threshold is a large client."""
     return monthly_volume is not None and monthly_volume >= threshold
+
+
+# SPEC "Grades change by proposal": a client's grade (its tier) and its category (type and
+# size) change for an account manager only through a grade proposal (GradeProposal) that
+# the team's supervisor or an admin decides on.
+GRADE_FIELDS = ("tier", "client_type", "size")
+
+
+def may_set_grade_directly(user) -> bool:
+    """Whether ``user`` may change a client's ``GRADE_FIELDS`` without a proposal (with a
+    reason): supervisors and admins, who are the ones deciding on proposals."""
+    return bool(user.is_supervisor or user.is_crm_admin)

@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.scoping import deciders, management_users, scope_for
 from notifications.services import notify
 
+from . import rules
 from .models import Client, GradeProposal, OwnerChange, Tier
 
 
@@ -88,18 +89,46 @@ def bulk_reassign_owner(*, clients: Iterable[Client], new_owner: User, by: User,
     return moved
 
 
+def direct_grade_change_reason(*, by: User, changed: Iterable[str], reason: str = "") -> str:
+    """The reason recorded for a direct change of a client's grade or category, '' when
+    ``changed`` touches none of them. The one check for the web form and the API: an
+    account manager is refused (they propose instead), a supervisor or an admin must say why."""
+    touched = [name for name in rules.GRADE_FIELDS if name in set(changed)]
+    if not touched:
+        return ""
+    if not rules.may_set_grade_directly(by):
+        message = _("Account managers change the tier, type or size by proposing a grade change.")
+        raise ValidationError(dict.fromkeys(touched, message))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"grade_change_reason": _("Give a reason for changing the tier, type or size.")})
+    return reason
+
+
 @transaction.atomic
 def update_client(
-    *, client: Client, by: User, changed: Iterable[str], new_owner: User | None = None, owner_change_reason: str = ""
+    *,
+    client: Client,
+    by: User,
+    changed: Iterable[str],
+    new_owner: User | None = None,
+    owner_change_reason: str = "",
+    grade_change_reason: str = "",
 ) -> Client:
-    """Save an edited client (already validated by its form).
+    """Save an edited client (already validated by its form or serializer).
 
-    A new owner goes through reassign_owner (reason required); a frequency set by
-    hand is marked manual so that approved plans later know it was overridden.
+    ``changed`` names the fields that really changed. A change of grade or category is
+    refused for account managers and needs a reason from others (``direct_grade_change_reason``);
+    a new owner goes through reassign_owner (reason required); a frequency set by hand is
+    marked manual so that approved plans later know it was overridden.
     """
-    if "visit_frequency" in set(changed):
+    changed = set(changed)
+    reasons = [direct_grade_change_reason(by=by, changed=changed, reason=grade_change_reason)]
+    if "visit_frequency" in changed:
         client.visit_frequency_manual = bool(client.visit_frequency)
-        client._change_reason = client.visit_frequency_reason
+        reasons.append(client.visit_frequency_reason)
+    if reason := "; ".join(r for r in reasons if r):
+        client._change_reason = reason
     client.save()
     if new_owner is not None and new_owner.pk != client.owner_id:
         reassign_owner(client=client, new_owner=new_owner, by=by, reason=owner_change_reason)

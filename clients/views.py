@@ -88,6 +88,7 @@ def client_edit(request, pk: int):
                 changed=form.changed_data,
                 new_owner=form.new_owner,
                 owner_change_reason=form.cleaned_data.get("owner_change_reason", ""),
+                grade_change_reason=form.cleaned_data.get("grade_change_reason", ""),
             )
         except ValidationError as error:
             add_service_errors(form, error)

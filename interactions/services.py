@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
@@ -18,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts import decisions
 from accounts.models import User
 from clients.models import Client, Contact
+from notifications import mail
 from notifications.services import Reminder, notify_many
 
 from .models import BulkMessage, BulkRecipient, Channel, FollowUpTask, Interaction
@@ -355,7 +355,7 @@ def send_message(message_id: int) -> dict:
             if recipient is None:  # sent by a concurrent run meanwhile
                 continue
             try:
-                send_mail(message.subject, message.body, None, [recipient.address])
+                mail.send(subject=message.subject, body=message.body, to=recipient.address)
             except Exception as error:  # noqa: BLE001 (kept on the row and retried; the rest still go)
                 recipient.error = f"{error.__class__.__name__}: {error}"[:300]
                 recipient.save(update_fields=["error"])

@@ -4,12 +4,39 @@ from django.utils.translation import gettext_lazy as _
 from .models import Heartbeat, JobRun, Notification
 
 
+class DeliveryFilter(admin.SimpleListFilter):
+    """Where each e-mail stands; "failed, not retried" is what needs a person."""
+
+    title = _("e-mail delivery")
+    parameter_name = "delivery"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("sent", _("e-mailed")),
+            ("waiting", _("not e-mailed yet")),
+            ("retrying", _("failed, will be retried")),
+            ("failed", _("failed, not retried")),
+        ]
+
+    def queryset(self, request, queryset):
+        unsent = queryset.filter(emailed_at__isnull=True)
+        return {
+            "sent": queryset.filter(emailed_at__isnull=False),
+            "waiting": unsent.filter(email_error=""),
+            "retrying": unsent.exclude(email_error="").filter(email_failed_at__isnull=True),
+            "failed": unsent.filter(email_failed_at__isnull=False),
+        }.get(self.value(), queryset)
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    """Also the delivery log: when each reminder was e-mailed, or why it failed."""
+    """Also the delivery log: when each reminder was e-mailed, or why it failed and
+    whether anything will try again."""
 
-    list_display = ["recipient", "kind", "message", "created_at", "read_at", "emailed_at", "email_error"]
-    list_filter = ["kind", ("emailed_at", admin.EmptyFieldListFilter)]
+    list_display = [
+        "recipient", "kind", "message", "created_at", "read_at", "emailed_at", "email_error", "email_failed_at"
+    ]  # fmt: skip
+    list_filter = [DeliveryFilter, "kind"]
     list_select_related = ["recipient"]
     search_fields = ["recipient__username", "message", "key"]
     date_hierarchy = "created_at"

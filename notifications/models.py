@@ -24,6 +24,10 @@ class Notification(models.Model):
     # The delivery log: when the e-mail went out (alone or in a digest), or why it failed.
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     email_error = models.CharField(_("e-mail error"), max_length=300, blank=True)
+    # Set when the e-mail failed in a way that sending again would repeat (a refused
+    # address, a mail that cannot be built) or its task ran out of retries: nothing will
+    # try again, so the delivery log shows it apart.
+    email_failed_at = models.DateTimeField(_("e-mail given up at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

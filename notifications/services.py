@@ -10,14 +10,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import EmailPreference, User
 
+from . import mail
 from .models import Notification
 
 log = logging.getLogger(__name__)
@@ -48,10 +48,13 @@ def notify(recipients: Iterable, *, kind: str, key: str, message: str, url: str 
 
 
 def notify_many(reminders: Iterable[Reminder]) -> int:
-    """Deliver many reminders in a fixed number of queries (the sweeps use this).
+    """Deliver many reminders in a fixed number of queries (the sweeps use this); returns
+    how many this call delivered.
 
     The unique (recipient, kind, key) constraint makes delivery idempotent: a second run,
-    a duplicate beat or a retried task finds the row there and adds nothing.
+    a duplicate beat or a retried task finds the row there and adds nothing. Two runs at
+    the same moment may both find a row missing; the database keeps the first insert and
+    tells each run which rows were its own, so only those are counted and e-mailed.
     """
     wanted = {(r.recipient.pk, r.kind, r.key): r for r in reminders}
     if not wanted:
@@ -68,27 +71,64 @@ def notify_many(reminders: Iterable[Reminder]) -> int:
         for triple, r in wanted.items()
         if triple not in existing
     ]
-    # ignore_conflicts: a concurrent delivery of the same notification wins, ours is dropped.
-    Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
-    cache.delete_many([_unread_key(wanted[(n.recipient_id, n.kind, n.key)].recipient) for n in new])
+    inserted = insert_new(new)
+    cache.delete_many([_unread_key(wanted[triple].recipient) for triple in inserted.values()])
     immediate = [
-        (n.recipient_id, n.kind, n.key)
-        for n in new
-        if wanted[(n.recipient_id, n.kind, n.key)].recipient.email_notifications == EmailPreference.EACH
-        and wanted[(n.recipient_id, n.kind, n.key)].recipient.email
+        pk
+        for pk, triple in inserted.items()
+        if wanted[triple].recipient.email_notifications == EmailPreference.EACH and wanted[triple].recipient.email
     ]
     if immediate:
         _enqueue_emails(immediate)
-    return len(new)
+    return len(inserted)
 
 
-def _enqueue_emails(triples: list[tuple[int, str, str]]) -> None:
+INSERT_BATCH_SIZE = 500
+
+
+def insert_new(notifications: list[Notification]) -> dict[int, tuple[int, str, str]]:
+    """Insert the notifications that are not there yet and return the ones this call
+    inserted, ``{pk: (recipient_id, kind, key)}``.
+
+    ``bulk_create(ignore_conflicts=True)`` cannot say which rows it skipped, so this is
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (PostgreSQL, and SQLite from 3.35): a row
+    that a concurrent delivery inserted first (even one not committed yet, which the
+    database waits for) is skipped and not returned."""
+    if not notifications:
+        return {}
+    db = Notification.objects.db
+    conn = connections[db]
+    quote = conn.ops.quote_name
+    meta = Notification._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(quote(field.column) for field in fields)
+    returning = ", ".join(quote(meta.get_field(name).column) for name in ("id", "recipient", "kind", "key"))
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    inserted = {}
+    with conn.cursor() as cursor:
+        for start in range(0, len(notifications), INSERT_BATCH_SIZE):
+            batch = notifications[start : start + INSERT_BATCH_SIZE]
+            params = [
+                field.get_db_prep_save(field.pre_save(notification, add=True), conn)
+                for notification in batch
+                for field in fields
+            ]
+            # Only column names and placeholders are formatted in; the values are parameters.
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([row] * len(batch))} "  # noqa: S608
+                f"ON CONFLICT DO NOTHING RETURNING {returning}",
+                params,
+            )
+            inserted.update({pk: (recipient_id, kind, key) for pk, recipient_id, kind, key in cursor.fetchall()})
+    return inserted
+
+
+def _enqueue_emails(ids: list[int]) -> None:
     """After commit, one e-mail task per notification; if the broker is down, the e-mail
     sweep (``notifications.send_pending_emails``) sends them later."""
     from .tasks import send_notification_email
 
     def enqueue():
-        ids = _ids_for(triples)
         for pk in ids:
             try:
                 send_notification_email.delay(pk)
@@ -97,15 +137,6 @@ def _enqueue_emails(triples: list[tuple[int, str, str]]) -> None:
                 return
 
     transaction.on_commit(enqueue)
-
-
-def _ids_for(triples: list[tuple[int, str, str]]) -> list[int]:
-    from django.db.models import Q
-
-    query = Q(pk__in=[])
-    for user_id, kind, key in triples:
-        query |= Q(recipient_id=user_id, kind=kind, key=key)
-    return list(Notification.objects.filter(query, emailed_at__isnull=True).values_list("pk", flat=True))
 
 
 def unread_count(user) -> int:
@@ -137,12 +168,12 @@ def absolute(url: str) -> str:
 def send_email(notification_id: int) -> bool:
     """E-mail one notification once. The row is locked while sending, so a retry, a
     redelivered task and the sweep cannot send it twice; a failure is logged on the row
-    and raised for the task to retry."""
+    (as given up when sending again would fail the same way) and raised for the task."""
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient")
-            .filter(pk=notification_id, emailed_at__isnull=True)
+            .filter(pk=notification_id, emailed_at__isnull=True, email_failed_at__isnull=True)
             .first()
         )
         if notification is None or not notification.recipient.email:
@@ -155,7 +186,7 @@ def send_email(notification_id: int) -> bool:
             )
             subject = _("CRM reminder: %(message)s") % {"message": notification.message[:80]}
         try:
-            send_mail(subject, body, None, [user.email])
+            mail.send(subject=subject, body=body, to=user.email)
         except Exception as error:  # noqa: BLE001 (logged on the row, then raised for the retry)
             failure = error
         else:
@@ -165,9 +196,23 @@ def send_email(notification_id: int) -> bool:
             notification.save(update_fields=["emailed_at", "email_error"])
     if failure is not None:
         # Outside the transaction, so that the delivery log keeps the error.
-        Notification.objects.filter(pk=notification_id).update(email_error=str(failure)[:300])
+        record_email_failure([notification_id], failure, permanent=not mail.will_retry(failure))
         raise failure
     return True
+
+
+def record_email_failure(notification_ids: Iterable[int], error: BaseException, *, permanent: bool) -> None:
+    """Keep why the e-mail of these notifications failed on their rows (the delivery log);
+    a failure that nothing will retry is also marked given up."""
+    changes = {"email_error": (str(error) or error.__class__.__name__)[:300]}
+    if permanent:
+        changes["email_failed_at"] = timezone.now()
+    Notification.objects.filter(pk__in=list(notification_ids), emailed_at__isnull=True).update(**changes)
+
+
+def give_up_email(notification_id: int, *, error: BaseException) -> None:
+    """The e-mail task ran out of retries: nothing will send this one any more."""
+    record_email_failure([notification_id], error, permanent=True)
 
 
 def send_digests(now: datetime | None = None) -> dict:
@@ -179,6 +224,7 @@ def send_digests(now: datetime | None = None) -> dict:
     pending = (
         Notification.objects.filter(
             emailed_at__isnull=True,
+            email_failed_at__isnull=True,
             created_at__gte=since,
             recipient__email_notifications=EmailPreference.DIGEST,
             recipient__is_active=True,
@@ -209,10 +255,10 @@ def send_digests(now: datetime | None = None) -> dict:
                 )
                 subject = _("CRM: %(count)s reminder(s) for today") % {"count": len(items)}
             try:
-                send_mail(subject, body, None, [user.email])
-            except Exception as error:
+                mail.send(subject=subject, body=body, to=user.email)
+            except Exception as error:  # logged on the rows; the next digest tries again unless given up
                 log.warning("digest to %s failed", user.pk, exc_info=True)
-                Notification.objects.filter(pk__in=ids).update(email_error=str(error)[:300])
+                record_email_failure(ids, error, permanent=not mail.will_retry(error))
                 counts["failed"] += 1
                 continue
             Notification.objects.filter(pk__in=ids).update(emailed_at=timezone.now(), email_error="")

@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from clients.models import Client, Contact
+from notifications import mail
 from notifications.services import notify
 from visits.models import ServiceStrategy
 from visits.rules import next_month
@@ -155,7 +155,7 @@ def _mail_once(invitation_id: int, template_name: str, subject, *, update: dict,
             return False
         with translation.override(invitation.language):
             context = {"invitation": invitation, "link": public_link(invitation), "client": invitation.client}
-            send_mail(str(subject), render_to_string(template_name, context), None, [invitation.contact.email])
+            mail.send(subject=subject, body=render_to_string(template_name, context), to=invitation.contact.email)
         for name, value in update.items():
             setattr(invitation, name, value)
         invitation.save(update_fields=list(update))

@@ -504,18 +504,20 @@ def test_a_failed_send_is_kept_and_retried_without_mailing_anyone_twice(manager,
         body=".", criteria={},
     )  # fmt: skip
     services.decide_message(message, by=supervisor, approve=True)
-    real_send = services.send_mail
+    from notifications import mail as outgoing
+
+    real_send = outgoing.send_mail
 
     def flaky(subject, body, sender, to):
         if to == ["two@example.com"]:
             raise OSError("mail server down")
         return real_send(subject, body, sender, to)
 
-    monkeypatch.setattr(services, "send_mail", flaky)
+    monkeypatch.setattr(outgoing, "send_mail", flaky)
     assert services.send_message(message.pk) == {"sent": 2, "failed": 1}
     assert BulkRecipient.objects.get(address="two@example.com").error.startswith("OSError")
     assert BulkMessage.objects.get().status == BulkMessage.Status.APPROVED  # still to finish
-    monkeypatch.setattr(services, "send_mail", real_send)
+    monkeypatch.setattr(outgoing, "send_mail", real_send)
     assert jobs.send_messages() == {"sent": 1, "failed": 0}
     assert sorted(m.to[0] for m in mail.outbox) == ["one@example.com", "three@example.com", "two@example.com"]
     assert BulkMessage.objects.get().status == BulkMessage.Status.SENT
