@@ -25,7 +25,7 @@ class Category(models.Model):
         "self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     is_active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the names per language
 
     class Meta:
         ordering = ["parent__name", "name"]
