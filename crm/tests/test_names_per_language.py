@@ -66,3 +66,17 @@ def test_the_history_records_each_language():
     tier.save()
     latest = tier.history.first()
     assert (latest.name_en, latest.name_zh_hans) == ("Standard", "标准级")
+
+
+def test_defaults_put_back_after_a_flush_have_a_name_per_language():
+    from clients.defaults import ensure_default_tiers
+    from complaints.defaults import ensure_complaint_defaults
+
+    Tier.objects.all().delete()
+    Category.objects.filter(parent__isnull=False).delete()
+    Category.objects.all().delete()
+    ensure_default_tiers()
+    ensure_complaint_defaults()
+    gold = Tier.objects.get(code="vip-gold")
+    assert (gold.name_en, gold.name_zh_hans) == ("VIP Gold", "VIP 金卡")
+    assert Category.objects.get(name_en="Product quality").name_zh_hans == "产品质量"
