@@ -1,15 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
+
+from crm.forms import NamedInSomeLanguage
 
 from .models import Team, User
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    form = NamedInSomeLanguage
     list_display = ["name", "area", "supervisor"]
-    search_fields = ["name", "area"]
+    search_fields = ["name_en", "name_zh_hans", "area_en", "area_zh_hans"]
     list_select_related = ["supervisor"]
     autocomplete_fields = ["supervisor"]
 

@@ -9,8 +9,8 @@ DEMO_PASSWORD = "demo-pass-2026"
 # (username, family name, given name, grade)
 TEAMS = [
     {
-        "name": "东城片区",
-        "area": "East district",
+        "name": {"en": "East district", "zh_hans": "东城片区"},
+        "area": {"en": "Dongcheng", "zh_hans": "东城区"},
         "supervisor": ("supervisor1", "张", "伟"),
         "managers": [
             ("manager1", "王", "芳", "senior"),
@@ -19,8 +19,8 @@ TEAMS = [
         ],
     },
     {
-        "name": "西城片区",
-        "area": "West district",
+        "name": {"en": "West district", "zh_hans": "西城片区"},
+        "area": {"en": "Xicheng", "zh_hans": "西城区"},
         "supervisor": ("supervisor2", "李", "娜"),
         "managers": [
             ("manager4", "赵", "磊", "g1"),
@@ -57,7 +57,8 @@ def seed_people() -> dict[str, list[str]]:
     logins["admin"].append("admin")
     for spec in TEAMS:
         sup_name, sup_family, sup_given = spec["supervisor"]
-        team, _ = Team.objects.get_or_create(name=spec["name"], defaults={"area": spec["area"]})
+        # Found by its Chinese name, the one every demo so far had (names per language).
+        team, _ = Team.objects.get_or_create(name_zh_hans=spec["name"]["zh_hans"])
         supervisor = _upsert_user(
             sup_name,
             last_name=sup_family,
@@ -67,7 +68,9 @@ def seed_people() -> dict[str, list[str]]:
             grade=User.Grade.SENIOR,
             team=team,
         )
-        team.area = spec["area"]
+        for language in ("en", "zh_hans"):
+            setattr(team, f"name_{language}", spec["name"][language])
+            setattr(team, f"area_{language}", spec["area"][language])
         team.supervisor = supervisor
         team.save()
         logins["supervisor"].append(sup_name)

@@ -19,7 +19,7 @@ class Team(models.Model):
         related_name="supervised_teams",
         limit_choices_to={"role": "supervisor"},
     )
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the names per language
 
     class Meta:
         ordering = ["name"]

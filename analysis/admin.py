@@ -7,7 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
+
+from crm.forms import NamedInSomeLanguage
 
 from .models import (
     AbilityDimension,
@@ -22,10 +25,11 @@ from .resources import ProductResource
 
 
 @admin.register(ProductCategory)
-class ProductCategoryAdmin(SimpleHistoryAdmin):
+class ProductCategoryAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    form = NamedInSomeLanguage
     list_display = ["name", "parent"]
     list_select_related = ["parent"]
-    search_fields = ["name", "parent__name"]
+    search_fields = ["name_en", "name_zh_hans", "parent__name_en", "parent__name_zh_hans"]
     autocomplete_fields = ["parent"]
 
 
@@ -96,10 +100,11 @@ class FocusProductAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AbilityDimension)
-class AbilityDimensionAdmin(SimpleHistoryAdmin):
+class AbilityDimensionAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    form = NamedInSomeLanguage
     list_display = ["name", "description", "position", "is_active"]
     list_filter = ["is_active"]
-    search_fields = ["name", "description"]
+    search_fields = ["name_en", "name_zh_hans", "description_en", "description_zh_hans"]
 
 
 @admin.register(FigureImport)

@@ -74,6 +74,15 @@ CATALOGUE = [
 ]  # fmt: skip
 # The category tree: 卷烟 › 烤烟型 / 混合型 / 规格 › 细支, 中支.
 TREE = {"烤烟型": ("卷烟",), "混合型": ("卷烟",), "细支": ("卷烟", "新品类"), "中支": ("卷烟", "新品类")}
+# Their English names (names per language, crm/i18n.py).
+CATEGORY_ENGLISH = {
+    "卷烟": "Cigarettes",
+    "烤烟型": "Flue-cured",
+    "混合型": "Blended",
+    "新品类": "New formats",
+    "细支": "Slim",
+    "中支": "Medium slim",
+}
 # Spring Festival peak, summer dip (calendar month → factor).
 SEASON = {1: 1.45, 2: 1.25, 3: 0.9, 4: 0.92, 5: 0.95, 6: 0.9, 7: 0.88, 8: 0.9, 9: 1.05, 10: 1.05, 11: 0.97, 12: 1.15}
 FOCUS_PER_TEAM = 6
@@ -99,7 +108,9 @@ def seed_products(prefix: str = "DEMO-P") -> list[Product]:
     def node(path: tuple[str, ...]) -> ProductCategory:
         if path not in categories:
             parent = node(path[:-1]) if len(path) > 1 else None
-            categories[path], _ = ProductCategory.objects.get_or_create(parent=parent, name=path[-1])
+            categories[path], _ = ProductCategory.objects.get_or_create(
+                parent=parent, name_zh_hans=path[-1], defaults={"name_en": CATEGORY_ENGLISH[path[-1]]}
+            )
         return categories[path]
 
     products = []

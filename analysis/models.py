@@ -40,7 +40,7 @@ class ProductCategory(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the names per language
 
     class Meta:
         ordering = ["name"]
@@ -220,7 +220,7 @@ class AbilityDimension(models.Model):
     description = models.CharField(_("description"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the names per language
 
     class Meta:
         ordering = ["position", "name"]

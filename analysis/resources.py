@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from crm.i18n import named
+
 from .models import Product, ProductCategory
 
 COLUMNS = ["code", "name", "brand", "category", "unit", "unit_price", "is_key_brand", "tar_mg", "is_active"]
@@ -60,12 +62,12 @@ class CategoryWidget(widgets.Widget):
             return None
         names = [name for name in PATH_SEPARATOR.split(text) if name]
         if len(names) == 1:
-            matches = list(ProductCategory.objects.filter(name=names[0])[:2])
+            matches = list(ProductCategory.objects.filter(named("name", names[0]))[:2])
             if len(matches) == 1:
                 return matches[0]
         node = None
         for name in names:
-            node = ProductCategory.objects.filter(parent=node, name=name).first()
+            node = ProductCategory.objects.filter(named("name", name), parent=node).first()
             if node is None:
                 break
         if node is None:

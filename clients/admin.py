@@ -5,9 +5,11 @@ from django.forms.models import BaseInlineFormSet
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
+from crm.forms import NamedInSomeLanguage
 
 from . import services
 from .models import (
@@ -25,11 +27,12 @@ from .models import (
 
 
 @admin.register(Tier)
-class TierAdmin(SimpleHistoryAdmin):
+class TierAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    form = NamedInSomeLanguage
     list_display = ["name", "code", "rank", "is_vip", "min_visit_frequency", "first_response_hours",
                     "resolution_hours", "survey_cadence_months"]  # fmt: skip
     list_editable = ["min_visit_frequency", "first_response_hours", "resolution_hours", "survey_cadence_months"]
-    search_fields = ["name", "code"]
+    search_fields = ["name_en", "name_zh_hans", "code"]
     list_filter = ["is_vip"]
 
 
@@ -142,7 +145,8 @@ class OwnerChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(VipCard)
-class VipCardAdmin(SimpleHistoryAdmin):
+class VipCardAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    form = NamedInSomeLanguage
     list_display = ["name", "code", "rank", "response_hours", "greeted_by"]
     list_editable = ["response_hours", "greeted_by"]
 

@@ -11,6 +11,7 @@ from .models import Tier
 def ensure_default_tiers() -> None:
     if not Tier.objects.exists():
         import_module("clients.migrations.0002_default_tiers").create_tiers(django_apps, None)
+        _split_names()
 
 
 def ensure_default_cards() -> None:
@@ -19,3 +20,9 @@ def ensure_default_cards() -> None:
 
     if not VipCard.objects.exists():
         import_module("clients.migrations.0006_default_vip_cards").create_cards(django_apps, None)
+        _split_names()
+
+
+def _split_names() -> None:
+    """The seeds name in both languages at once; a name per language, as after migrating."""
+    import_module("clients.migrations.0011_split_tier_and_card_names").split(django_apps, None)

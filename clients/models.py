@@ -53,7 +53,7 @@ class Tier(models.Model):
     survey_cadence_months = models.PositiveSmallIntegerField(
         _("survey every (months)"), default=12, help_text=_("Every client is surveyed at least once a year.")
     )
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the names per language
 
     class Meta:
         ordering = ["rank"]
@@ -100,7 +100,7 @@ class VipCard(models.Model):
     )
     response_hours = models.PositiveIntegerField(_("response within (hours)"), default=8)
     greeted_by = models.CharField(_("greeted at the office by"), max_length=100, blank=True)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the names per language
 
     class Meta:
         ordering = ["rank"]

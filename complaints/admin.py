@@ -1,14 +1,18 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
+
+from crm.forms import NamedInSomeLanguage
 
 from .models import Attachment, Category, Complaint, ComplaintEvent, ReturnVisit, SlaPolicy
 
 
 @admin.register(Category)
-class CategoryAdmin(SimpleHistoryAdmin):
+class CategoryAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    form = NamedInSomeLanguage
     list_display = ["__str__", "parent", "is_active", "quality"]
     list_filter = ["is_active", "quality", "parent"]
-    search_fields = ["name"]
+    search_fields = ["name_en", "name_zh_hans"]
 
 
 @admin.register(SlaPolicy)

@@ -12,3 +12,5 @@ def ensure_complaint_defaults() -> None:
     if not SlaPolicy.objects.exists() or not Category.objects.exists():
         import_module("complaints.migrations.0002_defaults").create(django_apps, None)
         import_module("complaints.migrations.0010_mark_product_quality_category").mark(django_apps, None)
+        # The seeds name in both languages at once; a name per language, as after migrating.
+        import_module("complaints.migrations.0012_split_category_names").split(django_apps, None)

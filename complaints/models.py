@@ -33,7 +33,7 @@ class Category(models.Model):
             "within the SLA policy's on-site hours."
         ),
     )
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the names per language
 
     class Meta:
         ordering = ["parent__name", "name"]

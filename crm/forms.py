@@ -81,3 +81,22 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
         return super()._check_values(value)
+
+
+class NamedInSomeLanguage(forms.ModelForm):
+    """An admin form for a model with names per language (crm/i18n.py): each required name
+    is given in at least one language (the reader of the other sees that one), so nothing
+    is saved nameless."""
+
+    def clean(self):
+        from modeltranslation.translator import translator
+
+        data = super().clean()
+        model = self._meta.model
+        for field, translations in translator.get_options_for_model(model).all_fields.items():
+            if model._meta.get_field(field).blank:
+                continue
+            names = [translation.name for translation in translations if translation.name in self.fields]
+            if names and not any(data.get(name) for name in names):
+                self.add_error(names[0], _("Give a name in at least one language."))
+        return data

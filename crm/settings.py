@@ -40,6 +40,9 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation asks: names per language (see "Names per
+    # language" below).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -320,6 +323,11 @@ AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Names per language: what admins name (tiers, cards, complaint and product categories,
+# teams, ability dimensions) has a name in each language (name_en, name_zh_hans; the
+# models' translation.py). A reader sees the name in their language, else the other one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "zh-hans")
 USE_I18N = True
 TIME_ZONE = env.str("CRM_TIME_ZONE", default="Asia/Shanghai")
 USE_TZ = True

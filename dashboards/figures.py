@@ -28,6 +28,7 @@ from complaints.selectors import (
     on_site_breached_q,
     resolution_breached_q,
 )
+from crm.i18n import localized
 from crm.numbers import percentile, share
 from surveys.scores import Score, lowest_by
 from surveys.selectors import month_scores
@@ -294,10 +295,11 @@ def complaint_dashboard(complaints: QuerySet, start: datetime, end: datetime, no
         {"first_response": ("received_at", "acknowledged_at"), "resolution": ("received_at", "resolved_at")},
     )
 
-    def breakdown(lookup: str, label_lookup: str | None = None) -> list[Breakdown]:
-        label_lookup = label_lookup or lookup
+    def breakdown(lookup: str, label_lookup=None) -> list[Breakdown]:
+        # The label: a field, or an expression (a name in the reader's language, crm/i18n.py).
+        label = label_lookup or lookup
         rows = (
-            received.values(lookup, label_lookup)
+            received.values(lookup, label=F(label) if isinstance(label, str) else label)
             .annotate(
                 total=Count("pk"),
                 breached=Count("pk", filter=resolution_breached_q(now)),
@@ -306,8 +308,7 @@ def complaint_dashboard(complaints: QuerySet, start: datetime, end: datetime, no
             .order_by("-total", lookup)
         )
         return [
-            Breakdown(str(row[label_lookup] or "—"), row[lookup], row["total"], row["breached"], row["due"])
-            for row in rows
+            Breakdown(str(row["label"] or "—"), row[lookup], row["total"], row["breached"], row["due"]) for row in rows
         ]
 
     severity_labels = dict(Complaint._meta.get_field("severity").choices)
@@ -346,9 +347,9 @@ def complaint_dashboard(complaints: QuerySet, start: datetime, end: datetime, no
         major_open=deadline["major"],
         first_response_times=times["first_response"],
         resolution_times=times["resolution"],
-        by_category=breakdown("category_id", "category__name"),
+        by_category=breakdown("category_id", localized("category__name")),
         by_severity=by_severity,
-        by_tier=breakdown("client__tier_id", "client__tier__name"),
+        by_tier=breakdown("client__tier_id", localized("client__tier__name")),
         by_owner=by_owner,
         per_week=per_week,
         escalated=escalated,

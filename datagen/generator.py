@@ -191,9 +191,11 @@ class Generator:
         password = make_password(DEMO_PASSWORD)
         team_id = next_id(Team)
         self.teams = list(range(team_id, team_id + scale.teams))
-        self.write(
-            Team, ({"id": pk, "name": f"{CITIES[i % len(CITIES)]}{i + 1:02d}组"} for i, pk in enumerate(self.teams))
-        )
+        # Written row by row, past the model: the Chinese name goes in its own column too
+        # (names per language, crm/i18n.py), or the team would read as nameless.
+        names = [f"{CITIES[i % len(CITIES)]}{i + 1:02d}组" for i in range(len(self.teams))]
+        rows = ({"id": pk, "name": name, "name_zh_hans": name} for pk, name in zip(self.teams, names, strict=True))
+        self.write(Team, rows)
         user_id = next_id(User)
         users = []
 

@@ -15,6 +15,7 @@ from care.selectors import upcoming_occasions
 from clients.selectors import visible_clients
 from complaints.models import Complaint, ReturnVisit
 from complaints.selectors import OPEN_STATES
+from crm.i18n import localized
 from crm.queries import count_each
 from interactions import selectors as interactions
 from performance.selectors import flagged_clients, latest_warnings, retention_due, waiting_for_retention
@@ -34,7 +35,10 @@ def admin_start(user: User, *, scope: Scope) -> dict:
 def supervisor_start(user: User, *, scope: Scope) -> dict:
     context = {
         "teams": scope.teams().select_related("supervisor").order_by("name"),
-        "members": scope.users().filter(is_active=True).exclude(pk=user.pk).order_by("team__name", "username"),
+        "members": scope.users()
+        .filter(is_active=True)
+        .exclude(pk=user.pk)
+        .order_by(localized("team__name"), "username"),
     }
     requests = interactions.request_querysets(user, scope=scope)
     context |= count_each(

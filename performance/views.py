@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.scoping import scope_for
+from crm.i18n import localized
 from visits.rules import next_month, previous_month
 from visits.selectors import parse_month
 
@@ -53,7 +54,7 @@ def _managers(request, scope, team):
     managers = scope.users().filter(role=User.Role.MANAGER)
     if team is not None:
         managers = managers.filter(team=team)
-    return managers.order_by("team__name", "last_name", "first_name", "username")
+    return managers.order_by(localized("team__name"), "last_name", "first_name", "username")
 
 
 @login_required

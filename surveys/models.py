@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -46,7 +47,8 @@ class SurveyTemplate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        # The staff's pages name it in their language; the client's page in the invitation's.
+        return self.localized("name", get_language() or "")
 
     def localized(self, field: str, language: str) -> str:
         """The Chinese text for a Chinese reader when there is one, else the English."""
@@ -88,7 +90,7 @@ class Question(models.Model):
         verbose_name_plural = _("questions")
 
     def __str__(self) -> str:
-        return self.text
+        return self.localized_text(get_language() or "")
 
     def clean(self):
         from django.core.exceptions import ValidationError

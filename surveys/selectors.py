@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.scoping import ScopePaths, get_scoped_object_or_404, scope_for
 from clients.models import Client
+from crm.i18n import localized
 from visits.rules import month_bounds, month_start
 
 from .models import FollowUp, Invitation, Response
@@ -111,11 +112,13 @@ def month_scores(responses: QuerySet, month: date) -> MonthScores:
         ),
         "month",
     )
+    # Team and tier names in the reader's language (crm/i18n.py).
+    named = in_month.annotate(team_name=localized("client__team__name"), tier_name=localized("tier__name"))
     return MonthScores(
         in_month=in_month,
         total=summarise(in_month),
         by_owner=[(key[0], score) for key, score in summarise_by(in_month, "owner_id")],
-        by_team=[(key[0] or "—", score) for key, score in summarise_by(in_month, "client__team__name")],
-        by_tier=[(key[0], score) for key, score in summarise_by(in_month, "tier__name")],
+        by_team=[(key[0] or "—", score) for key, score in summarise_by(named, "team_name")],
+        by_tier=[(key[0], score) for key, score in summarise_by(named, "tier_name")],
         by_month=[(timezone.localtime(key[0]).date(), score) for key, score in by_month],
     )
