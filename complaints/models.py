@@ -63,7 +63,9 @@ class SlaPolicy(models.Model):
         help_text=_("For a product-quality complaint that needs someone on site."),
     )
     business_hours = models.BooleanField(
-        _("count business hours only"), default=False, help_text=_("Working days and hours are set in the settings.")
+        _("count business hours only"),
+        default=False,
+        help_text=_("Working days come from the working-day calendar (admin); opening hours from the settings."),
     )
     history = HistoricalRecords()
 
