@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
+from crm.admin import LabelledListEditable
 
 from . import services
 from .models import (
@@ -25,7 +26,7 @@ from .models import (
 
 
 @admin.register(Tier)
-class TierAdmin(SimpleHistoryAdmin):
+class TierAdmin(LabelledListEditable, SimpleHistoryAdmin):
     list_display = ["name", "code", "rank", "is_vip", "min_visit_frequency", "first_response_hours",
                     "resolution_hours", "survey_cadence_months"]  # fmt: skip
     list_editable = ["min_visit_frequency", "first_response_hours", "resolution_hours", "survey_cadence_months"]
@@ -142,13 +143,13 @@ class OwnerChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(VipCard)
-class VipCardAdmin(SimpleHistoryAdmin):
+class VipCardAdmin(LabelledListEditable, SimpleHistoryAdmin):
     list_display = ["name", "code", "rank", "response_hours", "greeted_by"]
     list_editable = ["response_hours", "greeted_by"]
 
 
 @admin.register(CardRule)
-class CardRuleAdmin(SimpleHistoryAdmin):
+class CardRuleAdmin(LabelledListEditable, SimpleHistoryAdmin):
     """The card table (SPEC: the rule is data an admin can change). Saving a row
     recomputes the cards of the people it applies to."""
 

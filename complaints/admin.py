@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from crm.admin import LabelledListEditable
+
 from .models import Attachment, Category, Complaint, ComplaintEvent, ReturnVisit, SlaPolicy
 
 
@@ -12,7 +14,7 @@ class CategoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(SimpleHistoryAdmin):
+class SlaPolicyAdmin(LabelledListEditable, SimpleHistoryAdmin):
     list_display = ["severity", "first_response_hours", "resolution_hours", "business_hours"]
     list_editable = ["first_response_hours", "resolution_hours", "business_hours"]
 
