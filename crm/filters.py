@@ -37,3 +37,9 @@ class NamedModelChoiceFilter(django_filters.ModelChoiceFilter):
     is still looked up in the queryset (one query), so a hand-typed id outside it is invalid."""
 
     field_class = NamedChoiceField
+
+
+def filters_active(params) -> bool:
+    """Whether a list's folded filters carry a value (then they show unfolded): anything in the
+    query but the page, the search box and the sort order."""
+    return any(value for key, value in params.items() if key not in {"page", "q", "sort"})
