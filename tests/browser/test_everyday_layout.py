@@ -175,6 +175,23 @@ def check_laptop_menu(page, base_url):
     return problems
 
 
+def check_phone_menu(page, base_url, language):
+    """On the phone: the day's sheet is one tap away, and ☰ opens one menu in the same groups."""
+    page.goto(f"{base_url}/clients/")
+    problems = []
+    if not page.get_by_test_id("today-button").is_visible():
+        problems.append("no Today button next to ☰ on the phone")
+    if page.locator("nav.navbar").evaluate("nav => nav.getBoundingClientRect().height") > 70:
+        problems.append("the phone's top bar takes two rows")
+    page.locator("nav.navbar .navbar-toggler").tap()
+    page.locator("#main-nav.show").wait_for()
+    shoot(page, f"phone-{language}-menu")
+    groups = page.locator("#main-nav [data-nav-group]")
+    if sum(groups.nth(i).is_visible() for i in range(groups.count())) < 4:
+        problems.append("the phone menu does not show its groups")
+    return problems
+
+
 def check_admin_tiers_on_laptop(page, base_url):
     """The tiers' editable list fits its box at 1366 px (it was 823 px in a 717-px box)."""
     page.set_viewport_size(LAPTOP)
@@ -214,7 +231,7 @@ def test_main_pages_fit_a_phone_and_pass_axe(live_server, browser, manager, team
         page.locator("main [type=submit]").click()
         page.wait_for_url(f"{live_server.url}/")
         if role != "admin":
-            found = check_laptop_menu(page, live_server.url)
+            found = check_phone_menu(page, live_server.url, language) + check_laptop_menu(page, live_server.url)
             if found:
                 problems[f"{role} ({language}) menu"] = found
         if role == "admin":
