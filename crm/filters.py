@@ -1,8 +1,9 @@
 """Filter fields shared by the lists (django-filter)."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from crm.widgets import MonthSelect
 
 
 class MonthFilter(django_filters.DateFilter):
@@ -11,7 +12,7 @@ class MonthFilter(django_filters.DateFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("input_formats", ["%Y-%m"])
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "month", "class": "form-control"}, format="%Y-%m"))
+        kwargs.setdefault("widget", MonthSelect(blank=_("Any month")))  # in the reader's language
         kwargs.setdefault("error_messages", {"invalid": _("Enter a month as YYYY-MM.")})
         super().__init__(*args, **kwargs)
 
