@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, Tier
 from crm.forms import IdsChoiceField
+from crm.widgets import MonthSelect
 from visits.selectors import MAX_YEAR, MIN_YEAR
 
 from .brand import RATES
@@ -20,9 +21,9 @@ TEXT_LIMIT = 4000
 
 
 class MonthField(forms.CharField):
-    """A month as ``YYYY-MM`` (the browser's month input), cleaned to its first day."""
+    """A month as ``YYYY-MM`` (a list of months in the reader's language), cleaned to its first day."""
 
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+    widget = MonthSelect
 
     def to_python(self, value):
         value = super().to_python(value)

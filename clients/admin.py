@@ -9,6 +9,7 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
+from crm.admin import LabelledListEditable
 from crm.forms import NamedInSomeLanguage
 
 from . import services
@@ -27,7 +28,7 @@ from .models import (
 
 
 @admin.register(Tier)
-class TierAdmin(TranslationAdmin, SimpleHistoryAdmin):
+class TierAdmin(LabelledListEditable, TranslationAdmin, SimpleHistoryAdmin):
     form = NamedInSomeLanguage
     list_display = ["name", "code", "rank", "is_vip", "min_visit_frequency", "first_response_hours",
                     "resolution_hours", "survey_cadence_months"]  # fmt: skip
@@ -145,14 +146,14 @@ class OwnerChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(VipCard)
-class VipCardAdmin(TranslationAdmin, SimpleHistoryAdmin):
+class VipCardAdmin(LabelledListEditable, TranslationAdmin, SimpleHistoryAdmin):
     form = NamedInSomeLanguage
     list_display = ["name", "code", "rank", "response_hours", "greeted_by"]
     list_editable = ["response_hours", "greeted_by"]
 
 
 @admin.register(CardRule)
-class CardRuleAdmin(SimpleHistoryAdmin):
+class CardRuleAdmin(LabelledListEditable, SimpleHistoryAdmin):
     """The card table (SPEC: the rule is data an admin can change). Saving a row
     recomputes the cards of the people it applies to."""
 

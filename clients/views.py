@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import is_approver
+from crm.filters import filters_active
 from crm.forms import add_service_errors
 from surveys.selectors import client_surveys
 
@@ -35,7 +36,7 @@ def client_list(request):
             "query": query.urlencode(),
             "can_import_export": not request.user.is_manager,
             "today": timezone.localdate(),
-            "filters_active": any(v for k, v in request.GET.items() if k not in {"page", "q", "sort"}),
+            "filters_active": filters_active(request.GET),
         },
     )
 

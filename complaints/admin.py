@@ -2,6 +2,7 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from crm.admin import LabelledListEditable
 from crm.forms import NamedInSomeLanguage
 
 from .models import Attachment, Category, Complaint, ComplaintEvent, ReturnVisit, SlaPolicy
@@ -16,7 +17,7 @@ class CategoryAdmin(TranslationAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(SimpleHistoryAdmin):
+class SlaPolicyAdmin(LabelledListEditable, SimpleHistoryAdmin):
     list_display = ["severity", "first_response_hours", "resolution_hours", "on_site_hours", "business_hours"]
     list_editable = ["first_response_hours", "resolution_hours", "on_site_hours", "business_hours"]
 

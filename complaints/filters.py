@@ -27,7 +27,7 @@ class ComplaintFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Number or client")}),
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control", "placeholder": _("Number or client")}),
     )
     state = django_filters.ChoiceFilter(
         label=_("State"), choices=[("open", _("Open")), *Complaint.State.choices], method="filter_state"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clients.selectors import get_client
+from crm.filters import filters_active
 from crm.forms import add_service_errors
 
 from . import selectors, services
@@ -37,7 +38,12 @@ def complaint_list(request):
     return render(
         request,
         "complaints/list.html",
-        {"filter": complaint_filter, "page": page, "query": query.urlencode()},
+        {
+            "filter": complaint_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "filters_active": filters_active(request.GET),
+        },
     )
 
 

@@ -1,8 +1,9 @@
 """Filter fields shared by the lists (django-filter)."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from crm.widgets import MonthSelect
 
 
 class MonthFilter(django_filters.DateFilter):
@@ -11,7 +12,7 @@ class MonthFilter(django_filters.DateFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("input_formats", ["%Y-%m"])
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "month", "class": "form-control"}, format="%Y-%m"))
+        kwargs.setdefault("widget", MonthSelect(blank=_("Any month")))  # in the reader's language
         kwargs.setdefault("error_messages", {"invalid": _("Enter a month as YYYY-MM.")})
         super().__init__(*args, **kwargs)
 
@@ -37,3 +38,9 @@ class NamedModelChoiceFilter(django_filters.ModelChoiceFilter):
     is still looked up in the queryset (one query), so a hand-typed id outside it is invalid."""
 
     field_class = NamedChoiceField
+
+
+def filters_active(params) -> bool:
+    """Whether a list's folded filters carry a value (then they show unfolded): anything in the
+    query but the page, the search box and the sort order."""
+    return any(value for key, value in params.items() if key not in {"page", "q", "sort"})

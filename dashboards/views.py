@@ -35,6 +35,7 @@ from visits.selectors import parse_month
 
 from . import figures
 from .caching import remembered
+from .charts import time_series
 from .selectors import seen_with_client
 
 QUARTERLY_PAGE_SIZE = 50
@@ -170,11 +171,10 @@ def visits(request):
             {"label": _("Done"), "data": [row.done for row in board.rows]},
         ],
     }
-    per_day = {
-        "type": "line",
-        "labels": [f"{day:%m-%d}" for day, _n in board.per_day],
-        "datasets": [{"label": _("Visits logged"), "data": [n for _day, n in board.per_day]}],
-    }
+    per_day = time_series(
+        [f"{day:%m-%d}" for day, _n in board.per_day],
+        [{"label": _("Visits logged"), "data": [n for _day, n in board.per_day]}],
+    )
     retention_waiting, retention_overdue = data["retention"]
     return render(
         request,
@@ -235,11 +235,10 @@ def complaints(request):
         "labels": [str(states[state]) for state in board.by_state],
         "datasets": [{"label": _("Open complaints"), "data": list(board.by_state.values())}],
     }
-    per_week = {
-        "type": "line",
-        "labels": [f"{week:%m-%d}" for week, _n in board.per_week],
-        "datasets": [{"label": _("Complaints received per week"), "data": [n for _w, n in board.per_week]}],
-    }
+    per_week = time_series(
+        [f"{week:%m-%d}" for week, _n in board.per_week],
+        [{"label": _("Complaints received per week"), "data": [n for _w, n in board.per_week]}],
+    )
     return render(
         request,
         "dashboards/complaints.html",
@@ -297,14 +296,13 @@ def satisfaction(request):
                 "lowest": ([_("Client"), *scores], _score_rows((c.name, s) for c, s in board.lowest)),
             },
         )
-    trend = {
-        "type": "line",
-        "labels": [f"{m:%Y-%m}" for m, _s in board.by_month],
-        "datasets": [
+    trend = time_series(
+        [f"{m:%Y-%m}" for m, _s in board.by_month],
+        [
             {"label": _("CSAT"), "data": [s.csat for _m, s in board.by_month]},
             {"label": _("NPS"), "data": [s.nps for _m, s in board.by_month]},
         ],
-    }
+    )
     return render(
         request,
         "dashboards/satisfaction.html",

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from crm.admin import LabelledListEditable
+
 from .models import ClientWarning, ScorecardWeights, WarningRule
 
 
 @admin.register(WarningRule)
-class WarningRuleAdmin(SimpleHistoryAdmin):
+class WarningRuleAdmin(LabelledListEditable, SimpleHistoryAdmin):
     list_display = ["code", "enabled", "threshold", "window_days"]
     list_editable = ["enabled", "threshold", "window_days"]
     readonly_fields = ["code"]

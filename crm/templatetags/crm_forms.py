@@ -4,7 +4,16 @@ from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.html import format_html, format_html_join
 
+from crm.widgets import MonthSelect
+
 register = template.Library()
+
+
+@register.simple_tag
+def month_select(name, month, *, id=None, size="form-select-sm w-auto", invalid=False, disabled=False):
+    """A month filter or field as a list of months in the reader's language (crm.widgets.MonthSelect)."""
+    classes = " ".join(c for c in ["form-select", size, "is-invalid" if invalid else ""] if c)
+    return MonthSelect(attrs={"id": id or name, "class": classes, "disabled": bool(disabled)}).render(name, month)
 
 
 @register.filter

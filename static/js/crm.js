@@ -60,4 +60,13 @@
       else { select.value = matches.some(function (option) { return option.value === chosen; }) ? chosen : ""; }
     });
   });
+  // A table wider than the screen scrolls sideways in its box: the box takes the keyboard
+  // focus then, so it can be scrolled without a mouse (WCAG 2.1.1).
+  function focusScrollingTables() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) { box.tabIndex = 0; } else { box.removeAttribute("tabindex"); }
+    });
+  }
+  focusScrollingTables();
+  window.addEventListener("resize", focusScrollingTables);
 })();

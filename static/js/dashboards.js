@@ -11,6 +11,7 @@
       dataset.backgroundColor = palette[index % palette.length];
       dataset.borderColor = palette[index % palette.length];
       dataset.spanGaps = true;
+      dataset.maxBarThickness = 48;  // one or two bars (a short series) stay bars, not blocks
     });
     var chart = new window.Chart(canvas, {
       type: spec.type,
@@ -19,6 +20,7 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
+        locale: document.documentElement.lang || undefined,  // numbers as the page's language writes them
         plugins: { legend: { position: "bottom" } },
         // Zero always shown (NPS may go below it); whole-number ticks for counts and percentages.
         scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }

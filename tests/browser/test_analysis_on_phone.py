@@ -55,7 +55,7 @@ def test_steps_one_to_five_then_the_plan_is_approved(live_server, phone, browser
     # Step 3: this month's targets of the key brand's four rates (judged in next month's analysis).
     page.goto(f"{live_server.url}/analysis/brand-targets/?month={this_month:%Y-%m}")
     page.get_by_label("西湖（硬金） · 上柜率").fill("80")
-    page.locator("input[name=until]").fill(f"{this_month:%Y-%m}")
+    page.locator("select[name=until]").select_option(f"{this_month:%Y-%m}")
     with page.expect_navigation():
         page.get_by_role("button", name="保存目标").tap()
     assert BrandTarget.objects.get(owner=manager, product=key_brand, month=this_month).stocking_rate == 80

@@ -41,8 +41,7 @@ def test_log_a_visit_from_todays_sheet(live_server, phone, browser):
 
     page = phone()
     log_in(page, live_server.url, "sheet_mgr", PASSWORD)
-    page.get_by_role("navigation").locator(".navbar-toggler").tap()
-    page.get_by_role("link", name="Today").tap()
+    page.get_by_test_id("today-button").tap()  # one tap from any page, outside the menu
     page.wait_for_url(re.compile(r"/visits/today/"))
     stops = page.get_by_test_id("stop")
     assert stops.count() == 2
