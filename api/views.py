@@ -4,6 +4,7 @@ incremental sync, ``Idempotency-Key`` on creates and ``If-Match`` on updates."""
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import json
 import uuid
@@ -51,12 +52,30 @@ MAX_KEY = 100
 
 
 class Cursor(CursorPagination):
-    """Stable pages whatever is added meanwhile: ``?cursor=`` from ``next``."""
+    """Stable pages whatever is added meanwhile: ``?cursor=`` from ``next``.
+
+    Every list here is ordered by primary key, so a cursor's position is a whole number; a
+    cursor that is not one of ours is refused with 400 (DRF would answer 404, or a 500 when
+    the position is not a number)."""
 
     ordering = "pk"
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def decode_cursor(self, request):
+        invalid = exceptions.ValidationError(
+            {self.cursor_query_param: [_("This page link is not valid; start again.")]}
+        )
+        try:
+            cursor = super().decode_cursor(request)
+        except (exceptions.NotFound, UnicodeError, binascii.Error):
+            raise invalid from None
+        if cursor is not None and cursor.position is not None:
+            position = cursor.position
+            if not (position.isascii() and position.isdecimal()) or int(position) > MAX_ID:
+                raise invalid
+        return cursor
 
 
 ERRORS = {
