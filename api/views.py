@@ -24,7 +24,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.scoping import get_scoped_object_or_404
+from accounts.scoping import get_scoped_object_or_404, scope_for
 from analysis import figures
 from analysis import selectors as analysis_selectors
 from analysis.models import BusinessFigure, FigureImport, MonthAnalysis, Product
@@ -251,6 +251,8 @@ class ClientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         params.pop("page_size", None)
         params.pop("sort", None)
         filtered = ClientFilter(params, queryset=queryset, user=self.request.user)
+        if filtered.out_of_scope:
+            raise Http404
         if not filtered.is_valid():
             raise exceptions.ValidationError(filtered.errors)
         return updated_since(self.request, filtered.qs)
@@ -730,6 +732,8 @@ class MonthAnalysisViewSet(viewsets.ReadOnlyModelViewSet):
         if owner:
             if not owner.isdecimal() or int(owner) > MAX_ID:
                 raise exceptions.ValidationError({"owner": [_("Give the account manager's id.")]})
+            # Someone outside the viewer's scope is not found, as on the web (issue #28, item 9).
+            get_object_or_404(scope_for(self.request.user).users(), pk=int(owner))
             queryset = queryset.filter(owner_id=int(owner))
         return queryset
 
