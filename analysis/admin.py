@@ -6,10 +6,10 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from clients.imports import ImportFileError
 from crm.forms import NamedInSomeLanguage
 
 from .models import (
@@ -21,7 +21,7 @@ from .models import (
     Product,
     ProductCategory,
 )
-from .resources import ProductResource
+from .resources import ProductCSV, ProductResource, ProductXLSX
 
 
 @admin.register(ProductCategory)
@@ -59,8 +59,14 @@ class ProductAdmin(ImportExportMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["category"]
     actions = ["mark_key_brand", "unmark_key_brand"]
     resource_classes = [ProductResource]
-    import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX]
+    import_formats = [ProductCSV, ProductXLSX]
+    export_formats = [ProductCSV, ProductXLSX]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportFileError):  # the reader's own words: what is wrong and what to do
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def _set_key_brand(self, request, queryset, value: bool) -> None:
         changed = 0

@@ -15,8 +15,6 @@ databases (SQLite in development) resolve the codes in Python and insert in batc
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +32,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from clients.imports import ImportFileError, RowError, read_records
 from clients.models import Client
+from crm import spreadsheets
 
 from .models import BusinessFigure, FigureImport, Product
 
@@ -277,9 +276,10 @@ class FigureFile:
     ignored_columns: list[str]
 
 
-def read_file(name: str, content: bytes) -> FigureFile:
-    """A CSV (UTF-8, with or without BOM, or GB18030) or .xlsx file of figures."""
-    records = enumerate(read_records(name, content), start=1)
+def read_file(name: str, content: bytes, *, max_rows: int | None = None) -> FigureFile:
+    """A CSV (UTF-8, with or without BOM, or GB18030) or .xlsx file of figures; reading
+    stops with an ImportFileError past ``max_rows`` rows (the upload's limit)."""
+    records = enumerate(read_records(name, content, max_rows=max_rows), start=1)
     for _line, cells in records:
         if any(_text(cell) for cell in cells):
             headers, ignored = _header_map(cells)
@@ -304,11 +304,7 @@ def read_file(name: str, content: bytes) -> FigureFile:
 
 
 def template_csv() -> str:
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel needs the BOM to read UTF-8 (Chinese) text
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    return out.getvalue()
+    return spreadsheets.csv_text([COLUMNS])
 
 
 # --- the import -----------------------------------------------------------------------------------

@@ -10,10 +10,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import tablib
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
+from import_export.formats import base_formats
 
+from clients.imports import read_records
+from crm import spreadsheets
 from crm.i18n import named
 
 from .models import Product, ProductCategory
@@ -137,3 +141,36 @@ class ProductResource(resources.ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         instance._change_reason = _("Imported")
+
+
+# The admin's file formats: products are read with the imports' shared reader (its limits
+# against files that are huge inside) and written by crm.spreadsheets (no live formulas).
+MAX_PRODUCT_ROWS = 20_000
+
+
+def _product_dataset(name: str, content) -> tablib.Dataset:
+    if isinstance(content, str):
+        content = content.encode()
+    records = (row for row in read_records(name, content, max_rows=MAX_PRODUCT_ROWS) if any(row))
+    headers = [str(cell if cell is not None else "").strip() for cell in next(records, [])]
+    dataset = tablib.Dataset(headers=headers)
+    for row in records:
+        row = list(row[: len(headers)])
+        dataset.append(row + [None] * (len(headers) - len(row)))
+    return dataset
+
+
+class ProductCSV(base_formats.CSV):
+    def create_dataset(self, in_stream, **kwargs):
+        return _product_dataset("products.csv", in_stream)
+
+    def export_data(self, dataset, **kwargs):
+        return spreadsheets.csv_text(spreadsheets.dataset_rows(dataset))
+
+
+class ProductXLSX(base_formats.XLSX):
+    def create_dataset(self, in_stream, **kwargs):
+        return _product_dataset("products.xlsx", in_stream)
+
+    def export_data(self, dataset, **kwargs):
+        return spreadsheets.xlsx_bytes(spreadsheets.dataset_rows(dataset))

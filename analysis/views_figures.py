@@ -23,6 +23,7 @@ from .models import FigureImport
 
 IMPORT_ROLES = (User.Role.SUPERVISOR, User.Role.ADMIN)
 MAX_UPLOAD_BYTES = 40 * 1024 * 1024  # about a million rows of CSV; bigger months: the API or the file drop
+MAX_UPLOAD_ROWS = 1_000_000
 SHOWN_ERRORS = 200
 
 
@@ -67,7 +68,7 @@ def _columns() -> list[tuple[str, str, str]]:
 
 def _check(request, name: str, content: bytes):
     """Run the import as a dry run and show its report."""
-    figure_file = figures.read_file(name, content)
+    figure_file = figures.read_file(name, content, max_rows=MAX_UPLOAD_ROWS)
     report = figures.import_figures(
         rows=figure_file.rows, by=request.user, source=FigureImport.Source.UPLOAD, file_name=name, dry_run=True
     )
@@ -104,7 +105,7 @@ def figure_import_confirm(request):
     imports.forget(request.user, "pending", token, namespace=NAMESPACE)
     name = pending["name"]
     report = figures.import_figures(
-        rows=figures.read_file(name, zlib.decompress(pending["content"])).rows,
+        rows=figures.read_file(name, zlib.decompress(pending["content"]), max_rows=MAX_UPLOAD_ROWS).rows,
         by=request.user,
         source=FigureImport.Source.UPLOAD,
         file_name=name,

@@ -4,6 +4,7 @@ incremental sync, ``Idempotency-Key`` on creates and ``If-Match`` on updates."""
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import json
 import uuid
@@ -23,7 +24,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.scoping import get_scoped_object_or_404
+from accounts.scoping import get_scoped_object_or_404, scope_for
 from analysis import figures
 from analysis import selectors as analysis_selectors
 from analysis.models import BusinessFigure, FigureImport, MonthAnalysis, Product
@@ -51,12 +52,30 @@ MAX_KEY = 100
 
 
 class Cursor(CursorPagination):
-    """Stable pages whatever is added meanwhile: ``?cursor=`` from ``next``."""
+    """Stable pages whatever is added meanwhile: ``?cursor=`` from ``next``.
+
+    Every list here is ordered by primary key, so a cursor's position is a whole number; a
+    cursor that is not one of ours is refused with 400 (DRF would answer 404, or a 500 when
+    the position is not a number)."""
 
     ordering = "pk"
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def decode_cursor(self, request):
+        invalid = exceptions.ValidationError(
+            {self.cursor_query_param: [_("This page link is not valid; start again.")]}
+        )
+        try:
+            cursor = super().decode_cursor(request)
+        except (exceptions.NotFound, UnicodeError, binascii.Error):
+            raise invalid from None
+        if cursor is not None and cursor.position is not None:
+            position = cursor.position
+            if not (position.isascii() and position.isdecimal()) or int(position) > MAX_ID:
+                raise invalid
+        return cursor
 
 
 ERRORS = {
@@ -232,6 +251,8 @@ class ClientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         params.pop("page_size", None)
         params.pop("sort", None)
         filtered = ClientFilter(params, queryset=queryset, user=self.request.user)
+        if filtered.out_of_scope:
+            raise Http404
         if not filtered.is_valid():
             raise exceptions.ValidationError(filtered.errors)
         return updated_since(self.request, filtered.qs)
@@ -718,6 +739,8 @@ class MonthAnalysisViewSet(viewsets.ReadOnlyModelViewSet):
         if owner:
             if not owner.isdecimal() or int(owner) > MAX_ID:
                 raise exceptions.ValidationError({"owner": [_("Give the account manager's id.")]})
+            # Someone outside the viewer's scope is not found, as on the web (issue #28, item 9).
+            get_object_or_404(scope_for(self.request.user).users(), pk=int(owner))
             queryset = queryset.filter(owner_id=int(owner))
         return queryset
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
 from accounts.scoping import scope_for
-from crm.filters import MonthFilter, NamedModelChoiceFilter
+from crm.filters import MonthFilter, NamedModelChoiceFilter, ScopedPeopleFilters
 from crm.widgets import FastSelect
 from visits.models import VisitLog
 from visits.rules import month_end, month_start
@@ -19,7 +19,7 @@ from .models import Client, ClientGroup, Tier
 from .selectors import search_clients
 
 
-class ClientFilter(django_filters.FilterSet):
+class ClientFilter(ScopedPeopleFilters, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
@@ -74,6 +74,7 @@ class ClientFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         scope = scope_for(user)
         # Choices come from the user's scope too: no names of other teams' people leak.
         self.filters["owner"].queryset = scope.users().filter(role__in=[User.Role.MANAGER, User.Role.SUPERVISOR])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,6 +24,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from crm import spreadsheets
 
 from .models import Client
 from .resources import COLUMNS, HEADER_ALIASES, REQUIRED_COLUMNS, ClientResource
@@ -108,41 +110,116 @@ def decode_text(content: bytes) -> str:
     raise ImportFileError(_("This file is neither UTF-8 nor GB18030 text."))  # pragma: no cover
 
 
-def read_records(name: str, content: bytes) -> Iterator[list]:
-    """The rows of an uploaded CSV (``decode_text``; comma, semicolon or tab) or .xlsx file
-    (its first sheet), lazily; every import of the project reads files here."""
-    if name.lower().endswith(".xlsx") or content[:2] == b"PK":
-        from openpyxl import load_workbook
+# Limits of the reader: no spreadsheet's XML packs smaller than a hundredth of itself
+# (Excel and openpyxl files: 8 to 25 times), a zip bomb does; a row is rarely more than 2 KB
+# of XML. Cells beyond MAX_COLUMNS are not read.
+MAX_UNPACK_RATIO = 100
+UNPACKED_ALLOWANCE = 10 * 1024 * 1024
+UNPACKED_PER_ROW = 2048
+MAX_COLUMNS = 256
+# Blank rows cost little but are not free: at most this many per row the caller takes.
+BLANK_ROWS_PER_ROW = 10
 
-        try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            # read_only: the sheet's XML is parsed while the rows are read, so a broken
-            # sheet fails in the loop, not when the book opens.
-            for row in book.worksheets[0].iter_rows(values_only=True):
-                yield list(row)
-        except ImportFileError:
-            raise
-        except Exception as error:
-            raise ImportFileError(_("This Excel file cannot be read (%(error)s).") % {"error": error}) from error
-        return
-    if name.lower().endswith(".xls"):
-        raise ImportFileError(_("Old .xls files are not supported; save the sheet as .xlsx or CSV."))
-    text = decode_text(content)
+
+def _check_archive(content: bytes, max_rows: int | None) -> None:
+    """Refuse an .xlsx whose zip unpacks far beyond what a spreadsheet of ``max_rows`` rows
+    needs, before any of it is unpacked (the zip's directory gives the sizes, and no more
+    than those is ever read)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise ImportFileError(_("This Excel file cannot be read (%(error)s).") % {"error": error}) from error
+    most = UNPACKED_ALLOWANCE + (max_rows * UNPACKED_PER_ROW if max_rows else 0)
+    if unpacked > UNPACKED_ALLOWANCE and (unpacked > MAX_UNPACK_RATIO * len(content) or (max_rows and unpacked > most)):
+        raise ImportFileError(
+            _("This Excel file unpacks to %(size)s MB, far more than a spreadsheet of its size holds; "
+              "save it again from Excel, or as CSV.")
+            % {"size": f"{unpacked / 1024 / 1024:,.0f}"}
+        )  # fmt: skip
+
+
+def _xlsx_rows(content: bytes) -> Iterator[list]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        # The sheet's declared size is only a claim (a sheet may claim the whole grid):
+        # rows are as wide as the header row, and never wider than MAX_COLUMNS.
+        sheet.reset_dimensions()
+        # read_only: the sheet's XML is parsed while the rows are read, so a broken
+        # sheet fails in the loop, not when the book opens, and reading can stop early.
+        header_line = 0
+        for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+            header_line += 1
+            filled = [index for index, value in enumerate(row) if value is not None]
+            if filled:
+                width = filled[-1] + 1
+                yield list(row[:width])
+                break
+            yield []
+        else:
+            return
+        for row in sheet.iter_rows(min_row=header_line + 1, max_col=width, values_only=True):
+            yield list(row)
+    except ImportFileError:
+        raise
+    except Exception as error:
+        raise ImportFileError(_("This Excel file cannot be read (%(error)s).") % {"error": error}) from error
+
+
+def _csv_rows(text: str) -> Iterator[list]:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     try:
-        yield from csv.reader(io.StringIO(text), dialect)
+        for row in csv.reader(io.StringIO(text), dialect):
+            yield [spreadsheets.unquote(value) for value in row]
     except csv.Error as error:
         raise ImportFileError(_("This CSV file cannot be read (%(error)s).") % {"error": error}) from error
+
+
+def _at_most(records: Iterator[list], max_rows: int) -> Iterator[list]:
+    """The records, stopping at the first row past ``max_rows`` (the header not counted)."""
+    filled = blank = 0
+    for row in records:
+        if any(value not in (None, "") for value in row):
+            filled += 1
+        else:
+            blank += 1
+        if filled > max_rows + 1 or blank > BLANK_ROWS_PER_ROW * (max_rows + 1):
+            raise ImportFileError(
+                _("The file has more than %(max)s rows; import at most %(max)s at a time.") % {"max": f"{max_rows:,}"}
+            )
+        yield row
+
+
+def read_records(name: str, content: bytes, *, max_rows: int | None = None) -> Iterator[list]:
+    """The rows of an uploaded CSV (``decode_text``; comma, semicolon or tab) or .xlsx file
+    (its first sheet), lazily; every import of the project reads files here.
+
+    ``max_rows``: the most rows (besides the header) the caller takes; reading stops with an
+    ``ImportFileError`` at the first one past it, so a file of a million rows costs no more
+    than one of ``max_rows``. An .xlsx whose zip unpacks far beyond its size is refused
+    before it is read. A CSV cell that an export of ours quoted (``crm.spreadsheets``) reads
+    back as it was."""
+    if name.lower().endswith(".xlsx") or content[:2] == b"PK":
+        _check_archive(content, max_rows)
+        records = _xlsx_rows(content)
+    elif name.lower().endswith(".xls"):
+        raise ImportFileError(_("Old .xls files are not supported; save the sheet as .xlsx or CSV."))
+    else:
+        records = _csv_rows(decode_text(content))
+    yield from (_at_most(records, max_rows) if max_rows is not None else records)
 
 
 def load_upload(uploaded_file) -> Upload:
     """Read a CSV (UTF-8, with or without BOM, or GB18030) or .xlsx upload."""
     if uploaded_file.size > MAX_UPLOAD_BYTES:
         raise ImportFileError(_("The file is larger than 5 MB; split it into smaller files."))
-    rows = list(read_records(uploaded_file.name, uploaded_file.read()))
+    rows = list(read_records(uploaded_file.name, uploaded_file.read(), max_rows=MAX_ROWS))
     header_index = next((i for i, row in enumerate(rows) if any(_cell(c) for c in row)), None)
     if header_index is None:
         raise ImportFileError(_("The file is empty."))
@@ -169,10 +246,6 @@ def load_upload(uploaded_file) -> Upload:
         lines.append(number)
     if not lines:
         raise ImportFileError(_("The file has a header row but no clients."))
-    if len(lines) > MAX_ROWS:
-        raise ImportFileError(
-            _("The file has %(rows)s rows; import at most %(max)s at a time.") % {"rows": len(lines), "max": MAX_ROWS}
-        )
     return Upload(dataset=dataset, lines=lines, ignored_columns=[c for c in ignored if c])
 
 
@@ -224,20 +297,14 @@ def run_import(upload: Upload, user: User) -> ImportReport:
 
 
 def error_report_csv(errors: list[RowError]) -> str:
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel needs the BOM to read UTF-8 (Chinese) text
-    writer = csv.writer(out)
-    writer.writerow([_("Line"), _("Column"), _("Value"), _("Error")])
-    for error in errors:
-        writer.writerow([error.line or "", error.column, error.value, error.message])
-    return out.getvalue()
+    """The errors as CSV; the values repeat what was uploaded, so they go through the
+    spreadsheet rule like every export."""
+    header = [_("Line"), _("Column"), _("Value"), _("Error")]
+    return spreadsheets.csv_text([header, *([e.line or "", e.column, e.value, e.message] for e in errors)])
 
 
 def template_csv() -> str:
-    out = io.StringIO()
-    out.write("\ufeff")
-    csv.writer(out).writerow(COLUMNS)
-    return out.getvalue()
+    return spreadsheets.csv_text([COLUMNS])
 
 
 # A checked file waits in the cache (shared by all web processes) until the

@@ -24,6 +24,8 @@ PAGE_SIZE = 25
 @login_required
 def client_list(request):
     client_filter = ClientFilter(request.GET or None, queryset=selectors.client_list(request.user), user=request.user)
+    if client_filter.out_of_scope:
+        messages.warning(request, client_filter.out_of_scope_message)
     page = Paginator(client_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.scoping import role_required
+from crm import spreadsheets
 
 from . import imports, selectors
 from .filters import ClientFilter
@@ -108,12 +109,12 @@ def client_import_errors(request, token: str):
     errors = imports.recall(request.user, "errors", token)
     if errors is None:
         raise Http404(_("That error report has expired."))
-    return _download(imports.error_report_csv(errors), "client-import-errors.csv", "text/csv; charset=utf-8")
+    return _download(imports.error_report_csv(errors), "client-import-errors.csv", spreadsheets.CSV_CONTENT_TYPE)
 
 
 @role_required(*IMPORT_ROLES)
 def client_import_template(request):
-    return _download(imports.template_csv(), "clients-template.csv", "text/csv; charset=utf-8")
+    return _download(imports.template_csv(), "clients-template.csv", spreadsheets.CSV_CONTENT_TYPE)
 
 
 @role_required(*IMPORT_ROLES)
@@ -125,10 +126,7 @@ def client_export(request):
     client_filter = ClientFilter(request.GET or None, queryset=selectors.client_list(request.user), user=request.user)
     dataset = ClientResource(request.user).export(queryset=client_filter.qs)
     stamp = timezone.localdate().strftime("%Y%m%d")
+    rows = spreadsheets.dataset_rows(dataset)
     if export_format == "xlsx":
-        return _download(
-            dataset.export("xlsx"),
-            f"clients-{stamp}.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    return _download("\ufeff" + dataset.export("csv"), f"clients-{stamp}.csv", "text/csv; charset=utf-8")
+        return _download(spreadsheets.xlsx_bytes(rows), f"clients-{stamp}.xlsx", spreadsheets.XLSX_CONTENT_TYPE)
+    return _download(spreadsheets.csv_text(rows), f"clients-{stamp}.csv", spreadsheets.CSV_CONTENT_TYPE)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team, User
 from accounts.scoping import scope_for
 from clients.models import Tier
-from crm.filters import MonthFilter
+from crm.filters import MonthFilter, ScopedPeopleFilters
 from crm.widgets import FastSelect
 from visits.rules import month_bounds
 
@@ -23,7 +23,7 @@ from .selectors import (
 )
 
 
-class ComplaintFilter(django_filters.FilterSet):
+class ComplaintFilter(ScopedPeopleFilters, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",

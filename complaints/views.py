@@ -29,6 +29,8 @@ def complaint_list(request):
     complaint_filter = ComplaintFilter(
         request.GET or None, queryset=selectors.complaint_list(request.user), user=request.user
     )
+    if complaint_filter.out_of_scope:
+        messages.warning(request, complaint_filter.out_of_scope_message)
     page = Paginator(complaint_filter.qs.order_by("-received_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     for complaint in page.object_list:

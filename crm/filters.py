@@ -44,3 +44,33 @@ def filters_active(params) -> bool:
     """Whether a list's folded filters carry a value (then they show unfolded): anything in the
     query but the page, the search box and the sort order."""
     return any(value for key, value in params.items() if key not in {"page", "q", "sort"})
+
+
+class ScopedPeopleFilters:
+    """For a FilterSet with ``owner`` and ``team`` filters over the viewer's scope (and
+    ``self.user``): asking for someone outside it gives nothing, never another set of rows
+    (issue #28, item 9). django-filter would drop an invalid choice and show everything; a
+    manager has no such filters, so their ``?owner=`` would be ignored the same way."""
+
+    scoped_params = ("owner", "team")
+    out_of_scope_message = _("The account manager or team you asked for is not in your scope; nothing is shown.")
+
+    @property
+    def out_of_scope(self) -> list[str]:
+        if not self.is_bound:
+            return []
+        wrong = []
+        for name in self.scoped_params:
+            value = str(self.data.get(name) or "")
+            if not value:
+                continue
+            if name in self.filters:
+                if name in self.form.errors:
+                    wrong.append(name)
+            elif value != str(self.user.pk if name == "owner" else self.user.team_id):
+                wrong.append(name)
+        return wrong
+
+    @property
+    def qs(self):
+        return self.queryset.none() if self.out_of_scope else super().qs

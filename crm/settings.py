@@ -7,6 +7,7 @@ PostgreSQL; setting ``REDIS_URL`` (or ``CELERY_BROKER_URL``) switches the cache
 and the broker to Redis. See README.md ("Production") for every variable.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -231,6 +232,11 @@ CRM_BEAT_LOCK_SECONDS = env.int("CRM_BEAT_LOCK_SECONDS", default=60)
 # Workers and the beat record a heartbeat this often; /readyz wants one younger than the max age.
 CRM_HEARTBEAT_SECONDS = env.int("CRM_HEARTBEAT_SECONDS", default=30)
 CRM_HEARTBEAT_MAX_AGE = timedelta(seconds=env.int("CRM_HEARTBEAT_MAX_AGE", default=180))
+# /readyz names the services and their errors only to staff and to these addresses or
+# networks (e.g. the monitoring host); everyone else sees whether each check passed.
+CRM_READYZ_DETAIL_IPS = env.list("CRM_READYZ_DETAIL_IPS", default=[])
+for _network in CRM_READYZ_DETAIL_IPS:
+    ipaddress.ip_network(_network, strict=False)  # a typo stops the start, not a probe
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TASK_IGNORE_RESULT = True
@@ -510,8 +516,9 @@ CRM_ANALYSIS_WEAK_GROWTH = env.int("CRM_ANALYSIS_WEAK_GROWTH", default=-10)
 CRM_ANALYSIS_LOW_SCORE = env.int("CRM_ANALYSIS_LOW_SCORE", default=2)
 
 
-# Exported spreadsheets never carry a live formula typed into a client field.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Exported spreadsheets never carry a live formula: every writer, the admin's product
+# export included, goes through crm.spreadsheets (django-import-export's own escaping only
+# drops a leading "=").
 
 # --- The API (/api/v1/) ---------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -3,10 +3,8 @@ complaints and satisfaction for a month, filters in the URL, every table exporta
 
 from __future__ import annotations
 
-import csv
 from urllib.parse import urlencode
 
-import tablib
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,6 +22,7 @@ from analysis.models import MarketIndicator, MarketTarget
 from analysis.selectors_summary import business_board
 from clients.models import Client
 from complaints.models import Complaint
+from crm import spreadsheets
 from interactions.models import Interaction
 from interactions.selectors import requests_by_manager
 from performance.models import ClientWarning
@@ -81,34 +80,20 @@ def _context(request, month, teams, team, **extra):
     }
 
 
-def cell(value):
-    """A value for a spreadsheet: text a client typed that starts like a formula (=, +, -,
-    @) is kept as text, so opening the file never runs it."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+def _download(filename: str, content, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _csv(filename: str, headers: list[str], rows: list[list]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly (Chinese names)
-    writer = csv.writer(response)
-    writer.writerow(headers)
-    writer.writerows([cell(value) for value in row] for row in rows)
-    return response
+    """A table as CSV; text typed by people never runs as a formula (crm.spreadsheets)."""
+    return _download(f"{filename}.csv", spreadsheets.csv_text([headers, *rows]), spreadsheets.CSV_CONTENT_TYPE)
 
 
 def _xlsx(filename: str, headers: list[str], rows: list[list]) -> HttpResponse:
-    """The same table as an Excel workbook (tablib, already used by the client import/export)."""
-    data = tablib.Dataset(*[[cell(value) for value in row] for row in rows], headers=headers)
-    response = HttpResponse(
-        data.export("xlsx"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+    """The same table as an Excel workbook."""
+    return _download(f"{filename}.xlsx", spreadsheets.xlsx_bytes([headers, *rows]), spreadsheets.XLSX_CONTENT_TYPE)
 
 
 def _export(request, prefix: str, month, tables: dict):

@@ -9,9 +9,11 @@ list, or have a body that does not match the schema.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import uuid
+from urllib.parse import urlencode
 
 import pytest
 import schemathesis
@@ -20,8 +22,9 @@ from django.db import close_old_connections
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
-from hypothesis import HealthCheck
+from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -93,3 +96,58 @@ def bearer(manager, teammate, settings):
 )
 def test_the_api_keeps_its_contract(case, bearer):
     case.call_and_validate(headers=bearer, checks=CHECKS)
+
+
+# --- Cursors (issue #28, item 5) -------------------------------------------------------------
+# A cursor is ours to make, but a client can send anything: whatever it is, a list answers
+# 200 or 400 in the one error shape, never a server error.
+
+LIST_PATHS = sorted(
+    path
+    for path, operations in _spec()["paths"].items()
+    if any(parameter["name"] == "cursor" for parameter in operations.get("get", {}).get("parameters", []))
+)
+
+
+def cursor_of(**tokens) -> str:
+    return base64.b64encode(urlencode(tokens).encode()).decode()
+
+
+@pytest.fixture
+def token(manager):
+    ClientFactory(owner=manager)
+    _token, raw = ApiToken.issue(manager, "cursor test")
+    return f"Bearer {raw}"
+
+
+def assert_refused_or_served(response, cursor):
+    assert response.status_code in (200, 400), (cursor, response.status_code, response.content[:300])
+    if response.status_code == 400:
+        error = response.json()["error"]
+        assert error["status"] == 400 and error["fields"]["cursor"], error
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", LIST_PATHS)
+def test_a_crafted_cursor_is_a_400_on_every_list(client, token, path):
+    assert len(LIST_PATHS) >= 7
+    for cursor in ("cD1hYmM=", cursor_of(p="1e5"), cursor_of(p="9" * 30), cursor_of(o="x"), "/w==", "cD0"):
+        response = client.get(path, {"cursor": cursor}, HTTP_AUTHORIZATION=token)
+        assert response.status_code == 400, (cursor, response.content[:300])
+        error = response.json()["error"]
+        assert error["status"] == 400 and error["code"] == "invalid" and error["fields"]["cursor"]
+    # A cursor the API made still works.
+    assert client.get(path, {"cursor": cursor_of(p="1")}, HTTP_AUTHORIZATION=token).status_code == 200
+
+
+@pytest.mark.django_db
+@given(
+    path=st.sampled_from(LIST_PATHS),
+    tokens=st.dictionaries(st.sampled_from(["p", "o", "r", "x"]), st.text(max_size=25), max_size=3),
+)
+@hypothesis_settings(
+    max_examples=EXAMPLES * 5, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
+def test_fuzzed_cursors_never_fail_on_our_side(client, token, path, tokens):
+    cursor = cursor_of(**tokens)
+    assert_refused_or_served(client.get(path, {"cursor": cursor}, HTTP_AUTHORIZATION=token), cursor)

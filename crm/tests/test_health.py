@@ -37,7 +37,8 @@ def test_readyz_with_everything_up(client, alive):
     assert all(check["ok"] for check in checks.values())
 
 
-def test_readyz_without_a_recent_worker_or_beat_is_503(client, alive, settings):
+def test_readyz_without_a_recent_worker_or_beat_is_503(client, alive, settings, admin_user):
+    client.force_login(admin_user)  # staff see the details (ages), see test_readyz_details.py
     Heartbeat.objects.filter(kind="worker").update(seen_at=timezone.now() - timedelta(minutes=10))
     response = client.get(reverse("readyz"))
     assert response.status_code == 503
@@ -47,7 +48,8 @@ def test_readyz_without_a_recent_worker_or_beat_is_503(client, alive, settings):
     assert checks["beat"] == {"ok": False, "age_seconds": None}
 
 
-def test_readyz_reports_unapplied_migrations(client, alive, monkeypatch):
+def test_readyz_reports_unapplied_migrations(client, alive, monkeypatch, admin_user):
+    client.force_login(admin_user)
     monkeypatch.setattr(health, "_migrations_applied", False)
     monkeypatch.setattr(health.MigrationExecutor, "migration_plan", lambda self, targets: [("app", "0099")])
     response = client.get(reverse("readyz"))
