@@ -18,7 +18,7 @@ class NameInPasswordValidator:
     e-mail address, however it is repeated or surrounded ("manager2manager2",
     "my manager2 password"). Django's ``UserAttributeSimilarityValidator`` compares
     lengths as well as letters, so a name repeated or padded passes it; this one does not
-    (README: passwords "not like the user's name")."""
+    (docs/development.md, "Security": passwords "not like the user's name")."""
 
     ATTRIBUTES = ("username", "first_name", "last_name", "email")
 

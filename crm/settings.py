@@ -4,7 +4,7 @@ With no environment at all the app runs on embedded defaults: a SQLite file
 database, an in-process cache and a file-system Celery broker, so a fresh
 machine needs nothing but Python. Setting ``DATABASE_URL`` switches to
 PostgreSQL; setting ``REDIS_URL`` (or ``CELERY_BROKER_URL``) switches the cache
-and the broker to Redis. See README.md ("Production") for every variable.
+and the broker to Redis. See docs/operations.md ("Variables") for every variable.
 """
 
 import ipaddress

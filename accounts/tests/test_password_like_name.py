@@ -1,4 +1,4 @@
-"""README: passwords are "not like the user's name". A password that repeats or contains
+"""docs/development.md ("Security"): passwords are "not like the user's name". A password that repeats or contains
 the username or the person's name is refused, as reported for manager2 / manager2manager2."""
 
 import pytest

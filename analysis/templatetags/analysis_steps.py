@@ -10,7 +10,7 @@ register = template.Library()
 @register.inclusion_tag("analysis/_missing_steps.html", takes_context=True)
 def missing_analysis_steps(context, plan):
     # Warn, not block: a month whose figures come late must not stop the visits; the
-    # supervisor sees the same warning on the plan when approving it (README).
+    # supervisor sees the same warning on the plan when approving it (docs/features.md).
     return {
         "missing": missing_steps(plan.owner_id, plan.month),
         "month": plan.month,

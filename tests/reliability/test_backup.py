@@ -1,4 +1,4 @@
-"""The documented backup and restore (README, "Backups"): pg_dump of a database with the
+"""The documented backup and restore (docs/operations.md, "Backups"): pg_dump of a database with the
 demo data, pg_restore into an empty database, and every table has the same rows."""
 
 import os
@@ -27,7 +27,7 @@ def test_a_dump_restores_into_an_empty_database_with_the_same_rows(tmp_path):
         manage(env, "migrate", "--noinput")
         manage(env, "seed_demo", "--force")
         dump = tmp_path / "crm.dump"
-        # The README's commands, word for word apart from the names.
+        # The documented commands, word for word apart from the names.
         subprocess.run(["pg_dump", "--format=custom", f"--file={dump}", server_url(source)], check=True, timeout=120)
         subprocess.run(
             ["pg_restore", "--no-owner", f"--dbname={server_url(target)}", str(dump)], check=True, timeout=120
