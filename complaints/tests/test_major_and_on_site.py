@@ -30,12 +30,12 @@ def acme(manager):
 def defect():
     """ "质量缺陷 Defect", under the seeded "Product quality" category (0010 flags the parent)."""
     ensure_complaint_defaults()
-    return Category.objects.get(name="质量缺陷 Defect")
+    return Category.objects.get(name_en="Defect")
 
 
 @pytest.fixture
 def billing():
-    return Category.objects.get(name="收费账单 Billing")
+    return Category.objects.get(name_en="Billing")
 
 
 def register(by, client, category, **fields):

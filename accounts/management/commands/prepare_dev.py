@@ -30,7 +30,6 @@ class Command(BaseCommand):
         if executor.migration_plan(targets):
             call_command("migrate", interactive=False, verbosity=options["verbosity"])
         self.seed_if_stale(targets)
-        connection.close()
 
     def ensure_database(self) -> None:
         """PostgreSQL: create the database named in DATABASE_URL if it does not exist yet."""
