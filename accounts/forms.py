@@ -28,8 +28,28 @@ class LoginForm(_CrispyMixin, AuthenticationForm):
 class ProfileForm(_CrispyMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["last_name", "first_name", "email", "phone", "language", "email_notifications"]
+        fields = [
+            "last_name",
+            "first_name",
+            "email",
+            "phone",
+            "language",
+            "email_notifications",
+            "route_start_latitude",
+            "route_start_longitude",
+        ]
         widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
+        help_texts = {
+            "route_start_latitude": _("Where your day's route starts (e.g. 30.274085); empty: at the first stop."),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        latitude, longitude = cleaned.get("route_start_latitude"), cleaned.get("route_start_longitude")
+        if (latitude is None) != (longitude is None) and not self.errors:
+            missing = "route_start_longitude" if longitude is None else "route_start_latitude"
+            self.add_error(missing, _("Give both latitude and longitude, or neither."))
+        return cleaned
 
 
 class CrmPasswordChangeForm(_CrispyMixin, PasswordChangeForm):

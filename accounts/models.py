@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +76,24 @@ class User(AbstractUser):
         choices=EmailPreference.choices,
         default=EmailPreference.DIGEST,
     )
+    # Where the day's route starts (home or office), for "Shortest route" (visits/routes.py);
+    # without it the route starts at the day's first stop.
+    route_start_latitude = models.DecimalField(
+        _("route start latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    route_start_longitude = models.DecimalField(
+        _("route start longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -100,6 +119,12 @@ class User(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile")
+
+    @property
+    def route_start(self) -> tuple[float, float] | None:
+        if self.route_start_latitude is None or self.route_start_longitude is None:
+            return None
+        return float(self.route_start_latitude), float(self.route_start_longitude)
 
     @property
     def is_manager(self) -> bool:

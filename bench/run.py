@@ -228,8 +228,32 @@ def jobs() -> list[dict]:
         run = run_job(name, trigger="bench")
         seconds = round(time.perf_counter() - started, 2)
         out.append({"job": name, "seconds": seconds, "target_s": 5, "counts": run.counts, "errors": run.errors})
+    out.append(route_order())
     out.append(figure_import())
     return out
+
+
+def route_order(stops: int = 30, runs: int = 50) -> dict:
+    """A day of 30 stops (two with an appointment) put in the shortest order (visits/routes.py,
+    issue #30: at most 50 ms); the median of 50 runs, as the function is pure and fast."""
+    import random
+    from datetime import time as clock_time
+
+    from visits.routes import Stop, shortest_route
+
+    rng = random.Random(30)  # a reproducible day
+    day = [Stop(n, 30.25 + rng.uniform(-0.1, 0.1), 120.16 + rng.uniform(-0.1, 0.1)) for n in range(stops)]
+    day[5] = Stop(5, day[5].latitude, day[5].longitude, clock_time(10))
+    day[20] = Stop(20, day[20].latitude, day[20].longitude, clock_time(15))
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        route = shortest_route(day, start=(30.25, 120.16))
+        times.append(time.perf_counter() - started)
+    seconds = round(statistics.median(times), 4)
+    return {"job": f"route order ({stops} stops)", "seconds": seconds, "target_s": 0.05,
+            "counts": {"runs": runs, "max_ms": round(max(times) * 1000, 1), "moves": route.moves},
+            "errors": 0 if len(route.order) == stops else "stops lost"}  # fmt: skip
 
 
 def figure_import() -> dict:

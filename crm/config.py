@@ -48,3 +48,23 @@ def development_base_url(host: str, port: str | int) -> str:
     elif ":" in host and not host.startswith("["):
         host = f"[{host}]"
     return f"http://{host}:{port}"
+
+
+def map_tile_source(template: str) -> str | None:
+    """The Content Security Policy source that lets the map's tiles load: the scheme and
+    host of CRM_MAP_TILES (a Leaflet URL template), a host label holding a placeholder such
+    as ``{s}`` (subdomains) made a wildcard. None without a template (no map)."""
+    if not template:
+        return None
+    parts = urlsplit(template)
+    host = parts.netloc.rpartition("@")[2]
+    if parts.scheme not in ("http", "https") or not host:
+        raise ConfigError(
+            f"CRM_MAP_TILES is malformed: {template!r} is not an http(s) URL template "
+            "(expected e.g. https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png)."
+        )
+    labels = host.split(".")
+    wild = ["*" if "{" in label or "}" in label else label for label in labels]
+    if "*" in wild[1:]:
+        raise ConfigError(f"CRM_MAP_TILES is malformed: only the first label of {host!r} may hold a placeholder.")
+    return f"{parts.scheme}://{'.'.join(wild)}"

@@ -18,7 +18,7 @@ from csp.constants import SELF as CSP_SELF
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
-from crm.config import database_config, development_base_url
+from crm.config import database_config, development_base_url, map_tile_source
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CRM_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -485,6 +485,15 @@ CRM_BIRTHDAY_DAYS_AHEAD = env.int("CRM_BIRTHDAY_DAYS_AHEAD", default=3)
 # visit lasts at least this long; a visit log needs a photo when this is on.
 CRM_CHECK_IN_MAX_METRES = env.int("CRM_CHECK_IN_MAX_METRES", default=500)
 CRM_VISIT_MIN_MINUTES = env.int("CRM_VISIT_MIN_MINUTES", default=10)
+# The day's map (visits/maps.py): a Leaflet tile URL template and its attribution; empty, the
+# day sheet shows its ordered list without a map. The pages with the map add that one tile
+# host to the CSP's img-src (a malformed template stops the start here, with its reason).
+CRM_MAP_TILES = env.str("CRM_MAP_TILES", default="")
+CRM_MAP_ATTRIBUTION = env.str("CRM_MAP_ATTRIBUTION", default="")
+map_tile_source(CRM_MAP_TILES)
+# "Navigate" on a stop opens the phone's map app there: {lat}, {lng} and {name} (URL-encoded)
+# are filled in. The default geo: URI asks the phone which map app to use.
+CRM_NAVIGATE_URL = env.str("CRM_NAVIGATE_URL", default="geo:{lat},{lng}?q={lat},{lng}({name})")
 CRM_VISIT_PHOTO_REQUIRED = env.bool("CRM_VISIT_PHOTO_REQUIRED", default=False)
 # A client at or above this monthly volume (e.g. cartons a month; tobacco seed: 1000) is a large client.
 CRM_LARGE_CLIENT_VOLUME = env.int("CRM_LARGE_CLIENT_VOLUME", default=1000)

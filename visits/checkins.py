@@ -9,7 +9,6 @@ is flagged (not refused: a client may have moved); a visit lasts at least
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -22,18 +21,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from complaints.services import record_on_site
 
+from .geo import haversine_m
 from .models import PlannedVisit
 from .services import require_loggable
 
-EARTH_RADIUS_M = 6_371_000
-
 
 def distance_m(lat1, lon1, lat2, lon2) -> int:
-    """Great-circle distance in metres (haversine)."""
-    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
-    dp, dl = p2 - p1, math.radians(float(lon2) - float(lon1))
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return round(2 * EARTH_RADIUS_M * math.asin(math.sqrt(a)))
+    """Great-circle distance in whole metres (the haversine of ``visits/geo.py``)."""
+    return round(haversine_m(lat1, lon1, lat2, lon2))
 
 
 def in_progress(owner: User) -> PlannedVisit | None:

@@ -29,7 +29,7 @@ from complaints.services import record_on_site
 from interactions.services import take_request_on_visit
 from workdays.selectors import work_calendar
 
-from . import proposals, rules, selectors
+from . import proposals, routes, rules, selectors
 from .models import (
     MonthlyPlan,
     PlanLine,
@@ -402,6 +402,25 @@ def save_route(owner: User, day: date, ordered_ids: list[int]) -> int:
         visit.updated_at = stamp
     PlannedVisit.objects.bulk_update(list(visits.values()), ["route_order", "updated_at"])
     return len(order)
+
+
+@transaction.atomic
+def apply_shortest_route(owner: User, day: date) -> routes.Route:
+    """Order the manager's own visits of the day by ``routes.shortest_route``, from the start
+    point on their profile, and save it as the day's route (still editable by hand)."""
+    visits = list(
+        PlannedVisit.objects.of_manager(owner)
+        .filter(date=day)
+        .exclude(status=PlannedVisit.Status.CANCELLED)
+        .select_related("client")
+        .order_by("route_order", "client__name")
+    )
+    route = routes.shortest_route(
+        [routes.Stop(v.pk, v.client.latitude, v.client.longitude, v.appointment_time) for v in visits],
+        start=owner.route_start,
+    )
+    save_route(owner, day, route.order)
+    return route
 
 
 def require_loggable(owner: User, day: date) -> None:

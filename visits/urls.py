@@ -21,6 +21,7 @@ urlpatterns = [
     path("week/", views_daily.week, name="week"),
     path("today/", views_daily.sheet, name="sheet"),
     path("today/task/", views_daily.task_add, name="task_add"),
+    path("route/shortest/", views_daily.route_shortest, name="route_shortest"),
     path("planned/<int:pk>/mark/", views_daily.visit_mark, name="visit_mark"),
     path("planned/<int:pk>/check/", views_daily.visit_check, name="visit_check"),
     path("log/", views_daily.log_visit, name="log"),

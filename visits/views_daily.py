@@ -12,13 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from analysis import selectors_summary as business
 from clients.selectors import get_client
 from crm.forms import add_service_errors
 
-from . import checkins, month_review, rules, selectors, services
+from . import checkins, maps, month_review, rules, selectors, services
 from .forms import (
     ArrangementForm,
     CheckForm,
@@ -84,7 +85,7 @@ def sheet(request):
     owner = selectors.owner_in_scope(request.user, request.GET.get("owner"))
     is_own = owner.pk == request.user.pk
     visits = selectors.day_sheet(owner, day)
-    return render(
+    response = render(
         request,
         "visits/sheet.html",
         {
@@ -100,8 +101,42 @@ def sheet(request):
             "can_log": is_own and day <= timezone.localdate(),
             # A check-in succeeds only on the visit's day, at a visit not yet done (checkins.py).
             "today": timezone.localdate(),
+            "map": maps.map_settings(),
+            "unlocated": sum(1 for v in visits if v.client.latitude is None or v.client.longitude is None),
         },
     )
+    return maps.allow_map_tiles(response)
+
+
+@login_required
+@require_POST
+def route_shortest(request):
+    """ "Shortest route": the user's own visits of the day put in the order of
+    ``routes.shortest_route``; back to the page it was asked from (sheet or week)."""
+    day = _day(request)
+    route = services.apply_shortest_route(request.user, day)
+    if route.order:
+        messages.success(
+            request,
+            _("The route of %(day)s is ordered: %(km)s km as the crow flies (%(before)s km before).")
+            % {
+                "day": f"{day:%Y-%m-%d}",
+                "km": f"{route.metres / 1000:.1f}",
+                "before": f"{route.given_metres / 1000:.1f}",
+            },
+        )
+    if route.unlocated:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s client has no location: it stays at the end of the route.",
+                "%(count)s clients have no location: they stay at the end of the route.",
+                len(route.unlocated),
+            )
+            % {"count": len(route.unlocated)},
+        )
+    page = "visits:week" if request.POST.get("back") == "week" else "visits:sheet"
+    return redirect(f"{reverse(page)}?day={day:%Y-%m-%d}")
 
 
 @login_required

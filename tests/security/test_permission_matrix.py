@@ -149,6 +149,7 @@ MATRIX = {
     "visits:result_review": "POST 302 403 404 302 404 404 302",
     "visits:result_start": "POST 302 302 302 302 302 302 302",
     "visits:results": "GET 302 200 200 200 200 200 200",
+    "visits:route_shortest": "POST 302 302 302 302 302 302 302",
     "visits:schedule": "GET 302 200 200 200 200 200 200",
     "visits:schedule_add": "POST 302 302 302 302 302 302 302",
     "visits:schedule_generate": "POST 302 302 302 302 302 302 302",
