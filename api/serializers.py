@@ -101,7 +101,9 @@ class PlannedVisitSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlannedVisit
         fields = ["id", "client", "date", "appointment_time", "method", "status", "purpose", "route_order", "logged",
-                  "checked_in_at", "checked_out_at", "check_in_distance", "far_from_client", "updated_at"]  # fmt: skip
+                  "checked_in_at", "checked_out_at", "check_in_distance", "far_from_client", "check_in_accuracy",
+                  "check_in_position_at", "check_in_inaccurate", "check_in_position_stale", "check_in_sent_at",
+                  "check_out_sent_at", "updated_at"]  # fmt: skip
         read_only_fields = fields
 
     def get_logged(self, visit: PlannedVisit) -> bool:
@@ -162,12 +164,24 @@ class VisitLogCreateSerializer(serializers.Serializer):
 
 
 class CheckSerializer(serializers.Serializer):
-    """Where the manager is, when the phone knows (both or neither)."""
+    """Where the manager is, when the phone knows (both or neither), how precisely, and when
+    the step happened (a phone without a signal sends it later)."""
 
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False,
                                         allow_null=True)  # fmt: skip
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180,
                                          required=False, allow_null=True)  # fmt: skip
+    accuracy = serializers.FloatField(
+        min_value=0, max_value=1_000_000, required=False, allow_null=True,
+        help_text="The position's accuracy in metres, as the browser gives it.",
+    )  # fmt: skip
+    position_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="When the phone took the position (ISO 8601 with zone)."
+    )
+    at = serializers.DateTimeField(required=False, allow_null=True,
+                                   help_text="When the step happened on the phone (default: now). At most 5 minutes "
+                                   "ahead, not before the visit's day; more than 2 minutes back, it is recorded as "
+                                   "sent later.")  # fmt: skip
 
 
 class InteractionSerializer(serializers.ModelSerializer):

@@ -484,6 +484,9 @@ CRM_BIRTHDAY_DAYS_AHEAD = env.int("CRM_BIRTHDAY_DAYS_AHEAD", default=3)
 # Visits on site: a check-in further than this from the client's location is flagged; a
 # visit lasts at least this long; a visit log needs a photo when this is on.
 CRM_CHECK_IN_MAX_METRES = env.int("CRM_CHECK_IN_MAX_METRES", default=500)
+# A check-in whose position is vaguer than this, or older than this at the check-in, is flagged too.
+CRM_CHECK_IN_MAX_ACCURACY_METRES = env.int("CRM_CHECK_IN_MAX_ACCURACY_METRES", default=200)
+CRM_CHECK_IN_MAX_POSITION_AGE_MINUTES = env.int("CRM_CHECK_IN_MAX_POSITION_AGE_MINUTES", default=5)
 CRM_VISIT_MIN_MINUTES = env.int("CRM_VISIT_MIN_MINUTES", default=10)
 CRM_VISIT_PHOTO_REQUIRED = env.bool("CRM_VISIT_PHOTO_REQUIRED", default=False)
 # A client at or above this monthly volume (e.g. cartons a month; tobacco seed: 1000) is a large client.
