@@ -13,6 +13,7 @@ from complaints.services import TRANSITIONS
 from crm.forms import MAX_ID
 from interactions.models import LOG_CHANNELS, Interaction
 from notifications.models import Notification
+from sync.models import Resource
 from visits.forms import PhotoField, is_photo
 from visits.models import PlannedVisit, RetentionOutcome, VisitLog
 
@@ -357,3 +358,22 @@ class MonthAnalysisSerializer(serializers.ModelSerializer):
 
 
 __all__ = ["_"]
+
+
+class ResourceChangesSerializer(serializers.Serializer):
+    removed = serializers.ListField(child=serializers.IntegerField(), help_text="Ids removed.")
+    out_of_scope = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids you could see and no longer may (e.g. handed over)."
+    )
+
+
+class ResourcesChangesSerializer(serializers.Serializer):
+    """One entry per resource the app keeps, by its URL name (``visit-logs``)."""
+
+    def get_fields(self):
+        return {name: ResourceChangesSerializer() for name in Resource.values}
+
+
+class ChangesSerializer(serializers.Serializer):
+    until = serializers.DateTimeField(help_text="Pass it as `since` next time.")
+    resources = ResourcesChangesSerializer()

@@ -23,6 +23,7 @@ from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.scoping import get_scoped_object_or_404, scope_for
 from analysis import figures
@@ -39,6 +40,7 @@ from interactions import services as interaction_services
 from interactions.models import Interaction
 from notifications import services as notification_services
 from notifications.models import Notification
+from sync.selectors import changes_since
 from visits import checkins
 from visits import services as visit_services
 from visits.models import PlannedVisit, VisitLog
@@ -109,9 +111,15 @@ IF_MATCH = OpenApiParameter(
 
 
 def updated_since(request, queryset, field: str = "updated_at"):
-    text = request.query_params.get("updated_since")
+    value = time_param(request, "updated_since")
+    return queryset if value is None else queryset.filter(**{f"{field}__gte": value})
+
+
+def time_param(request, name: str):
+    """A date and time with its zone from the query (None when absent); 400 on the field otherwise."""
+    text = request.query_params.get(name)
     if not text:
-        return queryset
+        return None
     try:
         value = parse_datetime(text)
     except ValueError:
@@ -122,9 +130,9 @@ def updated_since(request, queryset, field: str = "updated_at"):
         value = None
     if value is None:
         raise exceptions.ValidationError(
-            {"updated_since": [_("Give a date and time with its zone, e.g. 2026-12-01T08:00:00+08:00.")]}
+            {name: [_("Give a date and time with its zone, e.g. 2026-12-01T08:00:00+08:00.")]}
         )
-    return queryset.filter(**{f"{field}__gte": value})
+    return value
 
 
 def for_client(request, queryset):
@@ -778,6 +786,28 @@ class MonthAnalysisViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer(self, *args, **kwargs):
         context = {**self.get_serializer_context(), **kwargs.pop("context", {})}
         return self.get_serializer_class()(*args, context=context, **kwargs)
+
+
+# --- the change feed --------------------------------------------------------------------------------------
+
+
+class ChangesView(APIView):
+    @extend_schema(
+        summary="What to drop since a time: ids removed, and ids that left your scope, per resource",
+        description="Incremental sync (`updated_since`) lists rows that changed; this lists the rows the phone "
+        "should drop: removed ones, and ones you could see that are no longer yours to see (a client handed to a "
+        "colleague, with its contacts, upcoming visits and open work). Pass the answer's `until` as `since` next "
+        "time; an id may be listed twice, dropping it again is harmless. Without `since`, the lists are empty "
+        "(a first sync reads the full lists).",
+        parameters=[
+            OpenApiParameter(
+                "since", OpenApiTypes.DATETIME, description="The `until` of the previous answer (ISO 8601 with zone)."
+            )
+        ],
+        responses={200: s.ChangesSerializer, **READ_ERRORS},
+    )
+    def get(self, request):
+        return Response(s.ChangesSerializer(changes_since(request.user, time_param(request, "since"))).data)
 
 
 __all__ = ["search_clients"]

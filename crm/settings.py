@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "home",
     "analysis",
     "workdays",
+    "sync",
 ]
 
 MIDDLEWARE = [
