@@ -13,6 +13,7 @@ from complaints.services import TRANSITIONS
 from crm.forms import MAX_ID
 from interactions.models import LOG_CHANNELS, Interaction
 from notifications.models import Notification
+from sync.models import Resource
 from visits.forms import PhotoField, is_photo
 from visits.models import PlannedVisit, RetentionOutcome, VisitLog
 
@@ -101,7 +102,9 @@ class PlannedVisitSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlannedVisit
         fields = ["id", "client", "date", "appointment_time", "method", "status", "purpose", "route_order", "logged",
-                  "checked_in_at", "checked_out_at", "check_in_distance", "far_from_client", "updated_at"]  # fmt: skip
+                  "checked_in_at", "checked_out_at", "check_in_distance", "far_from_client", "check_in_accuracy",
+                  "check_in_position_at", "check_in_inaccurate", "check_in_position_stale", "check_in_sent_at",
+                  "check_out_sent_at", "updated_at"]  # fmt: skip
         read_only_fields = fields
 
     def get_logged(self, visit: PlannedVisit) -> bool:
@@ -162,12 +165,24 @@ class VisitLogCreateSerializer(serializers.Serializer):
 
 
 class CheckSerializer(serializers.Serializer):
-    """Where the manager is, when the phone knows (both or neither)."""
+    """Where the manager is, when the phone knows (both or neither), how precisely, and when
+    the step happened (a phone without a signal sends it later)."""
 
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False,
                                         allow_null=True)  # fmt: skip
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180,
                                          required=False, allow_null=True)  # fmt: skip
+    accuracy = serializers.FloatField(
+        min_value=0, max_value=1_000_000, required=False, allow_null=True,
+        help_text="The position's accuracy in metres, as the browser gives it.",
+    )  # fmt: skip
+    position_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="When the phone took the position (ISO 8601 with zone)."
+    )
+    at = serializers.DateTimeField(required=False, allow_null=True,
+                                   help_text="When the step happened on the phone (default: now). At most 5 minutes "
+                                   "ahead, not before the visit's day; more than 2 minutes back, it is recorded as "
+                                   "sent later.")  # fmt: skip
 
 
 class InteractionSerializer(serializers.ModelSerializer):
@@ -343,3 +358,22 @@ class MonthAnalysisSerializer(serializers.ModelSerializer):
 
 
 __all__ = ["_"]
+
+
+class ResourceChangesSerializer(serializers.Serializer):
+    removed = serializers.ListField(child=serializers.IntegerField(), help_text="Ids removed.")
+    out_of_scope = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids you could see and no longer may (e.g. handed over)."
+    )
+
+
+class ResourcesChangesSerializer(serializers.Serializer):
+    """One entry per resource the app keeps, by its URL name (``visit-logs``)."""
+
+    def get_fields(self):
+        return {name: ResourceChangesSerializer() for name in Resource.values}
+
+
+class ChangesSerializer(serializers.Serializer):
+    until = serializers.DateTimeField(help_text="Pass it as `since` next time.")
+    resources = ResourcesChangesSerializer()

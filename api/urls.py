@@ -34,5 +34,6 @@ urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("v1/docs/", DOCS_CSP(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
     path("v1/redoc/", DOCS_CSP(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"),
+    path("v1/changes/", views.ChangesView.as_view(), name="changes"),
     path("v1/", include(router.urls)),
 ]

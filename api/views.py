@@ -23,6 +23,7 @@ from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.scoping import get_scoped_object_or_404, scope_for
 from analysis import figures
@@ -39,6 +40,7 @@ from interactions import services as interaction_services
 from interactions.models import Interaction
 from notifications import services as notification_services
 from notifications.models import Notification
+from sync.selectors import changes_since
 from visits import checkins
 from visits import services as visit_services
 from visits.models import PlannedVisit, VisitLog
@@ -96,8 +98,8 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
-    description="A unique key per create (e.g. a UUID): a retry with the same key returns the first answer "
-    "instead of creating twice.",
+    description="A unique key per create, check-in or check-out (e.g. a UUID): a retry with the same key returns "
+    "the first answer instead of doing it twice.",
 )
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -109,9 +111,15 @@ IF_MATCH = OpenApiParameter(
 
 
 def updated_since(request, queryset, field: str = "updated_at"):
-    text = request.query_params.get("updated_since")
+    value = time_param(request, "updated_since")
+    return queryset if value is None else queryset.filter(**{f"{field}__gte": value})
+
+
+def time_param(request, name: str):
+    """A date and time with its zone from the query (None when absent); 400 on the field otherwise."""
+    text = request.query_params.get(name)
     if not text:
-        return queryset
+        return None
     try:
         value = parse_datetime(text)
     except ValueError:
@@ -122,9 +130,9 @@ def updated_since(request, queryset, field: str = "updated_at"):
         value = None
     if value is None:
         raise exceptions.ValidationError(
-            {"updated_since": [_("Give a date and time with its zone, e.g. 2026-12-01T08:00:00+08:00.")]}
+            {name: [_("Give a date and time with its zone, e.g. 2026-12-01T08:00:00+08:00.")]}
         )
-    return queryset.filter(**{f"{field}__gte": value})
+    return value
 
 
 def for_client(request, queryset):
@@ -168,38 +176,44 @@ def request_hash(request) -> str:
     return hashlib.sha256(json.dumps(described, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def answer_once(request, perform):
+    """Answer a retried request (same user, same ``Idempotency-Key``) with the first answer,
+    and do nothing the second time: creates, and the check-in and check-out a phone may send
+    again when the first answer was lost. ``perform()`` does the work and returns the response."""
+    key = request.META.get(IDEMPOTENCY_HEADER, "").strip()
+    if not key:
+        return perform()
+    if len(key) > MAX_KEY:
+        raise exceptions.ValidationError({"Idempotency-Key": [_("At most 100 characters.")]})
+    endpoint = request.path
+    fingerprint = request_hash(request)
+    stored = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+    if stored is None:
+        try:
+            with transaction.atomic():
+                response = perform()
+                if response.status_code < 300:
+                    IdempotencyRecord.objects.create(
+                        user=request.user, key=key, endpoint=endpoint, status_code=response.status_code,
+                        body=response.data, request_hash=fingerprint,
+                    )  # fmt: skip
+            return response
+        except IntegrityError:
+            stored = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+            if stored is None:
+                raise
+    if stored.endpoint != endpoint or (stored.request_hash and stored.request_hash != fingerprint):
+        raise KeyReused
+    response = Response(stored.body, status=stored.status_code)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
 class IdempotentCreate:
-    """``create`` answers a retried request (same user, same ``Idempotency-Key``) with the
-    first answer, and creates nothing the second time."""
+    """``create`` answered once per ``Idempotency-Key`` (``answer_once``)."""
 
     def create(self, request, *args, **kwargs):
-        key = request.META.get(IDEMPOTENCY_HEADER, "").strip()
-        if not key:
-            return self.perform_idempotent_create(request)
-        if len(key) > MAX_KEY:
-            raise exceptions.ValidationError({"Idempotency-Key": [_("At most 100 characters.")]})
-        endpoint = request.path
-        fingerprint = request_hash(request)
-        stored = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
-        if stored is None:
-            try:
-                with transaction.atomic():
-                    response = self.perform_idempotent_create(request)
-                    if response.status_code < 300:
-                        IdempotencyRecord.objects.create(
-                            user=request.user, key=key, endpoint=endpoint, status_code=response.status_code,
-                            body=response.data, request_hash=fingerprint,
-                        )  # fmt: skip
-                return response
-            except IntegrityError:
-                stored = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
-                if stored is None:
-                    raise
-        if stored.endpoint != endpoint or (stored.request_hash and stored.request_hash != fingerprint):
-            raise KeyReused
-        response = Response(stored.body, status=stored.status_code)
-        response["Idempotent-Replayed"] = "true"
-        return response
+        return answer_once(request, lambda: self.perform_idempotent_create(request))
 
 
 # --- clients and contacts -----------------------------------------------------------------------
@@ -364,14 +378,21 @@ class PlannedVisitViewSet(viewsets.ReadOnlyModelViewSet):
         return updated_since(self.request, queryset.of_manager(self.request.user))
 
     def _check(self, request, step):
-        visit = self.get_object()
-        data = s.CheckSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        visit = step(visit, by=request.user, **data.validated_data)
-        return Response(s.PlannedVisitSerializer(visit).data)
+        def perform():
+            visit = self.get_object()
+            data = s.CheckSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            fields = {name: value for name, value in data.validated_data.items() if value is not None}
+            return Response(s.PlannedVisitSerializer(step(visit, by=request.user, **fields)).data)
+
+        return answer_once(request, perform)
 
     @extend_schema(
-        summary="Check in on site, with the phone's location (one visit in progress at a time; far away is flagged)",
+        summary="Check in on site, with the phone's location (one visit in progress at a time; far away, "
+        "inaccurate or old positions are flagged)",
+        description="`at` is when it happened on the phone: a check-in kept offline is sent later with it. "
+        "Send an Idempotency-Key: a retry answers as the first time (never 'already checked in').",
+        parameters=[IDEMPOTENCY_KEY],
         request=s.CheckSerializer,
         responses={200: s.PlannedVisitSerializer, **ERRORS},
     )
@@ -381,6 +402,8 @@ class PlannedVisitViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Check out (a visit lasts at least CRM_VISIT_MIN_MINUTES)",
+        description="`at` and Idempotency-Key as for the check-in.",
+        parameters=[IDEMPOTENCY_KEY],
         request=s.CheckSerializer,
         responses={200: s.PlannedVisitSerializer, **ERRORS},
     )
@@ -763,6 +786,28 @@ class MonthAnalysisViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer(self, *args, **kwargs):
         context = {**self.get_serializer_context(), **kwargs.pop("context", {})}
         return self.get_serializer_class()(*args, context=context, **kwargs)
+
+
+# --- the change feed --------------------------------------------------------------------------------------
+
+
+class ChangesView(APIView):
+    @extend_schema(
+        summary="What to drop since a time: ids removed, and ids that left your scope, per resource",
+        description="Incremental sync (`updated_since`) lists rows that changed; this lists the rows the phone "
+        "should drop: removed ones, and ones you could see that are no longer yours to see (a client handed to a "
+        "colleague, with its contacts, upcoming visits and open work). Pass the answer's `until` as `since` next "
+        "time; an id may be listed twice, dropping it again is harmless. Without `since`, the lists are empty "
+        "(a first sync reads the full lists).",
+        parameters=[
+            OpenApiParameter(
+                "since", OpenApiTypes.DATETIME, description="The `until` of the previous answer (ISO 8601 with zone)."
+            )
+        ],
+        responses={200: s.ChangesSerializer, **READ_ERRORS},
+    )
+    def get(self, request):
+        return Response(s.ChangesSerializer(changes_since(request.user, time_param(request, "since"))).data)
 
 
 __all__ = ["search_clients"]

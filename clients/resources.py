@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from accounts.models import User
+from sync import services as sync_services
 
 from .models import Client, ClientGroup, OwnerChange, Tier
 from .selectors import visible_clients
@@ -227,6 +228,11 @@ class ClientResource(resources.ModelResource):
             instance.visit_frequency_manual = True
             instance.visit_frequency_reason = instance.visit_frequency_reason or _("Set by import")
         instance._change_reason = _("Imported")
+        moving = instance.pk is not None and instance._imported_from_owner_id not in (None, instance.owner_id)
+        # What the client takes along leaves the old manager's scope (the field app's change feed).
+        instance._scope_before = (
+            sync_services.scope_snapshot(instance.pk) if moving and not kwargs.get("dry_run") else None
+        )
 
     def after_save_instance(self, instance, row, **kwargs):
         if kwargs.get("dry_run"):
@@ -241,3 +247,5 @@ class ClientResource(resources.ModelResource):
             )
             if instance._imported_from_owner_id is not None:  # an existing client changed hands
                 hand_over(client=instance, to_owner=instance.owner)
+                if instance._scope_before is not None:
+                    sync_services.record_departures(instance._scope_before, sync_services.scope_snapshot(instance.pk))

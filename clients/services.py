@@ -13,6 +13,7 @@ from accounts import decisions
 from accounts.models import User
 from accounts.scoping import deciders, management_users, scope_for
 from notifications.services import notify
+from sync import services as sync_services
 
 from . import rules
 from .models import Client, GradeProposal, OwnerChange, Tier
@@ -52,11 +53,13 @@ def reassign_owner(*, client: Client, new_owner: User, by: User, reason: str) ->
     OwnerChange.objects.create(
         client=client, from_owner_id=client.owner_id, to_owner=new_owner, reason=reason, changed_by=by
     )
-    client.owner = new_owner
-    client.team_id = new_owner.team_id
-    client._change_reason = reason
-    client.save()
-    hand_over(client=client, to_owner=new_owner)
+    # The client and what it takes along leave the old manager's scope: the field app drops them.
+    with sync_services.departures_of(client.pk):
+        client.owner = new_owner
+        client.team_id = new_owner.team_id
+        client._change_reason = reason
+        client.save()
+        hand_over(client=client, to_owner=new_owner)
     return client
 
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "home",
     "analysis",
     "workdays",
+    "sync",
 ]
 
 MIDDLEWARE = [
@@ -484,6 +485,9 @@ CRM_BIRTHDAY_DAYS_AHEAD = env.int("CRM_BIRTHDAY_DAYS_AHEAD", default=3)
 # Visits on site: a check-in further than this from the client's location is flagged; a
 # visit lasts at least this long; a visit log needs a photo when this is on.
 CRM_CHECK_IN_MAX_METRES = env.int("CRM_CHECK_IN_MAX_METRES", default=500)
+# A check-in whose position is vaguer than this, or older than this at the check-in, is flagged too.
+CRM_CHECK_IN_MAX_ACCURACY_METRES = env.int("CRM_CHECK_IN_MAX_ACCURACY_METRES", default=200)
+CRM_CHECK_IN_MAX_POSITION_AGE_MINUTES = env.int("CRM_CHECK_IN_MAX_POSITION_AGE_MINUTES", default=5)
 CRM_VISIT_MIN_MINUTES = env.int("CRM_VISIT_MIN_MINUTES", default=10)
 # The day's map (visits/maps.py): a Leaflet tile URL template and its attribution; empty, the
 # day sheet shows its ordered list without a map. The pages with the map add that one tile

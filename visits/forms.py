@@ -267,3 +267,6 @@ class CheckForm(forms.Form):
     action = forms.ChoiceField(choices=[("in", _("Check in")), ("out", _("Check out"))])
     latitude = forms.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False)
     longitude = forms.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False)
+    # How precise the browser's position is (metres) and when it was taken (checkins.location_flags).
+    accuracy = forms.FloatField(min_value=0, max_value=1_000_000, required=False)
+    position_at = forms.DateTimeField(required=False)

@@ -234,6 +234,14 @@ class PlannedVisit(UpdatedOnEverySave, models.Model):
     )
     check_in_distance = models.PositiveIntegerField(_("metres from the client"), null=True, blank=True)
     far_from_client = models.BooleanField(_("checked in far from the client"), default=False)
+    # The position's quality as the browser gave it, and the flags it raised (checkins.location_flags).
+    check_in_accuracy = models.PositiveIntegerField(_("check-in accuracy (metres)"), null=True, blank=True)
+    check_in_position_at = models.DateTimeField(_("check-in position taken at"), null=True, blank=True)
+    check_in_inaccurate = models.BooleanField(_("check-in position inaccurate"), default=False)
+    check_in_position_stale = models.BooleanField(_("check-in position out of date"), default=False)
+    # When a step kept on the phone (no signal) reached the server; empty when sent at once.
+    check_in_sent_at = models.DateTimeField(_("check-in sent later, at"), null=True, blank=True)
+    check_out_sent_at = models.DateTimeField(_("check-out sent later, at"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
     check_out_latitude = models.DecimalField(
         _("check-out latitude"), max_digits=9, decimal_places=6, null=True, blank=True

@@ -167,7 +167,14 @@ def visit_check(request, pk: int):
         data = form.cleaned_data
         step = checkins.check_in if data["action"] == "in" else checkins.check_out
         try:
-            visit = step(visit, by=request.user, latitude=data["latitude"], longitude=data["longitude"])
+            visit = step(
+                visit,
+                by=request.user,
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                accuracy=data["accuracy"],
+                position_at=data["position_at"],
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -178,6 +185,12 @@ def visit_check(request, pk: int):
                     request,
                     _("Checked in, %(metres)s m from %(client)s's address: the visit is flagged.")
                     % {"metres": visit.check_in_distance, "client": visit.client.name},
+                )
+            elif visit.check_in_inaccurate or visit.check_in_position_stale:
+                messages.warning(
+                    request,
+                    _("Checked in at %(client)s; the phone's position was vague or old: the visit is flagged.")
+                    % {"client": visit.client.name},
                 )
             else:
                 messages.success(request, _("Checked in at %(client)s.") % {"client": visit.client.name})

@@ -15,7 +15,7 @@
     var form = event.target;
     if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) { event.preventDefault(); }
   }, true);
-  // data-locate: fill the form's latitude/longitude from the browser before sending it
+  // data-locate: fill the form's latitude/longitude (and accuracy, position_at) from the browser before sending it
   // (at most 5 seconds; without a location the form is sent as it is).
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -31,6 +31,9 @@
     navigator.geolocation.getCurrentPosition(function (pos) {
       form.elements.latitude.value = pos.coords.latitude.toFixed(6);
       form.elements.longitude.value = pos.coords.longitude.toFixed(6);
+      // How precise the position is, and when it was taken: a vague or old one is flagged.
+      if (form.elements.accuracy) { form.elements.accuracy.value = Math.round(pos.coords.accuracy); }
+      if (form.elements.position_at) { form.elements.position_at.value = new Date(pos.timestamp).toISOString(); }
       send();
     }, send, { timeout: 5000, maximumAge: 60000 });
   });

@@ -266,6 +266,7 @@ LIST_PARAMS = {
     "/performance/at-risk/": ["team", "rule", "page"],
     "/performance/scorecard/": ["month", "team"],
     "/api/v1/clients/": ["q", "tier", "status", "overdue", "owner", "team", "updated_since", "cursor", "page_size"],
+    "/api/v1/changes/": ["since"],
     "/interactions/follow-ups/": ["show", "page"],
     "/interactions/messages/": ["status", "page"],
     "/analysis/demand/": ["month", "owner", "page"],

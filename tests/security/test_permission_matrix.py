@@ -79,6 +79,7 @@ MATRIX = {
     "analysis:figures_import_confirm": "POST 302 403 403 302 302 403 302",
     "analysis:figures_import_errors": "GET 302 403 403 404 404 403 404",
     "analysis:figures_import_template": "GET 302 403 403 200 200 403 200",
+    "api:changes": "GET 401 200 200 200 200 200 200",
     "api:client-detail": "GET 401 200 404 200 404 404 200",
     "api:client-list": "GET 401 200 200 200 200 200 200",
     "api:complaint-detail": "GET 401 200 404 200 404 404 200",
