@@ -406,6 +406,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [CSP_SELF, "data:"],
         "font-src": [CSP_SELF],
         "connect-src": [CSP_SELF],
+        # The web app's service worker (/sw.js) and manifest come from our own origin.
+        "worker-src": [CSP_SELF],
+        "manifest-src": [CSP_SELF],
         "object-src": [CSP_NONE],
         "base-uri": [CSP_SELF],
         "form-action": [CSP_SELF],
@@ -486,6 +489,11 @@ CRM_BIRTHDAY_DAYS_AHEAD = env.int("CRM_BIRTHDAY_DAYS_AHEAD", default=3)
 CRM_CHECK_IN_MAX_METRES = env.int("CRM_CHECK_IN_MAX_METRES", default=500)
 CRM_VISIT_MIN_MINUTES = env.int("CRM_VISIT_MIN_MINUTES", default=10)
 CRM_VISIT_PHOTO_REQUIRED = env.bool("CRM_VISIT_PHOTO_REQUIRED", default=False)
+# The installable web app (crm/pwa.py): the service worker's version (default: the git
+# commit, else "dev"; a new version drops the phone's cached static files), and how many
+# days a page kept for offline use may still be shown without a network.
+CRM_APP_VERSION = env.str("CRM_APP_VERSION", default="")
+CRM_OFFLINE_KEEP_DAYS = env.int("CRM_OFFLINE_KEEP_DAYS", default=7)
 # A client at or above this monthly volume (e.g. cartons a month; tobacco seed: 1000) is a large client.
 CRM_LARGE_CLIENT_VOLUME = env.int("CRM_LARGE_CLIENT_VOLUME", default=1000)
 # A gift to a client worth more than this (yuan) waits for the supervisor's approval (seed 001).

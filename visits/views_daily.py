@@ -100,8 +100,16 @@ def sheet(request):
             "can_log": is_own and day <= timezone.localdate(),
             # A check-in succeeds only on the visit's day, at a visit not yet done (checkins.py).
             "today": timezone.localdate(),
+            # Today's own sheet, opened online, tells the phone what to keep for offline use.
+            "offline_pages": selectors.offline_pages(owner, day) if is_own and day == timezone.localdate() else [],
         },
     )
+
+
+@login_required
+def outbox(request):
+    """What this phone keeps to send (IndexedDB, static/js/outbox.js draws the list)."""
+    return render(request, "visits/outbox.html")
 
 
 @login_required
