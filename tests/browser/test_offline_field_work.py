@@ -103,7 +103,7 @@ def assert_exactly_one_of_each(day):
 
 
 def wait_until_sent(page):
-    page.wait_for_function("document.body.dataset.outboxCount === '0'", timeout=15000)
+    page.wait_for_selector("body[data-outbox-count='0']", state="attached", timeout=15000)
 
 
 def test_read_and_write_offline_then_everything_is_sent_once(live_server, browser, day):
@@ -134,7 +134,7 @@ def test_a_connection_cut_halfway_through_the_sync_sends_nothing_twice(live_serv
         queue_three_offline(context, page, live_server.url, day)
         context.route("**/api/v1/**", second_request_fails_once)
         context.set_offline(False)
-        page.wait_for_function("document.body.dataset.outboxCount === '2'", timeout=15000)
+        page.wait_for_selector("body[data-outbox-count='2']", state="attached", timeout=15000)
         assert cut["count"] == 2
         page.reload()  # the next chance to send: a page opened online
         wait_until_sent(page)
@@ -149,7 +149,7 @@ def test_a_refused_item_stays_with_the_servers_reason(live_server, browser, day)
         queue_three_offline(context, page, live_server.url, day)
         PlannedVisit.objects.filter(pk=day["logged"].pk).delete()  # removed on the web meanwhile
         context.set_offline(False)
-        page.wait_for_function("document.body.dataset.outboxCount === '1'", timeout=15000)
+        page.wait_for_selector("body[data-outbox-count='1']", state="attached", timeout=15000)
         item = page.get_by_test_id("outbox-item")
         assert item.get_attribute("data-status") == "refused"
         assert item.get_by_test_id("outbox-reason").inner_text().strip()
