@@ -16,7 +16,12 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    def post(self, request, *args, **kwargs):
+        # Nothing of this user stays on the phone: the web app's kept pages and outbox
+        # (static/js/offline.js also drops them before sending the form).
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -407,6 +407,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [CSP_SELF, "data:"],
         "font-src": [CSP_SELF],
         "connect-src": [CSP_SELF],
+        # The web app's service worker (/sw.js) and manifest come from our own origin.
+        "worker-src": [CSP_SELF],
+        "manifest-src": [CSP_SELF],
         "object-src": [CSP_NONE],
         "base-uri": [CSP_SELF],
         "form-action": [CSP_SELF],
@@ -499,6 +502,11 @@ map_tile_source(CRM_MAP_TILES)
 # are filled in. The default geo: URI asks the phone which map app to use.
 CRM_NAVIGATE_URL = env.str("CRM_NAVIGATE_URL", default="geo:{lat},{lng}?q={lat},{lng}({name})")
 CRM_VISIT_PHOTO_REQUIRED = env.bool("CRM_VISIT_PHOTO_REQUIRED", default=False)
+# The installable web app (crm/pwa.py): the service worker's version (default: the git
+# commit, else "dev"; a new version drops the phone's cached static files), and how many
+# days a page kept for offline use may still be shown without a network.
+CRM_APP_VERSION = env.str("CRM_APP_VERSION", default="")
+CRM_OFFLINE_KEEP_DAYS = env.int("CRM_OFFLINE_KEEP_DAYS", default=7)
 # A client at or above this monthly volume (e.g. cartons a month; tobacco seed: 1000) is a large client.
 CRM_LARGE_CLIENT_VOLUME = env.int("CRM_LARGE_CLIENT_VOLUME", default=1000)
 # A gift to a client worth more than this (yuan) waits for the supervisor's approval (seed 001).

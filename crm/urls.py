@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import pwa, views
 
 admin.site.site_header = _("CRM administration")
 admin.site.site_title = _("CRM administration")
@@ -12,6 +12,10 @@ urlpatterns = [
     path("", include("home.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    # The installable web app: its worker is served from the root so that it may control
+    # every page (static/ would limit it to /static/).
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
     path("visits/", include("visits.urls")),

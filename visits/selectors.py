@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -483,3 +484,25 @@ def month_progress(owner: User, month: date, until: date | None = None) -> Progr
         covered, in_plan = coverage([owner.pk], month, until)
         progress.clients_covered, progress.clients_in_plan = covered.get(owner.pk, 0), in_plan.get(owner.pk, 0)
     return progress
+
+
+def offline_pages(owner: User, day: date) -> list[str]:
+    """The pages a phone keeps for a day without signal (one query): the day's sheet, the
+    week's arrangement, the outbox, the client file of every stop of the week, and for the
+    day's stops the visit log and call log forms."""
+    monday = monday_of(day)
+    stops = (
+        PlannedVisit.objects.of_manager(owner)
+        .filter(date__range=(monday, monday + timedelta(days=6)))
+        .exclude(status=PlannedVisit.Status.CANCELLED)
+        .order_by("date", "route_order", "pk")
+        .values_list("pk", "client_id", "date", "status")
+    )
+    pages = [reverse("visits:sheet"), reverse("visits:week"), reverse("visits:outbox")]
+    for pk, client_id, stop_day, status in stops:
+        pages.append(reverse("clients:detail", args=[client_id]))
+        if stop_day == day:
+            pages.append(reverse("interactions:log", args=[client_id]))
+            if status != PlannedVisit.Status.DONE:
+                pages.append(f"{reverse('visits:log')}?visit={pk}")
+    return list(dict.fromkeys(pages))

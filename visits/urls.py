@@ -25,6 +25,7 @@ urlpatterns = [
     path("planned/<int:pk>/mark/", views_daily.visit_mark, name="visit_mark"),
     path("planned/<int:pk>/check/", views_daily.visit_check, name="visit_check"),
     path("log/", views_daily.log_visit, name="log"),
+    path("outbox/", views_daily.outbox, name="outbox"),
     path("results/", views_daily.results, name="results"),
     path("results/start/", views_daily.result_start, name="result_start"),
     path("results/<int:pk>/", views_daily.result_detail, name="result"),

@@ -103,6 +103,8 @@ def sheet(request):
             "today": timezone.localdate(),
             "map": maps.map_settings(),
             "unlocated": sum(1 for v in visits if v.client.latitude is None or v.client.longitude is None),
+            # Today's own sheet, opened online, tells the phone what to keep for offline use.
+            "offline_pages": selectors.offline_pages(owner, day) if is_own and day == timezone.localdate() else [],
         },
     )
     return maps.allow_map_tiles(response)
@@ -137,6 +139,12 @@ def route_shortest(request):
         )
     page = "visits:week" if request.POST.get("back") == "week" else "visits:sheet"
     return redirect(f"{reverse(page)}?day={day:%Y-%m-%d}")
+
+
+@login_required
+def outbox(request):
+    """What this phone keeps to send (IndexedDB, static/js/outbox.js draws the list)."""
+    return render(request, "visits/outbox.html")
 
 
 @login_required

@@ -260,6 +260,7 @@ LIST_PARAMS = {
     "/surveys/": ["month", "owner", "team", "page"],
     "/visits/calendar/": ["month", "owner"],
     "/visits/today/": ["day", "owner"],
+    "/manifest.webmanifest": ["lang"],
     "/visits/schedule/": ["month", "owner"],
     "/interactions/requests/": ["show", "taken", "page"],
     "/dashboards/quarterly/": ["quarter", "team", "export", "page"],
