@@ -27,7 +27,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from clients.imports import ImportFileError, read_records
+from clients.imports import ImportFileError, cell_text, read_records
 
 from .demand import DemandRow
 
@@ -75,7 +75,8 @@ def parse_month(text: str) -> date | None:
 def read_demand_csv(content: bytes, *, default_month: date) -> tuple[list[DemandRow], list[str]]:
     """The rows of a demand file, and the errors (by line and column) that refuse it."""
     try:
-        lines = list(read_records("demand.csv", content))
+        # A ".csv" that is really an .xlsx (read as one) gives numbers and empty cells: text them.
+        lines = [[cell_text(cell) for cell in row] for row in read_records("demand.csv", content)]
     except ImportFileError as error:
         return [], [str(error)]
     if not lines:

@@ -376,4 +376,7 @@ class ResourcesChangesSerializer(serializers.Serializer):
 
 class ChangesSerializer(serializers.Serializer):
     until = serializers.DateTimeField(help_text="Pass it as `since` next time.")
+    resync = serializers.BooleanField(
+        help_text="`since` is older than the feed keeps (CRM_SYNC_KEEP_DAYS): drop what you keep and load it again."
+    )
     resources = ResourcesChangesSerializer()

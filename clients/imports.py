@@ -99,6 +99,10 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
+# The text of a cell of either reader (CSV text, or an .xlsx number, date or empty cell).
+cell_text = _cell
+
+
 def decode_text(content: bytes) -> str:
     """A text file's content: UTF-8 (with or without BOM) or else GB18030, as Chinese office
     software saves it."""

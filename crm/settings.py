@@ -235,6 +235,10 @@ CRM_HEARTBEAT_SECONDS = env.int("CRM_HEARTBEAT_SECONDS", default=30)
 CRM_HEARTBEAT_MAX_AGE = timedelta(seconds=env.int("CRM_HEARTBEAT_MAX_AGE", default=180))
 # /readyz names the services and their errors only to staff and to these addresses or
 # networks (e.g. the monitoring host); everyone else sees whether each check passed.
+# The change feed (/api/v1/changes/): how far its `until` stays behind the clock (longer than
+# any write transaction, so none is missed), and how long removed or moved rows are listed.
+CRM_SYNC_SETTLE_MINUTES = env.int("CRM_SYNC_SETTLE_MINUTES", default=10)
+CRM_SYNC_KEEP_DAYS = env.int("CRM_SYNC_KEEP_DAYS", default=30)
 CRM_READYZ_DETAIL_IPS = env.list("CRM_READYZ_DETAIL_IPS", default=[])
 for _network in CRM_READYZ_DETAIL_IPS:
     ipaddress.ip_network(_network, strict=False)  # a typo stops the start, not a probe
@@ -273,6 +277,7 @@ CELERY_BEAT_SCHEDULE = {
     "interactions-requests-late": _job("interactions.requests_late", timedelta(minutes=15)),
     "interactions-send-messages": _job("interactions.send_messages", timedelta(minutes=10)),
     "api-purge-idempotency": _job("api.purge_idempotency", crontab(hour=3, minute=30)),
+    "sync-prune-tombstones": _job("sync.prune_tombstones", crontab(hour=3, minute=40)),
     "surveys-invite": _job("surveys.invite", timedelta(hours=1)),
     "surveys-send-due": _job("surveys.send_due", timedelta(minutes=15)),
     "surveys-remind": _job("surveys.remind", crontab(hour=10, minute=0)),

@@ -8,6 +8,6 @@ class SyncConfig(AppConfig):
     verbose_name = _("Sync with the field app")
 
     def ready(self):
-        from . import services
+        from . import jobs, services  # noqa: F401 (the pruning job)
 
         services.connect_removals()

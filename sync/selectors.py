@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
@@ -12,19 +13,25 @@ from accounts.scoping import scope_for
 from .models import Resource, Tombstone
 from .services import resource_models
 
+
 # ``until`` is this far behind the clock, and everything since ``since`` is listed: a
 # tombstone written by a transaction still open when the feed was read (its time is
-# earlier than its commit) is listed on the next read. Dropping an id twice is harmless.
-SETTLE = timedelta(minutes=1)
+# earlier than its commit: an import of 5,000 clients, a bulk hand-over) is listed on the
+# next read. Dropping an id twice is harmless, missing one is not: the margin is generous.
+def settle() -> timedelta:
+    return timedelta(minutes=settings.CRM_SYNC_SETTLE_MINUTES)
 
 
 def changes_since(user: User, since: datetime | None) -> dict:
-    """{"until": time, "resources": {name: {"removed": [ids], "out_of_scope": [ids]}}}: rows
+    """{"until": time, "resync": bool, "resources": {name: {"removed": [ids], "out_of_scope": [ids]}}}: rows
     removed, and rows the caller could see that left their scope (and are not visible to them
     now: a client handed back is not dropped). At most 1 + 6 queries (+1 for a supervisor's teams)."""
     now = timezone.now()
     resources = {name: {"removed": [], "out_of_scope": []} for name in Resource.values}
-    if since is not None:
+    # Older tombstones are pruned (sync.prune_tombstones): a phone that last synced before
+    # that loads everything again instead of trusting an incomplete list.
+    resync = since is not None and since < now - timedelta(days=settings.CRM_SYNC_KEEP_DAYS)
+    if since is not None and not resync:
         scope = scope_for(user)
         left: dict[str, set[int]] = {}
         rows = Tombstone.objects.visible_to(scope).filter(at__gte=since).values_list("resource", "object_id", "kind")
@@ -39,4 +46,4 @@ def changes_since(user: User, since: datetime | None) -> dict:
             resources[resource]["out_of_scope"] = sorted(ids - still_seen)
         for lists in resources.values():
             lists["removed"] = sorted(set(lists["removed"]))
-    return {"until": now - SETTLE, "resources": resources}
+    return {"until": now - settle(), "resync": resync, "resources": resources}

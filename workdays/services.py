@@ -112,7 +112,7 @@ def read_year(year: int, file_name: str, content: bytes) -> tuple[list[_Entry], 
     errors: list[RowError] = []
     seen: dict[date, int] = {}
     first = True
-    for line, cells in enumerate(read_records(file_name, content), start=1):
+    for line, cells in enumerate(read_records(file_name, content, max_rows=MAX_ROWS), start=1):
         cells = [*cells, None, None, None][:3]
         if not any(_text(cell) for cell in cells):
             continue

@@ -184,3 +184,17 @@ def test_ordering_import_updates_rather_than_adds_and_unconfirms_a_change(manage
     demand.refresh_from_db()
     assert demand.quantity == Decimal("30") and demand.confirmed_at is None
     assert MonthAnalysis.objects.get(owner=manager, month=NEXT).demand_confirmed_at is None
+
+
+def test_a_demand_file_named_csv_that_is_really_an_xlsx_is_read_with_its_numbers_and_empty_cells():
+    """A dropped ".csv" saved by Excel as .xlsx: numbers and empty cells are read as text, never an
+    AttributeError that would leave the file blocking every later one."""
+    from datetime import date
+
+    from analysis.demand_sources import read_demand_csv
+    from clients.tests.files import xlsx
+
+    content = xlsx([["client_code", "product_code", "quantity", "month"], ["C1", "P1", 12, None], [None, None, None, None]])
+    rows, errors = read_demand_csv(content, default_month=date(2027, 1, 1))
+    assert errors == [] and len(rows) == 1
+    assert rows[0].quantity == Decimal("12")

@@ -98,3 +98,34 @@ def test_the_feed_takes_a_constant_number_of_queries(manager, supervisor, teamma
     with django_assert_max_num_queries(8):
         response = api.get("/api/v1/changes/", {"since": since.isoformat()})
     assert len(response.json()["resources"]["contacts"]["out_of_scope"]) == 5
+
+
+def test_a_phone_that_last_synced_before_the_kept_days_is_told_to_load_everything_again(
+    manager, supervisor, settings
+):
+    acme = ClientFactory(owner=manager)
+    long_ago = timezone.now() - timedelta(days=settings.CRM_SYNC_KEEP_DAYS + 1)
+    client_services.reassign_owner(client=acme, new_owner=supervisor, by=supervisor, reason="Mine now")
+    answer = feed(manager, long_ago)
+    assert answer["resync"] is True
+    assert all(lists == {"removed": [], "out_of_scope": []} for lists in answer["resources"].values())
+    recent = feed(manager, timezone.now() - timedelta(days=1))
+    assert recent["resync"] is False and recent["resources"]["clients"]["out_of_scope"] == [acme.pk]
+
+
+def test_until_stays_behind_the_clock_by_more_than_any_write_transaction(manager, settings):
+    before = timezone.now()
+    until = timezone.datetime.fromisoformat(feed(manager, None)["until"].replace("Z", "+00:00"))
+    assert before - until >= timedelta(minutes=settings.CRM_SYNC_SETTLE_MINUTES) - timedelta(seconds=5)
+    assert settings.CRM_SYNC_SETTLE_MINUTES >= 10
+
+
+def test_tombstones_older_than_the_kept_days_are_pruned(manager, settings):
+    from sync.jobs import prune_tombstones
+    from sync.models import Tombstone
+
+    old = Tombstone.objects.create(resource="clients", object_id=1, kind=Tombstone.Kind.REMOVED, owner=manager)
+    Tombstone.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=settings.CRM_SYNC_KEEP_DAYS + 1))
+    fresh = Tombstone.objects.create(resource="clients", object_id=2, kind=Tombstone.Kind.REMOVED, owner=manager)
+    assert prune_tombstones(timezone.now()) == {"deleted": 1}
+    assert list(Tombstone.objects.values_list("pk", flat=True)) == [fresh.pk]
