@@ -194,7 +194,8 @@ def test_a_demand_file_named_csv_that_is_really_an_xlsx_is_read_with_its_numbers
     from analysis.demand_sources import read_demand_csv
     from clients.tests.files import xlsx
 
-    content = xlsx([["client_code", "product_code", "quantity", "month"], ["C1", "P1", 12, None], [None, None, None, None]])
+    header = ["client_code", "product_code", "quantity", "month"]
+    content = xlsx([header, ["C1", "P1", 12, None], [None, None, None, None]])
     rows, errors = read_demand_csv(content, default_month=date(2027, 1, 1))
     assert errors == [] and len(rows) == 1
     assert rows[0].quantity == Decimal("12")

@@ -100,9 +100,7 @@ def test_the_feed_takes_a_constant_number_of_queries(manager, supervisor, teamma
     assert len(response.json()["resources"]["contacts"]["out_of_scope"]) == 5
 
 
-def test_a_phone_that_last_synced_before_the_kept_days_is_told_to_load_everything_again(
-    manager, supervisor, settings
-):
+def test_a_phone_that_last_synced_before_the_kept_days_is_told_to_load_everything_again(manager, supervisor, settings):
     acme = ClientFactory(owner=manager)
     long_ago = timezone.now() - timedelta(days=settings.CRM_SYNC_KEEP_DAYS + 1)
     client_services.reassign_owner(client=acme, new_owner=supervisor, by=supervisor, reason="Mine now")
