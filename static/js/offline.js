@@ -45,7 +45,7 @@
     count.then(function (n) {
       if (n && !window.confirm(texts.msgLogout)) { return; }
       return Promise.all([forgetPages(), forgetOutbox(user)]).then(function () {
-        try { localStorage.removeItem("crm-user"); } catch (e) { /* ignore */ }
+        try { localStorage.removeItem("crm-user"); localStorage.removeItem("crm-changes-until-u" + user); } catch (e) { /* ignore */ }
         form.dataset.cleared = "1";
         form.submit();
       });

@@ -2,7 +2,10 @@
    user), sent in order through the API when the network returns, each item with its own
    Idempotency-Key made once when it is queued (a repeated send is answered, not redone).
    Forms that take part say so: data-outbox="visit-log" | "interaction" | "check".
-   What the server refuses stays, with its reason, to be corrected and sent again or copied. */
+   What the server refuses stays, with its reason, to be corrected and sent again or copied.
+   Before sending, the change feed (/api/v1/changes/) tells what left this user since the last
+   look: clients and visits removed or handed to a colleague leave the kept pages (the service
+   worker's "drop"), and what waits for them is refused here, not sent. */
 (function () {
   var body = document.body;
   var user = body.dataset.crmUser;
@@ -143,6 +146,76 @@
     });
     return parts.filter(Boolean).join(" ") || ("HTTP " + response.status);
   }
+  // --- the change feed: drop what left this user ---------------------------------------------
+  var UNTIL = "crm-changes-until-u" + user;
+  var PAGES = "crm-pages-u" + user;
+  function ids(resource) {
+    var lists = resource || {};
+    return (lists.removed || []).concat(lists.out_of_scope || []).map(String);
+  }
+  function askWorker(message) {
+    if (!("serviceWorker" in navigator)) { return Promise.resolve(); }
+    return navigator.serviceWorker.ready.then(function (registration) {
+      return new Promise(function (resolve) {
+        var channel = new MessageChannel();
+        channel.port1.onmessage = function () { resolve(); };
+        registration.active.postMessage(message, [channel.port2]);
+      });
+    });
+  }
+  function refuseGone(items, resources) {
+    var clients = resources.clients || {}, visits = resources.visits || {};
+    var removedClients = (clients.removed || []).map(String), removedVisits = (visits.removed || []).map(String);
+    var goneClients = ids(clients), goneVisits = ids(visits);
+    var updates = [];
+    items.forEach(function (item) {
+      if (item.status !== "waiting") { return; }
+      var visit = item.json ? (item.url.match(/\/visits\/([0-9]+)\//) || [])[1] : null;
+      var client = null;
+      (item.fields || []).forEach(function (f) {
+        if (f[0] === "planned_visit") { visit = String(f[1]); }
+        if (f[0] === "client") { client = String(f[1]); }
+      });
+      var reason = "";
+      if (visit && removedVisits.indexOf(visit) !== -1) { reason = texts.msgVisitRemoved; }
+      else if (client && removedClients.indexOf(client) !== -1) { reason = texts.msgClientRemoved; }
+      else if ((visit && goneVisits.indexOf(visit) !== -1) || (client && goneClients.indexOf(client) !== -1)) {
+        reason = texts.msgHandedOver;
+      }
+      if (reason) { item.status = "refused"; item.reason = reason; updates.push(put(item)); }
+    });
+    return Promise.all(updates);
+  }
+  // Only a phone that keeps something reads the feed: kept pages, this page about to keep
+  // them (today's sheet), or items waiting. The first look just notes the time to ask from.
+  function pullChanges() {
+    var hasPages = window.caches ? caches.has(PAGES) : Promise.resolve(false);
+    return Promise.all([hasPages, all()]).then(function (found) {
+      var since = null;
+      try { since = localStorage.getItem(UNTIL); } catch (e) { return; }
+      if (!found[0] && !found[1].length && !document.querySelector("[data-keep]")) {
+        try { localStorage.removeItem(UNTIL); } catch (e) { /* ignore */ }
+        return;
+      }
+      var url = "/api/v1/changes/" + (since ? "?since=" + encodeURIComponent(since) : "");
+      return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(function (response) {
+        if (!response.ok) { return; }
+        return response.json().then(function (data) {
+          var resources = data.resources || {};
+          var clients = ids(resources.clients), visits = ids(resources.visits);
+          var work = [refuseGone(found[1], resources)];
+          if (since && (clients.length || visits.length)) {
+            work.push(askWorker({ type: "drop", user: user, clients: clients, visits: visits }));
+          }
+          return Promise.all(work).then(function () {  // only once done: else asked again next time
+            try { localStorage.setItem(UNTIL, data.until); } catch (e) { /* ignore */ }
+            body.dataset.changesChecked = data.until;
+          });
+        });
+      });
+    }).catch(function () { /* no network, or no worker: asked again next time */ });
+  }
+
   var syncing = false;
   function sendAll() {
     return all().then(function (items) {
@@ -172,7 +245,7 @@
   function sync() {
     if (syncing || !navigator.onLine) { return Promise.resolve(); }
     syncing = true;
-    var run = function () { return sendAll(); };
+    var run = function () { return pullChanges().then(sendAll); };
     var done = navigator.locks ? navigator.locks.request("crm-outbox-" + user, run) : run();
     return done.catch(function () {}).then(function () { syncing = false; return refresh(); });
   }
@@ -277,5 +350,5 @@
     },
   };
   window.addEventListener("online", sync);
-  refresh().then(function (items) { if (items.length) { return sync(); } });
+  refresh().then(function () { return sync(); });
 })();

@@ -4,6 +4,7 @@
      copied, for the user the page belongs to (data-crm-user in the page itself), into that
      user's cache; a different user's keep drops every other user's cache. Offline, a kept
      page is shown with data-offline-at on <body> (the page's script shows the banner).
+   - "drop": what the change feed reports gone (js/outbox.js reads it) leaves the kept pages.
    - Never cached: POST (or any non-GET), the API, anonymous pages, other origins. */
 "use strict";
 var VERSION = "{{ version|escapejs }}";
@@ -30,25 +31,31 @@ function dropPages(except) {
   });
 }
 
+// Fetch one page into the user's cache: "kept", "gone" (the server no longer gives this
+// user that page: an error, a redirect, someone else's page) or "failed" (no network).
+function keepPage(cache, absolute, user, keptAt) {
+  var marker = 'data-crm-user="' + user + '"';
+  return fetch(absolute, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+    var type = response.headers.get("Content-Type") || "";
+    if (!response.ok || response.redirected || type.indexOf("text/html") !== 0) { return "gone"; }
+    return response.text().then(function (text) {
+      if (text.indexOf(marker) === -1) { return "gone"; }  // not this user's page: never kept
+      return cache.put(absolute, new Response(text, {
+        headers: { "Content-Type": type, "X-CRM-Kept-At": keptAt },
+      })).then(function () { return "kept"; });
+    });
+  }).catch(function () { return "failed"; });
+}
+
 function keep(user, urls, statics) {
   var name = PAGES_PREFIX + user;
-  var marker = 'data-crm-user="' + user + '"';
   var keptAt = new Date().toISOString();
   return dropPages(name).then(function () { return caches.open(name); }).then(function (cache) {
     var wanted = {};
     return Promise.all(urls.map(function (url) {
       var absolute = new URL(url, self.location.origin).href;
       wanted[absolute] = true;
-      return fetch(absolute, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
-        var type = response.headers.get("Content-Type") || "";
-        if (!response.ok || response.redirected || type.indexOf("text/html") !== 0) { return null; }
-        return response.text().then(function (text) {
-          if (text.indexOf(marker) === -1) { return null; }  // not this user's page: never kept
-          return cache.put(absolute, new Response(text, {
-            headers: { "Content-Type": type, "X-CRM-Kept-At": keptAt },
-          }));
-        });
-      }).catch(function () { return null; });
+      return keepPage(cache, absolute, user, keptAt);
     })).then(function () {
       return cache.keys();
     }).then(function (requests) {  // pages no longer needed (last week's clients) go
@@ -64,12 +71,53 @@ function keep(user, urls, statics) {
   }).then(function () { return keptAt; });
 }
 
+// The change feed reported clients and visits this user must no longer have (removed, or
+// handed to a colleague): their pages go at once (a client's file and call log form, a
+// visit's log form), and every other kept page is fetched again, so that the sheet, the
+// week and the client files no longer list them; a page the server no longer gives goes
+// too, a page that cannot be fetched now (no network) stays as it was.
+var CLIENT_PAGE = /^\/(?:clients|interactions\/client)\/([0-9]+)\//;
+function dropGone(user, clients, visits) {
+  var name = PAGES_PREFIX + user;
+  var goneClients = {}, goneVisits = {};
+  clients.forEach(function (id) { goneClients[String(id)] = true; });
+  visits.forEach(function (id) { goneVisits[String(id)] = true; });
+  var keptAt = new Date().toISOString();
+  return caches.has(name).then(function (has) {
+    if (!has) { return 0; }
+    return caches.open(name).then(function (cache) {
+      return cache.keys().then(function (requests) {
+        var stale = [], rest = [];
+        requests.forEach(function (request) {
+          var url = new URL(request.url);
+          var client = url.pathname.match(CLIENT_PAGE);
+          var visit = url.searchParams.get("visit");
+          ((client && goneClients[client[1]]) || (visit && goneVisits[visit]) ? stale : rest).push(request);
+        });
+        return Promise.all(stale.map(function (request) { return cache.delete(request); })).then(function () {
+          return Promise.all(rest.map(function (request) {
+            return keepPage(cache, request.url, user, keptAt).then(function (result) {
+              return result === "gone" ? cache.delete(request) : null;
+            });
+          }));
+        }).then(function () { return stale.length; });
+      });
+    });
+  });
+}
+
 self.addEventListener("message", function (event) {
   var data = event.data || {};
-  var reply = function (message) { if (event.source) { event.source.postMessage(message); } };
+  var reply = function (message) {
+    if (event.ports && event.ports[0]) { event.ports[0].postMessage(message); } else if (event.source) { event.source.postMessage(message); }
+  };
   if (data.type === "keep" && /^[0-9]+$/.test(String(data.user))) {
     event.waitUntil(keep(String(data.user), data.urls || [], data.statics || []).then(function (keptAt) {
       reply({ type: "kept", keptAt: keptAt });
+    }));
+  } else if (data.type === "drop" && /^[0-9]+$/.test(String(data.user))) {
+    event.waitUntil(dropGone(String(data.user), data.clients || [], data.visits || []).then(function (count) {
+      reply({ type: "dropped", count: count });
     }));
   } else if (data.type === "forget") {
     event.waitUntil(dropPages(null).then(function () { reply({ type: "forgotten" }); }));
