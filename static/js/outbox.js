@@ -204,7 +204,9 @@
           var resources = data.resources || {};
           var clients = ids(resources.clients), visits = ids(resources.visits);
           var work = [refuseGone(found[1], resources)];
-          if (since && (clients.length || visits.length)) {
+          if (data.resync) {  // the feed no longer reaches back to our last look: keep nothing old
+            work.push(askWorker({ type: "forget" }));
+          } else if (since && (clients.length || visits.length)) {
             work.push(askWorker({ type: "drop", user: user, clients: clients, visits: visits }));
           }
           return Promise.all(work).then(function () {  // only once done: else asked again next time

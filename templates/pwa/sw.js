@@ -40,8 +40,10 @@ function keepPage(cache, absolute, user, keptAt) {
     if (!response.ok || response.redirected || type.indexOf("text/html") !== 0) { return "gone"; }
     return response.text().then(function (text) {
       if (text.indexOf(marker) === -1) { return "gone"; }  // not this user's page: never kept
+      // The page's own security policy goes with it, to be sent again when it opens offline.
+      var policy = response.headers.get("Content-Security-Policy") || "";
       return cache.put(absolute, new Response(text, {
-        headers: { "Content-Type": type, "X-CRM-Kept-At": keptAt },
+        headers: { "Content-Type": type, "X-CRM-Kept-At": keptAt, "X-CRM-Policy": policy },
       })).then(function () { return "kept"; });
     });
   }).catch(function () { return "failed"; });
@@ -137,7 +139,10 @@ function fromPages(request) {
         }
         return hit.text().then(function (text) {
           text = text.replace("<body", '<body data-offline-at="' + keptAt + '"');
-          return new Response(text, { headers: { "Content-Type": hit.headers.get("Content-Type") } });
+          var headers = { "Content-Type": hit.headers.get("Content-Type"), "X-Frame-Options": "DENY" };
+          var policy = hit.headers.get("X-CRM-Policy");
+          if (policy) { headers["Content-Security-Policy"] = policy; }
+          return new Response(text, { headers: headers });
         });
       });
     });

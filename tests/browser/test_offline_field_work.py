@@ -8,6 +8,7 @@ import re
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.tests.factories import ManagerFactory, SupervisorFactory
 from clients.tests.factories import ClientFactory
@@ -70,9 +71,11 @@ def queue_three_offline(context, page, base_url, day):
     page.reload()
     assert_offline_banner(page)
     assert page.get_by_test_id("stop").count() == 2
-    page.goto(f"{base_url}/clients/{day['shop'].pk}/")
+    kept = page.goto(f"{base_url}/clients/{day['shop'].pk}/")
     assert_offline_banner(page)
     assert "Lotus Shop" in page.locator("h1").inner_text()
+    # A page opened from the phone keeps the security policy it was sent with.
+    assert "script-src 'self'" in (kept.headers.get("content-security-policy") or "")
 
     page.goto(f"{base_url}/visits/log/?visit={day['logged'].pk}")
     page.locator("[name=work_done]").fill("Checked the shelf; the owner wants a new display.")
@@ -89,7 +92,8 @@ def queue_three_offline(context, page, base_url, day):
     page.locator("#save-interaction").click()
     page.wait_for_url(f"{base_url}/visits/outbox/")
     page.reload()
-    assert page.get_by_test_id("outbox-item").count() == 3
+    # The list is drawn from the phone's database after the page loads: wait for it.
+    expect(page.get_by_test_id("outbox-item")).to_have_count(3)
     assert_offline_banner(page)
 
 
@@ -113,7 +117,7 @@ def test_read_and_write_offline_then_everything_is_sent_once(live_server, browse
         context.set_offline(False)
         wait_until_sent(page)
         page.reload()
-        assert page.get_by_test_id("outbox-item").count() == 0
+        expect(page.get_by_test_id("outbox-item")).to_have_count(0)
         assert_exactly_one_of_each(day)
     finally:
         context.close()
