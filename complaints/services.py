@@ -181,7 +181,7 @@ def report_major(complaint: Complaint, *, by: User) -> int:
     return notify_many(reminders)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
 def record_on_site(*, client_id: int, at: datetime) -> int:
     """Someone of ours was at the client (a check-in, a visit log on site): each open
     complaint of that client waiting for someone on site, received before then, has its
