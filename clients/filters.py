@@ -16,7 +16,7 @@ from visits.models import VisitLog
 from visits.rules import month_end, month_start
 
 from .models import Client, ClientGroup, Tier
-from .selectors import search_clients
+from .selectors import search_by_group, search_clients
 
 
 class ClientFilter(ScopedPeopleFilters, django_filters.FilterSet):
@@ -33,7 +33,16 @@ class ClientFilter(ScopedPeopleFilters, django_filters.FilterSet):
         label=_("Account manager"), queryset=User.objects.none(), widget=FastSelect
     )
     team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.none(), widget=FastSelect)
-    group = NamedModelChoiceFilter(label=_("Group client"), queryset=ClientGroup.objects.none(), widget=FastSelect)
+    # A search box on the group's name or code: a drop-down of the 2,000 groups an admin
+    # sees weighed the page (issue #31). ``group`` (an id) stays for links and the API.
+    group_search = django_filters.CharFilter(
+        label=_("Group client"),
+        method="filter_group_search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Group name or code")}),
+    )
+    group = NamedModelChoiceFilter(
+        label=_("Group client"), queryset=ClientGroup.objects.none(), widget=forms.HiddenInput
+    )
     industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Client.Industry.choices, widget=FastSelect)
     overdue = django_filters.BooleanFilter(
         label=_("Visit overdue"),
@@ -70,7 +79,10 @@ class ClientFilter(ScopedPeopleFilters, django_filters.FilterSet):
 
     class Meta:
         model = Client
-        fields = ["q", "tier", "status", "owner", "team", "group", "industry", "overdue", "not_visited", "large"]
+        fields = [
+            *("q", "tier", "status", "owner", "team", "group_search", "group"),
+            *("industry", "overdue", "not_visited", "large"),
+        ]
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,6 +101,9 @@ class ClientFilter(ScopedPeopleFilters, django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search_clients(queryset, value)
+
+    def filter_group_search(self, queryset, name, value):
+        return search_by_group(queryset, value)
 
     def filter_overdue(self, queryset, name, value):
         today = timezone.localdate()

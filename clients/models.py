@@ -342,6 +342,9 @@ class Client(UpdatedOnEverySave, models.Model):
         verbose_name = _("client")
         verbose_name_plural = _("clients")
         indexes = [
+            # The company-wide list (admins, hotline) is sorted by name then id: this index
+            # gives its first page without sorting every client (issue #31).
+            models.Index(fields=["name", "id"], name="client_name_id"),
             models.Index(fields=["owner", "name"], name="client_owner_name"),
             models.Index(fields=["team", "name"], name="client_team_name"),
             models.Index(fields=["status", "name"], name="client_status_name"),

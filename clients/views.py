@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.scoping import is_approver
 from crm.filters import filters_active
 from crm.forms import add_service_errors
+from crm.paginator import CappedPaginator
 from surveys.selectors import client_surveys
 
 from . import selectors, services
@@ -26,7 +27,7 @@ def client_list(request):
     client_filter = ClientFilter(request.GET or None, queryset=selectors.client_list(request.user), user=request.user)
     if client_filter.out_of_scope:
         messages.warning(request, client_filter.out_of_scope_message)
-    page = Paginator(client_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(client_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
