@@ -1,7 +1,10 @@
 """Mixed workload for `bench/run.py --load`: account managers in the field and supervisors
 at their desks, on the generated dataset (logins gen_mgr001…, gen_sup01…).
 
-The figures start again once all users have signed in (see ``CrmUser.signed_in``).
+The users arrive signed in: bench/loadtest.py stores their sessions before the clock starts
+and hands their cookies over in the JSON file BENCH_SESSIONS names ({"manager": [{"username",
+"cookies"}…], "supervisor": […]}), so the run measures pages, not password checks.
+`locust … Manager` or `… Supervisor` runs one page mix alone.
 
 The server runs with production settings (DEBUG off, secure cookies), so the users say
 they came over HTTPS (X-Forwarded-Proto, as from the load balancer) and carry their
@@ -11,55 +14,36 @@ cookies themselves: a cookie marked Secure is otherwise not sent over plain HTTP
 from __future__ import annotations
 
 import itertools
-import logging
+import json
 import os
 import random
 import re
 import uuid
 from datetime import date
+from pathlib import Path
 
 from locust import HttpUser, between, task
 
-PASSWORD = os.environ.get("BENCH_PASSWORD", "demo-pass-2026")
-MANAGER_COUNT = int(os.environ.get("BENCH_MANAGERS", "200"))
-SUPERVISOR_COUNT = int(os.environ.get("BENCH_SUPERVISORS", "20"))
+SESSIONS = json.loads(Path(os.environ["BENCH_SESSIONS"]).read_text())
 TODAY = os.environ.get("BENCH_TODAY") or date.today().isoformat()
-MANAGERS = itertools.count(1)
-SUPERVISORS = itertools.count(1)
+TURNS = {role: itertools.count() for role in SESSIONS}  # the users take the sessions in turn
 CLIENT_LINK = re.compile(r'href="/clients/(\d+)/"')
 SEARCHES = ["杭州", "科技", "鼎盛", "0571", "王", "有限公司1"]
-SIGNED_IN: list[str] = []
 
 
 class CrmUser(HttpUser):
     abstract = True
     wait_time = between(0.05, 0.3)
-    username = ""
+    role = ""  # "manager" or "supervisor": whose sessions it takes
 
     def on_start(self):
-        self.cookies: dict[str, str] = {}
+        sessions = SESSIONS[self.role]
+        if not sessions:
+            raise RuntimeError(f"no signed-in {self.role} in BENCH_SESSIONS")
+        signed_in = sessions[next(TURNS[self.role]) % len(sessions)]
+        self.username = signed_in["username"]
+        self.cookies: dict[str, str] = dict(signed_in["cookies"])
         self.origin = self.host.replace("http://", "https://")
-        self.request("get", "/accounts/login/", name="login page")
-        self.request(
-            "post",
-            "/accounts/login/",
-            name="login",
-            data={"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": self.cookies["csrftoken"]},
-            allow_redirects=False,
-        )
-        if "sessionid" not in self.cookies:
-            raise RuntimeError(f"{self.username} could not log in")
-        self.signed_in()
-
-    def signed_in(self) -> None:
-        """Measure the working day, not its first minute: once every user has signed in (a
-        password check costs about half a second of CPU, by design), the figures restart.
-        Not when a request has failed by then: the failure must show."""
-        SIGNED_IN.append(self.username)
-        stats = self.environment.stats
-        if len(SIGNED_IN) == self.environment.parsed_options.num_users and not stats.total.num_failures:
-            stats.reset_all()
-            logging.getLogger(__name__).info("all %d users signed in: the figures start now", len(SIGNED_IN))
 
     def request(self, method: str, path: str, **kwargs):
         headers = {"X-Forwarded-Proto": "https", "Referer": f"{self.origin}{path}"}
@@ -78,9 +62,9 @@ class CrmUser(HttpUser):
 
 class Manager(CrmUser):
     weight = 4
+    role = "manager"
 
     def on_start(self):
-        self.username = f"gen_mgr{next(MANAGERS) % MANAGER_COUNT + 1:03d}"
         super().on_start()
         page = self.get("/clients/", "/clients/")
         self.clients = [int(pk) for pk in CLIENT_LINK.findall(page.text)] or [0]
@@ -126,10 +110,7 @@ class Manager(CrmUser):
 
 class Supervisor(CrmUser):
     weight = 1
-
-    def on_start(self):
-        self.username = f"gen_sup{next(SUPERVISORS) % SUPERVISOR_COUNT + 1:02d}"
-        super().on_start()
+    role = "supervisor"
 
     @task(2)
     def home(self):
