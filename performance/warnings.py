@@ -10,10 +10,11 @@ about a newly flagged client.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import FirstValue, Lag, RowNumber
 from django.utils import timezone, translation
@@ -207,53 +208,87 @@ def matches(now: datetime, clients: QuerySet[Client] | None = None) -> dict[tupl
     return found
 
 
+# Figures that move every day by themselves (the days since the due date): not stored, so an
+# unchanged warning is not rewritten each morning; the reason counts them when it is read.
+DAILY_FIGURES = ("days_overdue",)
+
+
+def _stored(figures: dict) -> dict:
+    return {key: value for key, value in figures.items() if key not in DAILY_FIGURES}
+
+
 @transaction.atomic
 def evaluate(now: datetime | None = None) -> dict:
     """Flag the clients the rules match today, clear the warnings they no longer match,
     and tell each owner once about a client newly flagged (or flagged again after being
-    cleared). Running it twice changes and sends nothing more."""
+    cleared). Running it twice changes and sends nothing more.
+
+    Only what changed is written, in at most three statements whatever the number of
+    clients: new flags, changed figures, cleared warnings. A warning still matched with
+    the same figures is left as it is (its "last confirmed" time is the last change)."""
     now = now or timezone.now()
     ensure_warning_rules()
-    found = matches(now)
+    found = {key: _stored(figures) for key, figures in matches(now).items()}
     active = {
-        (row.client_id, row.rule): row
-        for row in ClientWarning.objects.filter(active=True)
+        (client_id, rule): (pk, params)
+        for pk, client_id, rule, params in ClientWarning.objects.filter(active=True)
         .exclude(rule=MANUAL)  # marked by hand: only a person clears it
-        .only("pk", "client_id", "rule", "first_flagged_at")
+        .order_by()
+        .values_list("pk", "client_id", "rule", "params")
     }
-    new = [
-        ClientWarning(
-            client_id=client_id, rule=rule, params=figures, active=True, first_flagged_at=now, last_seen_at=now
-        )
-        for (client_id, rule), figures in found.items()
-        if (client_id, rule) not in active
-    ]
-    # A warning cleared earlier is flagged again from today: the upsert resets it.
-    ClientWarning.objects.bulk_create(
-        new,
-        batch_size=500,
-        update_conflicts=True,
-        unique_fields=["client", "rule"],
-        update_fields=["params", "active", "first_flagged_at", "last_seen_at", "cleared_at"],
-    )
-    kept = [
-        ClientWarning(
-            client_id=client_id, rule=rule, params=found[(client_id, rule)], active=True,
-            first_flagged_at=warning.first_flagged_at, last_seen_at=now,
-        )
-        for (client_id, rule), warning in active.items()
-        if (client_id, rule) in found
-    ]  # fmt: skip
-    # Still matched: new figures and "seen today", as an upsert on (client, rule) that always
-    # updates. bulk_update() builds a CASE per row and took most of a 100,000-client run.
-    ClientWarning.objects.bulk_create(
-        kept, batch_size=1000, update_conflicts=True, unique_fields=["client", "rule"],
-        update_fields=["params", "last_seen_at"],
-    )  # fmt: skip
-    cleared = [warning.pk for key, warning in active.items() if key not in found]
-    for start in range(0, len(cleared), 500):
-        ClientWarning.objects.filter(pk__in=cleared[start : start + 500]).update(active=False, cleared_at=now)
-    return {"flagged": len(new), "still": len(kept), "cleared": len(cleared), "notified": _announce(new, now)}
+    new = [(*key, figures) for key, figures in found.items() if key not in active]
+    changed = [(pk, found[key]) for key, (pk, params) in active.items() if key in found and found[key] != params]
+    cleared = [pk for key, (pk, _params) in active.items() if key not in found]
+    _write(new, changed, cleared, now)
+    announced = [ClientWarning(client_id=client_id, rule=rule, params=figures) for client_id, rule, figures in new]
+    return {
+        "flagged": len(new),
+        "still": len(active) - len(cleared),
+        "cleared": len(cleared),
+        "notified": _announce(announced, now),
+    }
+
+
+def _write(new: list[tuple], changed: list[tuple], cleared: list[int], now: datetime) -> None:
+    """One statement for each kind of change, the rows passed as one JSON array (a set the
+    database reads with jsonb_array_elements or json_each), so the count of statements does
+    not grow with the clients."""
+    if not (new or changed or cleared):
+        return
+    table = connection.ops.quote_name(ClientWarning._meta.db_table)
+    at = connection.ops.adapt_datetimefield_value(now)
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        rows = "jsonb_array_elements(%s::jsonb) AS e"
+        item, text, number = "e->{}", "e->>{}", "(e->>{})::bigint"
+        where, true = "", "true"
+    else:
+        rows = "json_each(%s) AS e"
+        item = text = number = "json_extract(e.value, '$[{}]')"
+        where, true = " WHERE true", "1"  # SQLite reads ON CONFLICT after a bare SELECT as a join
+    with connection.cursor() as cursor:
+        if new:
+            # A warning cleared earlier is flagged again from today: the upsert resets it.
+            cursor.execute(
+                f"INSERT INTO {table} (client_id, rule, params, active, first_flagged_at, last_seen_at, cleared_at) "  # noqa: S608 (our SQL; values are parameters)
+                f"SELECT {number.format(0)}, {text.format(1)}, {item.format(2)}, {true}, %s, %s, NULL "
+                f"FROM {rows}{where} ON CONFLICT (client_id, rule) DO UPDATE SET params = excluded.params, "
+                f"active = {true}, first_flagged_at = excluded.first_flagged_at, "
+                "last_seen_at = excluded.last_seen_at, cleared_at = NULL",
+                [at, at, json.dumps(new)],
+            )
+        if changed:
+            cursor.execute(
+                f"UPDATE {table} SET params = {item.format(1)}, last_seen_at = %s FROM {rows} "  # noqa: S608 (our SQL; values are parameters)
+                f"WHERE {table}.id = {number.format(0)}",
+                [at, json.dumps(changed)],
+            )
+        if cleared:
+            cursor.execute(
+                f"UPDATE {table} SET active = {'false' if postgres else '0'}, cleared_at = %s "  # noqa: S608 (our SQL; values are parameters)
+                f"WHERE id IN (SELECT {number.format(0)} FROM {rows})",
+                [at, json.dumps([[pk] for pk in cleared])],
+            )
 
 
 def _announce(new: list[ClientWarning], now: datetime) -> int:
@@ -277,7 +312,7 @@ def _announce(new: list[ClientWarning], now: datetime) -> int:
 @job("performance.early_warning")
 def _early_warning(now):
     result = evaluate(now)
-    # Every still-matched warning was rewritten (figures, "seen today"): tidy the table
-    # before the morning's home pages read it.
+    # Refresh the statistics (and reclaim the versions of the rows that changed) before the
+    # morning's home pages read the table; cheap when little changed.
     vacuum_analyze(ClientWarning)
     return result
