@@ -15,8 +15,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import FirstValue, Lag, RowNumber
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Cast, FirstValue, Lag, Lead, RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -128,30 +128,46 @@ def repeated_complaints(clients: QuerySet[Client], rule: WarningRule, now: datet
 
 def low_satisfaction(clients: QuerySet[Client], rule: WarningRule, now: datetime) -> Figures:
     """The latest survey (answered within ``window_days``) has less than ``threshold`` %
-    satisfied ratings, or fell by 20 points or more from the one before. One query."""
+    satisfied ratings, or fell by 20 points or more from the one before. One query.
+
+    The database pairs each client's latest survey with the one before and keeps the
+    likely matches only (a margin wider than the rounding of the figures); the exact test
+    on the rounded figures is made here, on those few rows."""
     since = now - timedelta(days=rule.window_days)
-    latest_two = (
+    latest_first = {"partition_by": [F("client_id")], "order_by": [F("submitted_at").desc(), F("pk").desc()]}
+    share = Cast("satisfied_ratings", FloatField()) * 100 / F("ratings")
+    before = Cast("before_satisfied", FloatField()) * 100 / F("before_ratings")
+    margin = 0.2  # each figure is rounded to 0.1
+    latest = (
         Response.objects.filter(client__in=clients, ratings__gt=0, submitted_at__lte=now)
         .annotate(
-            rank=Window(RowNumber(), partition_by=[F("client_id")], order_by=[F("submitted_at").desc(), F("pk").desc()])
+            rank=Window(RowNumber(), **latest_first),
+            before_satisfied=Window(Lead("satisfied_ratings"), **latest_first),
+            before_ratings=Window(Lead("ratings"), **latest_first),
         )
-        .filter(rank__lte=2)
-        .values_list("client_id", "rank", "submitted_at", "satisfied_ratings", "ratings")
+        .alias(share=share, fall=before - share)
+        .annotate(
+            likely=Case(
+                When(
+                    Q(rank=1, submitted_at__gte=since)
+                    & (Q(share__lt=rule.threshold + margin) | Q(fall__gte=SATISFACTION_FALL_POINTS - margin)),
+                    then=Value(True),
+                ),
+                default=Value(False),
+            )
+        )
+        .filter(likely=True)
+        .values_list("client_id", "submitted_at", "satisfied_ratings", "ratings", "before_satisfied", "before_ratings")
     )
-    by_client: dict[int, dict[int, tuple]] = {}
-    for client_id, rank, submitted_at, satisfied, ratings in latest_two:
-        by_client.setdefault(client_id, {})[rank] = (submitted_at, _percent(satisfied, ratings))
     found = {}
-    for pk, answers in by_client.items():
-        submitted_at, csat = answers[1]
-        if submitted_at < since:
-            continue
+    for pk, submitted_at, satisfied, ratings, before_satisfied, before_ratings in latest:
+        csat = _percent(satisfied, ratings)
         figures = {"date": f"{timezone.localtime(submitted_at):%Y-%m-%d}", "csat": csat}
-        previous = answers.get(2)
+        previous = _percent(before_satisfied, before_ratings) if before_ratings else None
         if csat < rule.threshold:
             found[pk] = {**figures, "threshold": rule.threshold}
-        elif previous is not None and previous[1] - csat >= SATISFACTION_FALL_POINTS:
-            found[pk] = {**figures, "previous": previous[1], "fall": round(previous[1] - csat, 1)}
+        elif previous is not None and previous - csat >= SATISFACTION_FALL_POINTS:
+            found[pk] = {**figures, "previous": previous, "fall": round(previous - csat, 1)}
     return found
 
 
