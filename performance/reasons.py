@@ -3,6 +3,9 @@ warning (translated when shown, never stored as a sentence)."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Client
@@ -17,6 +20,11 @@ def _status(value: str) -> str:
         return value
 
 
+def _days_since(day: str) -> int:
+    # The stored warning keeps the due date, not the delay that grows every day.
+    return (timezone.localdate() - date.fromisoformat(day)).days
+
+
 def reason_text(rule: str, params: dict) -> str:
     p = params or {}
     try:
@@ -26,7 +34,7 @@ def reason_text(rule: str, params: dict) -> str:
             return _("No visit since %(last)s: the visit was due %(due)s, %(days)s days ago") % {
                 "last": p["last"],
                 "due": p["due"],
-                "days": p["days_overdue"],
+                "days": p["days_overdue"] if "days_overdue" in p else _days_since(p["due"]),
             }
         if rule == RuleCode.FALLING_ACTIVITY:
             return _(
@@ -54,7 +62,7 @@ def reason_text(rule: str, params: dict) -> str:
                 "date": p["date"],
                 "was": _status(p["was"]),
             }
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):
         pass
     # Figures from an older version of a rule: the rule's name still says what is wrong.
     try:

@@ -10,12 +10,13 @@ about a newly flagged client.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import FirstValue, Lag, RowNumber
+from django.db import connection, connections, transaction
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Cast, FirstValue, Lag, Lead, RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -67,13 +68,12 @@ def overdue_visit(clients: QuerySet[Client], rule: WarningRule, now: datetime) -
 def falling_activity(clients: QuerySet[Client], rule: WarningRule, now: datetime) -> Figures:
     """Visits and contacts from the client fell by ``threshold`` % or more in the last
     ``window_days`` against the same period before (when that one had at least two).
-    Two queries."""
+    One query."""
     today = timezone.localdate(now)
     window = rule.window_days
     # Two periods of exactly ``window`` days: the last one ends today.
     recent_start = today - timedelta(days=window - 1)
     earlier_start = recent_start - timedelta(days=window)
-    counts: dict[int, list[int]] = {}
     visits = (
         VisitLog.objects.filter(client__in=clients.exclude(status=Client.Status.LOST), date__gte=earlier_start)
         .filter(date__lte=today)
@@ -97,13 +97,23 @@ def falling_activity(clients: QuerySet[Client], rule: WarningRule, now: datetime
         )
         .order_by()
     )
+    # Both counts added up per client in the database, which returns the likely falls only
+    # (a margin wider than the rounding of the drop); the exact test is made here.
+    parts, params = [], []
     for queryset in (visits, inbound):
-        for row in queryset:
-            pair = counts.setdefault(row["client_id"], [0, 0])
-            pair[0] += row["recent"]
-            pair[1] += row["earlier"]
+        sql, sql_params = queryset.query.get_compiler(queryset.db).as_sql()
+        parts.append(sql)
+        params.extend(sql_params)
+    with connections[visits.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT client_id, SUM(recent), SUM(earlier) FROM ({' UNION ALL '.join(parts)}) activity "  # noqa: S608 (our SQL; values are parameters)
+            "GROUP BY client_id HAVING SUM(earlier) >= %s AND 100 * (SUM(earlier) - SUM(recent)) >= %s * SUM(earlier)",
+            [*params, FALLING_ACTIVITY_MIN_EARLIER, rule.threshold - 0.1],
+        )
+        rows = cursor.fetchall()
     found = {}
-    for pk, (recent, earlier) in counts.items():
+    for pk, recent, earlier in rows:
+        recent, earlier = int(recent), int(earlier)
         if earlier < FALLING_ACTIVITY_MIN_EARLIER:
             continue
         drop = _percent(earlier - recent, earlier)
@@ -127,30 +137,46 @@ def repeated_complaints(clients: QuerySet[Client], rule: WarningRule, now: datet
 
 def low_satisfaction(clients: QuerySet[Client], rule: WarningRule, now: datetime) -> Figures:
     """The latest survey (answered within ``window_days``) has less than ``threshold`` %
-    satisfied ratings, or fell by 20 points or more from the one before. One query."""
+    satisfied ratings, or fell by 20 points or more from the one before. One query.
+
+    The database pairs each client's latest survey with the one before and keeps the
+    likely matches only (a margin wider than the rounding of the figures); the exact test
+    on the rounded figures is made here, on those few rows."""
     since = now - timedelta(days=rule.window_days)
-    latest_two = (
+    latest_first = {"partition_by": [F("client_id")], "order_by": [F("submitted_at").desc(), F("pk").desc()]}
+    share = Cast("satisfied_ratings", FloatField()) * 100 / F("ratings")
+    before = Cast("before_satisfied", FloatField()) * 100 / F("before_ratings")
+    margin = 0.2  # each figure is rounded to 0.1
+    latest = (
         Response.objects.filter(client__in=clients, ratings__gt=0, submitted_at__lte=now)
         .annotate(
-            rank=Window(RowNumber(), partition_by=[F("client_id")], order_by=[F("submitted_at").desc(), F("pk").desc()])
+            rank=Window(RowNumber(), **latest_first),
+            before_satisfied=Window(Lead("satisfied_ratings"), **latest_first),
+            before_ratings=Window(Lead("ratings"), **latest_first),
         )
-        .filter(rank__lte=2)
-        .values_list("client_id", "rank", "submitted_at", "satisfied_ratings", "ratings")
+        .alias(share=share, fall=before - share)
+        .annotate(
+            likely=Case(
+                When(
+                    Q(rank=1, submitted_at__gte=since)
+                    & (Q(share__lt=rule.threshold + margin) | Q(fall__gte=SATISFACTION_FALL_POINTS - margin)),
+                    then=Value(True),
+                ),
+                default=Value(False),
+            )
+        )
+        .filter(likely=True)
+        .values_list("client_id", "submitted_at", "satisfied_ratings", "ratings", "before_satisfied", "before_ratings")
     )
-    by_client: dict[int, dict[int, tuple]] = {}
-    for client_id, rank, submitted_at, satisfied, ratings in latest_two:
-        by_client.setdefault(client_id, {})[rank] = (submitted_at, _percent(satisfied, ratings))
     found = {}
-    for pk, answers in by_client.items():
-        submitted_at, csat = answers[1]
-        if submitted_at < since:
-            continue
+    for pk, submitted_at, satisfied, ratings, before_satisfied, before_ratings in latest:
+        csat = _percent(satisfied, ratings)
         figures = {"date": f"{timezone.localtime(submitted_at):%Y-%m-%d}", "csat": csat}
-        previous = answers.get(2)
+        previous = _percent(before_satisfied, before_ratings) if before_ratings else None
         if csat < rule.threshold:
             found[pk] = {**figures, "threshold": rule.threshold}
-        elif previous is not None and previous[1] - csat >= SATISFACTION_FALL_POINTS:
-            found[pk] = {**figures, "previous": previous[1], "fall": round(previous[1] - csat, 1)}
+        elif previous is not None and previous - csat >= SATISFACTION_FALL_POINTS:
+            found[pk] = {**figures, "previous": previous, "fall": round(previous - csat, 1)}
     return found
 
 
@@ -207,53 +233,87 @@ def matches(now: datetime, clients: QuerySet[Client] | None = None) -> dict[tupl
     return found
 
 
+# Figures that move every day by themselves (the days since the due date): not stored, so an
+# unchanged warning is not rewritten each morning; the reason counts them when it is read.
+DAILY_FIGURES = ("days_overdue",)
+
+
+def _stored(figures: dict) -> dict:
+    return {key: value for key, value in figures.items() if key not in DAILY_FIGURES}
+
+
 @transaction.atomic
 def evaluate(now: datetime | None = None) -> dict:
     """Flag the clients the rules match today, clear the warnings they no longer match,
     and tell each owner once about a client newly flagged (or flagged again after being
-    cleared). Running it twice changes and sends nothing more."""
+    cleared). Running it twice changes and sends nothing more.
+
+    Only what changed is written, in at most three statements whatever the number of
+    clients: new flags, changed figures, cleared warnings. A warning still matched with
+    the same figures is left as it is (its "last confirmed" time is the last change)."""
     now = now or timezone.now()
     ensure_warning_rules()
-    found = matches(now)
+    found = {key: _stored(figures) for key, figures in matches(now).items()}
     active = {
-        (row.client_id, row.rule): row
-        for row in ClientWarning.objects.filter(active=True)
+        (client_id, rule): (pk, params)
+        for pk, client_id, rule, params in ClientWarning.objects.filter(active=True)
         .exclude(rule=MANUAL)  # marked by hand: only a person clears it
-        .only("pk", "client_id", "rule", "first_flagged_at")
+        .order_by()
+        .values_list("pk", "client_id", "rule", "params")
     }
-    new = [
-        ClientWarning(
-            client_id=client_id, rule=rule, params=figures, active=True, first_flagged_at=now, last_seen_at=now
-        )
-        for (client_id, rule), figures in found.items()
-        if (client_id, rule) not in active
-    ]
-    # A warning cleared earlier is flagged again from today: the upsert resets it.
-    ClientWarning.objects.bulk_create(
-        new,
-        batch_size=500,
-        update_conflicts=True,
-        unique_fields=["client", "rule"],
-        update_fields=["params", "active", "first_flagged_at", "last_seen_at", "cleared_at"],
-    )
-    kept = [
-        ClientWarning(
-            client_id=client_id, rule=rule, params=found[(client_id, rule)], active=True,
-            first_flagged_at=warning.first_flagged_at, last_seen_at=now,
-        )
-        for (client_id, rule), warning in active.items()
-        if (client_id, rule) in found
-    ]  # fmt: skip
-    # Still matched: new figures and "seen today", as an upsert on (client, rule) that always
-    # updates. bulk_update() builds a CASE per row and took most of a 100,000-client run.
-    ClientWarning.objects.bulk_create(
-        kept, batch_size=1000, update_conflicts=True, unique_fields=["client", "rule"],
-        update_fields=["params", "last_seen_at"],
-    )  # fmt: skip
-    cleared = [warning.pk for key, warning in active.items() if key not in found]
-    for start in range(0, len(cleared), 500):
-        ClientWarning.objects.filter(pk__in=cleared[start : start + 500]).update(active=False, cleared_at=now)
-    return {"flagged": len(new), "still": len(kept), "cleared": len(cleared), "notified": _announce(new, now)}
+    new = [(*key, figures) for key, figures in found.items() if key not in active]
+    changed = [(pk, found[key]) for key, (pk, params) in active.items() if key in found and found[key] != params]
+    cleared = [pk for key, (pk, _params) in active.items() if key not in found]
+    _write(new, changed, cleared, now)
+    announced = [ClientWarning(client_id=client_id, rule=rule, params=figures) for client_id, rule, figures in new]
+    return {
+        "flagged": len(new),
+        "still": len(active) - len(cleared),
+        "cleared": len(cleared),
+        "notified": _announce(announced, now),
+    }
+
+
+def _write(new: list[tuple], changed: list[tuple], cleared: list[int], now: datetime) -> None:
+    """One statement for each kind of change, the rows passed as one JSON array (a set the
+    database reads with jsonb_array_elements or json_each), so the count of statements does
+    not grow with the clients."""
+    if not (new or changed or cleared):
+        return
+    table = connection.ops.quote_name(ClientWarning._meta.db_table)
+    at = connection.ops.adapt_datetimefield_value(now)
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        rows = "jsonb_array_elements(%s::jsonb) AS e"
+        item, text, number = "e->{}", "e->>{}", "(e->>{})::bigint"
+        where, true = "", "true"
+    else:
+        rows = "json_each(%s) AS e"
+        item = text = number = "json_extract(e.value, '$[{}]')"
+        where, true = " WHERE true", "1"  # SQLite reads ON CONFLICT after a bare SELECT as a join
+    with connection.cursor() as cursor:
+        if new:
+            # A warning cleared earlier is flagged again from today: the upsert resets it.
+            cursor.execute(
+                f"INSERT INTO {table} (client_id, rule, params, active, first_flagged_at, last_seen_at, cleared_at) "  # noqa: S608 (our SQL; values are parameters)
+                f"SELECT {number.format(0)}, {text.format(1)}, {item.format(2)}, {true}, %s, %s, NULL "
+                f"FROM {rows}{where} ON CONFLICT (client_id, rule) DO UPDATE SET params = excluded.params, "
+                f"active = {true}, first_flagged_at = excluded.first_flagged_at, "
+                "last_seen_at = excluded.last_seen_at, cleared_at = NULL",
+                [at, at, json.dumps(new)],
+            )
+        if changed:
+            cursor.execute(
+                f"UPDATE {table} SET params = {item.format(1)}, last_seen_at = %s FROM {rows} "  # noqa: S608 (our SQL; values are parameters)
+                f"WHERE {table}.id = {number.format(0)}",
+                [at, json.dumps(changed)],
+            )
+        if cleared:
+            cursor.execute(
+                f"UPDATE {table} SET active = {'false' if postgres else '0'}, cleared_at = %s "  # noqa: S608 (our SQL; values are parameters)
+                f"WHERE id IN (SELECT {number.format(0)} FROM {rows})",
+                [at, json.dumps([[pk] for pk in cleared])],
+            )
 
 
 def _announce(new: list[ClientWarning], now: datetime) -> int:
@@ -277,7 +337,7 @@ def _announce(new: list[ClientWarning], now: datetime) -> int:
 @job("performance.early_warning")
 def _early_warning(now):
     result = evaluate(now)
-    # Every still-matched warning was rewritten (figures, "seen today"): tidy the table
-    # before the morning's home pages read it.
+    # Refresh the statistics (and reclaim the versions of the rows that changed) before the
+    # morning's home pages read the table; cheap when little changed.
     vacuum_analyze(ClientWarning)
     return result
