@@ -10,7 +10,7 @@ import json
 import uuid
 from datetime import UTC, date, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -198,7 +198,9 @@ def answer_once(request, perform):
                         body=response.data, request_hash=fingerprint,
                     )  # fmt: skip
             return response
-        except IntegrityError:
+        except Exception:
+            # A retry sent while the first was still running: the first one's answer, kept
+            # meanwhile, wins over this one's refusal ("already checked in") or key clash.
             stored = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
             if stored is None:
                 raise

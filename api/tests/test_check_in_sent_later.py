@@ -121,3 +121,30 @@ def test_the_web_session_checks_in_through_the_api_only_with_its_csrf_token(mana
     accepted = browser.post(url, {}, content_type="application/json", HTTP_X_CSRFTOKEN=token)
     assert accepted.status_code == 200, accepted.content
     assert browser.get("/api/v1/changes/").status_code == 200
+
+
+def test_a_retry_sent_while_the_first_was_still_running_gets_the_first_answer(manager, visit, monkeypatch):
+    """The phone sent the check-in twice at once: the second looked for the key before the
+    first had kept its answer, then met "already checked in". It gets the first answer."""
+    from api import views
+
+    api = api_for(manager)
+    first = check_in(api, visit, latitude="30.25", longitude="120.16", key="k-race")
+    assert first.status_code == 200, first.content
+    real = views.IdempotencyRecord
+    looks = []
+
+    class NotKeptYetAtFirstLook:
+        class objects:
+            @staticmethod
+            def filter(**lookups):
+                looks.append(lookups)
+                return real.objects.none() if len(looks) == 1 else real.objects.filter(**lookups)
+
+            create = staticmethod(real.objects.create)
+
+    monkeypatch.setattr(views, "IdempotencyRecord", NotKeptYetAtFirstLook)
+    again = check_in(api, visit, latitude="30.25", longitude="120.16", key="k-race")
+    assert again.status_code == 200, again.content
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert len(looks) == 2
