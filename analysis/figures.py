@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 from typing import NamedTuple
@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from clients.imports import ImportFileError, RowError, read_records
+from clients.imports import ImportFileError, RowError, cell_text, read_records
 from clients.models import Client
 from crm import spreadsheets
 
@@ -121,18 +121,6 @@ MONTH_PATTERNS = [
 ]
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def parse_month(text: str, *, latest: date) -> date:
     for pattern in MONTH_PATTERNS:
         match = pattern.fullmatch(text)
@@ -171,7 +159,7 @@ def parse_row(line: int, values: Mapping, *, latest: date) -> tuple[Figure | Non
     """A row's cells, checked: the figure, or the errors of each wrong cell."""
     if not isinstance(values, Mapping):
         return None, [RowError(line, "", "", _("Each row must be an object with the columns as keys."))]
-    cells = {column: _text(values.get(column)) for column in COLUMNS}
+    cells = {column: cell_text(values.get(column)) for column in COLUMNS}
     errors: list[RowError] = []
     parsed: dict[str, object] = {}
     for column in COLUMNS:
@@ -215,7 +203,7 @@ class RowParser:
                 pass
         figure, errors = parse_row(line, values, latest=self.latest)
         if figure is not None:
-            self.months[_text(values.get("month"))] = figure.month
+            self.months[cell_text(values.get("month"))] = figure.month
         return figure, errors
 
     def fast(self, line: int, values: dict) -> Figure:
@@ -251,7 +239,7 @@ def _header_map(cells: list) -> tuple[list[str | None], list[str]]:
     headers: list[str | None] = []
     ignored: list[str] = []
     for cell in cells:
-        text = _text(cell)
+        text = cell_text(cell)
         column = aliases.get(text.strip("* ").casefold())
         if column is None or column in headers:
             if text:
@@ -281,7 +269,7 @@ def read_file(name: str, content: bytes, *, max_rows: int | None = None) -> Figu
     stops with an ImportFileError past ``max_rows`` rows (the upload's limit)."""
     records = enumerate(read_records(name, content, max_rows=max_rows), start=1)
     for _line, cells in records:
-        if any(_text(cell) for cell in cells):
+        if any(cell_text(cell) for cell in cells):
             headers, ignored = _header_map(cells)
             break
     else:
@@ -297,7 +285,7 @@ def read_file(name: str, content: bytes, *, max_rows: int | None = None) -> Figu
                 picked = pick(cells)
             except IndexError:  # a short row: the missing cells are empty
                 picked = pick([*cells, *padding])
-            if any(picked) or any(_text(cell) for cell in cells):
+            if any(picked) or any(cell_text(cell) for cell in cells):
                 yield number, dict(zip(names, picked, strict=True))
 
     return FigureFile(rows=rows(), ignored_columns=ignored)

@@ -87,7 +87,9 @@ def _header_aliases() -> dict[str, str]:
     return aliases
 
 
-def _cell(value) -> str:
+def cell_text(value) -> str:
+    """The text of a cell of either reader (CSV text, or an .xlsx number, date or empty
+    cell): every import reads its cells through this."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -97,10 +99,6 @@ def _cell(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-# The text of a cell of either reader (CSV text, or an .xlsx number, date or empty cell).
-cell_text = _cell
 
 
 def decode_text(content: bytes) -> str:
@@ -224,15 +222,15 @@ def load_upload(uploaded_file) -> Upload:
     if uploaded_file.size > MAX_UPLOAD_BYTES:
         raise ImportFileError(_("The file is larger than 5 MB; split it into smaller files."))
     rows = list(read_records(uploaded_file.name, uploaded_file.read(), max_rows=MAX_ROWS))
-    header_index = next((i for i, row in enumerate(rows) if any(_cell(c) for c in row)), None)
+    header_index = next((i for i, row in enumerate(rows) if any(cell_text(c) for c in row)), None)
     if header_index is None:
         raise ImportFileError(_("The file is empty."))
     aliases = _header_aliases()
     headers, ignored = [], []
     for cell in rows[header_index]:
-        column = aliases.get(_cell(cell).casefold())
+        column = aliases.get(cell_text(cell).casefold())
         if column is None or column in headers:
-            ignored.append(_cell(cell))
+            ignored.append(cell_text(cell))
             column = f"__ignored_{len(ignored)}"
         headers.append(column)
     missing = [column for column in REQUIRED_COLUMNS if column not in headers]
@@ -243,7 +241,7 @@ def load_upload(uploaded_file) -> Upload:
     dataset = tablib.Dataset(headers=headers)
     lines = []
     for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
-        values = [_cell(value) for value in row][: len(headers)]
+        values = [cell_text(value) for value in row][: len(headers)]
         if not any(values):
             continue
         dataset.append(values + [""] * (len(headers) - len(values)))

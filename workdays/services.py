@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from clients.imports import ImportFileError, RowError, read_records
+from clients.imports import ImportFileError, RowError, cell_text, read_records
 
 from .models import CalendarDay
 
@@ -66,16 +66,6 @@ class _Entry:
     name: str
 
 
-def _text(cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, datetime):
-        return cell.date().isoformat()
-    if isinstance(cell, date):
-        return cell.isoformat()
-    return str(cell).strip()
-
-
 def _kinds() -> dict[str, str]:
     """Every word accepted for a kind: its code, its label in each site language, and the
     usual Chinese marks (休, 班…)."""
@@ -93,7 +83,7 @@ def _parse_date(cell) -> date | None:
         return cell.date()
     if isinstance(cell, date):
         return cell
-    match = DATE_TEXT.match(_text(cell))
+    match = DATE_TEXT.match(cell_text(cell))
     if not match:
         return None
     try:
@@ -114,30 +104,34 @@ def read_year(year: int, file_name: str, content: bytes) -> tuple[list[_Entry], 
     first = True
     for line, cells in enumerate(read_records(file_name, content, max_rows=MAX_ROWS), start=1):
         cells = [*cells, None, None, None][:3]
-        if not any(_text(cell) for cell in cells):
+        if not any(cell_text(cell) for cell in cells):
             continue
         day_cell, kind_cell, name_cell = cells
         if first:
             first = False
-            if _parse_date(day_cell) is None and _text(day_cell).casefold() in {"date", "日期", _("date").casefold()}:
+            if _parse_date(day_cell) is None and cell_text(day_cell).casefold() in {
+                "date",
+                "日期",
+                _("date").casefold(),
+            }:
                 continue  # the header
         if len(entries) + len(errors) >= MAX_ROWS:
             raise ImportFileError(_("The file has more than %(max)s rows; a year has 366 days.") % {"max": MAX_ROWS})
         row_errors = []
         day = _parse_date(day_cell)
         if day is None:
-            row_errors.append(RowError(line, "date", _text(day_cell), _("Enter a date as YYYY-MM-DD.")))
+            row_errors.append(RowError(line, "date", cell_text(day_cell), _("Enter a date as YYYY-MM-DD.")))
         elif day.year != year:
             message = _("This date is not in %(year)s, the year being imported.") % {"year": year}
-            row_errors.append(RowError(line, "date", _text(day_cell), message))
+            row_errors.append(RowError(line, "date", cell_text(day_cell), message))
         elif day in seen:
             message = _("This date is already on line %(line)s.") % {"line": seen[day]}
-            row_errors.append(RowError(line, "date", _text(day_cell), message))
-        kind = kinds.get(_text(kind_cell).casefold())
+            row_errors.append(RowError(line, "date", cell_text(day_cell), message))
+        kind = kinds.get(cell_text(kind_cell).casefold())
         if kind is None:
             message = _("Enter holiday (休) or working_day (班).")
-            row_errors.append(RowError(line, "kind", _text(kind_cell), message))
-        name = _text(name_cell)
+            row_errors.append(RowError(line, "kind", cell_text(kind_cell), message))
+        name = cell_text(name_cell)
         if not name:
             row_errors.append(RowError(line, "name", "", _("Name the day, e.g. National Day.")))
         elif "\x00" in name:  # PostgreSQL refuses NUL in text
