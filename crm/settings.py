@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "analysis",
     "workdays",
     "sync",
+    "inspections",
 ]
 
 MIDDLEWARE = [

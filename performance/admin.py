@@ -49,6 +49,7 @@ class ScorecardWeightsAdmin(SimpleHistoryAdmin):
         "punctuality",
         "return_visits",
         "satisfaction",
+        "spot_checks",
         "new_clients_target",
     ]
     fieldsets = [
@@ -57,6 +58,7 @@ class ScorecardWeightsAdmin(SimpleHistoryAdmin):
         (_("Daily work"), {"fields": ["requests_on_time", "complaints_on_time"]}),
         (_("Attendance, teamwork and client care"), {"fields": ["punctuality", "return_visits"]}),
         (_("Satisfaction"), {"fields": ["satisfaction"]}),
+        (_("Supervisor spot checks"), {"fields": ["spot_checks"]}),
     ]
 
     def has_add_permission(self, request):

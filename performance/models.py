@@ -139,6 +139,14 @@ class ScorecardWeights(models.Model):
     satisfaction = models.PositiveSmallIntegerField(
         _("satisfaction"), default=15, help_text=_("The remaining 15%: share of satisfied ratings.")
     )
+    spot_checks = models.PositiveSmallIntegerField(
+        _("supervisor spot checks"),
+        default=0,
+        help_text=_(
+            "The average score of the month's spot checks and accompanied visits (seed 001's inspection "
+            "sheet). 0: spot checks are not counted and the scorecard does not show them."
+        ),
+    )
     new_clients_target = models.PositiveSmallIntegerField(
         _("new clients expected per month"),
         default=2,

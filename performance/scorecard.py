@@ -30,6 +30,10 @@ from visits.models import MonthlyPlan, PlanLine, PlannedVisit, VisitLog
 from visits.selectors import counted_visits, coverage, visit_counts
 from workdays.selectors import working_days
 
+from inspections import rules as inspection_rules
+from inspections.models import SpotCheck
+from inspections.selectors import spot_checks_of, spot_check_scores
+
 from .models import ScorecardWeights
 
 # In the order the seed's scorecard groups them: visits, development, daily work,
@@ -43,7 +47,17 @@ FIGURES: dict[str, Promise] = {
     "punctuality": _("Punctuality"),
     "return_visits": _("Return visits done"),
     "satisfaction": _("Satisfaction"),
+    "spot_checks": _("Spot checks"),
 }
+# Figures counted only when an admin gives them a weight; with weight 0 the scorecard
+# neither computes nor shows them.
+OPTIONAL_FIGURES = frozenset({"spot_checks"})
+
+
+def shown_figures(weights: ScorecardWeights) -> list[str]:
+    """The figures on the scorecard, in order: every one, but an optional figure only
+    with a weight."""
+    return [code for code in FIGURES if code not in OPTIONAL_FIGURES or getattr(weights, code)]
 
 
 @dataclass(frozen=True)
@@ -186,13 +200,14 @@ def _grouped(queryset: QuerySet, owner: str, **aggregates) -> dict[int, dict]:
 
 def scorecards(managers, month: date, *, now: datetime | None = None) -> list[Scorecard]:
     """One scorecard per manager for the month, in the managers' order. Ten queries
-    whatever the number of managers (one grouped query per figure, one for the weights)."""
+    whatever the number of managers (one grouped query per figure, one for the weights),
+    and one more for spot checks when they have a weight."""
     people = list(managers)
     ids = [user.pk for user in people]
     period = Period.of(month, now)
     weights = ScorecardWeights.get()
     cards = {
-        user.pk: Scorecard(user, period, {code: Figure(code, getattr(weights, code)) for code in FIGURES})
+        user.pk: Scorecard(user, period, {code: Figure(code, getattr(weights, code)) for code in shown_figures(weights)})
         for user in people
     }
     if not ids or not period.started:
@@ -261,6 +276,13 @@ def scorecards(managers, month: date, *, now: datetime | None = None) -> list[Sc
     ).items():
         put("satisfaction", owner_id, row["satisfied"] or 0, row["ratings"] or 0)
 
+    if weights.spot_checks:
+        # Points scored out of the points possible: the average score as a share.
+        for owner_id, (total, count) in spot_check_scores(ids, period.month, period.until).items():
+            figure = cards[owner_id].figures["spot_checks"]
+            figure.numerator, figure.denominator = total, inspection_rules.MAX_SCORE * count
+            figure.rate = inspection_rules.spot_check_rate_of(total, count)
+
     return list(cards.values())
 
 
@@ -277,11 +299,14 @@ RECORD_CLIENT = {
     "complaints_on_time": "client",
     "return_visits": "complaint__client",
     "satisfaction": "client",
+    "spot_checks": None,  # a record of the manager's work, seen by its own paths
 }
 
 
 def record_paths(code: str) -> ScopePaths:
-    """The scope paths of a figure's records: those of their client."""
+    """The scope paths of a figure's records: those of their client (a spot check's own)."""
+    if RECORD_CLIENT[code] is None:
+        return scope_paths_of(SpotCheck)
     return scope_paths_of(Client).through(RECORD_CLIENT[code])
 
 
@@ -320,6 +345,10 @@ def records(code: str, manager_id: int, period: Period) -> QuerySet:
         )
     if code == "satisfaction":
         return survey_responses(ids, period).select_related("client").order_by("submitted_at", "pk")
+    if code == "spot_checks":
+        return spot_checks_of(ids, period.month, period.until).select_related("client", "checked_by").order_by(
+            "date", "pk"
+        )
     raise KeyError(code)
 
 

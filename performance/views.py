@@ -72,7 +72,7 @@ def scorecard(request):
         "performance/scorecard.html",
         {
             "rows": rows,
-            "figures": [(code, label, getattr(weights, code)) for code, label in cards.FIGURES.items()],
+            "figures": [(code, cards.FIGURES[code], getattr(weights, code)) for code in cards.shown_figures(weights)],
             "period": period,
             "month": period.month,
             "previous": previous_month(period.month),
@@ -82,6 +82,7 @@ def scorecard(request):
             "query": urlencode(query),
             "team_query": f"&team={team.pk}" if team else "",
             "punctuality_minutes": settings.CRM_PUNCTUALITY_MINUTES,
+            "counts_spot_checks": bool(weights.spot_checks),
         },
     )
 
