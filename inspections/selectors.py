@@ -142,7 +142,10 @@ def spot_checks_of(manager_ids, month: date, until: date) -> QuerySet[SpotCheck]
 
 def spot_check_scores(manager_ids, month: date, until: date) -> dict[int, tuple[int, int]]:
     """{manager id: (sum of scores, number of checks)} for the scorecard: one query."""
-    rows = spot_checks_of(manager_ids, month, until).order_by().values("manager_id").annotate(
-        total=Sum("score"), n=Count("pk")
+    rows = (
+        spot_checks_of(manager_ids, month, until)
+        .order_by()
+        .values("manager_id")
+        .annotate(total=Sum("score"), n=Count("pk"))
     )
     return {row["manager_id"]: (row["total"] or 0, row["n"]) for row in rows}

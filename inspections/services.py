@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from accounts.scoping import is_approver
@@ -81,17 +82,24 @@ def record_spot_check(
         score=score,
         remarks=(remarks or "").strip(),
     )
-    SpotCheckItem.objects.bulk_create(
-        SpotCheckItem(
-            spot_check=check,
-            item=item,
-            passed=bool(results.get(item.pk, (False, ""))[0]),
-            note=(results.get(item.pk, (False, ""))[1] or "").strip()[:300],
-        )
-        for item in items
+    # With their history rows (a plain bulk_create would leave the audit history without them).
+    bulk_create_with_history(
+        [
+            SpotCheckItem(
+                spot_check=check,
+                item=item,
+                passed=bool(results.get(item.pk, (False, ""))[0]),
+                note=(results.get(item.pk, (False, ""))[1] or "").strip()[:300],
+            )
+            for item in items
+        ],
+        SpotCheckItem,
+        default_user=by,
     )
     with translation.override(manager.language):
-        message = _("%(checker)s recorded a %(kind)s at %(client)s on %(date)s (score %(score)s): please acknowledge it.") % {
+        message = _(
+            "%(checker)s recorded a %(kind)s at %(client)s on %(date)s (score %(score)s): please acknowledge it."
+        ) % {
             "checker": by,
             "kind": check.get_kind_display().lower(),
             "client": client.name,

@@ -202,9 +202,7 @@ def review(request, manager_id: int, month: str):
             else:
                 messages.success(request, _("The month's visit logs are marked as reviewed."))
                 return redirect("inspections:review", manager_id=manager.pk, month=f"{month_day:%Y-%m}")
-    logs = VisitLog.objects.visible_to(scope).filter(
-        pk__in=services.logs_of_month(manager.pk, month_day).values("pk")
-    )
+    logs = VisitLog.objects.visible_to(scope).filter(pk__in=services.logs_of_month(manager.pk, month_day).values("pk"))
     logs = logs.select_related("client").order_by("date", "created_at", "pk")
     page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -22,6 +22,9 @@ from accounts.scoping import ScopePaths, scope_paths_of
 from clients.models import Client, OwnerChange
 from complaints.models import Complaint, ReturnVisit
 from crm.numbers import percentile
+from inspections import rules as inspection_rules
+from inspections.models import SpotCheck
+from inspections.selectors import spot_check_scores, spot_checks_of
 from interactions.models import Interaction
 from interactions.services import ANSWERED_IN_TIME
 from surveys.models import Response
@@ -29,10 +32,6 @@ from visits import rules as visit_rules
 from visits.models import MonthlyPlan, PlanLine, PlannedVisit, VisitLog
 from visits.selectors import counted_visits, coverage, visit_counts
 from workdays.selectors import working_days
-
-from inspections import rules as inspection_rules
-from inspections.models import SpotCheck
-from inspections.selectors import spot_checks_of, spot_check_scores
 
 from .models import ScorecardWeights
 
@@ -206,8 +205,9 @@ def scorecards(managers, month: date, *, now: datetime | None = None) -> list[Sc
     ids = [user.pk for user in people]
     period = Period.of(month, now)
     weights = ScorecardWeights.get()
+    shown = shown_figures(weights)
     cards = {
-        user.pk: Scorecard(user, period, {code: Figure(code, getattr(weights, code)) for code in shown_figures(weights)})
+        user.pk: Scorecard(user, period, {code: Figure(code, getattr(weights, code)) for code in shown})
         for user in people
     }
     if not ids or not period.started:
@@ -346,8 +346,10 @@ def records(code: str, manager_id: int, period: Period) -> QuerySet:
     if code == "satisfaction":
         return survey_responses(ids, period).select_related("client").order_by("submitted_at", "pk")
     if code == "spot_checks":
-        return spot_checks_of(ids, period.month, period.until).select_related("client", "checked_by").order_by(
-            "date", "pk"
+        return (
+            spot_checks_of(ids, period.month, period.until)
+            .select_related("client", "checked_by")
+            .order_by("date", "pk")
         )
     raise KeyError(code)
 

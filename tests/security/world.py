@@ -54,6 +54,7 @@ class World:
     visit_log: object = None
     api_token: object = None
     analysis: object = None
+    spot_check: object = None
 
 
 def build(manager: User, teammate: User, other_manager: User) -> World:
@@ -112,8 +113,9 @@ def build(manager: User, teammate: User, other_manager: User) -> World:
     visit_log, api_token = _api_objects(client, manager, today)
     _demand(client, manager, month)
     analysis = _analysis(manager, month)
+    spot_check = _spot_check(client, manager, today)
     return World(
-        visit_log=visit_log, api_token=api_token, analysis=analysis,
+        visit_log=visit_log, api_token=api_token, analysis=analysis, spot_check=spot_check,
         group=group, proposal=proposal,
         gift=gift, event_invitation=event_invitation,
         request=request, message=message,
@@ -153,6 +155,16 @@ def _analysis(manager, month):
     product = Product.objects.create(code="ALPHA-P", name="Alpha Product", brand="Alpha")
     FocusProduct.objects.create(team=manager.team, month=month, product=product)
     return MonthAnalysis.objects.create(owner=manager, team=manager.team, month=month)
+
+
+def _spot_check(client, manager, today):
+    """A spot check of the manager at their client by the team's supervisor (issue #32)."""
+    from inspections.models import SpotCheck
+
+    return SpotCheck.objects.create(
+        kind="spot_check", date=today, client=client, manager=manager, team=manager.team,
+        checked_by=manager.team.supervisor, score=80, remarks="Alpha inspection",
+    )  # fmt: skip
 
 
 def _care(client, contact, manager, today):
@@ -237,6 +249,10 @@ def url_arguments(world: World) -> dict[str, tuple[dict, str]]:
         "care:event_update": (pk(world.event_invitation), ""),
         "analysis:score": (client, ""),
         "analysis:overview": ({}, f"?owner={world.plan.owner_id}"),
+        "inspections:create": ({}, query),
+        "inspections:detail": (pk(world.spot_check), ""),
+        "inspections:acknowledge": (pk(world.spot_check), ""),
+        "inspections:review": ({"manager_id": world.plan.owner_id, "month": month_of(world.planned.date)}, ""),
     }
 
 
