@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
 
 from accounts.models import Team, User
 from accounts.scoping import Scope
@@ -45,8 +46,6 @@ def status_counts(scope: Scope, *, team: Team | None = None) -> dict[str, int]:
 
 def spot_check(scope: Scope, pk: int) -> SpotCheck:
     """One spot check in scope with its sheet (404 otherwise)."""
-    from django.http import Http404
-
     try:
         return (
             SpotCheck.objects.visible_to(scope)

@@ -97,13 +97,11 @@ def record_spot_check(
         default_user=by,
     )
     with translation.override(manager.language):
-        message = _(
-            "%(checker)s recorded a %(kind)s at %(client)s on %(date)s (score %(score)s): please acknowledge it."
-        ) % {
-            "checker": by,
-            "kind": check.get_kind_display().lower(),
+        message = _("%(kind)s at %(client)s on %(date)s by %(checker)s, score %(score)s: please acknowledge it.") % {
+            "kind": check.get_kind_display(),
             "client": client.name,
             "date": f"{day:%Y-%m-%d}",
+            "checker": by,
             "score": score,
         }
     notify_many([Reminder(manager, "inspections.spot_check", str(check.pk), message, check.get_absolute_url())])

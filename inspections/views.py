@@ -188,7 +188,10 @@ def review(request, manager_id: int, month: str):
     existing = selectors.review_of(manager.pk, month_day)
     form = None
     if may_review:
-        form = ReviewForm(request.POST or None, initial={"comment": existing.comment if existing else ""})
+        form = ReviewForm(
+            request.POST if request.method == "POST" else None,
+            initial={"comment": existing.comment if existing else ""},
+        )
     if request.method == "POST":
         if not may_review:
             raise PermissionDenied(services.NOT_THE_REVIEWER)
@@ -214,6 +217,11 @@ def review(request, manager_id: int, month: str):
             "review": existing,
             "form": form,
             "page": page,
-            "new_since_review": max(0, page.paginator.count - existing.logs_reviewed) if existing else 0,
+            # Counted as the supervisor's list counts them (every log of the month).
+            "new_since_review": (
+                max(0, services.logs_of_month(manager.pk, month_day).count() - existing.logs_reviewed)
+                if existing
+                else 0
+            ),
         },
     )
