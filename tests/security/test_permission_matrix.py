@@ -123,6 +123,8 @@ MATRIX = {
     "interactions:reply": "POST 302 302 404 302 404 404 302",
     "interactions:requests": "GET 302 200 200 200 200 200 200",
     "home:start": "GET 302 200 200 200 200 200 200",
+    "home:search": "GET 302 200 200 200 200 200 200",
+    "home:search_suggest": "GET 302 200 200 200 200 200 200",
     "notifications:inbox": "GET 302 200 200 200 200 200 200",
     "notifications:open": "POST 302 302 404 404 404 404 404",
     "notifications:read_all": "POST 302 302 302 302 302 302 302",
