@@ -313,7 +313,7 @@ class ClientViewSet(IdempotentCreate, mixins.ListModelMixin, mixins.RetrieveMode
             found = likely_duplicates(request.user, name=fields["name"], phone=fields.get("phone", ""))
             if found:
                 return Response(duplicates_answer(found), status=status.HTTP_409_CONFLICT)
-        client = client_services.create_client(by=request.user, owner=owner, **fields)
+        client = client_services.create_client(by=request.user, owner=owner, duplicates_confirmed=confirmed, **fields)
         client = get_client(request.user, client.pk, for_detail=True)
         response = Response(s.ClientDetailSerializer(client).data, status=status.HTTP_201_CREATED)
         response["ETag"] = etag(client)

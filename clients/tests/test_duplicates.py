@@ -107,7 +107,8 @@ def test_save_anyway_creates_the_client(client, manager, mine):
     client.force_login(manager)
     response = client.post(reverse("clients:create"), form_data(confirm_duplicates="on"))
     assert response.status_code == 302
-    assert Client.objects.filter(code="NEW-1", owner=manager).exists()
+    created = Client.objects.get(code="NEW-1", owner=manager)
+    assert created.history.earliest().history_change_reason == "Created, likely duplicates confirmed"
 
 
 def test_no_duplicate_saves_at_once(client, manager, mine):
