@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from analysis.models import BusinessFigure, IndicatorResult, MonthAnalysis, ProblemClient, Product
 from clients.models import Client, Contact, Tier, VisitFrequency, VisitMethod, phone_validator
@@ -93,6 +94,51 @@ class ClientUpdateSerializer(serializers.Serializer):
     grade_change_reason = serializers.CharField(
         max_length=300, required=False, allow_blank=True, help_text="Required when the tier, type or size changes."
     )
+
+
+class ClientCreateSerializer(serializers.Serializer):
+    """A new client, as the web's new-client form makes it. A name very similar to an existing
+    client's, or the same phone, is answered 409 with the likely ``duplicates`` unless
+    ``confirm_duplicates`` is true."""
+
+    # A code already given is refused before the duplicates are looked for (as on the web form).
+    code = serializers.CharField(
+        max_length=30, validators=[UniqueValidator(Client.objects.all(), message=_("A client with this code exists."))]
+    )
+    name = serializers.CharField(max_length=200)
+    tier = serializers.SlugRelatedField(slug_field="code", queryset=Tier.objects.all(), help_text="A tier's code.")
+    client_type = serializers.ChoiceField(choices=Client.Type.choices, required=False)
+    industry = serializers.ChoiceField(choices=Client.Industry.choices, required=False)
+    size = serializers.ChoiceField(choices=Client.Size.choices, required=False)
+    status = serializers.ChoiceField(choices=Client.Status.choices, required=False)
+    owner = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Account manager's id (supervisors, admins); you by default.",
+    )
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, validators=[phone_validator])
+    email = serializers.EmailField(required=False, allow_blank=True)
+    visit_method = serializers.ChoiceField(choices=VisitMethod.choices, required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    confirm_duplicates = serializers.BooleanField(
+        required=False, default=False, help_text="Create it even though likely duplicates were found."
+    )
+
+
+class DuplicateSerializer(serializers.Serializer):
+    """A likely duplicate. One you may not see is ``hidden``: only its ``message``, no id, code,
+    name or account manager."""
+
+    hidden = serializers.BooleanField()
+    id = serializers.IntegerField(allow_null=True)
+    code = serializers.CharField(allow_null=True)
+    name = serializers.CharField(allow_null=True)
+    owner = serializers.CharField(allow_null=True, help_text="The account manager's name.")
+    similar_name = serializers.BooleanField()
+    same_phone = serializers.BooleanField()
+    message = serializers.CharField()
 
 
 class PlannedVisitSerializer(serializers.ModelSerializer):
@@ -266,6 +312,11 @@ class ErrorSerializer(serializers.Serializer):
     """Every error of the API has this shape."""
 
     error = ErrorBodySerializer()
+
+
+class DuplicatesErrorSerializer(serializers.Serializer):
+    error = ErrorBodySerializer()
+    duplicates = DuplicateSerializer(many=True)
 
 
 # --- analysis: products and business figures ------------------------------------------------

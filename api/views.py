@@ -30,6 +30,7 @@ from analysis import figures
 from analysis import selectors as analysis_selectors
 from analysis.models import BusinessFigure, FigureImport, MonthAnalysis, Product
 from clients import services as client_services
+from clients.duplicates import likely_duplicates
 from clients.filters import ClientFilter
 from clients.models import Client, Contact
 from clients.selectors import client_list, get_client, search_clients
@@ -47,6 +48,7 @@ from visits.models import PlannedVisit, VisitLog
 from visits.selectors import monday_of
 
 from . import serializers as s
+from .errors import body as error_body
 from .models import IdempotencyRecord
 
 IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
@@ -239,6 +241,20 @@ class IdempotentCreate:
         summary="One client with its contacts (key persons first); the ETag header is for If-Match",
         responses={200: s.ClientDetailSerializer, **READ_ERRORS},
     ),
+    create=extend_schema(
+        summary="Create a client (as the web's form); likely duplicates answer 409 unless confirm_duplicates",
+        parameters=[IDEMPOTENCY_KEY],
+        request=s.ClientCreateSerializer,
+        responses={
+            201: s.ClientDetailSerializer,
+            200: s.ClientDetailSerializer,
+            409: OpenApiResponse(
+                s.DuplicatesErrorSerializer,
+                description="Likely duplicates (named only within your scope): send confirm_duplicates to create it.",
+            ),
+            **ERRORS,
+        },
+    ),
     partial_update=extend_schema(
         summary="Correct a client's phone, e-mail, address, notes, visit method; tier, type, size (not managers)",
         parameters=[IF_MATCH],
@@ -251,9 +267,9 @@ class IdempotentCreate:
         },
     ),
 )
-class ClientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ClientViewSet(IdempotentCreate, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     pagination_class = Cursor
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_serializer_class(self):
         return s.ClientSerializer if self.action == "list" else s.ClientDetailSerializer
@@ -283,6 +299,26 @@ class ClientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         response["ETag"] = etag(client)
         return response
 
+    def perform_idempotent_create(self, request):
+        data = s.ClientCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        confirmed = fields.pop("confirm_duplicates", False)
+        owner = None
+        if (owner_id := fields.pop("owner", None)) is not None:
+            owner = client_services.assignable_owners(request.user).filter(pk=owner_id).first()
+            if owner is None:
+                raise exceptions.ValidationError({"owner": [_("You cannot assign clients to this person.")]})
+        if not confirmed:
+            found = likely_duplicates(request.user, name=fields["name"], phone=fields.get("phone", ""))
+            if found:
+                return Response(duplicates_answer(found), status=status.HTTP_409_CONFLICT)
+        client = client_services.create_client(by=request.user, owner=owner, duplicates_confirmed=confirmed, **fields)
+        client = get_client(request.user, client.pk, for_detail=True)
+        response = Response(s.ClientDetailSerializer(client).data, status=status.HTTP_201_CREATED)
+        response["ETag"] = etag(client)
+        return response
+
     def partial_update(self, request, *args, **kwargs):
         client = self.get_object()  # whoever sees a client may edit it, as on the web
         expected = request.headers.get("If-Match")
@@ -306,6 +342,32 @@ class ClientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         response = Response(s.ClientDetailSerializer(client).data)
         response["ETag"] = etag(client)
         return response
+
+
+def duplicates_answer(found) -> dict:
+    """The 409 of a new client with likely duplicates: the API's error shape and the list,
+    named only within the caller's scope (``clients.duplicates``)."""
+    hidden_message = _("A similar client exists in another team: ask your supervisor.")
+    duplicates = []
+    for duplicate in found:
+        client = duplicate.client
+        duplicates.append(
+            {
+                "hidden": duplicate.hidden,
+                "id": None if duplicate.hidden else client.pk,
+                "code": None if duplicate.hidden else client.code,
+                "name": None if duplicate.hidden else client.name,
+                "owner": None if duplicate.hidden else str(client.owner),
+                "similar_name": duplicate.similar_name,
+                "same_phone": duplicate.same_phone,
+                "message": hidden_message
+                if duplicate.hidden
+                else _("Likely duplicate of %(client)s (%(code)s), account manager %(owner)s.")
+                % {"client": client.name, "code": client.code, "owner": client.owner},
+            }
+        )
+    message = _("This client may already exist: check the likely duplicates, or send confirm_duplicates to create it.")
+    return {**error_body(409, message, "likely_duplicates"), "duplicates": duplicates}
 
 
 class PreconditionFailed(exceptions.APIException):

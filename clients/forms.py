@@ -8,6 +8,7 @@ from accounts.models import User
 from crm.widgets import FastSelect
 
 from . import rules
+from .duplicates import likely_duplicates
 from .models import Client, ClientGroup, Contact, GradeProposal, KeyPersonType, Tier
 from .selectors import visible_groups
 from .services import assignable_owners
@@ -30,6 +31,10 @@ class ClientForm(forms.ModelForm):
         required=False,
         max_length=300,
         help_text=_("Required when the tier, type or size changes; kept in the client's history."),
+    )
+    # Shown once likely duplicates were found (issue #32): checked, the client is saved anyway.
+    confirm_duplicates = forms.BooleanField(
+        label=_("This is a new client: save it anyway"), required=False, widget=forms.HiddenInput
     )
 
     class Meta:
@@ -67,6 +72,9 @@ class ClientForm(forms.ModelForm):
                 del self.fields[name]
         elif not self.instance.pk:
             del self.fields["grade_change_reason"]
+        if self.instance.pk:
+            del self.fields["confirm_duplicates"]
+        self.duplicates = []
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save"), css_class="w-100 w-sm-auto"))
 
@@ -79,6 +87,16 @@ class ClientForm(forms.ModelForm):
         frequency_changed = "visit_frequency" in self.changed_data and data.get("visit_frequency")
         if frequency_changed and self.instance.pk and not data.get("visit_frequency_reason", "").strip():
             self.add_error("visit_frequency_reason", _("Give a reason for setting the visit frequency by hand."))
+        if "confirm_duplicates" in self.fields and not self.errors and not data.get("confirm_duplicates"):
+            self.duplicates = likely_duplicates(self.user, name=data.get("name", ""), phone=data.get("phone", ""))
+            if self.duplicates:
+                # Before saving, the likely duplicates are listed (the template) and the box asks
+                # to confirm; everything typed stays in the form.
+                self.fields["confirm_duplicates"].widget = forms.CheckboxInput()
+                self.add_error(
+                    "confirm_duplicates",
+                    _("This client may already exist (see above). Check this box to save it anyway."),
+                )
         return data
 
     @property

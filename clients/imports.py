@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from crm import spreadsheets
 
+from .duplicates import Candidate, likely_duplicates_of_many
 from .models import Client
 from .resources import COLUMNS, HEADER_ALIASES, REQUIRED_COLUMNS, ClientResource
 
@@ -53,6 +54,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Rows that would create a likely duplicate (issue #32): told, not refused.
+    warnings: list[RowError] = field(default_factory=list)
     imported: bool = False
 
     @property
@@ -279,9 +282,47 @@ def _report(result, upload: Upload) -> ImportReport:
 
 
 def check_upload(upload: Upload, user: User) -> ImportReport:
-    """Validate every row as a real import would, then roll everything back."""
+    """Validate every row as a real import would, then roll everything back; and tell which
+    new clients look like ones that exist already (warnings, not errors)."""
     result = ClientResource(user).import_data(upload.dataset, dry_run=True, use_transactions=True)
-    return _report(result, upload)
+    report = _report(result, upload)
+    report.warnings = duplicate_warnings(upload, user)
+    return report
+
+
+def duplicate_warnings(upload: Upload, user: User) -> list[RowError]:
+    """The likely duplicates of the rows that create a client (a row whose code exists
+    updates that client), by the new-client form's rule (``clients.duplicates``) and its scope
+    rule: a client the importer may not see is only said to exist. A few queries for the
+    whole file, not a query per row."""
+    rows = [dict(zip(upload.dataset.headers, values, strict=False)) for values in upload.dataset]
+    codes = {cell_text(row.get("code")) for row in rows} - {""}
+    existing = set()
+    for start in range(0, len(codes), 500):
+        batch = sorted(codes)[start : start + 500]
+        existing |= set(Client.objects.filter(code__in=batch).values_list("code", flat=True))
+    new = [
+        (number, row)
+        for number, row in enumerate(rows)
+        if cell_text(row.get("code")) not in existing and cell_text(row.get("name"))
+    ]
+    found = likely_duplicates_of_many(
+        user, [Candidate(name=cell_text(row.get("name")), phone=cell_text(row.get("phone"))) for _n, row in new]
+    )
+    warnings = []
+    for (number, row), duplicates in zip(new, found, strict=True):
+        for duplicate in duplicates:
+            if duplicate.hidden:
+                column, message = "name", _("A similar client exists in another team: ask your supervisor.")
+            else:
+                column = "name" if duplicate.similar_name else "phone"
+                message = _("Likely duplicate of %(client)s (%(code)s), account manager %(owner)s.") % {
+                    "client": duplicate.client.name,
+                    "code": duplicate.client.code,
+                    "owner": duplicate.client.owner,
+                }
+            warnings.append(RowError(upload.lines[number], column, cell_text(row.get(column)), message))
+    return warnings[:MAX_REPORTED_ERRORS]
 
 
 def run_import(upload: Upload, user: User) -> ImportReport:

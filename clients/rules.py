@@ -92,3 +92,24 @@ def may_set_grade_directly(user) -> bool:
     """Whether ``user`` may change a client's ``GRADE_FIELDS`` without a proposal (with a
     reason): supervisors and admins, who are the ones deciding on proposals."""
     return bool(user.is_supervisor or user.is_crm_admin)
+
+
+# A phone is the same whatever its spacing, dashes or country code (+86 / 0086, China).
+COUNTRY_PREFIXES = ("0086", "86")
+MIN_PHONE_DIGITS = 7
+
+
+def phone_digits(phone: str | None) -> str:
+    """A phone number reduced to its digits, without the country code: ``+86 138-0013-8000``
+    and ``13800138000`` are one number. Fewer than seven digits is no phone number (empty)."""
+    digits = "".join(ch for ch in (phone or "") if ch.isascii() and ch.isdigit())
+    for prefix in COUNTRY_PREFIXES:
+        if digits.startswith(prefix) and len(digits) - len(prefix) >= 11:
+            digits = digits[len(prefix) :]
+            break
+    return digits if len(digits) >= MIN_PHONE_DIGITS else ""
+
+
+def looks_like_phone(text: str) -> bool:
+    """Search text that is a phone number as people type one: digits, spaces, dashes, +, ()."""
+    return bool(phone_digits(text)) and all(ch.isdigit() or ch in " -+()" for ch in text)

@@ -6,8 +6,9 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from accounts.scoping import get_scoped_object_or_404, scope_for
+from accounts.scoping import Scope, get_scoped_object_or_404, scope_for
 
+from . import rules
 from .models import Client, ClientGroup, Contact, GradeProposal
 
 
@@ -29,13 +30,35 @@ def search_clients(queryset: QuerySet[Client], text: str) -> QuerySet[Client]:
     # filters), and joined by UNION rather than OR: PostgreSQL then reads each half from
     # its trigram indexes (migration 0012) instead of scanning every client (issue #31).
     within = queryset.order_by().values("pk")
-    own_match = within.filter(Q(name__icontains=text) | Q(code__icontains=text) | Q(phone__icontains=text))
-    contact_match = (
-        Contact.objects.order_by()
-        .filter(client__in=within)
-        .filter(Q(name__icontains=text) | Q(mobile__icontains=text) | Q(office_phone__icontains=text))
-    )
+    own_match = within.filter(client_text_q(text))
+    contact_match = Contact.objects.order_by().filter(client__in=within).filter(contact_text_q(text))
     return queryset.filter(pk__in=own_match.union(contact_match.values("client_id")))
+
+
+def client_text_q(text: str) -> Q:
+    """What a search matches on a client: its name, code or phone (each has a trigram index
+    on ``UPPER(col::text)``, migration 0012, which ``icontains`` uses on PostgreSQL)."""
+    return Q(name__icontains=text) | Q(code__icontains=text) | Q(phone__icontains=text)
+
+
+def contact_text_q(text: str) -> Q:
+    """What a search matches on a contact: their name or phones (trigram indexes, 0012)."""
+    return Q(name__icontains=text) | Q(mobile__icontains=text) | Q(office_phone__icontains=text)
+
+
+PHONE_CANDIDATES = 50
+
+
+def same_phone(queryset: QuerySet, phone: str, fields: tuple[str, ...]) -> list:
+    """Rows with a phone that is ``phone`` once spaces, dashes and country code are left
+    out (``rules.phone_digits``). Phones are kept as typed, so the rows are first
+    narrowed by their last four digits (the trigram indexes of the client search), then
+    compared digit by digit."""
+    tail = Q()
+    for name in fields:
+        tail |= Q(**{f"{name}__icontains": phone[-4:]})
+    rows = queryset.filter(tail).order_by("pk")[:PHONE_CANDIDATES]
+    return [row for row in rows if any(rules.phone_digits(getattr(row, name)) == phone for name in fields)]
 
 
 def search_by_group(queryset: QuerySet[Client], text: str) -> QuerySet[Client]:
@@ -47,13 +70,13 @@ def search_by_group(queryset: QuerySet[Client], text: str) -> QuerySet[Client]:
     return queryset.filter(Q(group__name__icontains=text) | Q(group__code__icontains=text))
 
 
-def visible_groups(user: User) -> QuerySet[ClientGroup]:
+def visible_groups(user: User | Scope) -> QuerySet[ClientGroup]:
     """Groups the user may open: those with a member client in their scope, or led by
     someone in their scope (the lead manager themselves); all for admins."""
-    scope = scope_for(user)
+    scope = user if isinstance(user, Scope) else scope_for(user)
     if scope.sees_everything:
         return ClientGroup.objects.all()
-    members = visible_clients(user).filter(group__isnull=False).order_by().values("group_id")
+    members = Client.objects.visible_to(scope).filter(group__isnull=False).order_by().values("group_id")
     return ClientGroup.objects.visible_to(scope) | ClientGroup.objects.filter(pk__in=members)
 
 

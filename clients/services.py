@@ -30,12 +30,14 @@ def _check_can_assign(by: User, owner: User) -> None:
 
 
 @transaction.atomic
-def create_client(*, by: User, owner: User | None = None, **fields) -> Client:
+def create_client(*, by: User, owner: User | None = None, duplicates_confirmed: bool = False, **fields) -> Client:
+    """``duplicates_confirmed``: saved although likely duplicates were shown (clients/duplicates.py),
+    which the history keeps."""
     owner = owner or by
     _check_can_assign(by, owner)
     client = Client(owner=owner, team_id=owner.team_id, **fields)
     client.full_clean()
-    client._change_reason = _("Created")
+    client._change_reason = _("Created, likely duplicates confirmed") if duplicates_confirmed else _("Created")
     client.save()
     OwnerChange.objects.create(client=client, from_owner=None, to_owner=owner, reason=_("Created"), changed_by=by)
     return client

@@ -69,7 +69,12 @@ def client_create(request):
     if request.method == "POST" and form.is_valid():
         fields = {name: value for name, value in form.cleaned_data.items() if name in ClientForm.Meta.fields}
         try:
-            client = services.create_client(by=request.user, owner=form.new_owner, **fields)
+            client = services.create_client(
+                by=request.user,
+                owner=form.new_owner,
+                duplicates_confirmed=form.cleaned_data.get("confirm_duplicates", False),
+                **fields,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         except PermissionDenied as error:

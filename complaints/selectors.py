@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,6 +27,39 @@ def visible_complaints(user: User) -> QuerySet[Complaint]:
 
 def complaint_list(user: User) -> QuerySet[Complaint]:
     return visible_complaints(user).select_related("client", "client__tier", "owner", "category", "category__parent")
+
+
+NUMBER_PREFIX = "TS-"  # services._next_number: TS-<year>-<six digits>
+_YEAR_AND_SEQUENCE = re.compile(r"(?:TS-?)?(\d{4})-(\d{1,6})")
+_SEQUENCE = re.compile(r"\d{1,6}")
+
+
+def complaint_numbers(text: str, *, years: int = 3) -> list[str]:
+    """The whole complaint numbers a search text may mean: ``TS-2026-000123`` as typed, or
+    written short (``2026-123``, or ``123`` for this year's and the two before). Whole numbers
+    are looked up in the unique index on ``number``; nothing scans the complaints."""
+    text = "".join(text.upper().split())
+    numbers = [text] if text.startswith(NUMBER_PREFIX) else []
+    if match := _YEAR_AND_SEQUENCE.fullmatch(text):
+        numbers.append(f"{NUMBER_PREFIX}{match[1]}-{int(match[2]):06d}")
+    elif _SEQUENCE.fullmatch(text):
+        this_year = timezone.localdate().year
+        numbers += [f"{NUMBER_PREFIX}{year}-{int(text):06d}" for year in range(this_year, this_year - years, -1)]
+    return numbers
+
+
+def search_by_number(queryset: QuerySet[Complaint], text: str) -> QuerySet[Complaint]:
+    """Complaints whose number is the text (whole or written short, ``complaint_numbers``) or
+    starts with it when it is typed with its prefix (``TS-2026-0001``: the number's
+    ``varchar_pattern_ops`` index, which Django makes for a unique field on PostgreSQL)."""
+    numbers = complaint_numbers(text)
+    if not numbers:
+        return queryset.none()
+    typed = "".join(text.upper().split())
+    match = Q(number__in=numbers)
+    if typed.startswith(NUMBER_PREFIX):
+        match |= Q(number__startswith=typed)
+    return queryset.filter(match)
 
 
 def get_complaint(user: User, pk: int) -> Complaint:

@@ -515,6 +515,9 @@ CRM_APP_VERSION = env.str("CRM_APP_VERSION", default="")
 CRM_OFFLINE_KEEP_DAYS = env.int("CRM_OFFLINE_KEEP_DAYS", default=7)
 # A client at or above this monthly volume (e.g. cartons a month; tobacco seed: 1000) is a large client.
 CRM_LARGE_CLIENT_VOLUME = env.int("CRM_LARGE_CLIENT_VOLUME", default=1000)
+# A new client whose name is at least this similar (pg_trgm trigram similarity, 0..1) to an
+# existing one's is shown as a likely duplicate before it is saved (clients/duplicates.py).
+CRM_DUPLICATE_NAME_SIMILARITY = env.float("CRM_DUPLICATE_NAME_SIMILARITY", default=0.5)
 # A gift to a client worth more than this (yuan) waits for the supervisor's approval (seed 001).
 CRM_GIFT_APPROVAL_ABOVE = env.int("CRM_GIFT_APPROVAL_ABOVE", default=200)
 # Scorecard punctuality: a check-in within this many minutes of the appointment is on time.

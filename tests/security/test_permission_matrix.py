@@ -123,6 +123,8 @@ MATRIX = {
     "interactions:reply": "POST 302 302 404 302 404 404 302",
     "interactions:requests": "GET 302 200 200 200 200 200 200",
     "home:start": "GET 302 200 200 200 200 200 200",
+    "home:search": "GET 302 200 200 200 200 200 200",
+    "home:search_suggest": "GET 302 200 200 200 200 200 200",
     "inspections:acknowledge": "POST 302 302 404 403 404 404 403",
     "inspections:create": "GET 302 403 403 200 404 403 200",
     "inspections:detail": "GET 302 200 404 200 404 404 200",

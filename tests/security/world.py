@@ -191,6 +191,9 @@ def url_arguments(world: World) -> dict[str, tuple[dict, str]]:
     return {
         "clients:detail": (pk(world.client), ""),
         "home:client_history": (pk(world.client), ""),
+        # Every client's name ends in "Co": each role's results must hold only its own.
+        "home:search": ({}, "?q=Co&go=0"),
+        "home:search_suggest": ({}, "?q=Co"),
         "clients:edit": (pk(world.client), ""),
         "clients:contact_create": (client, ""),
         "clients:contact_edit": (pk(world.contact), ""),
