@@ -19,6 +19,7 @@ See docs/operations.md ("Reads on a replica").
 
 from __future__ import annotations
 
+import re
 import time
 from contextlib import ContextDecorator
 from contextvars import ContextVar
@@ -35,6 +36,8 @@ STICKY_COOKIE = "crm_primary"
 _STICKY_SALT = "crm.replica.sticky"
 # The statements that change data (a CTE may hide one: WITH ... INSERT).
 _WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "COPY", "CREATE", "ALTER", "DROP")
+
+_DATA_CHANGE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b")
 
 _reading: ContextVar[bool] = ContextVar("crm_reading_replica", default=False)
 _pinned: ContextVar[bool] = ContextVar("crm_pinned_to_primary", default=False)
@@ -119,7 +122,7 @@ def is_write(sql: str) -> bool:
     if head.startswith("SELECT"):
         return " FOR UPDATE" in head or " FOR NO KEY UPDATE" in head
     if head.startswith("WITH"):
-        return any(f" {word} " in f" {head} " for word in ("INSERT", "UPDATE", "DELETE"))
+        return _DATA_CHANGE.search(head) is not None
     return head.startswith(_WRITES)
 
 
