@@ -115,15 +115,14 @@ class ReplicaRouter:
 
 
 def is_write(sql: str) -> bool:
-    """Whether a statement changes data (sessions aside: they are read from the primary)."""
-    head = sql.lstrip().upper()
-    if '"DJANGO_SESSION"' in head:
-        return False
-    if head.startswith("SELECT"):
-        return " FOR UPDATE" in head or " FOR NO KEY UPDATE" in head
-    if head.startswith("WITH"):
-        return _DATA_CHANGE.search(head) is not None
-    return head.startswith(_WRITES)
+    """Whether a statement changes data (sessions aside: they are read from the primary).
+    Run on every statement of a request: it reads the first word, and the rest only when
+    it must."""
+    start = sql.lstrip()[:8].upper()
+    if start.startswith("SELECT"):
+        return " FOR UPDATE" in sql or " FOR NO KEY UPDATE" in sql
+    writes = _DATA_CHANGE.search(sql.upper()) is not None if start.startswith("WITH") else start.startswith(_WRITES)
+    return writes and '"django_session"' not in sql
 
 
 def sticky_seconds() -> int:
@@ -143,12 +142,11 @@ class _WriteWatch:
 
     def __init__(self):
         self.wrote = False
-        self._token = None
 
     def __call__(self, execute, sql, params, many, context):
         if not self.wrote and is_write(sql):
             self.wrote = True
-            self._token = _pinned.set(True)
+            _pinned.set(True)  # undone with the request's pinned_to_primary
         return execute(sql, params, many, context)
 
 
