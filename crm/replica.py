@@ -13,19 +13,26 @@ never:
   INSERT, UPDATE or DELETE on the primary and sets a signed cookie), so a user always reads
   their own writes, however far the replica lags.
 
-Without DATABASE_REPLICA_URL the router is not installed and everything reads the primary.
+Work the replica fails (down, unreachable, a query cancelled by a conflict with the replay)
+runs again on the primary (:func:`on_replica`). Without DATABASE_REPLICA_URL the router is
+not installed and everything reads the primary.
 See docs/operations.md ("Reads on a replica").
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import logging
 import re
 import time
 from contextlib import ContextDecorator
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, connections
+
+logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 PRIMARY = DEFAULT_DB_ALIAS
@@ -50,7 +57,10 @@ def replica_configured() -> bool:
 class reading_replica(ContextDecorator):
     """Reads inside go to the replica, when there is one and the request is not pinned to
     the primary. ``with reading_replica(): ...`` or ``@reading_replica()`` on a view (below
-    ``login_required``/``role_required``, so the signed-in user is read from the primary)."""
+    ``login_required``/``role_required``, so the signed-in user is read from the primary).
+
+    A decorated function whose replica cannot answer (down, unreachable, a query cancelled
+    by a conflict with the replay) runs again on the primary: it must only read."""
 
     def __init__(self):
         self._tokens = []
@@ -58,6 +68,13 @@ class reading_replica(ContextDecorator):
     def _recreate_cm(self):
         # A new object per call: one decorated view serves many threads at once.
         return type(self)()
+
+    def __call__(self, func):
+        @functools.wraps(func)
+        def inner(*args, **kwargs):
+            return on_replica(func, *args, **kwargs)
+
+        return inner
 
     def __enter__(self):
         self._tokens.append(_reading.set(True))
@@ -85,6 +102,29 @@ class pinned_to_primary(ContextDecorator):
     def __exit__(self, *exc):
         _pinned.reset(self._tokens.pop())
         return False
+
+
+def on_replica(func, *args, **kwargs):
+    """``func(*args, **kwargs)`` reading the replica, or again on the primary if the replica
+    failed it (a database error on the replica's connection)."""
+    if not replica_configured():
+        with reading_replica():  # no router reads it: nothing changes
+            return func(*args, **kwargs)
+    replica = connections[REPLICA]
+    before, replica.errors_occurred = replica.errors_occurred, False
+    try:
+        with reading_replica():
+            return func(*args, **kwargs)
+    except OperationalError:
+        if not replica.errors_occurred:
+            raise  # the primary's: not ours to hide
+        logger.warning("The replica failed; reading the primary instead.", exc_info=True)
+        with contextlib.suppress(DatabaseError):
+            replica.close()
+    finally:
+        replica.errors_occurred = before or replica.errors_occurred
+    with pinned_to_primary():
+        return func(*args, **kwargs)
 
 
 def is_reading_replica() -> bool:

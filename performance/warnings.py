@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from clients.models import Client
 from complaints.models import Complaint
 from crm.queries import vacuum_analyze
-from crm.replica import PRIMARY, reading_replica
+from crm.replica import PRIMARY, on_replica
 from interactions.models import Interaction
 from notifications.jobs import job
 from notifications.services import Reminder, notify_many
@@ -255,10 +255,9 @@ def evaluate(now: datetime | None = None) -> dict:
     the same figures is left as it is (its "last confirmed" time is the last change)."""
     now = now or timezone.now()
     ensure_warning_rules()
-    # The rules' heavy reads go to the replica when there is one (crm/replica.py), outside
-    # the transaction that writes the flags.
-    with reading_replica():
-        found = {key: _stored(figures) for key, figures in matches(now).items()}
+    # The rules' heavy reads go to the replica when there is one (the primary if it fails;
+    # crm/replica.py), outside the transaction that writes the flags.
+    found = {key: _stored(figures) for key, figures in on_replica(matches, now).items()}
     return _apply(found, now)
 
 

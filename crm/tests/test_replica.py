@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import connection
+from django.db import OperationalError, connection, connections
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
@@ -83,6 +83,46 @@ def test_one_decorated_view_serves_threads_at_once():
         thread.join(10)
     assert not errors
     assert sorted(seen) == [PRIMARY, PRIMARY, REPLICA, REPLICA]
+
+
+@pytest.fixture
+def replica_alias(monkeypatch):
+    """A ``replica`` alias (a copy of the test database's settings, never connected here)."""
+    monkeypatch.setattr(replica, "replica_configured", lambda: True)
+    connections.settings[REPLICA] = dict(connections.settings[PRIMARY])
+    yield connections[REPLICA]
+    del connections[REPLICA]
+    del connections.settings[REPLICA]
+
+
+def test_work_the_replica_fails_runs_again_on_the_primary(replica_alias, caplog):
+    calls = []
+
+    @reading_replica()
+    def board():
+        calls.append(router.db_for_read(Client))
+        if len(calls) == 1:
+            replica_alias.errors_occurred = True  # as Django marks a connection whose query failed
+            raise OperationalError("server closed the connection unexpectedly")
+        return "figures"
+
+    assert board() == "figures"
+    assert calls == [REPLICA, PRIMARY]
+    assert "The replica failed" in caplog.text
+    assert replica_alias.errors_occurred  # kept: Django closes the connection at the request's end
+
+
+def test_an_error_of_the_primary_is_not_hidden(replica_alias):
+    calls = []
+
+    @reading_replica()
+    def board():
+        calls.append(router.db_for_read(Client))
+        raise OperationalError("the primary is down")  # the replica's connection had no error
+
+    with pytest.raises(OperationalError):
+        board()
+    assert calls == [REPLICA]
 
 
 @pytest.mark.django_db

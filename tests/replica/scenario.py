@@ -4,7 +4,7 @@ deployment has): it signs people in, uses the pages through Django's test client
 which server ran every statement, and prints what it saw as JSON (last line of stdout).
 The test makes the assertions.
 
-``python -m tests.replica.scenario <standby admin DSN>``
+``python -m tests.replica.scenario <standby DSN> <command that stops the standby, as JSON>``
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import os
+import subprocess
 import sys
 import time
 import uuid
@@ -99,7 +100,7 @@ def logged_today(response) -> int:
     return sum(int(row[1]) for row in rows[1:] if row and row[1])
 
 
-def main(standby_dsn: str) -> dict:
+def main(standby_dsn: str, stop_standby: list[str]) -> dict:
     seen: dict = {}
     tag = uuid.uuid4().hex[:8]
     recorder = Recorder()
@@ -185,8 +186,18 @@ def main(standby_dsn: str) -> dict:
         standby_sql(standby_dsn, "SELECT pg_wal_replay_resume()")
     seen["caught_up_again"] = lsn_caught_up(standby_dsn)
     seen["after_resume_other_browser"] = logged_today(other.get(board))
+
+    # --- the standby stops: the boards are computed on the primary -----------------------
+    subprocess.run(stop_standby, check=True, stdout=subprocess.DEVNULL, timeout=60)
+    with recorder.watching():
+        response = boss.get(reverse("dashboards:visits"))
+    seen["standby_down"] = {
+        "status": response.status_code,
+        "primary_statements": sum(s["alias"] == "default" for s in recorder.statements),
+        "ports": sorted({s["port"] for s in recorder.statements if s["alias"] == "default"}),
+    }
     return seen
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(sys.argv[1]), default=str))
+    print(json.dumps(main(sys.argv[1], json.loads(sys.argv[2])), default=str))

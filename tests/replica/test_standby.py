@@ -11,7 +11,8 @@ primary and DATABASE_REPLICA_URL on the standby (tests/replica/scenario.py), sho
   the standby itself lists, in recovery;
 - the writes went to the primary;
 - a visit just logged is on the manager's board at once, while the standby's replay is
-  paused (the lag is certain), and on a browser that wrote nothing only once it replays.
+  paused (the lag is certain), and on a browser that wrote nothing only once it replays;
+- with the standby stopped, the boards are computed on the primary.
 
 Both servers run as the ``postgres`` user when the tests run as root. Everything started
 is stopped.
@@ -72,6 +73,9 @@ class Server:
         options = f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1"
         run(PG_BIN / "pg_ctl", "-D", self.data, "-l", self.log, "-o", options, "-w", "-t", "30", "-m", "fast", action)
         self.started = action in ("start", "restart")
+
+    def stop_command(self) -> list[str]:
+        return [*AS_POSTGRES, str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-w", "-m", "fast", "stop"]
 
     def stop(self) -> None:
         if self.started:
@@ -150,7 +154,7 @@ def test_heavy_reads_go_to_the_standby_and_each_user_reads_their_own_writes(pair
     )
     env.pop("DJANGO_SECRET_KEY", None)
     result = subprocess.run(
-        [sys.executable, "-m", "tests.replica.scenario", standby.dsn("crm")],
+        [sys.executable, "-m", "tests.replica.scenario", standby.dsn("crm"), json.dumps(standby.stop_command())],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
@@ -191,3 +195,8 @@ def test_heavy_reads_go_to_the_standby_and_each_user_reads_their_own_writes(pair
     assert "replica" in seen["after_other_aliases"]
     assert seen["caught_up_again"]
     assert seen["after_resume_other_browser"] == seen["before"] + 1
+
+    # The standby stopped: the board is computed again on the primary, not an error.
+    down = seen["standby_down"]
+    assert down["status"] == 200
+    assert down["primary_statements"] > 2 and down["ports"] == [primary.port]
