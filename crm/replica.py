@@ -65,13 +65,10 @@ class reading_replica(ContextDecorator):
     def __init__(self):
         self._tokens = []
 
-    def _recreate_cm(self):
-        # A new object per call: one decorated view serves many threads at once.
-        return type(self)()
-
     def __call__(self, func):
         @functools.wraps(func)
         def inner(*args, **kwargs):
+            # A new context per call: one decorated view serves many threads at once.
             return on_replica(func, *args, **kwargs)
 
         return inner
