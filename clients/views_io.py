@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.scoping import role_required
 from crm import spreadsheets
+from crm.replica import reading_replica
 
 from . import imports, selectors
 from .filters import ClientFilter
@@ -118,6 +119,7 @@ def client_import_template(request):
 
 
 @role_required(*IMPORT_ROLES)
+@reading_replica()
 def client_export(request):
     """The rows the list shows for the same filters, in the import's columns."""
     export_format = request.GET.get("format", "csv")

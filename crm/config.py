@@ -16,26 +16,56 @@ class ConfigError(ImproperlyConfigured):
     """A setting in the environment is wrong; the message says which and how to fix it."""
 
 
-def database_config(url: str) -> dict:
-    """Django's DATABASES entry for ``url`` (DATABASE_URL), or a ConfigError naming the
-    mistake. The password is never repeated in the message."""
+def database_config(url: str, variable: str = "DATABASE_URL") -> dict:
+    """Django's DATABASES entry for ``url`` (``variable``, DATABASE_URL by default), or a
+    ConfigError naming the mistake. The password is never repeated in the message."""
     scheme = urlsplit(url).scheme if "://" in url else ""
     if not scheme:
         raise ConfigError(
-            f"DATABASE_URL is malformed: it does not start with a scheme (expected {DATABASE_URL_EXAMPLE})."
+            f"{variable} is malformed: it does not start with a scheme (expected {DATABASE_URL_EXAMPLE})."
         )
     engine = environ.Env.DB_SCHEMES.get(scheme)
     if engine not in SUPPORTED_ENGINES:
         raise ConfigError(
-            f"DATABASE_URL is malformed: '{scheme}://' is not a database the CRM runs on "
+            f"{variable} is malformed: '{scheme}://' is not a database the CRM runs on "
             f"(expected {DATABASE_URL_EXAMPLE})."
         )
     try:
         config = environ.Env.db_url_config(url)
     except ValueError as error:  # e.g. a port out of range
-        raise ConfigError(f"DATABASE_URL is malformed: {error} (expected {DATABASE_URL_EXAMPLE}).") from None
+        raise ConfigError(f"{variable} is malformed: {error} (expected {DATABASE_URL_EXAMPLE}).") from None
     if not config.get("NAME"):
-        raise ConfigError(f"DATABASE_URL is malformed: it names no database (expected {DATABASE_URL_EXAMPLE}).")
+        raise ConfigError(f"{variable} is malformed: it names no database (expected {DATABASE_URL_EXAMPLE}).")
+    return config
+
+
+# What a connection through PgBouncer in transaction mode must not rely on: settings sent at
+# start-up (``options``: -c work_mem=...; set them on the role instead, ALTER ROLE ... SET)
+# and prepared statements (psycopg 3 prepares a query run often; the next transaction may
+# run on another server connection, which does not know it).
+PGBOUNCER_REFUSED_OPTIONS = ("options",)
+
+
+def pgbouncer_options(options: dict) -> dict:
+    """The connection OPTIONS for PostgreSQL behind PgBouncer in transaction mode (CRM_PGBOUNCER)."""
+    kept = {key: value for key, value in options.items() if key not in PGBOUNCER_REFUSED_OPTIONS}
+    return {**kept, "prepare_threshold": None}
+
+
+# A replica's entry copies these from the primary's (DATABASE_URL's) entry.
+REPLICA_COPIED = ("ATOMIC_REQUESTS", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "DISABLE_SERVER_SIDE_CURSORS")
+
+
+def replica_config(primary: dict, replica: dict) -> dict:
+    """The ``replica`` DATABASES entry: DATABASE_REPLICA_URL's server with the primary's
+    options (its own URL's options added), and in the tests a mirror of the test database."""
+    if replica["ENGINE"] != primary["ENGINE"]:
+        raise ConfigError(
+            "DATABASE_REPLICA_URL is malformed: the replica must be the same kind of database as DATABASE_URL."
+        )
+    config = {**replica, **{key: primary[key] for key in REPLICA_COPIED if key in primary}}
+    config["OPTIONS"] = {**primary.get("OPTIONS", {}), **replica.get("OPTIONS", {})}
+    config["TEST"] = {"MIRROR": "default"}
     return config
 
 

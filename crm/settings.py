@@ -18,7 +18,13 @@ from csp.constants import SELF as CSP_SELF
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
-from crm.config import database_config, development_base_url, map_tile_source
+from crm.config import (
+    database_config,
+    development_base_url,
+    map_tile_source,
+    pgbouncer_options,
+    replica_config,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CRM_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -84,6 +90,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Read-your-writes with a replica: sees every write of the request (crm/replica.py).
+    "crm.replica.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -156,8 +164,22 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         "work_mem": env.str("CRM_DB_WORK_MEM", default="32MB"),
         "random_page_cost": env.str("CRM_DB_RANDOM_PAGE_COST", default="1.1"),
     }
-    if db_options := " ".join(f"-c {name}={value}" for name, value in _db_settings.items() if value):
+    # Behind PgBouncer in transaction mode (CRM_PGBOUNCER=1), consecutive transactions of one
+    # Django connection may run on different server connections: nothing may rely on a
+    # server connection's session (crm/config.py, pgbouncer_options; docs/operations.md).
+    if env.bool("CRM_PGBOUNCER", default=False):
+        DATABASES["default"]["OPTIONS"] = pgbouncer_options(DATABASES["default"]["OPTIONS"])
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    elif db_options := " ".join(f"-c {name}={value}" for name, value in _db_settings.items() if value):
         DATABASES["default"]["OPTIONS"].setdefault("options", db_options)
+# A streaming replica of the primary for the heavy reads (crm/replica.py): the same options,
+# and in the tests a mirror of the test database (nothing to create, nothing to migrate).
+if DATABASE_REPLICA_URL := env.str("DATABASE_REPLICA_URL", default=""):
+    _replica = database_config(DATABASE_REPLICA_URL, "DATABASE_REPLICA_URL")
+    DATABASES["replica"] = replica_config(DATABASES["default"], _replica)
+    DATABASE_ROUTERS = ["crm.replica.ReplicaRouter"]
+# How long a browser reads the primary after a request of its own wrote (read-your-writes).
+CRM_REPLICA_STICKY_SECONDS = env.int("CRM_REPLICA_STICKY_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery --------------------------------------------------------------------

@@ -23,6 +23,7 @@ from analysis.selectors_summary import business_board
 from clients.models import Client
 from complaints.models import Complaint
 from crm import spreadsheets
+from crm.replica import reading_replica
 from interactions.models import Interaction
 from interactions.selectors import requests_by_manager
 from performance.models import ClientWarning
@@ -110,6 +111,7 @@ def _score_rows(rows):
 
 
 @login_required
+@reading_replica()
 def visits(request):
     month, teams, team, managers = _filters(request)
     scope = _scope(request)
@@ -184,6 +186,7 @@ def visits(request):
 
 
 @login_required
+@reading_replica()
 def complaints(request):
     month, teams, team, _managers = _filters(request)
     queryset = Complaint.objects.visible_to(_scope(request))
@@ -249,6 +252,7 @@ def complaints(request):
 
 
 @login_required
+@reading_replica()
 def satisfaction(request):
     month, teams, team, managers = _filters(request)
     responses = visible_responses(request.user)
@@ -296,6 +300,7 @@ def satisfaction(request):
 
 
 @login_required
+@reading_replica()
 def business(request):
     """Figures against the market targets by manager for the month (steps 5–6's market
     indicators): target, actual and the abnormal flag (5 % or more below the target)."""
@@ -348,6 +353,7 @@ def _number(value):
 
 
 @role_required(User.Role.SUPERVISOR)
+@reading_replica()
 def quarterly(request):
     """The quarterly visit report for leadership: clients' opinions and suggestions taken on
     visits and how each was handled, with totals per account manager; CSV and print."""

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.scoping import scope_for
 from crm.i18n import localized
+from crm.replica import reading_replica
 from visits.rules import next_month, previous_month
 from visits.selectors import parse_month
 
@@ -29,6 +30,7 @@ PAGE_SIZE = 25
 
 
 @login_required
+@reading_replica()
 def at_risk(request):
     scope = scope_for(request.user)
     teams = list(scope.teams().order_by("name")) if not request.user.is_manager else []
@@ -58,6 +60,7 @@ def _managers(request, scope, team):
 
 
 @login_required
+@reading_replica()
 def scorecard(request):
     scope = scope_for(request.user)
     month = parse_month(request.GET.get("month"), timezone.localdate())
@@ -88,6 +91,7 @@ def scorecard(request):
 
 
 @login_required
+@reading_replica()
 def scorecard_records(request, manager_id: int, figure: str):
     if figure not in cards.FIGURES:
         raise Http404

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from clients.models import Client
 from complaints.models import Complaint
 from crm.queries import vacuum_analyze
+from crm.replica import PRIMARY, on_replica
 from interactions.models import Interaction
 from notifications.jobs import job
 from notifications.services import Reminder, notify_many
@@ -224,7 +225,9 @@ def matches(now: datetime, clients: QuerySet[Client] | None = None) -> dict[tupl
     """Every enabled rule's matches: ``{(client_id, rule): figures}``."""
     clients = Client.objects.all() if clients is None else clients
     found = {}
-    for rule in WarningRule.objects.filter(enabled=True):
+    # The rules from the primary (one an admin just changed counts), the facts maybe from
+    # the replica (evaluate).
+    for rule in WarningRule.objects.using(PRIMARY).filter(enabled=True):
         check = RULES.get(rule.code)
         if check is None:
             continue
@@ -242,7 +245,6 @@ def _stored(figures: dict) -> dict:
     return {key: value for key, value in figures.items() if key not in DAILY_FIGURES}
 
 
-@transaction.atomic
 def evaluate(now: datetime | None = None) -> dict:
     """Flag the clients the rules match today, clear the warnings they no longer match,
     and tell each owner once about a client newly flagged (or flagged again after being
@@ -253,7 +255,15 @@ def evaluate(now: datetime | None = None) -> dict:
     the same figures is left as it is (its "last confirmed" time is the last change)."""
     now = now or timezone.now()
     ensure_warning_rules()
-    found = {key: _stored(figures) for key, figures in matches(now).items()}
+    # The rules' heavy reads go to the replica when there is one (the primary if it fails;
+    # crm/replica.py), outside the transaction that writes the flags.
+    found = {key: _stored(figures) for key, figures in on_replica(matches, now).items()}
+    return _apply(found, now)
+
+
+@transaction.atomic
+def _apply(found: dict, now: datetime) -> dict:
+    """Write what changed between ``found`` and the active warnings, and announce the new ones."""
     active = {
         (client_id, rule): (pk, params)
         for pk, client_id, rule, params in ClientWarning.objects.filter(active=True)
