@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections
+from django.db.models import Func, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, Value
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -29,13 +31,43 @@ def search_clients(queryset: QuerySet[Client], text: str) -> QuerySet[Client]:
     # filters), and joined by UNION rather than OR: PostgreSQL then reads each half from
     # its trigram indexes (migration 0012) instead of scanning every client (issue #31).
     within = queryset.order_by().values("pk")
-    own_match = within.filter(Q(name__icontains=text) | Q(code__icontains=text) | Q(phone__icontains=text))
-    contact_match = (
-        Contact.objects.order_by()
-        .filter(client__in=within)
-        .filter(Q(name__icontains=text) | Q(mobile__icontains=text) | Q(office_phone__icontains=text))
-    )
+    contacts = Contact.objects.order_by().filter(client__in=within)
+    if len(text) < SHORT_SEARCH:
+        # One or two characters: a piece of a name (程涛, a two-character contact name), never
+        # of a code or a phone number, which would match nearly everyone.
+        own_match = _names_containing(within, text)
+        contact_match = _names_containing(contacts, text)
+    else:
+        own_match = within.filter(Q(name__icontains=text) | Q(code__icontains=text) | Q(phone__icontains=text))
+        contact_match = contacts.filter(
+            Q(name__icontains=text) | Q(mobile__icontains=text) | Q(office_phone__icontains=text)
+        )
     return queryset.filter(pk__in=own_match.union(contact_match.values("client_id")))
+
+
+# A search shorter than this matches names only (``search_clients``).
+SHORT_SEARCH = 3
+
+
+class SearchGrams(Func):
+    """``crm_search_grams(text)``: the one- and two-character pieces of the upper-cased text
+    (a PostgreSQL function, clients migration 0014, with a GIN index on the names)."""
+
+    function = "crm_search_grams"
+    output_field = ArrayField(TextField())
+
+
+def _names_containing(queryset: QuerySet, text: str) -> QuerySet:
+    """Rows whose ``name`` contains ``text`` (one or two characters), case-insensitively.
+
+    A trigram index cannot serve fewer than three characters; on PostgreSQL the name's
+    pieces contain the text's pieces exactly when the name contains the text, and the GIN
+    index of migration 0014 answers that. Elsewhere a plain ``icontains``."""
+    if connections[queryset.db].vendor != "postgresql":
+        return queryset.filter(name__icontains=text)
+    return queryset.alias(name_grams=SearchGrams("name")).filter(
+        name_grams__contains=SearchGrams(Value(text, output_field=TextField()))
+    )
 
 
 def search_by_group(queryset: QuerySet[Client], text: str) -> QuerySet[Client]:

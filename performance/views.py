@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.scoping import scope_for
 from crm.i18n import localized
+from crm.paginator import CappedPaginator
 from visits.rules import next_month, previous_month
 from visits.selectors import parse_month
 
@@ -37,7 +38,7 @@ def at_risk(request):
     if rule not in RuleCode.values:
         rule = ""
     clients = at_risk_clients(request.user, team=team, rule=rule, scope=scope)
-    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({key: value for key, value in (("team", team.pk if team else ""), ("rule", rule)) if value})
     return render(
         request,
