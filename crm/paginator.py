@@ -40,9 +40,12 @@ class CappedPaginator(Paginator):
 
 
 def _countable(rows: QuerySet) -> QuerySet:
-    """The same rows, reduced to what counting them needs: their primary keys, unordered. A
-    grouped or distinct-on or ``values()`` queryset is counted as it is."""
+    """The same rows, reduced to what counting them needs: unordered, and only their primary
+    keys unless they are grouped, distinct on some fields, combined or ``values()`` rows."""
     query = rows.query
-    if rows._fields is not None or query.group_by is not None or query.distinct_fields or query.combinator:
+    if query.distinct_fields or query.combinator:
+        return rows  # DISTINCT ON needs its order; a UNION cannot be reordered
+    rows = rows.order_by()
+    if rows._fields is not None or query.group_by is not None:
         return rows
-    return rows.order_by().values("pk")
+    return rows.values("pk")

@@ -24,7 +24,7 @@ from visits.selectors import parse_month
 
 from . import scorecard as cards
 from .models import RuleCode, ScorecardWeights
-from .selectors import at_risk_clients
+from .selectors import at_risk_clients, at_risk_page
 
 PAGE_SIZE = 25
 
@@ -39,6 +39,7 @@ def at_risk(request):
         rule = ""
     clients = at_risk_clients(request.user, team=team, rule=rule, scope=scope)
     page = CappedPaginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = at_risk_page(page.object_list)
     query = urlencode({key: value for key, value in (("team", team.pk if team else ""), ("rule", rule)) if value})
     return render(
         request,
