@@ -109,6 +109,11 @@ class Interaction(UpdatedOnEverySave, NeverDeleted, models.Model):
         indexes = [
             models.Index(fields=["client", "-occurred_at"], name="interaction_client"),
             models.Index(fields=["owner", "-occurred_at"], name="interaction_owner"),
+            # The calls and messages from clients over a period, for every client at once: the
+            # early warning's "falling activity" (issue #31).
+            models.Index(
+                fields=["occurred_at", "client"], condition=models.Q(direction="in"), name="interaction_inbound_time"
+            ),
             models.Index(fields=["team", "is_request", "reply_due"], name="interaction_team_requests"),
             models.Index(fields=["owner", "is_request", "reply_due"], name="interaction_owner_requests"),
             # Every request of the company by due time: the admin's request list (issue #31).
