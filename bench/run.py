@@ -140,7 +140,7 @@ def pages(users: dict) -> list[dict]:
     # Company-wide scope (issue #31): the admin's lists and searches read all 100,000 clients.
     far = Client.objects.exclude(owner=manager).order_by("pk")[50]  # a client outside gen_mgr001's book
     far_contact = Contact.objects.filter(client=far).order_by("pk").first() or contact
-    lists = reverse("clients:list")
+    lists, done = reverse("clients:list"), {"show": "done"}
     rows += [
         ("admin client list", "admin", "get", lists, {}, COMPANY_LIST_MS),
         ("admin client search name", "admin", "get", lists, {"q": far.name[2:6]}, COMPANY_SEARCH_MS),
@@ -150,8 +150,7 @@ def pages(users: dict) -> list[dict]:
         ("admin client file", "admin", "get", reverse("clients:detail", args=[far.pk]), {}, CLIENT_FILE_MS),
         ("admin complaint list", "admin", "get", reverse("complaints:list"), {}, COMPANY_LIST_MS),
         ("admin client requests", "admin", "get", reverse("interactions:requests"), {"show": "all"}, COMPANY_LIST_MS),
-        ("admin follow-ups done", "admin", "get", reverse("interactions:follow_ups"), {"show": "done"},
-         COMPANY_LIST_MS),  # fmt: skip
+        ("admin follow-ups done", "admin", "get", reverse("interactions:follow_ups"), done, COMPANY_LIST_MS),
         ("admin at-risk clients", "admin", "get", reverse("performance:at_risk"), {}, COMPANY_LIST_MS),
         ("api admin client list", "admin", "get", "/api/v1/clients/", {}, COMPANY_LIST_MS),
         ("api admin client search", "admin", "get", "/api/v1/clients/", {"q": far.name[2:6]}, COMPANY_SEARCH_MS),
