@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,7 +45,7 @@ def _not_someone_elses(request, form) -> None:
 @login_required
 def care_calendar(request):
     occasions = selectors.upcoming_occasions(request.user, days=CALENDAR_DAYS)
-    page = CappedPaginator(occasions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(occasions, PAGE_SIZE).get_page(request.GET.get("page"))  # a list, read whole
     return render(request, "care/calendar.html", {"page": page, "days": CALENDAR_DAYS})
 
 
