@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.scoping import get_scoped_object_or_404, is_approver
 from clients.models import Client, Contact
 from crm.forms import error_text
+from crm.paginator import CappedPaginator
 
 from . import selectors, services
 from .forms import DeclinedGiftForm, EventInvitationForm, GiftDecisionForm, GiftForm, InvitationUpdateForm
@@ -44,7 +45,7 @@ def _not_someone_elses(request, form) -> None:
 @login_required
 def care_calendar(request):
     occasions = selectors.upcoming_occasions(request.user, days=CALENDAR_DAYS)
-    page = Paginator(occasions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(occasions, PAGE_SIZE).get_page(request.GET.get("page"))  # a list, read whole
     return render(request, "care/calendar.html", {"page": page, "days": CALENDAR_DAYS})
 
 
@@ -81,10 +82,11 @@ def gifts(request):
     status = request.GET.get("status", "")
     if status not in Gift.Status.values:
         status = ""
-    page = Paginator(selectors.gifts(request.user, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.gifts(request.user, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
     for gift in page.object_list:
         gift.can_decide = services.may_decide(gift, request.user)
-    declined = Paginator(selectors.declined_gifts(request.user), PAGE_SIZE).get_page(request.GET.get("declined_page"))
+    declined = CappedPaginator(selectors.declined_gifts(request.user), PAGE_SIZE)
+    declined = declined.get_page(request.GET.get("declined_page"))
     return render(
         request,
         "care/gifts.html",
@@ -170,7 +172,7 @@ def events(request):
                 else:
                     messages.success(request, _("The invitation was recorded."))
                 return redirect("care:events")
-    page = Paginator(selectors.invitations(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.invitations(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for invitation in page.object_list:
         invitation.can_update = services.may_update_invitation(invitation, request.user)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections
+from django.db.models import Func, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, Value
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -30,9 +32,26 @@ def search_clients(queryset: QuerySet[Client], text: str) -> QuerySet[Client]:
     # filters), and joined by UNION rather than OR: PostgreSQL then reads each half from
     # its trigram indexes (migration 0012) instead of scanning every client (issue #31).
     within = queryset.order_by().values("pk")
-    own_match = within.filter(client_text_q(text))
-    contact_match = Contact.objects.order_by().filter(client__in=within).filter(contact_text_q(text))
-    return queryset.filter(pk__in=own_match.union(contact_match.values("client_id")))
+    contacts = Contact.objects.order_by().filter(client__in=within)
+    matches = clients_matching(within, text).union(contacts_matching(contacts, text).values("client_id"))
+    return queryset.filter(pk__in=matches)
+
+
+def clients_matching(queryset: QuerySet, text: str) -> QuerySet:
+    """Clients whose name, code or phone contains ``text`` (a name only below
+    ``SHORT_SEARCH`` characters): the one rule of the client list, the API and the search box."""
+    if len(text) < SHORT_SEARCH:
+        # One or two characters: a piece of a name (程涛, a two-character contact name), never
+        # of a code or a phone number, which would match nearly everyone.
+        return _names_containing(queryset, text)
+    return queryset.filter(client_text_q(text))
+
+
+def contacts_matching(queryset: QuerySet, text: str) -> QuerySet:
+    """Contacts whose name or phones contain ``text`` (a name only below ``SHORT_SEARCH``)."""
+    if len(text) < SHORT_SEARCH:
+        return _names_containing(queryset, text)
+    return queryset.filter(contact_text_q(text))
 
 
 def client_text_q(text: str) -> Q:
@@ -59,6 +78,31 @@ def same_phone(queryset: QuerySet, phone: str, fields: tuple[str, ...]) -> list:
         tail |= Q(**{f"{name}__icontains": phone[-4:]})
     rows = queryset.filter(tail).order_by("pk")[:PHONE_CANDIDATES]
     return [row for row in rows if any(rules.phone_digits(getattr(row, name)) == phone for name in fields)]
+
+
+# A search shorter than this matches names only (``search_clients``).
+SHORT_SEARCH = 3
+
+
+class SearchGrams(Func):
+    """``crm_search_grams(text)``: the one- and two-character pieces of the upper-cased text
+    (a PostgreSQL function, clients migration 0014, with a GIN index on the names)."""
+
+    function = "crm_search_grams"
+    output_field = ArrayField(TextField())
+
+
+def _names_containing(queryset: QuerySet, text: str) -> QuerySet:
+    """Rows whose ``name`` contains ``text`` (one or two characters), case-insensitively.
+
+    A trigram index cannot serve fewer than three characters; on PostgreSQL the name's
+    pieces contain the text's pieces exactly when the name contains the text, and the GIN
+    index of migration 0014 answers that. Elsewhere a plain ``icontains``."""
+    if connections[queryset.db].vendor != "postgresql":
+        return queryset.filter(name__icontains=text)
+    return queryset.alias(name_grams=SearchGrams("name")).filter(
+        name_grams__contains=SearchGrams(Value(text, output_field=TextField()))
+    )
 
 
 def search_by_group(queryset: QuerySet[Client], text: str) -> QuerySet[Client]:

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from clients.selectors import get_client
 from crm.filters import filters_active
 from crm.forms import add_service_errors
+from crm.paginator import CappedPaginator
 
 from . import selectors, services
 from .filters import ComplaintFilter
@@ -31,7 +31,8 @@ def complaint_list(request):
     )
     if complaint_filter.out_of_scope:
         messages.warning(request, complaint_filter.out_of_scope_message)
-    page = Paginator(complaint_filter.qs.order_by("-received_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    complaints = complaint_filter.qs.order_by("-received_at", "-pk")
+    page = CappedPaginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     for complaint in page.object_list:
         complaint.deadline_status = selectors.deadline_status(complaint, now)

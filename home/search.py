@@ -22,7 +22,7 @@ from accounts.models import User
 from accounts.scoping import Scope, scope_for
 from clients.models import Client, Contact
 from clients.rules import looks_like_phone, phone_digits
-from clients.selectors import contact_text_q, same_phone, search_clients, visible_groups
+from clients.selectors import contacts_matching, same_phone, search_clients, visible_groups
 from complaints.models import Complaint
 from complaints.selectors import complaint_numbers, search_by_number
 
@@ -71,7 +71,7 @@ def site_search(user: User, text: str, *, per_group: int = PER_GROUP, scope: Sco
     clients_qs = Client.objects.visible_to(scope).select_related("owner", "tier")
     clients, more_clients = _first(search_clients(clients_qs, text).order_by("name", "pk"), per_group)
     contacts, more_contacts = _first(
-        Contact.objects.visible_to(scope).filter(contact_text_q(text)).select_related("client").order_by("name", "pk"),
+        contacts_matching(Contact.objects.visible_to(scope), text).select_related("client").order_by("name", "pk"),
         per_group,
     )
     complaints, more_complaints = _first(

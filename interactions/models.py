@@ -109,8 +109,24 @@ class Interaction(UpdatedOnEverySave, NeverDeleted, models.Model):
         indexes = [
             models.Index(fields=["client", "-occurred_at"], name="interaction_client"),
             models.Index(fields=["owner", "-occurred_at"], name="interaction_owner"),
+            # The calls and messages from clients over a period, for every client at once: the
+            # early warning's "falling activity" (issue #31).
+            models.Index(
+                fields=["occurred_at", "client"], condition=models.Q(direction="in"), name="interaction_inbound_time"
+            ),
             models.Index(fields=["team", "is_request", "reply_due"], name="interaction_team_requests"),
             models.Index(fields=["owner", "is_request", "reply_due"], name="interaction_owner_requests"),
+            # Every request of the company by due time: the admin's request list (issue #31).
+            models.Index(
+                fields=["reply_due", "id"], condition=models.Q(is_request=True), name="interaction_requests_due"
+            ),
+            # … and the open ones (``services.open_requests``: a hundred among 50,000).
+            models.Index(
+                fields=["reply_due", "id"],
+                condition=models.Q(is_request=True, replied_at__isnull=True)
+                | models.Q(visit_needed=True, visit_planned_at__isnull=True),
+                name="interaction_requests_open",
+            ),
             # The late-request sweep (every 15 minutes) reads only the open ones.
             models.Index(
                 fields=["reply_due"],
@@ -194,6 +210,10 @@ class FollowUpTask(models.Model):
         indexes = [
             models.Index(fields=["owner", "done_at", "due_on"], name="followup_owner_open"),
             models.Index(fields=["due_on"], condition=models.Q(done_at__isnull=True), name="followup_due_open"),
+            # The company's done tasks, latest first: the admin's "done" list (issue #31).
+            models.Index(
+                fields=["-done_at", "-id"], condition=models.Q(done_at__isnull=False), name="followup_done_latest"
+            ),
         ]
 
     def __str__(self) -> str:

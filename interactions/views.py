@@ -18,6 +18,7 @@ from accounts.scoping import get_scoped_object_or_404, role_required
 from clients.selectors import get_client, visible_clients
 from crm.forms import add_service_errors, error_text
 from crm.http import redirect_back
+from crm.paginator import CappedPaginator
 from visits import services as visit_services
 
 from . import selectors, services
@@ -99,7 +100,7 @@ def requests(request):
         # Who follows up what: open requests per manager, those taken on visits apart.
         by_manager = selectors.open_requests_by_manager(_visible(request.user))
     queryset = queryset.select_related("client", "contact", "owner").order_by("reply_due", "pk")
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "interactions/requests.html",
@@ -172,7 +173,7 @@ def follow_ups(request):
     else:
         show = "open"
         queryset = queryset.filter(done_at__isnull=True).order_by("due_on", "pk")
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "interactions/follow_ups.html",
@@ -212,7 +213,7 @@ def message_list(request):
     status = request.GET.get("status", "")
     if status in BulkMessage.Status.values:
         queryset = queryset.filter(status=status)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "interactions/messages.html",

@@ -18,13 +18,14 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.scoping import scope_for
 from crm.i18n import localized
+from crm.paginator import CappedPaginator
 from crm.replica import reading_replica
 from visits.rules import next_month, previous_month
 from visits.selectors import parse_month
 
 from . import scorecard as cards
 from .models import RuleCode, ScorecardWeights
-from .selectors import at_risk_clients
+from .selectors import at_risk_clients, at_risk_page
 
 PAGE_SIZE = 25
 
@@ -39,7 +40,8 @@ def at_risk(request):
     if rule not in RuleCode.values:
         rule = ""
     clients = at_risk_clients(request.user, team=team, rule=rule, scope=scope)
-    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = at_risk_page(page.object_list)
     query = urlencode({key: value for key, value in (("team", team.pk if team else ""), ("rule", rule)) if value})
     return render(
         request,
