@@ -57,6 +57,11 @@ ObservationFormSet = forms.formset_factory(
 
 
 def observation_formset(data=None) -> BaseObservationFormSet:
+    """The formset of a visit log or a call; a form sent without it (an older page, a
+    script) has no observations rather than an error."""
+    if data is not None and f"{PREFIX}-TOTAL_FORMS" not in data:
+        data = data.copy()
+        data.update({f"{PREFIX}-TOTAL_FORMS": "0", f"{PREFIX}-INITIAL_FORMS": "0"})
     return ObservationFormSet(data, prefix=PREFIX)
 
 
