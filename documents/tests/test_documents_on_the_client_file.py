@@ -40,7 +40,10 @@ def test_a_document_is_uploaded_from_the_client_file_and_listed_there(client, ma
     assert response.status_code == 302
     document = ClientDocument.objects.get()
     assert (document.client, document.uploaded_by, document.expires_on, document.kind) == (
-        acme, manager, expires, "contract"
+        acme,
+        manager,
+        expires,
+        "contract",
     )
     assert document.history.get().history_user == manager
     detail = client.get(reverse("clients:detail", args=[acme.pk])).content.decode()
@@ -119,8 +122,8 @@ def test_remove_and_replace_keep_the_history(client, manager):
     acme = ClientFactory(owner=manager)
     first = ClientDocumentFactory(client=acme, title="Contract v1")
     client.force_login(manager)
-    response = client.post(reverse("documents:replace", args=[first.pk]),
-                           {"kind": "contract", "title": "Contract v2", "file": pdf("v2.pdf"), "expires_on": ""})  # fmt: skip
+    version = {"kind": "contract", "title": "Contract v2", "file": pdf("v2.pdf"), "expires_on": ""}
+    response = client.post(reverse("documents:replace", args=[first.pk]), version)
     assert response.status_code == 302
     second = ClientDocument.objects.get(title="Contract v2")
     assert second.replaces == first

@@ -25,7 +25,7 @@ def world(manager, teammate, other_manager):
     theirs = ClientFactory(owner=teammate, name="Teammate Tea")
     hidden = ClientFactory(owner=other_manager, name="Bravo Hidden Co")
     MarketObservationFactory(client=mine, brand="Red River", price=18, shelf_share=40)
-    MarketObservationFactory(client=theirs, brand="Blue Sky", promotion="=HYPERLINK(\"http://x\")")
+    MarketObservationFactory(client=theirs, brand="Blue Sky", promotion='=HYPERLINK("http://x")')
     MarketObservationFactory(client=hidden, brand="Secret Rival")
     return mine, theirs, hidden
 
@@ -72,7 +72,7 @@ def test_an_admin_sees_all(client, admin_user, world):
 def test_the_export_writes_typed_text_as_text_never_a_formula(client, supervisor, world):
     rows = export(client, supervisor)
     promotions = [row[9] for row in rows[1:] if row[9]]
-    assert promotions == ["'=HYPERLINK(\"http://x\")"]
+    assert promotions == ['\'=HYPERLINK("http://x")']
 
 
 def test_filters_by_manager_brand_and_month(client, supervisor, teammate, world):

@@ -79,10 +79,17 @@ def test_a_visit_log_keeps_its_observations_and_skips_empty_rows(client, manager
     assert [o.brand for o in observations] == ["Red River", "Blue Sky"]
     first = observations[0]
     assert (first.client, first.owner, first.team_id, first.visit_log, first.interaction) == (
-        acme, manager, acme.team_id, log, None
+        acme,
+        manager,
+        acme.team_id,
+        log,
+        None,
     )
     assert (first.price, first.shelf_share, first.shelf_position, first.observed_on) == (
-        Decimal("18.50"), 40, "eye", TODAY
+        Decimal("18.50"),
+        40,
+        "eye",
+        TODAY,
     )
     assert first.history.get().history_user == manager  # in the audit history
 
