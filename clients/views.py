@@ -13,7 +13,6 @@ from crm.forms import add_service_errors
 from crm.paginator import CappedPaginator
 from documents.forms import DocumentForm
 from documents.selectors import client_documents
-from market.selectors import client_observations
 from surveys.selectors import client_surveys
 
 from . import selectors, services
@@ -60,9 +59,8 @@ def client_detail(request, pk: int):
             "other_contacts": [c for c in contacts if not c.is_key_person],
             "timeline": client_timeline(client),
             "surveys": client_surveys(client),
-            # Competitor information from visits and calls, and the client's documents (issue #32).
-            "market_observations": client_observations(client),
-            "documents": client_documents(client),
+            # The client's documents (issue #32; competitor information is on the timeline).
+            "documents": client_documents(client, earlier=False),
             "document_form": DocumentForm(),
             "today": timezone.localdate(),
             # Early-warning flags (the performance app's): why the client may be leaving.

@@ -21,16 +21,19 @@ class ClientDocuments:
     earlier: list[ClientDocument]  # removed or replaced: the history of the file
 
 
-def client_documents(client: Client, *, earlier_limit: int = 20) -> ClientDocuments:
-    """Two queries, whatever the number of documents."""
+def client_documents(client: Client, *, earlier: bool = True, earlier_limit: int = 20) -> ClientDocuments:
+    """Two queries (one without the ``earlier`` versions: the client file), whatever the
+    number of documents."""
     base = ClientDocument.objects.filter(client=client).select_related("uploaded_by", "removed_by")
     current = list(base.current().order_by("expires_on", "-uploaded_at", "-pk"))
-    earlier = list(
+    if not earlier:
+        return ClientDocuments(current=current, earlier=[])
+    earlier_versions = list(
         base.exclude(pk__in=[d.pk for d in current])
         .select_related("replaced_by")
         .order_by("-uploaded_at", "-pk")[:earlier_limit]
     )
-    return ClientDocuments(current=current, earlier=earlier)
+    return ClientDocuments(current=current, earlier=earlier_versions)
 
 
 def renewal_days_from(text: str, default: int) -> int:

@@ -1,4 +1,4 @@
-"""Reads of market observations: a client's, and the market page's (scoped, filtered,
+"""Reads of market observations: the market page's (scoped, filtered,
 grouped by area, brand and month)."""
 
 from __future__ import annotations
@@ -11,19 +11,9 @@ from django.db.models.functions import TruncMonth
 
 from accounts.models import User
 from accounts.scoping import Scope
-from clients.models import Client
 from crm.i18n import localized
 
 from .models import MarketObservation
-
-
-def client_observations(client: Client, *, limit: int = 10) -> list[MarketObservation]:
-    """The client's latest observations for its file (seen by whoever may open the file)."""
-    return list(
-        MarketObservation.objects.filter(client=client)
-        .select_related("owner", "visit_log", "interaction")
-        .order_by("-observed_on", "-pk")[:limit]
-    )
 
 
 @dataclass

@@ -20,11 +20,9 @@ def test_observations_from_visits_and_calls_show_on_the_client_file(client, mana
     for user in (manager, supervisor):
         client.force_login(user)
         response = client.get(reverse("clients:detail", args=[acme.pk]))
-        panel = response.content.decode().split('data-testid="client-market"')[1]
-        assert "Red River" in panel and "Next to ours" in panel and "40%" in panel
-        assert "Blue Sky" in panel and "Free lighter" in panel
-        titles = [entry.title for entry in response.context["timeline"]]
-        assert any("Red River" in title for title in titles)
+        timeline = response.content.decode().split('data-testid="timeline"')[1]
+        assert "Competitor seen: Red River" in timeline and "Next to ours" in timeline and "40%" in timeline
+        assert "Competitor seen: Blue Sky" in timeline and "Free lighter" in timeline
 
 
 def test_another_clients_observations_are_not_on_this_file(client, manager):
