@@ -20,6 +20,9 @@ def test_the_client_history_shows_documents_and_observations(client, manager, su
     MarketObservationFactory(client=acme, brand="Red River")
     client.force_login(supervisor)
     entries = client.get(reverse("home:client_history", args=[acme.pk])).context["entries"]
-    labels = " ".join(f"{entry.kind} {entry.label} {entry.who}" for entry in entries)
-    assert "Supply contract" in labels and "Red River" in labels
-    assert sum(1 for entry in entries if "Supply contract" in entry.label) == 2  # added, removed
+    documents = [entry for entry in entries if entry.kind == "client document"]
+    observations = [entry for entry in entries if entry.kind == "market observation"]
+    assert len(documents) == 2 and len(observations) == 1  # added and removed; recorded
+    assert {entry.who for entry in documents + observations} == {str(manager)}
+    removal = next(entry for entry in documents if entry.action == "changed")
+    assert any(change.field == "removed by" and change.new == str(manager) for change in removal.changes)
