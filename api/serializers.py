@@ -13,10 +13,56 @@ from complaints.models import Complaint, Severity
 from complaints.services import TRANSITIONS
 from crm.forms import MAX_ID
 from interactions.models import LOG_CHANNELS, Interaction
+from market.forms import MAX_OBSERVATIONS, check_observations
+from market.models import ShelfPosition
 from notifications.models import Notification
 from sync.models import Resource
 from visits.forms import PhotoField, is_photo
 from visits.models import PlannedVisit, RetentionOutcome, VisitLog
+
+
+class ObservationSerializer(serializers.Serializer):
+    """One competitor product or brand seen on a visit or heard on a call (the schema of
+    ``observations``; each row is checked by the web's own form, market.forms)."""
+
+    brand = serializers.CharField(max_length=120, help_text="The competitor's brand (required).")
+    product = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True)
+    promotion = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    shelf_position = serializers.ChoiceField(choices=ShelfPosition.choices, required=False, allow_blank=True)
+    shelf_share = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True,
+                                           help_text="Share of the shelf, in percent.")  # fmt: skip
+    remark = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+@extend_schema_field(ObservationSerializer(many=True))
+class ObservationsField(serializers.Field):
+    """A list of observations: JSON, or in a multipart request that list as JSON text."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            f"Competitor and market information, at most {MAX_OBSERVATIONS} rows (in multipart/form-data: the list "
+            "as JSON text).",
+        )
+        super().__init__(**kwargs)
+
+    def get_default(self):
+        return []
+
+    def to_internal_value(self, data):
+        from django.core.exceptions import ValidationError
+
+        try:
+            return check_observations(data)
+        except ValidationError as error:
+            raise serializers.ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else error.messages
+            ) from None
+
+    def to_representation(self, value):
+        return value
 
 
 class PersonSerializer(serializers.Serializer):
@@ -200,6 +246,7 @@ class VisitLogCreateSerializer(serializers.Serializer):
         child=serializers.FileField(max_length=200), required=False, default=list, max_length=PhotoField.max_files,
         help_text="Up to five photos (JPEG, PNG, WebP, HEIC; 5 MB each), sent as multipart/form-data.",
     )  # fmt: skip
+    observations = ObservationsField()
 
     def validate_photos(self, photos):
         for photo in photos:
@@ -251,6 +298,7 @@ class InteractionCreateSerializer(serializers.Serializer):
     follow_up_on = serializers.DateField(required=False, allow_null=True)
     is_request = serializers.BooleanField(required=False, default=False)
     visit_needed = serializers.BooleanField(required=False, default=False)
+    observations = ObservationsField()
 
 
 class ComplaintSerializer(serializers.ModelSerializer):

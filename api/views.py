@@ -10,6 +10,7 @@ import json
 import uuid
 from datetime import UTC, date, timedelta
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -39,6 +40,7 @@ from complaints.models import Category, Complaint
 from crm.forms import MAX_ID
 from interactions import services as interaction_services
 from interactions.models import Interaction
+from market.forms import observations_of_formset_fields
 from notifications import services as notification_services
 from notifications.models import Notification
 from sync.selectors import changes_since
@@ -211,6 +213,16 @@ def answer_once(request, perform):
     response = Response(stored.body, status=stored.status_code)
     response["Idempotent-Replayed"] = "true"
     return response
+
+
+def _observations(request, fields: dict) -> list[dict]:
+    """``observations`` as a list, or the web form's own formset fields (``observations-0-brand``,
+    sent by the offline phone's outbox), each row checked by the same form (market.forms)."""
+    try:
+        from_formset = observations_of_formset_fields(request.data)
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError({"observations": error.messages}) from None
+    return from_formset if from_formset is not None else fields.get("observations") or []
 
 
 class IdempotentCreate:
@@ -504,6 +516,7 @@ class VisitLogViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.ReadOn
         data = s.VisitLogCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
+        fields["observations"] = _observations(request, fields)
         client = get_client(request.user, fields.pop("client"))
         planned = None
         if planned_id := fields.pop("planned_visit", None):
@@ -565,6 +578,7 @@ class InteractionViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.Rea
         data = s.InteractionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
+        fields["observations"] = _observations(request, fields)
         client = get_client(request.user, fields.pop("client"))
         contact_id = fields.pop("contact", None)
         contact = get_object_or_404(Contact, pk=contact_id, client=client) if contact_id else None

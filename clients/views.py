@@ -11,6 +11,8 @@ from accounts.scoping import is_approver
 from crm.filters import filters_active
 from crm.forms import add_service_errors
 from crm.paginator import CappedPaginator
+from documents.forms import DocumentForm
+from documents.selectors import client_documents
 from surveys.selectors import client_surveys
 
 from . import selectors, services
@@ -57,6 +59,10 @@ def client_detail(request, pk: int):
             "other_contacts": [c for c in contacts if not c.is_key_person],
             "timeline": client_timeline(client),
             "surveys": client_surveys(client),
+            # The client's documents (issue #32; competitor information is on the timeline).
+            "documents": client_documents(client, earlier=False),
+            "document_form": DocumentForm(),
+            "today": timezone.localdate(),
             # Early-warning flags (the performance app's): why the client may be leaving.
             "warnings": list(client.warnings.filter(active=True).order_by("first_flagged_at", "pk")),
         },

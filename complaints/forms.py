@@ -5,26 +5,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.forms import MultipleFileField
+from crm.uploads import AttachmentsField
 
 from .models import Category, Complaint
-
-ATTACHMENT_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".webp", ".heic", ".txt", ".docx", ".xlsx", ".eml", ".msg"}
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-
-
-class AttachmentsField(MultipleFileField):
-    max_files = 10
-    max_bytes = MAX_ATTACHMENT_BYTES
-    too_many = _("Attach at most ten files.")
-    too_large = _("“%(name)s” is larger than 10 MB.")
-
-    def check(self, file) -> None:
-        name = (file.name or "").lower()
-        if not any(name.endswith(ext) for ext in ATTACHMENT_EXTENSIONS):
-            raise forms.ValidationError(
-                _("“%(name)s”: attach PDF, images, text, Word, Excel or e-mail files.") % {"name": file.name}
-            )
 
 
 class ComplaintForm(forms.ModelForm):

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from clients.selectors import get_client
 from crm.filters import filters_active
 from crm.forms import add_service_errors
 from crm.paginator import CappedPaginator
+from crm.uploads import download
 
 from . import selectors, services
 from .filters import ComplaintFilter
@@ -145,8 +146,7 @@ def attachment_download(request, pk: int):
     """Evidence is confidential: served through the complaint's scope, never as public media."""
     attachment = get_object_or_404(Attachment, pk=pk)
     selectors.get_complaint(request.user, attachment.complaint_id)  # 404 out of scope
-    name = attachment.file.name.rsplit("/", 1)[-1]
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
+    return download(attachment.file)
 
 
 @login_required

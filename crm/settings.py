@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "workdays",
     "sync",
     "inspections",
+    "market",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -262,6 +264,8 @@ CRM_HEARTBEAT_MAX_AGE = timedelta(seconds=env.int("CRM_HEARTBEAT_MAX_AGE", defau
 # any write transaction, so none is missed), and how long removed or moved rows are listed.
 CRM_SYNC_SETTLE_MINUTES = env.int("CRM_SYNC_SETTLE_MINUTES", default=10)
 CRM_SYNC_KEEP_DAYS = env.int("CRM_SYNC_KEEP_DAYS", default=30)
+# A client document's manager is told this many days before its expiry or renewal date (issue #32).
+CRM_DOCUMENT_RENEWAL_DAYS = env.int("CRM_DOCUMENT_RENEWAL_DAYS", default=30)
 CRM_READYZ_DETAIL_IPS = env.list("CRM_READYZ_DETAIL_IPS", default=[])
 for _network in CRM_READYZ_DETAIL_IPS:
     ipaddress.ip_network(_network, strict=False)  # a typo stops the start, not a probe
@@ -299,6 +303,7 @@ CELERY_BEAT_SCHEDULE = {
     "interactions-follow-ups-due": _job("interactions.follow_ups_due", crontab(hour=7, minute=25)),
     "interactions-requests-late": _job("interactions.requests_late", timedelta(minutes=15)),
     "interactions-send-messages": _job("interactions.send_messages", timedelta(minutes=10)),
+    "documents-renewals-due": _job("documents.renewals_due", crontab(hour=7, minute=12)),
     "api-purge-idempotency": _job("api.purge_idempotency", crontab(hour=3, minute=30)),
     "sync-prune-tombstones": _job("sync.prune_tombstones", crontab(hour=3, minute=40)),
     "surveys-invite": _job("surveys.invite", timedelta(hours=1)),

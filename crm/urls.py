@@ -30,6 +30,8 @@ urlpatterns = [
     path("care/", include("care.urls")),
     path("analysis/", include("analysis.urls")),
     path("inspections/", include("inspections.urls")),
+    path("market/", include("market.urls")),
+    path("documents/", include("documents.urls")),
     # The public survey page: no login, the token is the key.
     path("s/", include("surveys.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,6 +1,6 @@
 """Who changed what and when about one client: the django-simple-history records of the
 client and of everything kept about it (contacts, plans' visits, visit logs, strategies,
-complaints, surveys), newest first, each with its field-by-field changes.
+complaints, surveys, documents, competitor observations), newest first, each with its field-by-field changes.
 
 A fixed number of queries per page: two per audited model (the page's records, then the
 earlier versions of the objects on the page) and one per kind of linked record named
@@ -20,6 +20,8 @@ from accounts.models import Team, User
 from clients.models import Client, Contact, Tier
 from complaints.models import Category, Complaint
 from complaints.selectors import visible_complaints
+from documents.models import ClientDocument
+from market.models import MarketObservation
 from surveys.models import FollowUp, Invitation
 from visits.models import PlannedVisit, ServiceStrategy, VisitLog
 
@@ -33,6 +35,8 @@ AUDITED: list[tuple[type[Model], str]] = [
     (Complaint, "client_id"),
     (Invitation, "client_id"),
     (FollowUp, "client_id"),
+    (ClientDocument, "client_id"),
+    (MarketObservation, "client_id"),
 ]
 # Linked records shown by name (cheap to name); others as "#id".
 NAMED = (User, Team, Tier, Category)

@@ -52,10 +52,13 @@ def log_interaction(
     visit_needed: bool = False,
     submission: str | None = None,
     owner: User | None = None,
+    observations: list[dict] | tuple = (),
 ) -> tuple[Interaction, bool]:
     """Record one interaction; returns (interaction, created). The same form submitted
     twice returns the first one. A request gets its reply (and visit) deadline; a promise
-    with a date becomes a follow-up task for the client's manager."""
+    with a date becomes a follow-up task for the client's manager. ``observations``:
+    competitor and market information heard on the call, kept with it
+    (``market.services.record_observations``)."""
     if submission:
         existing = Interaction.objects.filter(submission=submission).first()
         if existing is not None:
@@ -106,6 +109,16 @@ def log_interaction(
             interaction=interaction,
             description=promise,
             due_on=follow_up_on,
+        )
+    if observations:
+        from market.services import record_observations
+
+        record_observations(
+            client=client,
+            by=by,
+            day=timezone.localdate(occurred_at),
+            observations=observations,
+            interaction=interaction,
         )
     return interaction, True
 

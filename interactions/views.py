@@ -19,6 +19,7 @@ from clients.selectors import get_client, visible_clients
 from crm.forms import add_service_errors, error_text
 from crm.http import redirect_back
 from crm.paginator import CappedPaginator
+from market.forms import observation_formset
 from visits import services as visit_services
 
 from . import selectors, services
@@ -41,7 +42,8 @@ def log(request, client_pk: int):
         "contact": int(contact_id) if contact_id.isdecimal() else None,
     }
     form = InteractionForm(request.POST if request.method == "POST" else None, client=client, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    observations = observation_formset(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and all([form.is_valid(), observations.is_valid()]):
         data = form.cleaned_data
         try:
             interaction, created = services.log_interaction(
@@ -57,6 +59,7 @@ def log(request, client_pk: int):
                 is_request=data["is_request"],
                 visit_needed=data["visit_needed"],
                 submission=data["submission"],
+                observations=observations.observations(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -72,7 +75,7 @@ def log(request, client_pk: int):
             else:
                 messages.success(request, _("Saved on the client file."))
             return redirect(client)
-    return render(request, "interactions/log_form.html", {"form": form, "client": client})
+    return render(request, "interactions/log_form.html", {"form": form, "observations": observations, "client": client})
 
 
 # --- requests -------------------------------------------------------------------------------

@@ -504,6 +504,7 @@ def log_visit(
     retention_offer: str = "",
     retention_outcome: str = "",
     request_text: str = "",
+    observations: list[dict] | tuple = (),
 ) -> tuple[VisitLog, bool]:
     """Record a visit (日拜访记录); returns (log, created). Every entry point calls this one
     service: the web form, the API (and the offline phone through it).
@@ -520,6 +521,8 @@ def log_visit(
       early warning, ``selectors.needs_retention_visit``).
     - ``request_text``: a request the client made on the visit; it is saved with the log (or
       neither is) and followed up by the visiting manager (who visits, follows up).
+    - ``observations``: competitor and market information seen on the visit, kept with the
+      log (``market.services.record_observations``), or none of it is.
 
     The planned visit is marked done (★) and the client's last visit moves forward.
     """
@@ -593,6 +596,10 @@ def log_visit(
         record_on_site(client_id=client.pk, at=checked_in_at or timezone.now())
     if request_text:
         take_request_on_visit(log, by=owner, text=request_text)
+    if observations:
+        from market.services import record_observations
+
+        record_observations(client=client, by=owner, day=day, observations=observations, visit_log=log)
     return log, True
 
 

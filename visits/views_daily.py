@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from analysis import selectors_summary as business
 from clients.selectors import get_client
 from crm.forms import add_service_errors
+from market.forms import observation_formset
 
 from . import checkins, maps, month_review, rules, selectors, services
 from .forms import (
@@ -250,7 +251,8 @@ def log_visit(request):
             "method": (visit.method if visit else client.visit_method) or "on_site",
         },
     )
-    if request.method == "POST" and form.is_valid():
+    observations = observation_formset(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and all([form.is_valid(), observations.is_valid()]):
         data = form.cleaned_data
         try:
             log, created = services.log_visit(
@@ -273,6 +275,7 @@ def log_visit(request):
                 retention_offer=data.get("retention_offer", ""),
                 retention_outcome=data.get("retention_outcome", ""),
                 request_text=data.get("request", ""),
+                observations=observations.observations(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -284,7 +287,9 @@ def log_visit(request):
             else:
                 messages.info(request, _("This visit was already saved."))
             return redirect(f"{reverse('visits:sheet')}?day={log.date:%Y-%m-%d}")
-    return render(request, "visits/log_form.html", {"form": form, "client": client, "visit": visit})
+    return render(
+        request, "visits/log_form.html", {"form": form, "observations": observations, "client": client, "visit": visit}
+    )
 
 
 def _visit_and_client(request):

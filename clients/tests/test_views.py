@@ -299,10 +299,11 @@ def test_detail_queries_do_not_grow_with_contacts_or_history(client, manager, co
     # user (the session comes from the cache), client, contacts, then one query per timeline
     # provider: client changes, contact changes, owner changes, grade proposals, visit logs and
     # temporary tasks (one UNION), complaint events, survey answers (shared with the
-    # satisfaction panel), interactions, follow-ups done, the care registers (one UNION); the
-    # panel's open invitations and the early warnings. Issue #10: at most 15, whatever the rows
-    # (after a first page has cached the inbox's unread count).
+    # satisfaction panel), interactions, follow-ups done, the care registers (one UNION),
+    # competitor observations; the panel's open invitations, the early warnings and the
+    # client's documents. Issue #10: at most 15, whatever the rows (after a first page has
+    # cached the inbox's unread count); issue #32 added two (observations, documents).
     client.get(reverse("home:start"))
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("clients:detail", args=[acme.pk]))
     assert len(response.context["key_persons"]) + len(response.context["other_contacts"]) == contacts

@@ -155,7 +155,8 @@ def pages(world) -> dict[str, list[str]]:
                f"/clients/{pk}/propose-grade/", f"/clients/groups/{world.group.pk}/", "/visits/today/",
                "/analysis/demand/", "/analysis/effect/", f"/analysis/scores/{pk}/",
                "/analysis/", "/analysis/brand-targets/", "/analysis/target-clients/", "/analysis/brand/",
-               "/analysis/market/"]  # fmt: skip
+               "/analysis/market/", f"/documents/client/{pk}/", f"/documents/{world.document.pk}/replace/",
+               "/market/", "/documents/renewals/"]  # fmt: skip
     supervisor = [f"/visits/plans/{plan}/", f"/visits/results/{world.result.pk}/", "/clients/import/",
                   f"/interactions/messages/{world.message.pk}/", f"/clients/proposals/{world.proposal.pk}/",
                   "/care/gifts/", "/analysis/focus/", "/analysis/team/", "/analysis/figures/import/"]  # fmt: skip
@@ -175,7 +176,8 @@ def test_every_form_survives_hostile_input(client, manager, teammate, supervisor
 
     def other_team_rows():
         return (other.complaints.count(), other.visit_logs.count(), other.contacts.count(),
-                other.planned_visits.count(), Invitation.objects.filter(client=other).count())  # fmt: skip
+                other.planned_visits.count(), Invitation.objects.filter(client=other).count(),
+                other.documents.count(), other.market_observations.count())  # fmt: skip
 
     before = other_team_rows()
     tried, forms_seen = 0, set()
@@ -282,6 +284,9 @@ LIST_PARAMS = {
     "/analysis/team/": ["month", "team"],
     "/analysis/focus/": ["month", "team"],
     "/analysis/target-clients/": ["month", "product", "owner"],
+    "/market/": ["team", "owner", "brand", "month", "page"],
+    "/market/export.csv": ["team", "owner", "brand", "month"],
+    "/documents/renewals/": ["days", "owner", "team", "page"],
 }
 
 

@@ -55,6 +55,7 @@ class World:
     api_token: object = None
     analysis: object = None
     spot_check: object = None
+    document: object = None
 
 
 def build(manager: User, teammate: User, other_manager: User) -> World:
@@ -114,8 +115,9 @@ def build(manager: User, teammate: User, other_manager: User) -> World:
     _demand(client, manager, month)
     analysis = _analysis(manager, month)
     spot_check = _spot_check(client, manager, today)
+    document = _market_and_documents(client, other_client, manager, other_manager, visit_log, today)
     return World(
-        visit_log=visit_log, api_token=api_token, analysis=analysis, spot_check=spot_check,
+        visit_log=visit_log, api_token=api_token, analysis=analysis, spot_check=spot_check, document=document,
         group=group, proposal=proposal,
         gift=gift, event_invitation=event_invitation,
         request=request, message=message,
@@ -145,6 +147,31 @@ def _api_objects(client, manager, today):
     )
     token, _raw = ApiToken.issue(manager, "Alpha phone")
     return visit_log, token
+
+
+def _market_and_documents(client, other_client, manager, other_manager, visit_log, today):
+    """Competitor information on both teams' visits and a document of each team's client
+    (issue #32): team B's must never show to team A."""
+    from documents import services as document_services
+    from market.services import record_observations
+    from visits.models import VisitLog
+
+    other_log = VisitLog.objects.create(
+        owner=other_manager, client=other_client, submission="bravo-log", date=today, method="on_site",
+        work_done="Bravo visit",
+    )  # fmt: skip
+    record_observations(client=client, by=manager, day=today, visit_log=visit_log,
+                        observations=[{"brand": "Alpha Rival", "price": 12}])  # fmt: skip
+    record_observations(client=other_client, by=other_manager, day=today, visit_log=other_log,
+                        observations=[{"brand": "Bravo Rival", "remark": "Bravo Hidden Co shelf"}])  # fmt: skip
+    document_services.upload_document(
+        client=other_client, by=other_manager, kind="contract", title="Bravo contract", expires_on=today,
+        file=SimpleUploadedFile("bravo.pdf", b"%PDF-1.4 bravo", "application/pdf"),
+    )  # fmt: skip
+    return document_services.upload_document(
+        client=client, by=manager, kind="contract", title="Alpha contract", expires_on=today,
+        file=SimpleUploadedFile("alpha.pdf", b"%PDF-1.4 alpha", "application/pdf"),
+    )  # fmt: skip
 
 
 def _analysis(manager, month):
@@ -251,6 +278,11 @@ def url_arguments(world: World) -> dict[str, tuple[dict, str]]:
         "care:gift_decide": (pk(world.gift), ""),
         "care:event_update": (pk(world.event_invitation), ""),
         "analysis:score": (client, ""),
+        "documents:client": (client, ""),
+        "documents:download": (pk(world.document), ""),
+        "documents:replace": (pk(world.document), ""),
+        "documents:remove": (pk(world.document), ""),
+        "documents:expiry": (pk(world.document), ""),
         "analysis:overview": ({}, f"?owner={world.plan.owner_id}"),
         "inspections:create": ({}, query),
         "inspections:detail": (pk(world.spot_check), ""),
