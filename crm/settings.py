@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "analysis",
     "workdays",
     "sync",
+    "rollups",
 ]
 
 MIDDLEWARE = [
@@ -278,6 +279,8 @@ CELERY_BEAT_SCHEDULE = {
     "interactions-send-messages": _job("interactions.send_messages", timedelta(minutes=10)),
     "api-purge-idempotency": _job("api.purge_idempotency", crontab(hour=3, minute=30)),
     "sync-prune-tombstones": _job("sync.prune_tombstones", crontab(hour=3, minute=40)),
+    # The dashboards' rollups of this month and the last, rebuilt from the raw rows (drift repair).
+    "rollups-rebuild": _job("rollups.rebuild", crontab(hour=3, minute=50)),
     "surveys-invite": _job("surveys.invite", timedelta(hours=1)),
     "surveys-send-due": _job("surveys.send_due", timedelta(minutes=15)),
     "surveys-remind": _job("surveys.remind", crontab(hour=10, minute=0)),

@@ -30,11 +30,13 @@ from complaints.selectors import (
 )
 from crm.i18n import localized
 from crm.numbers import percentile, share
+from rollups.selectors import visit_counts as rollup_visit_counts
+from rollups.selectors import visits_logged_per_day
 from surveys.scores import Score, lowest_by
 from surveys.selectors import month_scores
 from visits.models import MonthlyPlan, ServiceStrategy, VisitLog
 from visits.rules import month_end, month_start
-from visits.selectors import coverage, visit_counts
+from visits.selectors import coverage
 
 
 class Hours(Func):
@@ -163,8 +165,9 @@ def visit_dashboard(
     def owned_by(field: str) -> dict:
         return {} if company_wide else {f"{field}__in": ids}
 
-    # Planned, done and temporary tasks: the one count (visits.selectors.visit_counts).
-    counts = visit_counts(
+    # Planned, done and temporary tasks: the one count (visits.selectors.visit_counts), read
+    # from the rollups (rollups.selectors: the same numbers from a row per manager and day).
+    counts = rollup_visit_counts(
         owners=None if company_wide else ids, month=month, until=until, today=today, restrict=restrict
     )
     for owner_id, counted in counts.items():
@@ -199,13 +202,7 @@ def visit_dashboard(
     covered, in_plan = coverage(None if company_wide else ids, month, until, restrict)
     for owner_id, row in rows.items():
         row.clients_covered, row.clients_in_plan = covered.get(owner_id, 0), in_plan.get(owner_id, 0)
-    per_day = list(
-        restrict(VisitLog.objects.filter(date__range=(month, until), **owned_by("owner_id")), "client__")
-        .values("date")
-        .annotate(n=Count("*"))
-        .order_by("date")
-        .values_list("date", "n")
-    )
+    per_day = visits_logged_per_day(owners=None if company_wide else ids, month=month, until=until, restrict=restrict)
     return VisitDashboard(month=month, until=until, rows=list(rows.values()), per_day=per_day)
 
 
