@@ -23,6 +23,7 @@ older count behind (the second waits, then reads what the first committed).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import date
 
 from django.db import connection, transaction
@@ -117,14 +118,28 @@ def refresh_days(owner_days: Iterable[tuple[int | None, date | None]]) -> int:
     return len(rows)
 
 
-def refresh_client(client: Client | int) -> int:
-    """After a client changed hands (or teams): every (manager, day) with work at it, whose
-    rows carry the client's owner and team, is recomputed."""
-    client_id = getattr(client, "pk", client)
+def _pairs_of_client(client_id: int) -> set[tuple[int, date]]:
     pairs = set()
     for model in (PlannedVisit, TemporaryTask, VisitLog):
-        pairs |= set(model.objects.filter(client_id=client_id).values_list("owner_id", "date").distinct())
-    return refresh_days(pairs)
+        pairs |= set(model.objects.filter(client_id=client_id).order_by().values_list("owner_id", "date").distinct())
+    return pairs
+
+
+def refresh_client(client: Client | int) -> int:
+    """After a client changed owner or team: every (manager, day) with work at it, whose rows
+    carry the client's owner and team, is recomputed."""
+    return refresh_days(_pairs_of_client(getattr(client, "pk", client)))
+
+
+@contextmanager
+def refreshing_client(client: Client | int):
+    """Around a bulk change of a client's rows (its visits moved to another manager): the
+    (manager, day) pairs it had before and has after are recomputed, in the caller's
+    transaction."""
+    client_id = getattr(client, "pk", client)
+    before = _pairs_of_client(client_id)
+    yield
+    refresh_days(before | _pairs_of_client(client_id))
 
 
 @transaction.atomic

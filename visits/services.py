@@ -624,11 +624,10 @@ def add_temporary_task(*, owner: User, day: date, description: str, client: Clie
 def hand_over_planned_visits(*, client: Client, to_owner: User) -> int:
     """A client given to another manager takes its upcoming visits along; past ones stay
     with whoever made them. Part of ``clients.services.reassign_owner``."""
-    moved = PlannedVisit.objects.filter(
-        client_id=client.pk, status=PlannedVisit.Status.PLANNED, date__gte=timezone.localdate()
-    ).update(owner_id=to_owner.pk, updated_at=timezone.now())
-    rollups.refresh_client(client)  # its rows now carry the new owner (and team)
-    return moved
+    with rollups.refreshing_client(client):  # its rows now carry the new owner (and team)
+        return PlannedVisit.objects.filter(
+            client_id=client.pk, status=PlannedVisit.Status.PLANNED, date__gte=timezone.localdate()
+        ).update(owner_id=to_owner.pk, updated_at=timezone.now())
 
 
 @transaction.atomic
