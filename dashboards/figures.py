@@ -2,6 +2,12 @@
 number of managers, clients, visits, complaints or answers.
 
 Every function takes querysets already narrowed to the viewer's scope (see ``views``).
+
+From rollups (``rollups/``, a row per manager and day): the visit board's planned, done and
+unplanned counts and its visits logged per day. From raw rows, through the month-range
+indexes, because they cannot be added up exactly: coverage, clients not visited and overdue
+(per client), strategies, the complaint board (deadlines against now, percentiles of hours)
+and the satisfaction board (scores per client for the lowest ones).
 """
 
 from __future__ import annotations

@@ -33,9 +33,12 @@ def facts(manager):
 
 def test_every_single_write_keeps_the_rollups_right(manager, facts):
     assert drift(timezone.localdate()) == []
-    assert rolled.visit_counts(owners=[manager], month=timezone.localdate(), until=timezone.localdate())[
-        manager.pk
-    ].planned == 2
+    assert (
+        rolled.visit_counts(owners=[manager], month=timezone.localdate(), until=timezone.localdate())[
+            manager.pk
+        ].planned
+        == 2
+    )
 
 
 def test_the_nightly_job_repairs_a_corrupted_row(manager, facts):

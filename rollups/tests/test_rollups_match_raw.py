@@ -104,7 +104,7 @@ def write_random_facts(rng: random.Random, managers, admin, months, steps: int) 
 def test_random_facts_keep_rollups_equal_to_a_full_recomputation(
     seed, supervisor, manager, teammate, other_supervisor, other_manager, admin_user
 ):
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (reproducible test data)
     today = timezone.localdate()
     months = [previous_month(month_start(today)), month_start(today)]
     managers = [manager, teammate, other_manager, ManagerFactory(team=None)]
