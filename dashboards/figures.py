@@ -3,11 +3,13 @@ number of managers, clients, visits, complaints or answers.
 
 Every function takes querysets already narrowed to the viewer's scope (see ``views``).
 
-From rollups (``rollups/``, a row per manager and day): the visit board's planned, done and
-unplanned counts and its visits logged per day. From raw rows, through the month-range
+From rollups (``rollups/``): the visit board's planned, done and unplanned counts and its
+visits logged per day (a row per manager and day). From raw rows, through the month-range
 indexes, because they cannot be added up exactly: coverage, clients not visited and overdue
 (per client), strategies, the complaint board (deadlines against now, percentiles of hours)
-and the satisfaction board (scores per client for the lowest ones).
+and the lowest-scoring clients of the satisfaction board (per client). The satisfaction
+board's scores by manager, team, tier and month read the survey rollups (a row per manager,
+month, tier and client owner/team) when the view passes them.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from complaints.selectors import (
 )
 from crm.i18n import localized
 from crm.numbers import percentile, share
+from rollups.selectors import month_scores as rollup_month_scores
 from rollups.selectors import visit_counts as rollup_visit_counts
 from rollups.selectors import visits_logged_per_day
 from surveys.scores import Score, lowest_by
@@ -372,11 +375,15 @@ class SatisfactionDashboard:
     lowest: list[tuple[Client, Score]]
 
 
-def satisfaction_dashboard(responses: QuerySet, managers: QuerySet, month: date) -> SatisfactionDashboard:
+def satisfaction_dashboard(
+    responses: QuerySet, managers: QuerySet, month: date, rollups: QuerySet | None = None
+) -> SatisfactionDashboard:
     """CSAT and NPS for the month by manager (with the plan's target), team and tier; the
-    last six months; the lowest-scoring clients of the month."""
+    last six months; the lowest-scoring clients of the month. ``rollups``: the survey
+    rollups narrowed as ``responses`` are (``rollups.SurveyMonth``), read for the scores
+    instead of the answers; the lowest-scoring clients are ranked from the answers."""
     month = month_start(month)
-    scores = month_scores(responses, month)
+    scores = month_scores(responses, month) if rollups is None else rollup_month_scores(rollups, responses, month)
     names = {user.pk: str(user) for user in managers}
     targets = dict(
         MonthlyPlan.objects.filter(

@@ -74,3 +74,58 @@ class VisitDay(models.Model):
 
 
 COUNTS = ("planned_open", "done", "missed", "tasks", "unplanned", "logged")
+
+
+class SurveyMonthQuerySet(ScopedQuerySet):
+    # Seen with the client, like the answers (``surveys.models.ResponseQuerySet``); the work
+    # of the manager who held the client when it answered.
+    scope_paths = ScopePaths(owner="client_owner", team="client_team", mine=("owner",))
+
+
+class SurveyMonth(models.Model):
+    """One month's survey answers earned by one manager (``owner``: who held the client when
+    it answered) at one tier, about the clients of one owner and team now: the sums every
+    score is computed from (``surveys.scores``: CSAT = satisfied ÷ ratings, NPS from
+    promoters and detractors among the NPS answers)."""
+
+    month = models.DateField(_("month"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account manager"), on_delete=models.CASCADE, related_name="+"
+    )
+    tier = models.ForeignKey("clients.Tier", verbose_name=_("tier"), on_delete=models.CASCADE, related_name="+")
+    client_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("client's account manager"), on_delete=models.CASCADE,
+        related_name="+",
+    )  # fmt: skip
+    client_team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("client's team"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    responses = models.PositiveIntegerField(_("answers"), default=0)
+    ratings = models.PositiveIntegerField(_("ratings"), default=0)
+    satisfied = models.PositiveIntegerField(_("ratings of 4–5"), default=0)
+    nps_answers = models.PositiveIntegerField(_("NPS answers"), default=0)
+    promoters = models.PositiveIntegerField(_("promoters"), default=0)
+    detractors = models.PositiveIntegerField(_("detractors"), default=0)
+
+    objects = SurveyMonthQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("survey rollup")
+        verbose_name_plural = _("survey rollups")
+        indexes = [
+            models.Index(fields=["month", "owner"], name="rollup_survey_month_owner"),
+            models.Index(fields=["owner", "month"], name="rollup_survey_owner_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.month:%Y-%m}"
+
+    def key(self) -> tuple:
+        return (self.owner_id, self.month, self.tier_id, self.client_owner_id, self.client_team_id)
+
+    def counts(self) -> tuple[int, ...]:
+        return tuple(getattr(self, name) for name in SCORE_SUMS)
+
+
+SCORE_SUMS = ("responses", "ratings", "satisfied", "nps_answers", "promoters", "detractors")

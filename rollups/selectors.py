@@ -1,4 +1,4 @@
-"""The boards' visit figures read from the rollups: the same numbers as
+"""The boards' figures read from the rollups. Visits: the same numbers as
 ``visits.selectors.visit_counts`` (the rule, and the reference the tests compare with) and
 the per-day visit logs, from thousands of rollup rows rather than every visit of the month.
 
@@ -11,16 +11,19 @@ without a client is its manager's own, in every scope that lists the manager (as
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from visits.rules import month_end, month_start
+from crm.i18n import localized
+from surveys.scores import Score
+from surveys.selectors import MonthScores
+from visits.rules import month_bounds, month_end, month_start
 from visits.selectors import VisitCounts
 
-from .models import VisitDay
+from .models import SCORE_SUMS, SurveyMonth, VisitDay
 
 
 def _identity(queryset: QuerySet, prefix: str) -> QuerySet:
@@ -92,3 +95,39 @@ def visits_logged_per_day(*, owners, month: date, until: date, restrict=None) ->
     owner_ids = None if owners is None else [getattr(owner, "pk", owner) for owner in owners]
     rows = _in_scope(VisitDay.objects.filter(day__range=(month, until), logged__gt=0), owner_ids, restrict)
     return list(rows.order_by().values("day").annotate(n=Sum("logged")).order_by("day").values_list("day", "n"))
+
+
+# --- survey answers -------------------------------------------------------------------------
+
+
+def _score(row: dict) -> Score:
+    return Score(**{name: row.get(name) or 0 for name in SCORE_SUMS})
+
+
+def _scores_by(rows: QuerySet, *fields: str) -> list[tuple[tuple, Score]]:
+    grouped = rows.order_by().values(*fields).annotate(**{name: Sum(name) for name in SCORE_SUMS}).order_by(*fields)
+    return [(tuple(row[f] for f in fields), _score(row)) for row in grouped]
+
+
+def month_scores(rows: QuerySet[SurveyMonth], responses: QuerySet, month: date) -> MonthScores:
+    """``surveys.selectors.month_scores`` from the survey rollups ``rows`` (already narrowed
+    to the viewer, as ``responses`` are): the same scores by manager, team, tier and for the
+    last six months, in four queries; ``in_month`` stays the month's raw answers (the
+    lowest-scoring clients are ranked from them, by the ``response_submitted`` index)."""
+    month = month_start(month)
+    start, end = month_bounds(month)
+    six_months_ago = month_start(month - timedelta(days=150))
+    in_month = rows.filter(month=month)
+    named = in_month.annotate(team_name=localized("client_team__name"), tier_name=localized("tier__name"))
+    by_owner = [(key[0], score) for key, score in _scores_by(in_month, "owner_id")]
+    total = Score(**{name: sum(getattr(score, name) for _owner, score in by_owner) for name in SCORE_SUMS})
+    return MonthScores(
+        in_month=responses.filter(submitted_at__gte=start, submitted_at__lt=end),
+        total=total,
+        by_owner=by_owner,
+        by_team=[(key[0] or "—", score) for key, score in _scores_by(named, "team_name")],
+        by_tier=[(key[0], score) for key, score in _scores_by(named, "tier_name")],
+        by_month=[
+            (key[0], score) for key, score in _scores_by(rows.filter(month__range=(six_months_ago, month)), "month")
+        ],
+    )

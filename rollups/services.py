@@ -24,23 +24,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from clients.models import Client
+from surveys.models import Response
+from surveys.scores import DETRACTOR_MAX, PROMOTER_MIN
 from visits.models import PlannedVisit, TemporaryTask, VisitLog
-from visits.rules import month_end, month_start, next_month
+from visits.rules import month_bounds, month_end, month_start, next_month
 
-from .models import COUNTS, VisitDay
+from .models import COUNTS, SCORE_SUMS, SurveyMonth, VisitDay
 
 # ``PlannedVisit.Status`` as stored (also read by the data migration's historical models).
 PLANNED, DONE, MISSED, CANCELLED = "planned", "done", "missed", "cancelled"
 _PlannedVisit, _TemporaryTask, _VisitLog, _VisitDay = PlannedVisit, TemporaryTask, VisitLog, VisitDay
+_Response, _SurveyMonth = Response, SurveyMonth
 
 # pg_advisory_xact_lock(bigint): the rollups' keys are (this << 40) + manager << 12 + month.
 LOCK_SPACE = 0x524F  # "RO"
+SURVEY_LOCK_SPACE = 0x5253  # "RS"
 
 
 def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
@@ -83,12 +89,12 @@ def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
     return [row for row in found.values() if any(getattr(row, name) for name in COUNTS)]
 
 
-def _lock(owner_months: Iterable[tuple[int, date]]) -> None:
+def _lock(owner_months: Iterable[tuple[int, date]], space: int = LOCK_SPACE) -> None:
     """Hold each (manager, month) until the transaction ends (PostgreSQL; SQLite writes one
     at a time anyway). Always in the same order, so two writers never wait on each other."""
     if connection.vendor != "postgresql":
         return
-    keys = sorted({(LOCK_SPACE << 40) + (owner << 12) + month.year * 12 + month.month for owner, month in owner_months})
+    keys = sorted({(space << 40) + (owner << 12) + month.year * 12 + month.month for owner, month in owner_months})
     if keys:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(key) FROM unnest(%s::bigint[]) AS key ORDER BY key", [keys])
@@ -142,6 +148,98 @@ def refreshing_client(client: Client | int):
     refresh_days(before | _pairs_of_client(client_id))
 
 
+# --- survey answers -------------------------------------------------------------------------
+
+
+def survey_month_rows(where: Q, *, models: tuple | None = None) -> list[SurveyMonth]:
+    """The survey rollup rows of the answers that match ``where``, computed afresh (one
+    grouped query); the month is the answer's month in the local time zone, as the boards
+    read it. ``models``: (response, rollup) as a migration has them."""
+    Response, SurveyMonth = models or (_Response, _SurveyMonth)
+    rows = (
+        Response.objects.filter(where)
+        .annotate(answered_in=TruncMonth("submitted_at"))
+        .order_by()
+        .values("owner_id", "answered_in", "tier_id", "client__owner_id", "client__team_id")
+        .annotate(
+            responses=Count("pk"),
+            sum_ratings=Sum("ratings"),
+            sum_satisfied=Sum("satisfied_ratings"),
+            nps_answers=Count("pk", filter=Q(nps_score__isnull=False)),
+            promoters=Count("pk", filter=Q(nps_score__gte=PROMOTER_MIN)),
+            detractors=Count("pk", filter=Q(nps_score__lte=DETRACTOR_MAX)),
+        )
+    )
+    found: dict[tuple, SurveyMonth] = {}
+    for row in rows:
+        answered_in = row["answered_in"]
+        month = (timezone.localtime(answered_in) if timezone.is_aware(answered_in) else answered_in).date()
+        key = (row["owner_id"], month_start(month), row["tier_id"], row["client__owner_id"], row["client__team_id"])
+        item = found.get(key)
+        if item is None:
+            item = found[key] = SurveyMonth(
+                owner_id=key[0], month=key[1], tier_id=key[2], client_owner_id=key[3], client_team_id=key[4]
+            )
+        for name, value in (("responses", row["responses"]), ("ratings", row["sum_ratings"]),
+                            ("satisfied", row["sum_satisfied"]), ("nps_answers", row["nps_answers"]),
+                            ("promoters", row["promoters"]), ("detractors", row["detractors"])):  # fmt: skip
+            setattr(item, name, getattr(item, name) + (value or 0))
+    return list(found.values())
+
+
+def _answered_in(keys: dict[int, set[date]]) -> Q:
+    where = Q(pk__in=[])
+    for owner, months in keys.items():
+        for month in months:
+            start, end = month_bounds(month)
+            where |= Q(owner_id=owner, submitted_at__gte=start, submitted_at__lt=end)
+    return where
+
+
+@transaction.atomic
+def refresh_survey_months(owner_months: Iterable[tuple[int | None, date | datetime | None]]) -> int:
+    """Recompute the survey rows of these (manager id, month or moment) pairs: an answer
+    saved, deleted, or its client handed over. Three queries (four on PostgreSQL)."""
+    keys: dict[int, set[date]] = {}
+    for owner, when in owner_months:
+        if owner is None or when is None:
+            continue
+        day = timezone.localtime(when).date() if isinstance(when, datetime) else when
+        keys.setdefault(owner, set()).add(month_start(day))
+    if not keys:
+        return 0
+    _lock(((owner, month) for owner, months in keys.items() for month in months), SURVEY_LOCK_SPACE)
+    rows = survey_month_rows(_answered_in(keys))
+    stale = Q(pk__in=[])
+    for owner, months in keys.items():
+        stale |= Q(owner_id=owner, month__in=sorted(months))
+    SurveyMonth.objects.filter(stale).delete()
+    SurveyMonth.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _answers_of_client(client_id: int) -> set:
+    return set(Response.objects.filter(client_id=client_id).order_by().values_list("owner_id", "submitted_at"))
+
+
+def refresh_client_answers(client: Client | int) -> int:
+    """After a client's hand-over (``surveys.services.hand_over_follow_ups``): its answers'
+    rows now carry the new owner and team."""
+    return refresh_survey_months(_answers_of_client(getattr(client, "pk", client)))
+
+
+def rebuild_survey_month(month: date) -> int:
+    start, end = month_bounds(month)
+    in_month = Q(submitted_at__gte=start, submitted_at__lt=end)
+    owners = set(Response.objects.filter(in_month).order_by().values_list("owner_id", flat=True).distinct())
+    owners |= set(SurveyMonth.objects.filter(month=month_start(month)).values_list("owner_id", flat=True))
+    _lock(((owner, month_start(month)) for owner in owners), SURVEY_LOCK_SPACE)
+    rows = survey_month_rows(in_month)
+    SurveyMonth.objects.filter(month=month_start(month)).delete()
+    SurveyMonth.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 @transaction.atomic
 def rebuild_month(month: date) -> int:
     """Recompute every row of the month from the raw rows (the nightly job; by hand with
@@ -156,14 +254,18 @@ def rebuild_month(month: date) -> int:
     rows = visit_day_rows(in_month)
     VisitDay.objects.filter(day__range=(start, end)).delete()
     VisitDay.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    return len(rows) + rebuild_survey_month(month)
 
 
 def months_with_facts() -> list[date]:
     """Every month from the first visit fact to the last (for ``rebuild_rollups --all``)."""
     first, last = None, None
-    for model in (PlannedVisit, TemporaryTask, VisitLog):
-        bounds = model.objects.order_by().aggregate(first=Min("date"), last=Max("date"))
+    answered = Response.objects.order_by().aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
+    for model in (PlannedVisit, TemporaryTask, VisitLog, None):
+        if model is None:
+            bounds = {k: v and timezone.localtime(v).date() for k, v in answered.items()}
+        else:
+            bounds = model.objects.order_by().aggregate(first=Min("date"), last=Max("date"))
         if bounds["first"] is not None:
             first = min(first or bounds["first"], bounds["first"])
             last = max(last or bounds["last"], bounds["last"])
@@ -182,8 +284,25 @@ def drift(month: date) -> list[tuple]:
     kept = {row.key(): row.counts() for row in VisitDay.objects.filter(day__range=(start, end))}
     fresh = {row.key(): row.counts() for row in visit_day_rows(Q(date__range=(start, end)))}
     zero = (0,) * len(COUNTS)
-    return sorted(
+    differences = sorted(
         ((key, kept.get(key, zero), fresh.get(key, zero)) for key in kept.keys() | fresh.keys()
          if kept.get(key, zero) != fresh.get(key, zero)),
         key=lambda item: (item[0][1], item[0][0]),
     )  # fmt: skip
+    kept = {row.key(): row.counts() for row in SurveyMonth.objects.filter(month=start)}
+    fresh = {
+        row.key(): row.counts()
+        for row in survey_month_rows(
+            Q(submitted_at__gte=month_bounds(start)[0], submitted_at__lt=month_bounds(start)[1])
+        )
+    }
+    zero = (0,) * len(SCORE_SUMS)
+    differences += sorted(
+        (
+            (key, kept.get(key, zero), fresh.get(key, zero))
+            for key in kept.keys() | fresh.keys()
+            if kept.get(key, zero) != fresh.get(key, zero)
+        ),
+        key=str,
+    )
+    return differences  # fmt: skip

@@ -1,4 +1,4 @@
-"""Every planned visit, visit log and temporary task saved or deleted one at a time refreshes
+"""Every planned visit, visit log, temporary task and survey answer saved or deleted one at a time refreshes
 its manager's day in the rollups, in the same transaction (``services.refresh_days``). The
 day and manager it had when loaded are remembered, so moving a visit to another day or
 manager refreshes both. Bulk writes send no signal: they call the services themselves."""
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_init, post_save
 
+from surveys.models import Response
 from visits.models import PlannedVisit, TemporaryTask, VisitLog
 
 from . import services
@@ -37,3 +38,24 @@ for _sender in SENDERS:
     post_init.connect(remember, sender=_sender, dispatch_uid=f"rollups_remember_{_sender.__name__}")
     post_save.connect(refresh, sender=_sender, dispatch_uid=f"rollups_saved_{_sender.__name__}")
     post_delete.connect(refresh, sender=_sender, dispatch_uid=f"rollups_deleted_{_sender.__name__}")
+
+
+# A survey answer: its manager's month (of the moment it was answered).
+
+
+def remember_answer(sender, instance, **kwargs) -> None:
+    fields = instance.__dict__
+    instance._rollup_was = (fields.get("owner_id"), fields.get("submitted_at"))
+
+
+def refresh_answer(sender, instance, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    now = (instance.__dict__.get("owner_id"), instance.__dict__.get("submitted_at"))
+    services.refresh_survey_months({now, getattr(instance, "_rollup_was", now)})
+    instance._rollup_was = now
+
+
+post_init.connect(remember_answer, sender=Response, dispatch_uid="rollups_remember_Response")
+post_save.connect(refresh_answer, sender=Response, dispatch_uid="rollups_saved_Response")
+post_delete.connect(refresh_answer, sender=Response, dispatch_uid="rollups_deleted_Response")

@@ -1,6 +1,6 @@
-"""Random visit facts written through the services (seeded): the rollups equal a full
-recomputation, and the board's figures read from them equal the raw rows' figures for every
-viewer's scope."""
+"""Random visit facts and survey answers written through the services (seeded): the rollups
+equal a full recomputation, and the boards' figures read from them equal the raw rows'
+figures for every viewer's scope."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from contextlib import suppress
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.utils import timezone
@@ -21,8 +22,12 @@ from clients.services import reassign_owner
 from clients.tests.factories import ClientFactory
 from dashboards.selectors import seen_with_client
 from rollups import selectors as rolled
-from rollups.models import VisitDay
+from rollups.models import SurveyMonth, VisitDay
 from rollups.services import drift
+from surveys import services as surveys
+from surveys.defaults import ensure_default_survey
+from surveys.models import Response
+from surveys.selectors import month_scores
 from visits import services
 from visits.models import MonthlyPlan, PlannedVisit, VisitLog
 from visits.rules import month_end, month_start, previous_month
@@ -53,10 +58,13 @@ def write_random_facts(rng: random.Random, managers, admin, months, steps: int) 
         for month in months:
             MonthlyPlanFactory(owner=manager, month=month, status=MonthlyPlan.Status.APPROVED)
     clients = [ClientFactory(owner=rng.choice(managers), visit_method=VisitMethod.PHONE) for _ in range(10)]
-    done = dict.fromkeys(["plan", "generate", "log", "unplanned", "mark", "cancel", "delete", "task", "hand_over"], 0)
+    ensure_default_survey()
+    now = timezone.now()
+    names = ["plan", "generate", "log", "unplanned", "mark", "cancel", "delete", "task", "hand_over", "answer"]
+    done = dict.fromkeys(names, 0)
     refused = (ValidationError, PermissionDenied)
     for _step in range(steps):
-        action = rng.choices(list(done), weights=[20, 2, 14, 6, 10, 4, 3, 8, 3])[0]
+        action = rng.choices(list(done), weights=[20, 2, 14, 6, 10, 4, 3, 8, 3, 12])[0]
         client = rng.choice(clients)
         client.refresh_from_db()
         owner = client.owner
@@ -91,6 +99,8 @@ def write_random_facts(rng: random.Random, managers, admin, months, steps: int) 
                     owner=owner, day=rng.choice(days), description="Brought the contract",
                     client=rng.choice([None, client]),
                 )  # fmt: skip
+            elif action == "answer":
+                answer_survey(rng, client, owner, now - timedelta(hours=rng.randrange(24 * 60)))
             elif action == "hand_over":
                 to = rng.choice([m for m in managers if m.pk != owner.pk])
                 reassign_owner(client=client, new_owner=to, by=admin, reason="Territory change")
@@ -98,6 +108,21 @@ def write_random_facts(rng: random.Random, managers, admin, months, steps: int) 
                 continue
             done[action] += 1
     return done
+
+
+def answer_survey(rng: random.Random, client, owner, moment) -> Response:
+    """Invite and answer at ``moment`` (the answers' month is the moment's)."""
+    with time_machine.travel(moment, tick=False):
+        invitation = surveys.invite(client, contact=None, by=owner)
+        answers = {}
+        for question in invitation.template.questions.all():
+            if question.kind == "rating" and rng.random() < 0.9:
+                answers[question.pk] = rng.randint(1, 5)
+            elif question.kind == "nps" and rng.random() < 0.7:
+                answers[question.pk] = rng.randint(0, 10)
+        return surveys.submit(
+            invitation, answers or {question.pk: 3 for question in invitation.template.questions.filter(kind="rating")}
+        )
 
 
 @pytest.mark.parametrize("seed", [1, 7, 31])
@@ -109,8 +134,8 @@ def test_random_facts_keep_rollups_equal_to_a_full_recomputation(
     months = [previous_month(month_start(today)), month_start(today)]
     managers = [manager, teammate, other_manager, ManagerFactory(team=None)]
     written = write_random_facts(rng, managers, admin_user, months, steps=160)
-    assert all(written[name] for name in ("plan", "log", "unplanned", "mark", "task", "hand_over")), written
-    assert VisitDay.objects.exists()
+    assert all(written[name] for name in ("plan", "log", "unplanned", "mark", "task", "hand_over", "answer")), written
+    assert VisitDay.objects.exists() and SurveyMonth.objects.exists()
     for month in months:
         assert drift(month) == [], f"rollups of {month:%Y-%m} drifted"
     # What the boards read from the rollups equals what they computed from the raw rows.
@@ -127,6 +152,18 @@ def test_random_facts_keep_rollups_equal_to_a_full_recomputation(
                 assert rolled.visits_logged_per_day(
                     owners=owners, month=month, until=until, restrict=restrict
                 ) == _raw_per_day(owners, month, until, restrict)
+    # The satisfaction board's scores: from the survey rollups as from the answers.
+    for viewer, team in viewers:
+        scope = scope_for(viewer)
+        responses, rows = Response.objects.visible_to(scope), SurveyMonth.objects.visible_to(scope)
+        if team is not None:
+            responses, rows = responses.filter(client__team=team), rows.filter(client_team=team)
+        if viewer.is_manager:
+            responses, rows = responses.of_manager(viewer), rows.of_manager(viewer)
+        for month in months:
+            raw, rolled_up = month_scores(responses, month), rolled.month_scores(rows, responses, month)
+            for name in ("total", "by_owner", "by_team", "by_tier", "by_month"):
+                assert getattr(rolled_up, name) == getattr(raw, name), (viewer, team, month, name)
     # A cut-off before today (a board of an earlier day) agrees too.
     earlier = today - timedelta(days=5)
     restrict = seen_with_client(scope_for(admin_user), None)
