@@ -1,5 +1,6 @@
-"""The visit board computed from the rollups against the same board computed from the raw
-rows, on the same database: times (p50, p95 in ms) and the figures both give.
+"""The visit and satisfaction boards computed from the rollups against the same boards
+computed from the raw rows, on the same database: times (p50, p95 in ms) and the figures
+both give.
 
     .venv/bin/python bench/rollups.py                 # throw-away database, small dataset
     .venv/bin/python bench/rollups.py --scale large   # throw-away database, 100,000 clients
@@ -8,7 +9,9 @@ rows, on the same database: times (p50, p95 in ms) and the figures both give.
 For the admin (company-wide) and the busiest manager's supervisor, this month: the planned,
 done and temporary counts and the visits logged per day (the figures the rollups carry, see
 rollups/selectors.py), then the whole visit board (``dashboards.figures.visit_dashboard``),
-whose other figures (coverage, overdue, not visited, strategies) read raw rows either way.
+whose other figures (coverage, overdue, not visited, strategies) read raw rows either way;
+and the satisfaction board (``satisfaction_dashboard``: scores from the survey rollups, the
+lowest-scoring clients from the answers either way).
 Exit status 1 when the two ways give different figures.
 """
 
@@ -90,6 +93,27 @@ def board_figures(board) -> dict:
     }
 
 
+def headline(value):
+    """What is printed of a figure: its totals (the per-row lists are compared, not shown)."""
+    if not isinstance(value, dict):
+        return value
+    return {key: item for key, item in value.items() if not key.startswith("per_") and key != "lowest"}
+
+
+def satisfaction_figures(board) -> dict:
+    return {
+        "answers": board.total.responses,
+        "csat": board.total.csat,
+        "nps": board.total.nps,
+        "months": len(board.by_month),
+        "per_manager": [(pk, score) for pk, _name, score, _target in board.by_owner],
+        "per_team": board.by_team,
+        "per_tier": board.by_tier,
+        "per_month": board.by_month,
+        "lowest": [(client.pk, score) for client, score in board.lowest],
+    }
+
+
 def compare(users: dict, runs: int) -> bool:
     from rollups.models import VisitDay
     from visits.models import PlannedVisit
@@ -114,6 +138,8 @@ def compare_one(who, user, month, until, runs: int) -> bool:
     from dashboards import figures
     from dashboards.selectors import seen_with_client
     from rollups import selectors as rolled
+    from rollups.models import SurveyMonth
+    from surveys.models import Response
     from visits.selectors import visit_counts
 
     today = timezone.localdate()
@@ -137,11 +163,18 @@ def compare_one(who, user, month, until, runs: int) -> bool:
     roll_board_time, roll_whole = timed(
         lambda: figures.visit_dashboard(people, month, restrict=restrict, company_wide=company_wide), runs
     )
+    responses, answers_rolled = Response.objects.visible_to(scope), SurveyMonth.objects.visible_to(scope)
+    raw_csat_time, raw_csat = timed(lambda: figures.satisfaction_dashboard(responses, managers, month), runs)
+    roll_csat_time, roll_csat = timed(
+        lambda: figures.satisfaction_dashboard(responses, managers, month, rollups=answers_rolled), runs
+    )
     rows = [
         ("visit counts", raw_time, roll_time, totals(raw), totals(roll)),
         ("logged per day", raw_day_time, roll_day_time, sum(n for _d, n in raw_days),
          sum(n for _d, n in roll_days)),
         ("whole visit board", raw_board_time, roll_board_time, board_figures(raw_whole), board_figures(roll_whole)),
+        ("satisfaction board", raw_csat_time, roll_csat_time, satisfaction_figures(raw_csat),
+         satisfaction_figures(roll_csat)),
     ]  # fmt: skip
     print(f"\n{who} ({user.username}, {'company-wide' if company_wide else 'team scope'}), {runs} runs each")
     print(f"  {'figure':<20} {'raw p50/p95 ms':>16} {'rollups p50/p95 ms':>20}  same figures")
@@ -152,11 +185,7 @@ def compare_one(who, user, month, until, runs: int) -> bool:
             f"  {name:<20} {raw_ms['p50']:>7} / {raw_ms['p95']:<7} {roll_ms['p50']:>9} / {roll_ms['p95']:<9}"
             f"  {'yes' if equal else 'NO'}"
         )
-        shown = {k: v for k, v in raw_value.items() if k != "per_manager"} if isinstance(raw_value, dict) else raw_value
-        shown_roll = (
-            {k: v for k, v in roll_value.items() if k != "per_manager"} if isinstance(roll_value, dict) else roll_value
-        )
-        print(f"    raw:     {shown}\n    rollups: {shown_roll}")
+        print(f"    raw:     {headline(raw_value)}\n    rollups: {headline(roll_value)}")
     return same
 
 
