@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, IntegerField, Max, Min, Q, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -51,41 +51,42 @@ SURVEY_LOCK_SPACE = 0x5253  # "RS"
 
 def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
     """The rollup rows of the raw facts that match ``where`` (lookups ``owner_id`` and
-    ``date``, which the three models share), computed afresh: three grouped queries.
-    ``models``: (planned visit, temporary task, visit log, rollup) as a migration has them."""
+    ``date``, which the three models share), computed afresh: one query (three grouped
+    counts, UNION ALL). ``models``: (planned visit, temporary task, visit log, rollup) as a
+    migration has them."""
     PlannedVisit, TemporaryTask, VisitLog, VisitDay = models or (_PlannedVisit, _TemporaryTask, _VisitLog, _VisitDay)
-    found: dict[tuple, VisitDay] = {}
-
-    def add(rows, names: Iterable[str]) -> None:
-        for row in rows:
-            key = (row["owner_id"], row["date"], row["client__owner_id"], row["client__team_id"])
-            item = found.get(key)
-            if item is None:
-                item = found[key] = VisitDay(owner_id=key[0], day=key[1], client_owner_id=key[2], client_team_id=key[3])
-            for name in names:
-                setattr(item, name, getattr(item, name) + row[name])
-
     group = ("owner_id", "date", "client__owner_id", "client__team_id")
-    add(
+    zero = Value(0, output_field=IntegerField())
+    none = dict.fromkeys(COUNTS, zero)
+    visits = (
         PlannedVisit.objects.filter(where)
         .exclude(status=CANCELLED)
         .order_by()
         .values(*group)
         .annotate(
-            planned_open=Count("pk", filter=Q(status=PLANNED)),
-            done=Count("pk", filter=Q(status=DONE)),
-            missed=Count("pk", filter=Q(status=MISSED)),
-        ),
-        ("planned_open", "done", "missed"),
+            **{
+                **none,
+                "planned_open": Count("pk", filter=Q(status=PLANNED)),
+                "done": Count("pk", filter=Q(status=DONE)),
+                "missed": Count("pk", filter=Q(status=MISSED)),
+            }
+        )
     )
-    add(TemporaryTask.objects.filter(where).order_by().values(*group).annotate(tasks=Count("pk")), ("tasks",))
-    add(
+    tasks = TemporaryTask.objects.filter(where).order_by().values(*group).annotate(**{**none, "tasks": Count("pk")})
+    logs = (
         VisitLog.objects.filter(where)
         .order_by()
         .values(*group)
-        .annotate(logged=Count("pk"), unplanned=Count("pk", filter=Q(is_temporary=True))),
-        ("logged", "unplanned"),
+        .annotate(**{**none, "logged": Count("pk"), "unplanned": Count("pk", filter=Q(is_temporary=True))})
     )
+    found: dict[tuple, VisitDay] = {}
+    for row in visits.union(tasks, logs, all=True).values_list(*group, *COUNTS):
+        key, counts = row[:4], row[4:]
+        item = found.get(key)
+        if item is None:
+            item = found[key] = VisitDay(owner_id=key[0], day=key[1], client_owner_id=key[2], client_team_id=key[3])
+        for name, value in zip(COUNTS, counts, strict=True):
+            setattr(item, name, getattr(item, name) + value)
     return [row for row in found.values() if any(getattr(row, name) for name in COUNTS)]
 
 
@@ -109,8 +110,8 @@ def _of(keys: dict[int, set[date]], day_lookup: str) -> Q:
 
 @transaction.atomic
 def refresh_days(owner_days: Iterable[tuple[int | None, date | None]]) -> int:
-    """Recompute the rows of these (manager id, day) pairs from the raw rows; four queries
-    (five on PostgreSQL) for any number of pairs. Returns the rows now kept for them."""
+    """Recompute the rows of these (manager id, day) pairs from the raw rows; three queries
+    (four on PostgreSQL) for any number of pairs. Returns the rows now kept for them."""
     keys: dict[int, set[date]] = {}
     for owner, day in owner_days:
         if owner is not None and day is not None:
