@@ -105,3 +105,29 @@ def test_the_boards_read_a_constant_number_of_queries(manager, teammate, django_
             rolled.visit_counts(owners=owners, month=today, until=today)
         with django_assert_max_num_queries(1):
             rolled.visits_logged_per_day(owners=owners, month=today, until=today)
+
+
+def test_an_answer_keeps_its_rollup_and_the_nightly_job_repairs_one_that_drifted(manager, teammate, admin_user):
+    from clients.services import reassign_owner
+    from rollups.models import SurveyMonth
+    from surveys import services as surveys
+    from surveys.defaults import ensure_default_survey
+
+    ensure_default_survey()
+    acme = ClientFactory(owner=manager)
+    invitation = surveys.invite(acme, contact=None, by=manager)
+    questions = list(invitation.template.questions.all())
+    ratings = sum(1 for q in questions if q.kind == "rating")
+    scores = {"rating": 5, "nps": 3}
+    surveys.submit(invitation, {q.pk: scores[q.kind] for q in questions if q.kind in scores})
+    row = SurveyMonth.objects.get()
+    assert (row.owner, row.client_owner, row.responses) == (manager, manager, 1)
+    assert (row.ratings, row.satisfied, row.nps_answers, row.promoters, row.detractors) == (ratings, ratings, 1, 0, 1)
+    reassign_owner(client=acme, new_owner=teammate, by=admin_user, reason="Territory change")
+    row = SurveyMonth.objects.get()  # recomputed: a new row
+    assert (row.owner, row.client_owner) == (manager, teammate)  # earned by manager, seen with teammate's client
+    SurveyMonth.objects.update(satisfied=0, responses=7)
+    assert drift(timezone.localdate())
+    run_job("rollups.rebuild")
+    assert drift(timezone.localdate()) == []
+    assert SurveyMonth.objects.get().responses == 1

@@ -116,13 +116,9 @@ def answer_survey(rng: random.Random, client, owner, moment) -> Response:
         invitation = surveys.invite(client, contact=None, by=owner)
         answers = {}
         for question in invitation.template.questions.all():
-            if question.kind == "rating" and rng.random() < 0.9:
-                answers[question.pk] = rng.randint(1, 5)
-            elif question.kind == "nps" and rng.random() < 0.7:
-                answers[question.pk] = rng.randint(0, 10)
-        return surveys.submit(
-            invitation, answers or {question.pk: 3 for question in invitation.template.questions.filter(kind="rating")}
-        )
+            if question.kind in ("rating", "nps"):
+                answers[question.pk] = rng.randint(*question.SCALES[question.kind])
+        return surveys.submit(invitation, answers)
 
 
 @pytest.mark.parametrize("seed", [1, 7, 31])
