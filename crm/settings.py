@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "inspections",
     "market",
     "documents",
+    "rollups",
 ]
 
 MIDDLEWARE = [
@@ -306,6 +307,8 @@ CELERY_BEAT_SCHEDULE = {
     "documents-renewals-due": _job("documents.renewals_due", crontab(hour=7, minute=12)),
     "api-purge-idempotency": _job("api.purge_idempotency", crontab(hour=3, minute=30)),
     "sync-prune-tombstones": _job("sync.prune_tombstones", crontab(hour=3, minute=40)),
+    # The dashboards' rollups of this month and the last, rebuilt from the raw rows (drift repair).
+    "rollups-rebuild": _job("rollups.rebuild", crontab(hour=3, minute=50)),
     "surveys-invite": _job("surveys.invite", timedelta(hours=1)),
     "surveys-send-due": _job("surveys.send_due", timedelta(minutes=15)),
     "surveys-remind": _job("surveys.remind", crontab(hour=10, minute=0)),

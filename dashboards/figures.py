@@ -2,6 +2,14 @@
 number of managers, clients, visits, complaints or answers.
 
 Every function takes querysets already narrowed to the viewer's scope (see ``views``).
+
+From rollups (``rollups/``): the visit board's planned, done and unplanned counts and its
+visits logged per day (a row per manager and day). From raw rows, through the month-range
+indexes, because they cannot be added up exactly: coverage, clients not visited and overdue
+(per client), strategies, the complaint board (deadlines against now, percentiles of hours)
+and the lowest-scoring clients of the satisfaction board (per client). The satisfaction
+board's scores by manager, team, tier and month read the survey rollups (a row per manager,
+month, tier and client owner/team) when the view passes them.
 """
 
 from __future__ import annotations
@@ -30,11 +38,14 @@ from complaints.selectors import (
 )
 from crm.i18n import localized
 from crm.numbers import percentile, share
+from rollups.selectors import month_scores as rollup_month_scores
+from rollups.selectors import visit_counts as rollup_visit_counts
+from rollups.selectors import visits_logged_per_day
 from surveys.scores import Score, lowest_by
 from surveys.selectors import month_scores
 from visits.models import MonthlyPlan, ServiceStrategy, VisitLog
 from visits.rules import month_end, month_start
-from visits.selectors import coverage, visit_counts
+from visits.selectors import coverage
 
 
 class Hours(Func):
@@ -163,8 +174,9 @@ def visit_dashboard(
     def owned_by(field: str) -> dict:
         return {} if company_wide else {f"{field}__in": ids}
 
-    # Planned, done and temporary tasks: the one count (visits.selectors.visit_counts).
-    counts = visit_counts(
+    # Planned, done and temporary tasks: the one count (visits.selectors.visit_counts), read
+    # from the rollups (rollups.selectors: the same numbers from a row per manager and day).
+    counts = rollup_visit_counts(
         owners=None if company_wide else ids, month=month, until=until, today=today, restrict=restrict
     )
     for owner_id, counted in counts.items():
@@ -199,13 +211,7 @@ def visit_dashboard(
     covered, in_plan = coverage(None if company_wide else ids, month, until, restrict)
     for owner_id, row in rows.items():
         row.clients_covered, row.clients_in_plan = covered.get(owner_id, 0), in_plan.get(owner_id, 0)
-    per_day = list(
-        restrict(VisitLog.objects.filter(date__range=(month, until), **owned_by("owner_id")), "client__")
-        .values("date")
-        .annotate(n=Count("*"))
-        .order_by("date")
-        .values_list("date", "n")
-    )
+    per_day = visits_logged_per_day(owners=None if company_wide else ids, month=month, until=until, restrict=restrict)
     return VisitDashboard(month=month, until=until, rows=list(rows.values()), per_day=per_day)
 
 
@@ -369,11 +375,15 @@ class SatisfactionDashboard:
     lowest: list[tuple[Client, Score]]
 
 
-def satisfaction_dashboard(responses: QuerySet, managers: QuerySet, month: date) -> SatisfactionDashboard:
+def satisfaction_dashboard(
+    responses: QuerySet, managers: QuerySet, month: date, rollups: QuerySet | None = None
+) -> SatisfactionDashboard:
     """CSAT and NPS for the month by manager (with the plan's target), team and tier; the
-    last six months; the lowest-scoring clients of the month."""
+    last six months; the lowest-scoring clients of the month. ``rollups``: the survey
+    rollups narrowed as ``responses`` are (``rollups.SurveyMonth``), read for the scores
+    instead of the answers; the lowest-scoring clients are ranked from the answers."""
     month = month_start(month)
-    scores = month_scores(responses, month)
+    scores = month_scores(responses, month) if rollups is None else rollup_month_scores(rollups, responses, month)
     names = {user.pk: str(user) for user in managers}
     targets = dict(
         MonthlyPlan.objects.filter(

@@ -28,6 +28,7 @@ from interactions.models import Interaction
 from interactions.selectors import requests_by_manager
 from performance.models import ClientWarning
 from performance.selectors import at_risk_by_rule, retention_counts
+from rollups.models import SurveyMonth
 from surveys.selectors import visible_responses
 from visits.models import VisitLog
 from visits.rules import month_bounds, next_month, previous_month
@@ -256,16 +257,20 @@ def complaints(request):
 def satisfaction(request):
     month, teams, team, managers = _filters(request)
     responses = visible_responses(request.user)
+    # The scores from the survey rollups, narrowed the same way (rollups.models.SurveyMonth).
+    rollups = SurveyMonth.objects.visible_to(_scope(request))
     if team is not None:
         responses = responses.filter(client__team=team)
+        rollups = rollups.filter(client_team=team)
     if request.user.is_manager:
         responses = responses.of_manager(request.user)
+        rollups = rollups.of_manager(request.user)
     board, as_of = remembered(
         request,
         _scope(request),
         "satisfaction",
         _cache_filters(month, team),
-        lambda: figures.satisfaction_dashboard(responses, managers, month),
+        lambda: figures.satisfaction_dashboard(responses, managers, month, rollups=rollups),
     )
     if request.GET.get("export") == "csv":
         scores = [_("Responses"), _("CSAT"), _("NPS")]

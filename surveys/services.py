@@ -23,6 +23,7 @@ from accounts.models import User
 from clients.models import Client, Contact
 from notifications import mail
 from notifications.services import notify
+from rollups import services as rollups
 from visits.models import ServiceStrategy
 from visits.rules import next_month
 
@@ -469,3 +470,4 @@ def hand_over_follow_ups(*, client: Client, to_owner: User) -> None:
     """A client given to another manager takes its open survey follow-ups along. Part of
     ``clients.services.reassign_owner``."""
     FollowUp.objects.filter(client_id=client.pk, done_at__isnull=True).update(owner=to_owner)
+    rollups.refresh_client_answers(client)  # its answers' rollups now carry the new owner and team

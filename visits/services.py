@@ -27,6 +27,7 @@ from clients.models import Client, VisitMethod
 from clients.rules import next_visit_due
 from complaints.services import record_on_site
 from interactions.services import take_request_on_visit
+from rollups import services as rollups
 from workdays.selectors import work_calendar
 
 from . import proposals, routes, rules, selectors
@@ -381,6 +382,7 @@ def generate_visits(*, owner: User, start: date, end: date, by: User) -> int:
                 )
             )
     PlannedVisit.objects.bulk_create(new, batch_size=500)
+    rollups.refresh_days((owner.pk, visit.date) for visit in new)
     return len(new)
 
 
@@ -629,9 +631,10 @@ def add_temporary_task(*, owner: User, day: date, description: str, client: Clie
 def hand_over_planned_visits(*, client: Client, to_owner: User) -> int:
     """A client given to another manager takes its upcoming visits along; past ones stay
     with whoever made them. Part of ``clients.services.reassign_owner``."""
-    return PlannedVisit.objects.filter(
-        client_id=client.pk, status=PlannedVisit.Status.PLANNED, date__gte=timezone.localdate()
-    ).update(owner_id=to_owner.pk, updated_at=timezone.now())
+    with rollups.refreshing_client(client):  # its rows now carry the new owner (and team)
+        return PlannedVisit.objects.filter(
+            client_id=client.pk, status=PlannedVisit.Status.PLANNED, date__gte=timezone.localdate()
+        ).update(owner_id=to_owner.pk, updated_at=timezone.now())
 
 
 @transaction.atomic

@@ -1,0 +1,131 @@
+"""Rollups: the facts the company-wide boards count, kept pre-added per manager and day.
+
+A row is the work of one manager (``owner``) on one day at the clients of one current owner
+and team (``client_owner``, ``client_team``; both empty for a temporary task without a
+client). Keeping the client's current owner and team on the row lets a board apply the
+viewer's scope exactly as it does to the raw rows (``dashboards.selectors.seen_with_client``:
+a visit is seen with its client), and keeping the day lets it apply the month's cut-off
+(``visits.selectors.visit_counts``: a visit of today counts as planned only once done).
+Usually one row per manager and working day: thousands of rows a month, not the millions
+of visits, tasks and logs behind them.
+
+Written only by ``rollups.services`` (see there for where they are refreshed).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import ScopedQuerySet, ScopePaths
+
+
+class VisitDayQuerySet(ScopedQuerySet):
+    # Seen with the client, like the visits it counts (the client's owner and team now).
+    scope_paths = ScopePaths(owner="client_owner", team="client_team", mine=("owner",))
+
+
+class VisitDay(models.Model):
+    """One manager's visits of one day at the clients of one owner and team, counted."""
+
+    day = models.DateField(_("day"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account manager"), on_delete=models.CASCADE, related_name="+"
+    )
+    client_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("client's account manager"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    client_team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("client's team"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    planned_open = models.PositiveIntegerField(_("planned, not yet done"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    missed = models.PositiveIntegerField(_("missed"), default=0)
+    tasks = models.PositiveIntegerField(_("temporary tasks recorded"), default=0)
+    unplanned = models.PositiveIntegerField(_("visits logged without a plan"), default=0)
+    logged = models.PositiveIntegerField(_("visits logged"), default=0)
+
+    objects = VisitDayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit rollup")
+        verbose_name_plural = _("visit rollups")
+        indexes = [
+            # The boards read a month by date (company-wide) or by manager; a refresh by both.
+            models.Index(fields=["day", "owner"], name="rollup_visit_day_owner"),
+            models.Index(fields=["owner", "day"], name="rollup_visit_owner_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.day:%Y-%m-%d}"
+
+    def key(self) -> tuple:
+        return (self.owner_id, self.day, self.client_owner_id, self.client_team_id)
+
+    def counts(self) -> tuple[int, ...]:
+        return tuple(getattr(self, name) for name in COUNTS)
+
+
+COUNTS = ("planned_open", "done", "missed", "tasks", "unplanned", "logged")
+
+
+class SurveyMonthQuerySet(ScopedQuerySet):
+    # Seen with the client, like the answers (``surveys.models.ResponseQuerySet``); the work
+    # of the manager who held the client when it answered.
+    scope_paths = ScopePaths(owner="client_owner", team="client_team", mine=("owner",))
+
+
+class SurveyMonth(models.Model):
+    """One month's survey answers earned by one manager (``owner``: who held the client when
+    it answered) at one tier, about the clients of one owner and team now: the sums every
+    score is computed from (``surveys.scores``: CSAT = satisfied ÷ ratings, NPS from
+    promoters and detractors among the NPS answers)."""
+
+    month = models.DateField(_("month"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account manager"), on_delete=models.CASCADE, related_name="+"
+    )
+    tier = models.ForeignKey("clients.Tier", verbose_name=_("tier"), on_delete=models.CASCADE, related_name="+")
+    client_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("client's account manager"), on_delete=models.CASCADE,
+        related_name="+",
+    )  # fmt: skip
+    client_team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("client's team"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    responses = models.PositiveIntegerField(_("answers"), default=0)
+    ratings = models.PositiveIntegerField(_("ratings"), default=0)
+    satisfied = models.PositiveIntegerField(_("ratings of 4–5"), default=0)
+    nps_answers = models.PositiveIntegerField(_("NPS answers"), default=0)
+    promoters = models.PositiveIntegerField(_("promoters"), default=0)
+    detractors = models.PositiveIntegerField(_("detractors"), default=0)
+
+    objects = SurveyMonthQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("survey rollup")
+        verbose_name_plural = _("survey rollups")
+        indexes = [
+            models.Index(fields=["month", "owner"], name="rollup_survey_month_owner"),
+            models.Index(fields=["owner", "month"], name="rollup_survey_owner_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.month:%Y-%m}"
+
+    def key(self) -> tuple:
+        return (self.owner_id, self.month, self.tier_id, self.client_owner_id, self.client_team_id)
+
+    def counts(self) -> tuple[int, ...]:
+        return tuple(getattr(self, name) for name in SCORE_SUMS)
+
+
+SCORE_SUMS = ("responses", "ratings", "satisfied", "nps_answers", "promoters", "detractors")

@@ -1,0 +1,309 @@
+"""Keeping the rollups right: every write of a visit fact refreshes the rows it touches, in
+the same transaction, and a nightly job rebuilds whole months in case anything drifted.
+
+What refreshes (one call per write path, no counting by hand anywhere):
+
+- a planned visit, visit log or temporary task saved or deleted one by one (views, services,
+  the API, sync, the admin): ``rollups.signals`` refreshes its manager's day, before and
+  after the change (a visit moved to another day or manager leaves both right);
+- the bulk writes that send no signal: ``visits.services.generate_visits`` (bulk insert) and
+  ``visits.services.hand_over_planned_visits`` (a client given to another manager: its rows
+  move to the new owner's scope, its upcoming visits to the new manager) call
+  ``refresh_days`` / ``refresh_client``;
+- every night, ``rebuild_month`` for this month and the last (the job
+  ``rollups.rebuild``); by hand: ``manage.py rebuild_rollups --month 2026-11`` (or ``--all``).
+
+A refresh recomputes the touched (manager, day) rows from the raw rows rather than adding
+or subtracting one: a refresh is exact whatever the write was, and doing it twice changes
+nothing. On PostgreSQL each (manager, month) is held by a transaction-level advisory lock
+while it is recomputed, so two transactions writing the same manager's day cannot leave the
+older count behind (the second waits, then reads what the first committed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from django.db import connection, transaction
+from django.db.models import Count, IntegerField, Max, Min, Q, Sum, Value
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from clients.models import Client
+from surveys.models import Response
+from surveys.scores import DETRACTOR_MAX, PROMOTER_MIN
+from visits.models import PlannedVisit, TemporaryTask, VisitLog
+from visits.rules import month_bounds, month_end, month_start, next_month
+
+from .models import COUNTS, SCORE_SUMS, SurveyMonth, VisitDay
+
+# ``PlannedVisit.Status`` as stored (also read by the data migration's historical models).
+PLANNED, DONE, MISSED, CANCELLED = "planned", "done", "missed", "cancelled"
+_PlannedVisit, _TemporaryTask, _VisitLog, _VisitDay = PlannedVisit, TemporaryTask, VisitLog, VisitDay
+_Response, _SurveyMonth = Response, SurveyMonth
+
+# pg_advisory_xact_lock(bigint): the rollups' keys are (this << 40) + manager << 12 + month.
+LOCK_SPACE = 0x524F  # "RO"
+SURVEY_LOCK_SPACE = 0x5253  # "RS"
+
+
+def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
+    """The rollup rows of the raw facts that match ``where`` (lookups ``owner_id`` and
+    ``date``, which the three models share), computed afresh: one query (three grouped
+    counts, UNION ALL). ``models``: (planned visit, temporary task, visit log, rollup) as a
+    migration has them."""
+    PlannedVisit, TemporaryTask, VisitLog, VisitDay = models or (_PlannedVisit, _TemporaryTask, _VisitLog, _VisitDay)
+    group = ("owner_id", "date", "client__owner_id", "client__team_id")
+    zero = Value(0, output_field=IntegerField())
+    none = dict.fromkeys(COUNTS, zero)
+    visits = (
+        PlannedVisit.objects.filter(where)
+        .exclude(status=CANCELLED)
+        .order_by()
+        .values(*group)
+        .annotate(
+            **{
+                **none,
+                "planned_open": Count("pk", filter=Q(status=PLANNED)),
+                "done": Count("pk", filter=Q(status=DONE)),
+                "missed": Count("pk", filter=Q(status=MISSED)),
+            }
+        )
+    )
+    tasks = TemporaryTask.objects.filter(where).order_by().values(*group).annotate(**{**none, "tasks": Count("pk")})
+    logs = (
+        VisitLog.objects.filter(where)
+        .order_by()
+        .values(*group)
+        .annotate(**{**none, "logged": Count("pk"), "unplanned": Count("pk", filter=Q(is_temporary=True))})
+    )
+    found: dict[tuple, VisitDay] = {}
+    for row in visits.union(tasks, logs, all=True).values_list(*group, *COUNTS):
+        key, counts = row[:4], row[4:]
+        item = found.get(key)
+        if item is None:
+            item = found[key] = VisitDay(owner_id=key[0], day=key[1], client_owner_id=key[2], client_team_id=key[3])
+        for name, value in zip(COUNTS, counts, strict=True):
+            setattr(item, name, getattr(item, name) + value)
+    return [row for row in found.values() if any(getattr(row, name) for name in COUNTS)]
+
+
+def _lock(owner_months: Iterable[tuple[int, date]], space: int = LOCK_SPACE) -> None:
+    """Hold each (manager, month) until the transaction ends (PostgreSQL; SQLite writes one
+    at a time anyway). Always in the same order, so two writers never wait on each other."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({(space << 40) + (owner << 12) + month.year * 12 + month.month for owner, month in owner_months})
+    if keys:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(key) FROM unnest(%s::bigint[]) AS key ORDER BY key", [keys])
+
+
+def _of(keys: dict[int, set[date]], day_lookup: str) -> Q:
+    where = Q(pk__in=[])
+    for owner, days in keys.items():
+        where |= Q(owner_id=owner, **{f"{day_lookup}__in": sorted(days)})
+    return where
+
+
+@transaction.atomic
+def refresh_days(owner_days: Iterable[tuple[int | None, date | None]]) -> int:
+    """Recompute the rows of these (manager id, day) pairs from the raw rows; three queries
+    (four on PostgreSQL) for any number of pairs. Returns the rows now kept for them."""
+    keys: dict[int, set[date]] = {}
+    for owner, day in owner_days:
+        if owner is not None and day is not None:
+            keys.setdefault(owner, set()).add(day)
+    if not keys:
+        return 0
+    _lock((owner, month_start(day)) for owner, days in keys.items() for day in days)
+    rows = visit_day_rows(_of(keys, "date"))
+    VisitDay.objects.filter(_of(keys, "day")).delete()
+    VisitDay.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _pairs_of_client(client_id: int) -> set[tuple[int, date]]:
+    pairs = set()
+    for model in (PlannedVisit, TemporaryTask, VisitLog):
+        pairs |= set(model.objects.filter(client_id=client_id).order_by().values_list("owner_id", "date").distinct())
+    return pairs
+
+
+def refresh_client(client: Client | int) -> int:
+    """After a client changed owner or team: every (manager, day) with work at it, whose rows
+    carry the client's owner and team, is recomputed."""
+    return refresh_days(_pairs_of_client(getattr(client, "pk", client)))
+
+
+@contextmanager
+def refreshing_client(client: Client | int):
+    """Around a bulk change of a client's rows (its visits moved to another manager): the
+    (manager, day) pairs it had before and has after are recomputed, in the caller's
+    transaction."""
+    client_id = getattr(client, "pk", client)
+    before = _pairs_of_client(client_id)
+    yield
+    refresh_days(before | _pairs_of_client(client_id))
+
+
+# --- survey answers -------------------------------------------------------------------------
+
+
+def survey_month_rows(where: Q, *, models: tuple | None = None) -> list[SurveyMonth]:
+    """The survey rollup rows of the answers that match ``where``, computed afresh (one
+    grouped query); the month is the answer's month in the local time zone, as the boards
+    read it. ``models``: (response, rollup) as a migration has them."""
+    Response, SurveyMonth = models or (_Response, _SurveyMonth)
+    rows = (
+        Response.objects.filter(where)
+        .annotate(answered_in=TruncMonth("submitted_at"))
+        .order_by()
+        .values("owner_id", "answered_in", "tier_id", "client__owner_id", "client__team_id")
+        .annotate(
+            responses=Count("pk"),
+            sum_ratings=Sum("ratings"),
+            sum_satisfied=Sum("satisfied_ratings"),
+            nps_answers=Count("pk", filter=Q(nps_score__isnull=False)),
+            promoters=Count("pk", filter=Q(nps_score__gte=PROMOTER_MIN)),
+            detractors=Count("pk", filter=Q(nps_score__lte=DETRACTOR_MAX)),
+        )
+    )
+    found: dict[tuple, SurveyMonth] = {}
+    for row in rows:
+        answered_in = row["answered_in"]
+        month = (timezone.localtime(answered_in) if timezone.is_aware(answered_in) else answered_in).date()
+        key = (row["owner_id"], month_start(month), row["tier_id"], row["client__owner_id"], row["client__team_id"])
+        item = found.get(key)
+        if item is None:
+            item = found[key] = SurveyMonth(
+                owner_id=key[0], month=key[1], tier_id=key[2], client_owner_id=key[3], client_team_id=key[4]
+            )
+        for name, value in (("responses", row["responses"]), ("ratings", row["sum_ratings"]),
+                            ("satisfied", row["sum_satisfied"]), ("nps_answers", row["nps_answers"]),
+                            ("promoters", row["promoters"]), ("detractors", row["detractors"])):  # fmt: skip
+            setattr(item, name, getattr(item, name) + (value or 0))
+    return list(found.values())
+
+
+def _answered_in(keys: dict[int, set[date]]) -> Q:
+    where = Q(pk__in=[])
+    for owner, months in keys.items():
+        for month in months:
+            start, end = month_bounds(month)
+            where |= Q(owner_id=owner, submitted_at__gte=start, submitted_at__lt=end)
+    return where
+
+
+@transaction.atomic
+def refresh_survey_months(owner_months: Iterable[tuple[int | None, date | datetime | None]]) -> int:
+    """Recompute the survey rows of these (manager id, month or moment) pairs: an answer
+    saved, deleted, or its client handed over. Three queries (four on PostgreSQL)."""
+    keys: dict[int, set[date]] = {}
+    for owner, when in owner_months:
+        if owner is None or when is None:
+            continue
+        day = timezone.localtime(when).date() if isinstance(when, datetime) else when
+        keys.setdefault(owner, set()).add(month_start(day))
+    if not keys:
+        return 0
+    _lock(((owner, month) for owner, months in keys.items() for month in months), SURVEY_LOCK_SPACE)
+    rows = survey_month_rows(_answered_in(keys))
+    stale = Q(pk__in=[])
+    for owner, months in keys.items():
+        stale |= Q(owner_id=owner, month__in=sorted(months))
+    SurveyMonth.objects.filter(stale).delete()
+    SurveyMonth.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _answers_of_client(client_id: int) -> set:
+    return set(Response.objects.filter(client_id=client_id).order_by().values_list("owner_id", "submitted_at"))
+
+
+def refresh_client_answers(client: Client | int) -> int:
+    """After a client's hand-over (``surveys.services.hand_over_follow_ups``): its answers'
+    rows now carry the new owner and team."""
+    return refresh_survey_months(_answers_of_client(getattr(client, "pk", client)))
+
+
+def rebuild_survey_month(month: date) -> int:
+    start, end = month_bounds(month)
+    in_month = Q(submitted_at__gte=start, submitted_at__lt=end)
+    owners = set(Response.objects.filter(in_month).order_by().values_list("owner_id", flat=True).distinct())
+    owners |= set(SurveyMonth.objects.filter(month=month_start(month)).values_list("owner_id", flat=True))
+    _lock(((owner, month_start(month)) for owner in owners), SURVEY_LOCK_SPACE)
+    rows = survey_month_rows(in_month)
+    SurveyMonth.objects.filter(month=month_start(month)).delete()
+    SurveyMonth.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+@transaction.atomic
+def rebuild_month(month: date) -> int:
+    """Recompute every row of the month from the raw rows (the nightly job; by hand with
+    ``manage.py rebuild_rollups``). Returns the number of rows kept."""
+    start, end = month_start(month), month_end(month)
+    in_month = Q(date__range=(start, end))
+    owners = set()
+    for model in (PlannedVisit, TemporaryTask, VisitLog):
+        owners |= set(model.objects.filter(in_month).order_by().values_list("owner_id", flat=True).distinct())
+    owners |= set(VisitDay.objects.filter(day__range=(start, end)).values_list("owner_id", flat=True).distinct())
+    _lock((owner, start) for owner in owners)
+    rows = visit_day_rows(in_month)
+    VisitDay.objects.filter(day__range=(start, end)).delete()
+    VisitDay.objects.bulk_create(rows, batch_size=1000)
+    return len(rows) + rebuild_survey_month(month)
+
+
+def months_with_facts() -> list[date]:
+    """Every month from the first visit fact to the last (for ``rebuild_rollups --all``)."""
+    first, last = None, None
+    answered = Response.objects.order_by().aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
+    for model in (PlannedVisit, TemporaryTask, VisitLog, None):
+        if model is None:
+            bounds = {k: v and timezone.localtime(v).date() for k, v in answered.items()}
+        else:
+            bounds = model.objects.order_by().aggregate(first=Min("date"), last=Max("date"))
+        if bounds["first"] is not None:
+            first = min(first or bounds["first"], bounds["first"])
+            last = max(last or bounds["last"], bounds["last"])
+    months = []
+    month = month_start(first) if first else None
+    while month is not None and month <= last:
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+def drift(month: date) -> list[tuple]:
+    """The differences between the kept rows of the month and a full recomputation (key,
+    kept counts, recomputed counts): empty when the rollups are right."""
+    start, end = month_start(month), month_end(month)
+    kept = {row.key(): row.counts() for row in VisitDay.objects.filter(day__range=(start, end))}
+    fresh = {row.key(): row.counts() for row in visit_day_rows(Q(date__range=(start, end)))}
+    zero = (0,) * len(COUNTS)
+    differences = sorted(
+        ((key, kept.get(key, zero), fresh.get(key, zero)) for key in kept.keys() | fresh.keys()
+         if kept.get(key, zero) != fresh.get(key, zero)),
+        key=lambda item: (item[0][1], item[0][0]),
+    )  # fmt: skip
+    kept = {row.key(): row.counts() for row in SurveyMonth.objects.filter(month=start)}
+    fresh = {
+        row.key(): row.counts()
+        for row in survey_month_rows(
+            Q(submitted_at__gte=month_bounds(start)[0], submitted_at__lt=month_bounds(start)[1])
+        )
+    }
+    zero = (0,) * len(SCORE_SUMS)
+    differences += sorted(
+        (
+            (key, kept.get(key, zero), fresh.get(key, zero))
+            for key in kept.keys() | fresh.keys()
+            if kept.get(key, zero) != fresh.get(key, zero)
+        ),
+        key=str,
+    )
+    return differences  # fmt: skip

@@ -1,0 +1,61 @@
+"""Every planned visit, visit log, temporary task and survey answer saved or deleted one at a time refreshes
+its manager's day in the rollups, in the same transaction (``services.refresh_days``). The
+day and manager it had when loaded are remembered, so moving a visit to another day or
+manager refreshes both. Bulk writes send no signal: they call the services themselves."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_init, post_save
+
+from surveys.models import Response
+from visits.models import PlannedVisit, TemporaryTask, VisitLog
+
+from . import services
+
+SENDERS = (PlannedVisit, TemporaryTask, VisitLog)
+
+
+def _where(instance) -> tuple:
+    # From the instance's own fields only: reading a deferred field here would query.
+    fields = instance.__dict__
+    return (fields.get("owner_id"), fields.get("date"))
+
+
+def remember(sender, instance, **kwargs) -> None:
+    instance._rollup_was = _where(instance)
+
+
+def refresh(sender, instance, raw: bool = False, **kwargs) -> None:
+    if raw:  # loading fixtures
+        return
+    now = _where(instance)
+    was = getattr(instance, "_rollup_was", now)
+    services.refresh_days({now, was})
+    instance._rollup_was = now
+
+
+for _sender in SENDERS:
+    post_init.connect(remember, sender=_sender, dispatch_uid=f"rollups_remember_{_sender.__name__}")
+    post_save.connect(refresh, sender=_sender, dispatch_uid=f"rollups_saved_{_sender.__name__}")
+    post_delete.connect(refresh, sender=_sender, dispatch_uid=f"rollups_deleted_{_sender.__name__}")
+
+
+# A survey answer: its manager's month (of the moment it was answered).
+
+
+def remember_answer(sender, instance, **kwargs) -> None:
+    fields = instance.__dict__
+    instance._rollup_was = (fields.get("owner_id"), fields.get("submitted_at"))
+
+
+def refresh_answer(sender, instance, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    now = (instance.__dict__.get("owner_id"), instance.__dict__.get("submitted_at"))
+    services.refresh_survey_months({now, getattr(instance, "_rollup_was", now)})
+    instance._rollup_was = now
+
+
+post_init.connect(remember_answer, sender=Response, dispatch_uid="rollups_remember_Response")
+post_save.connect(refresh_answer, sender=Response, dispatch_uid="rollups_saved_Response")
+post_delete.connect(refresh_answer, sender=Response, dispatch_uid="rollups_deleted_Response")

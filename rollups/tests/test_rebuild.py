@@ -1,0 +1,133 @@
+"""The nightly rebuild repairs rows that drifted; by hand with ``manage.py rebuild_rollups``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from accounts.tests.factories import ManagerFactory
+from clients.tests.factories import ClientFactory
+from notifications.jobs import JOBS, run_job
+from rollups import selectors as rolled
+from rollups.models import VisitDay
+from rollups.services import drift, rebuild_month, refresh_days
+from visits.models import PlannedVisit
+from visits.rules import month_start, previous_month
+from visits.tests.factories import PlannedVisitFactory, TemporaryTaskFactory, VisitLogFactory
+
+
+@pytest.fixture
+def facts(manager):
+    today = timezone.localdate()
+    acme = ClientFactory(owner=manager)
+    PlannedVisitFactory(client=acme, date=today - timedelta(days=1), status=PlannedVisit.Status.DONE)
+    PlannedVisitFactory(client=acme, date=today - timedelta(days=2))
+    VisitLogFactory(client=acme, date=today - timedelta(days=1))
+    TemporaryTaskFactory(owner=manager, date=today)
+    return acme
+
+
+def test_every_single_write_keeps_the_rollups_right(manager, facts):
+    assert drift(timezone.localdate()) == []
+    assert (
+        rolled.visit_counts(owners=[manager], month=timezone.localdate(), until=timezone.localdate())[
+            manager.pk
+        ].planned
+        == 2
+    )
+
+
+def test_the_nightly_job_repairs_a_corrupted_row(manager, facts):
+    today = timezone.localdate()
+    row = VisitDay.objects.filter(owner=manager, planned_open__gt=0).get()
+    row.planned_open = 40  # drifted: a bulk fix in the database, a write that bypassed the services
+    row.save()
+    VisitDay.objects.create(owner=manager, day=today, planned_open=3)  # a row of nothing
+    previous = previous_month(month_start(today))
+    VisitDay.objects.create(owner=manager, day=previous, done=9)
+    assert len(drift(today)) == 2 and drift(previous)
+
+    assert "rollups.rebuild" in JOBS
+    run = run_job("rollups.rebuild")
+
+    assert run.ok and run.counts == {f"{previous:%Y-%m}": 0, f"{today:%Y-%m}": 3}
+    assert drift(today) == [] and drift(previous) == []
+    assert VisitDay.objects.get(owner=manager, planned_open__gt=0).planned_open == 1
+
+
+def test_rebuild_by_hand(manager, facts):
+    today = timezone.localdate()
+    VisitDay.objects.all().delete()
+    out = StringIO()
+    call_command("rebuild_rollups", "--month", f"{today:%Y-%m}", stdout=out)
+    assert f"{today:%Y-%m}: 3 rows" in out.getvalue()
+    assert drift(today) == []
+    VisitDay.objects.all().delete()
+    call_command("rebuild_rollups", "--all", stdout=StringIO())
+    assert drift(today) == []
+    with pytest.raises(CommandError):
+        call_command("rebuild_rollups", "--month", "2026-13", stdout=StringIO())
+
+
+def test_refresh_is_idempotent_and_ignores_unknown_pairs(manager, facts):
+    today = timezone.localdate()
+    before = sorted((row.key(), row.counts()) for row in VisitDay.objects.all())
+    refresh_days([(manager.pk, today), (manager.pk, today), (None, today), (manager.pk, None)])
+    refresh_days([])
+    assert sorted((row.key(), row.counts()) for row in VisitDay.objects.all()) == before
+    assert rebuild_month(today) == len(before)
+
+
+def test_moving_a_visit_to_another_day_and_manager_refreshes_both(manager, teammate, facts):
+    today = timezone.localdate()
+    visit = PlannedVisit.objects.get(client=facts, status=PlannedVisit.Status.PLANNED)
+    visit.date = today - timedelta(days=3)
+    visit.owner = teammate
+    visit.save()
+    assert drift(today) == []
+    assert VisitDay.objects.filter(owner=teammate, day=today - timedelta(days=3), planned_open=1).exists()
+
+
+def test_the_boards_read_a_constant_number_of_queries(manager, teammate, django_assert_max_num_queries):
+    today = timezone.localdate()
+    few = [manager.pk]
+    many = [manager.pk, teammate.pk] + [ManagerFactory().pk for _ in range(5)]
+    for owner in many:
+        client = ClientFactory(owner_id=owner)
+        PlannedVisitFactory(client=client, date=today - timedelta(days=1))
+        VisitLogFactory(client=client, date=today - timedelta(days=1), is_temporary=True)
+    for owners in (few, many, None):
+        with django_assert_max_num_queries(1):
+            rolled.visit_counts(owners=owners, month=today, until=today)
+        with django_assert_max_num_queries(1):
+            rolled.visits_logged_per_day(owners=owners, month=today, until=today)
+
+
+def test_an_answer_keeps_its_rollup_and_the_nightly_job_repairs_one_that_drifted(manager, teammate, admin_user):
+    from clients.services import reassign_owner
+    from rollups.models import SurveyMonth
+    from surveys import services as surveys
+    from surveys.defaults import ensure_default_survey
+
+    ensure_default_survey()
+    acme = ClientFactory(owner=manager)
+    invitation = surveys.invite(acme, contact=None, by=manager)
+    questions = list(invitation.template.questions.all())
+    ratings = sum(1 for q in questions if q.kind == "rating")
+    scores = {"rating": 5, "nps": 3}
+    surveys.submit(invitation, {q.pk: scores[q.kind] for q in questions if q.kind in scores})
+    row = SurveyMonth.objects.get()
+    assert (row.owner, row.client_owner, row.responses) == (manager, manager, 1)
+    assert (row.ratings, row.satisfied, row.nps_answers, row.promoters, row.detractors) == (ratings, ratings, 1, 0, 1)
+    reassign_owner(client=acme, new_owner=teammate, by=admin_user, reason="Territory change")
+    row = SurveyMonth.objects.get()  # recomputed: a new row
+    assert (row.owner, row.client_owner) == (manager, teammate)  # earned by manager, seen with teammate's client
+    SurveyMonth.objects.update(satisfied=0, responses=7)
+    assert drift(timezone.localdate())
+    run_job("rollups.rebuild")
+    assert drift(timezone.localdate()) == []
+    assert SurveyMonth.objects.get().responses == 1
