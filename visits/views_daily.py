@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from analysis import selectors_summary as business
 from clients.selectors import get_client
-from crm.forms import add_service_errors
 
 from . import checkins, maps, month_review, rules, selectors, services
 from .forms import (
@@ -27,9 +26,11 @@ from .forms import (
     ResultForm,
     TemporaryTaskForm,
     VisitLogForm,
+    VisitTypeChoiceForm,
     WeeklySummaryForm,
 )
-from .models import MonthResult, PlannedVisit, WeeklyArrangement, WeeklySummary
+from .forms_checklist import ChecklistForm
+from .models import MonthResult, PlannedVisit, VisitType, WeeklyArrangement, WeeklySummary
 
 
 def _day(request):
@@ -96,6 +97,8 @@ def sheet(request):
             "tasks": selectors.temporary_tasks(owner, day),
             "unplanned_logs": selectors.unplanned_logs(owner, day),
             "task_form": TemporaryTaskForm(owner=owner) if is_own else None,
+            # The types a stop not yet done may change to (the manager's choice, seed 000).
+            "visit_types": list(selectors.active_visit_types().values()) if is_own else [],
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1),
             "can_log": is_own and day <= timezone.localdate(),
@@ -161,6 +164,28 @@ def visit_mark(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(f"{reverse('visits:sheet')}?day={visit.date:%Y-%m-%d}")
+
+
+@login_required
+@require_POST
+def visit_type(request, pk: int):
+    """The manager gives a planned visit of theirs another type (``services.change_visit_type``)."""
+    visit = get_object_or_404(PlannedVisit.objects.of_manager(request.user), pk=pk)
+    form = VisitTypeChoiceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            services.change_visit_type(visit, by=request.user, visit_type=form.cleaned_data["visit_type"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The visit to %(client)s is now a “%(type)s” visit.")
+                % {"client": visit.client.name, "type": visit.visit_type.name},
+            )
+    return redirect(f"{reverse('visits:sheet')}?day={visit.date:%Y-%m-%d}#stop-{visit.pk}")
 
 
 @login_required
@@ -250,7 +275,13 @@ def log_visit(request):
             "method": (visit.method if visit else client.visit_method) or "on_site",
         },
     )
-    if request.method == "POST" and form.is_valid():
+    chosen = _log_visit_type(request, visit, client, day)
+    checklist = ChecklistForm(
+        request.POST if request.method == "POST" else None,
+        visit_type=chosen,
+        items=chosen.checklist_items.filter(is_active=True) if chosen else (),
+    )
+    if request.method == "POST" and form.is_valid() and checklist.is_valid():
         data = form.cleaned_data
         try:
             log, created = services.log_visit(
@@ -273,9 +304,11 @@ def log_visit(request):
                 retention_offer=data.get("retention_offer", ""),
                 retention_outcome=data.get("retention_outcome", ""),
                 request_text=data.get("request", ""),
+                visit_type=checklist.cleaned_data["visit_type"] or chosen,
+                checklist=checklist.answers(),
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            _add_log_errors(form, checklist, error)
         else:
             if created:
                 messages.success(request, _("The visit to %(client)s was logged.") % {"client": client.name})
@@ -284,7 +317,44 @@ def log_visit(request):
             else:
                 messages.info(request, _("This visit was already saved."))
             return redirect(f"{reverse('visits:sheet')}?day={log.date:%Y-%m-%d}")
-    return render(request, "visits/log_form.html", {"form": form, "client": client, "visit": visit})
+    return render(
+        request,
+        "visits/log_form.html",
+        {
+            "form": form,
+            "client": client,
+            "visit": visit,
+            "checklist": checklist,
+            "visit_type": chosen,
+            "visit_types": list(selectors.active_visit_types().values()),
+        },
+    )
+
+
+def _log_visit_type(request, visit, client, day) -> VisitType | None:
+    """The type a visit is logged as: the one the form carries (POST) or asks for (?type=),
+    when it is a type in use; else the planned visit's; else the type of its reason."""
+    wanted = request.POST.get("visit_type", "") if request.method == "POST" else request.GET.get("type", "")
+    if wanted.isdecimal() and len(wanted) <= 18:
+        found = VisitType.objects.filter(pk=int(wanted), is_active=True).first()
+        if found is not None:
+            return found
+    if visit is not None and visit.visit_type_id:
+        return visit.visit_type
+    return services.default_visit_type(client, day)
+
+
+def _add_log_errors(form, checklist, error: ValidationError) -> None:
+    """A service's refusal next to the field it names: a checklist item in the checklist
+    section, anything else on the log form (or at its top)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            if field in checklist.fields or field == "checklist":
+                checklist.add_error(field if field in checklist.fields else None, errors)
+            else:
+                form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def _visit_and_client(request):
