@@ -255,6 +255,20 @@ def visit_type_contents(type_ids) -> dict[int, VisitType]:
     }
 
 
+def checklist_missed(logs: QuerySet[VisitLog]) -> dict[int, int]:
+    """Per manager, the checklist items of these visit logs left not done (one query): the
+    one count of the visit dashboard and the quarterly report."""
+    from .models import ChecklistAnswer
+
+    rows = (
+        ChecklistAnswer.objects.filter(log__in=logs.order_by().values("pk"), done=False)
+        .values("log__owner_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["log__owner_id"]: row["n"] for row in rows}
+
+
 def needs_retention_visit(client: Client) -> bool:
     """A client tending to leave (an active early warning) gets a retention visit (离网必访,
     SPEC "Retention"): its log records the offer made and the outcome."""
