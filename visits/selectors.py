@@ -241,20 +241,6 @@ def visit_reason_flags(client_ids) -> tuple[set[int], set[int]]:
     return warned, returns
 
 
-def visit_type_contents(type_ids) -> dict[int, VisitType]:
-    """These types with their active checklist items (``items``) and preparation list
-    (``preparation``): three queries, whatever the number of types."""
-    from .models import ChecklistItem, PreparationItem
-
-    return {
-        t.pk: t
-        for t in VisitType.objects.filter(pk__in=type_ids).prefetch_related(
-            Prefetch("checklist_items", queryset=ChecklistItem.objects.filter(is_active=True), to_attr="items"),
-            Prefetch("preparation_items", queryset=PreparationItem.objects.all(), to_attr="preparation"),
-        )
-    }
-
-
 def checklist_missed(logs: QuerySet[VisitLog]) -> dict[int, int]:
     """Per manager, the checklist items of these visit logs left not done (one query): the
     one count of the visit dashboard and the quarterly report."""

@@ -60,7 +60,6 @@ def migration_defaults(request):
     from clients.defaults import ensure_default_tiers
     from complaints.defaults import ensure_complaint_defaults
     from surveys.defaults import ensure_default_survey
-
     from visits.models import VisitType
 
     ensure_default_tiers()

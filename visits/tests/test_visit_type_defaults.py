@@ -20,6 +20,7 @@ from visits.tests.factories import PlannedVisitFactory
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.mark.parametrize(
     ("reasons", "code"),
     [
@@ -33,9 +34,11 @@ pytestmark = pytest.mark.django_db
 def test_the_most_pressing_reason_decides(reasons, code):
     assert default_visit_type_code(reasons) == code
 
+
 def test_every_code_the_rule_answers_is_a_default_type(visit_types):
     codes = {default_visit_type_code(VisitReasons(**{name: True})) for name in VisitReasons.__dataclass_fields__}
     assert codes | {"routine", "product_promotion"} == set(visit_types)
+
 
 @pytest.fixture
 def month_plan(manager, supervisor):
@@ -46,12 +49,15 @@ def month_plan(manager, supervisor):
     services.approve_plan(plan, by=supervisor)
     return plan
 
+
 def old_client(manager, **fields):
     client = ClientFactory(owner=manager, visit_method="on_site", **fields)
     return created_on(client, timezone.now() - timedelta(days=400))
 
+
 def plan_one(manager, client):
     return services.add_visit(owner=manager, client=client, day=timezone.localdate(), by=manager)
+
 
 def test_a_visit_planned_by_hand_gets_the_type_of_its_reason(manager, month_plan, visit_types):
     routine = old_client(manager)
@@ -75,9 +81,11 @@ def test_a_visit_planned_by_hand_gets_the_type_of_its_reason(manager, month_plan
         new.pk: "new_client",
     }
 
+
 def test_a_client_since_this_month_is_new_whatever_day_it_was_entered(manager, month_plan, visit_types):
     client = old_client(manager, start_date=timezone.localdate())
     assert plan_one(manager, client).visit_type.code == "new_client"
+
 
 def test_a_key_client_of_the_approved_plan_gets_a_key_client_visit(manager, supervisor, visit_types):
     client = old_client(manager)
@@ -87,12 +95,14 @@ def test_a_key_client_of_the_approved_plan_gets_a_key_client_visit(manager, supe
     services.approve_plan(plan, by=supervisor)
     assert plan_one(manager, client).visit_type.code == "key_client"
 
+
 def test_the_manager_may_choose_the_type_when_planning(manager, month_plan, visit_types):
     client = old_client(manager)
     visit = services.add_visit(
         owner=manager, client=client, day=timezone.localdate(), by=manager, visit_type=visit_types["product_promotion"]
     )
     assert visit.visit_type.code == "product_promotion"
+
 
 def test_a_type_out_of_use_falls_back_to_routine_and_none_without_types(manager, month_plan, visit_types):
     client = old_client(manager, tier=default_tier("vip-gold"))
@@ -101,6 +111,7 @@ def test_a_type_out_of_use_falls_back_to_routine_and_none_without_types(manager,
     PlannedVisit.objects.all().delete()
     VisitType.objects.update(is_active=False)
     assert plan_one(manager, client).visit_type is None
+
 
 def test_generated_visits_get_the_type_of_their_reason(manager, supervisor, visit_types):
     month = rules.next_month(timezone.localdate())
@@ -112,6 +123,7 @@ def test_generated_visits_get_the_type_of_their_reason(manager, supervisor, visi
     services.generate_visits(owner=manager, start=month, end=rules.month_end(month), by=manager)
     codes = dict(PlannedVisit.objects.values_list("client_id", "visit_type__code").distinct())
     assert codes == {vip.pk: "key_client", plain.pk: "routine"}
+
 
 def test_the_manager_changes_the_type_on_the_sheet_and_the_history_keeps_it(client, manager, visit_types):
     visit = PlannedVisitFactory(owner=manager, client=old_client(manager), visit_type=visit_types["routine"])
@@ -125,6 +137,7 @@ def test_the_manager_changes_the_type_on_the_sheet_and_the_history_keeps_it(clie
     latest = visit.history.first()
     assert latest.visit_type_id == visit_types["product_promotion"].pk and latest.history_user == manager
 
+
 @pytest.mark.parametrize("value", ["", "abc", "99999999999999999999999", "-1", "0"])
 def test_a_bad_type_is_refused_with_a_message(client, manager, visit_types, value):
     visit = PlannedVisitFactory(owner=manager, client=old_client(manager), visit_type=visit_types["routine"])
@@ -134,6 +147,7 @@ def test_a_bad_type_is_refused_with_a_message(client, manager, visit_types, valu
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     visit.refresh_from_db()
     assert visit.visit_type.code == "routine"
+
 
 def test_a_type_out_of_use_or_a_done_visit_cannot_change(manager, teammate, visit_types):
     visit = PlannedVisitFactory(owner=manager, client=old_client(manager), visit_type=visit_types["routine"])
@@ -147,11 +161,13 @@ def test_a_type_out_of_use_or_a_done_visit_cannot_change(manager, teammate, visi
     with pytest.raises(ValidationError):
         services.change_visit_type(visit, by=manager, visit_type=visit_types["key_client"])
 
+
 def test_another_managers_visit_is_not_found(client, manager, teammate, visit_types):
     visit = PlannedVisitFactory(owner=manager, client=old_client(manager), visit_type=visit_types["routine"])
     client.force_login(teammate)
     response = client.post(reverse("visits:visit_type", args=[visit.pk]), {"visit_type": visit_types["key_client"].pk})
     assert response.status_code == 404
+
 
 def test_the_default_types_have_names_in_both_languages_and_a_history(visit_types):
     key = visit_types["key_client"]
