@@ -102,10 +102,10 @@ class PlannedVisitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PlannedVisit
-        fields = ["id", "client", "date", "appointment_time", "method", "status", "purpose", "route_order", "logged",
-                  "checked_in_at", "checked_out_at", "check_in_distance", "far_from_client", "check_in_accuracy",
-                  "check_in_position_at", "check_in_inaccurate", "check_in_position_stale", "check_in_sent_at",
-                  "check_out_sent_at", "updated_at"]  # fmt: skip
+        fields = ["id", "client", "date", "appointment_time", "method", "status", "purpose", "visit_type",
+                  "route_order", "logged", "checked_in_at", "checked_out_at", "check_in_distance", "far_from_client",
+                  "check_in_accuracy", "check_in_position_at", "check_in_inaccurate", "check_in_position_stale",
+                  "check_in_sent_at", "check_out_sent_at", "updated_at"]  # fmt: skip
         read_only_fields = fields
 
     def get_logged(self, visit: PlannedVisit) -> bool:
