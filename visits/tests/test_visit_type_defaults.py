@@ -178,3 +178,14 @@ def test_the_default_types_have_names_in_both_languages_and_a_history(visit_type
     item.text_zh_hans = "查阅客户档案"
     item.save()
     assert item.history.first().text_zh_hans == "查阅客户档案"
+
+
+def test_the_schedule_form_takes_a_type_or_leaves_it_to_the_reason(client, manager, month_plan, visit_types):
+    chosen, left = old_client(manager), old_client(manager, tier=default_tier("vip-gold"))
+    client.force_login(manager)
+    day = f"{timezone.localdate():%Y-%m-%d}"
+    url = reverse("visits:schedule_add")
+    client.post(url, {"client": chosen.pk, "date": day, "visit_type": visit_types["product_promotion"].pk})
+    client.post(url, {"client": left.pk, "date": day, "visit_type": ""})
+    codes = dict(PlannedVisit.objects.values_list("client_id", "visit_type__code"))
+    assert codes == {chosen.pk: "product_promotion", left.pk: "key_client"}
