@@ -82,10 +82,19 @@ def _fresh_work_calendar():
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _visit_types_set_aside(django_db_setup, django_db_blocker):
+def _visit_types_set_aside(request, django_db_blocker):
     """The default visit types (visits/migrations/0014) ask every visit for a checklist and
     some for a photo: set aside for the suite, so a test about something else logs a visit
-    as it did before them. Tests of visit types ask for the ``visit_types`` fixture."""
+    as it did before them. Tests of visit types ask for the ``visit_types`` fixture.
+
+    Only in a test database: a run whose tests use none sets none up (pytest-django decides
+    as here), and the development database is never touched."""
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    aliases, _serialized = _get_databases_for_setup(request.session.items)
+    if "default" not in aliases:
+        return
+    request.getfixturevalue("django_db_setup")
     from visits.models import VisitType
 
     with django_db_blocker.unblock():
