@@ -47,7 +47,7 @@ class DeferredEntry:
     of it is asked of the written entry, so callers need not know the difference.
     """
 
-    __slots__ = ("when", "kind", "_write", "_entry")
+    __slots__ = ("_entry", "_write", "kind", "when")
 
     def __init__(self, when: datetime, kind: str, write: Callable[[], TimelineEntry]):
         self.when, self.kind, self._write, self._entry = when, kind, write, None

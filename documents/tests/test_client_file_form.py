@@ -16,7 +16,8 @@ def test_the_client_file_shows_the_upload_form_with_one_csrf_token(client, manag
     acme = ClientFactory(owner=manager)
     client.force_login(manager)
     body = client.get(reverse("clients:detail", args=[acme.pk])).content.decode()
-    upload = re.search(r'<form[^>]*action="%s".*?</form>' % reverse("documents:client", args=[acme.pk]), body, re.S)
+    action = reverse("documents:client", args=[acme.pk])
+    upload = re.search(rf'<form[^>]*action="{action}".*?</form>', body, re.S)
     assert upload
     form = upload.group(0)
     for name in ("kind", "title", "file", "expires_on"):
