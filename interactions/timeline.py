@@ -10,12 +10,20 @@ from clients.timeline import DeferredEntry, TimelineEntry, register
 
 from .models import FollowUpTask, Interaction
 
+_SHOWN = (
+    "occurred_at", "channel", "direction", "contact", "contact__name", "bulk_message", "summary", "promise",
+    "follow_up_on", "is_request", "replied_at", "reply_due", "created_by", "created_by__username",
+    "created_by__first_name", "created_by__last_name",
+)  # fmt: skip
+
 
 @register
 def interactions(client: Client, limit: int) -> list[DeferredEntry]:
     rows = (
         Interaction.objects.filter(client=client)
         .select_related("contact", "created_by")
+        # Only what an entry shows: most rows read are older than the 50 shown.
+        .only(*_SHOWN)
         .order_by("-occurred_at", "-pk")[:limit]
     )
     # The labels once, not per row (``get_FOO_display`` rebuilds the choices on each call).
