@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.decisions import Decided
 from accounts.scoping import ScopedQuerySet, ScopePaths
+from crm.choices import QuickChoiceLabels
 from crm.records import UpdatedOnEverySave
 
 from . import rules
@@ -84,7 +85,7 @@ class KeyPersonType(models.TextChoices):
     INFLUENCER = "influencer", pgettext_lazy("key person", "Influencer")
 
 
-class VipCard(models.Model):
+class VipCard(QuickChoiceLabels, models.Model):
     """A key person's VIP card (diamond, gold, silver) and what it entitles them to,
     as a tier does for a client."""
 
@@ -225,7 +226,7 @@ class ClientQuerySet(ScopedQuerySet):
     scope_paths = ScopePaths(owner="owner", team="team")
 
 
-class Client(UpdatedOnEverySave, models.Model):
+class Client(QuickChoiceLabels, UpdatedOnEverySave, models.Model):
     class Type(models.TextChoices):
         ENTERPRISE = "enterprise", _("Enterprise")
         GOVERNMENT = "government", _("Government")
@@ -428,7 +429,7 @@ class ContactQuerySet(ScopedQuerySet):
     scope_paths = ScopePaths(owner="client__owner", team="client__team", mine=("client__owner",))
 
 
-class Contact(UpdatedOnEverySave, models.Model):
+class Contact(QuickChoiceLabels, UpdatedOnEverySave, models.Model):
     class DecisionRole(models.TextChoices):
         DECISION_MAKER = "decision_maker", _("Decision maker")
         INFLUENCER = "influencer", _("Influencer")

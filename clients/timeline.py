@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .models import Client, Contact, GradeProposal, OwnerChange
@@ -36,7 +37,43 @@ class TimelineEntry:
     url: str = ""
 
 
-Provider = Callable[[Client, int], list[TimelineEntry]]
+class DeferredEntry:
+    """An entry whose text is written only if it is shown.
+
+    Each provider reads up to ``limit`` rows and the page keeps the newest ``limit`` of all of
+    them: on a busy client most rows read are not shown (issue #31: 150 read, 50 shown).
+    A provider may return these instead of ``TimelineEntry``: ``when`` and ``kind`` for the
+    sort, and ``write()`` (called once, for the kept ones) for the rest. Anything else asked
+    of it is asked of the written entry, so callers need not know the difference.
+    """
+
+    __slots__ = ("_entry", "_write", "kind", "when")
+
+    def __init__(self, when: datetime, kind: str, write: Callable[[], TimelineEntry]):
+        self.when, self.kind, self._write, self._entry = when, kind, write, None
+
+    def written(self) -> TimelineEntry:
+        if self._entry is None:
+            self._entry = self._write()
+        return self._entry
+
+    def __getattr__(self, name: str):
+        return getattr(self.written(), name)
+
+
+def shown(entry: TimelineEntry | DeferredEntry) -> TimelineEntry:
+    return entry.written() if isinstance(entry, DeferredEntry) else entry
+
+
+def url_maker(name: str) -> Callable[[int], str]:
+    """``reverse(name, args=[pk])`` for many pks at the cost of one ``reverse``: the
+    timeline links each of up to 50 rows, and ``reverse`` is the dearest part of a row."""
+    marker = 987654321  # a number no path holds otherwise
+    head, tail = reverse(name, args=[marker]).split(str(marker))
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+Provider = Callable[[Client, int], list[TimelineEntry | DeferredEntry]]
 _PROVIDERS: list[Provider] = []
 
 
@@ -51,11 +88,11 @@ def register(provider: Provider) -> Provider:
 
 
 def client_timeline(client: Client, *, limit: int = 50) -> list[TimelineEntry]:
-    entries: list[TimelineEntry] = []
+    entries: list[TimelineEntry | DeferredEntry] = []
     for provider in _PROVIDERS:
         entries.extend(provider(client, limit))
     entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries[:limit]
+    return [shown(entry) for entry in entries[:limit]]
 
 
 # --- diffs of django-simple-history records -------------------------------------------
@@ -201,4 +238,4 @@ def grade_proposals(client: Client, limit: int) -> list[TimelineEntry]:
     return entries
 
 
-__all__ = ["FieldChange", "OwnerChange", "TimelineEntry", "client_timeline", "register"]
+__all__ = ["DeferredEntry", "FieldChange", "OwnerChange", "TimelineEntry", "client_timeline", "register", "url_maker"]

@@ -11,7 +11,7 @@ from accounts.scoping import is_approver
 from crm.filters import filters_active
 from crm.forms import add_service_errors
 from crm.paginator import CappedPaginator
-from documents.forms import DocumentForm
+from documents.forms import new_document_form_html
 from documents.selectors import client_documents
 from surveys.selectors import client_surveys
 
@@ -61,7 +61,7 @@ def client_detail(request, pk: int):
             "surveys": client_surveys(client),
             # The client's documents (issue #32; competitor information is on the timeline).
             "documents": client_documents(client, earlier=False),
-            "document_form": DocumentForm(),
+            "document_form": new_document_form_html(),
             "today": timezone.localdate(),
             # Early-warning flags (the performance app's): why the client may be leaving.
             "warnings": list(client.warnings.filter(active=True).order_by("first_flagged_at", "pk")),

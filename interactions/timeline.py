@@ -1,50 +1,62 @@
 """Calls, messages, letters, e-mails and office visits on the client file."""
 
+from functools import partial
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Client
-from clients.timeline import TimelineEntry, register
+from clients.timeline import DeferredEntry, TimelineEntry, register
 
 from .models import FollowUpTask, Interaction
 
+_SHOWN = (
+    "occurred_at", "channel", "direction", "contact", "contact__name", "bulk_message", "summary", "promise",
+    "follow_up_on", "is_request", "replied_at", "reply_due", "created_by", "created_by__username",
+    "created_by__first_name", "created_by__last_name",
+)  # fmt: skip
+
 
 @register
-def interactions(client: Client, limit: int) -> list[TimelineEntry]:
+def interactions(client: Client, limit: int) -> list[DeferredEntry]:
     rows = (
         Interaction.objects.filter(client=client)
         .select_related("contact", "created_by")
+        # Only what an entry shows: most rows read are older than the 50 shown.
+        .only(*_SHOWN)
         .order_by("-occurred_at", "-pk")[:limit]
     )
-    entries = []
-    for row in rows:
-        title = f"{row.get_channel_display()} · {row.get_direction_display()}"
-        if row.contact_id:
-            title += " · " + row.contact.name
-        if row.bulk_message_id:
-            title += " · " + _("message to many clients")
-        detail = row.summary[:500]
-        if row.promise:
-            detail += "\n" + _("Promised: %(what)s") % {"what": row.promise}
-            if row.follow_up_on:
-                detail += f" ({row.follow_up_on:%Y-%m-%d})"
-        if row.is_request:
-            detail += "\n" + (
-                _("Answered %(when)s") % {"when": f"{timezone.localtime(row.replied_at):%Y-%m-%d %H:%M}"}
-                if row.replied_at
-                else _("Reply due %(when)s") % {"when": f"{timezone.localtime(row.reply_due):%Y-%m-%d %H:%M}"}
-            )
-        entries.append(
-            TimelineEntry(
-                when=row.occurred_at,
-                kind="interaction",
-                title=title,
-                user=row.created_by,
-                detail=detail,
-                url=f"#interaction-{row.pk}",
-            )
+    # The labels once, not per row (``get_FOO_display`` rebuilds the choices on each call).
+    labels = (dict(Interaction._meta.get_field("channel").flatchoices),
+              dict(Interaction._meta.get_field("direction").flatchoices))  # fmt: skip
+    return [DeferredEntry(row.occurred_at, "interaction", partial(_interaction, row, *labels)) for row in rows]
+
+
+def _interaction(row: Interaction, channels: dict, directions: dict) -> TimelineEntry:
+    title = f"{channels.get(row.channel, row.channel)} · {directions.get(row.direction, row.direction)}"
+    if row.contact_id:
+        title += " · " + row.contact.name
+    if row.bulk_message_id:
+        title += " · " + _("message to many clients")
+    detail = row.summary[:500]
+    if row.promise:
+        detail += "\n" + _("Promised: %(what)s") % {"what": row.promise}
+        if row.follow_up_on:
+            detail += f" ({row.follow_up_on:%Y-%m-%d})"
+    if row.is_request:
+        detail += "\n" + (
+            _("Answered %(when)s") % {"when": f"{timezone.localtime(row.replied_at):%Y-%m-%d %H:%M}"}
+            if row.replied_at
+            else _("Reply due %(when)s") % {"when": f"{timezone.localtime(row.reply_due):%Y-%m-%d %H:%M}"}
         )
-    return entries
+    return TimelineEntry(
+        when=row.occurred_at,
+        kind="interaction",
+        title=title,
+        user=row.created_by,
+        detail=detail,
+        url=f"#interaction-{row.pk}",
+    )
 
 
 @register

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import Count, F, Lookup, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -79,9 +81,36 @@ def flagged_clients(user: User, *, scope: Scope | None = None) -> QuerySet:
 
 
 def latest_warnings(user: User, limit: int = 5, *, scope: Scope | None = None) -> list[ClientWarning]:
-    """The latest warnings in scope with their client, for the home pages: one query."""
+    """The latest warnings in scope with their client, for the home pages: one query.
+
+    A manager's warnings are looked up by their clients' ids (``= ANY(ARRAY(…))``, PostgreSQL):
+    joined by owner, the planner hashed all 58,000 active warnings of the company to keep the
+    900 of one manager's 1,800 clients (28 ms at 100,000 clients; 4 ms by the clients' ids,
+    issue #31). A wider scope keeps the join: there the hash is the right plan."""
+    scope = scope or scope_for(user)
     warnings = visible_warnings(user, scope=scope).select_related("client")
+    if _own_clients_only(scope) and connection.vendor == "postgresql":
+        own = Client.objects.visible_to(scope).order_by().values("pk")
+        among = _AnyOf(F("client_id"), ArraySubquery(own))
+        warnings = ClientWarning.objects.filter(among, active=True).select_related("client")
     return list(warnings.order_by("-first_flagged_at", "client__name", "rule")[:limit])
+
+
+def _own_clients_only(scope: Scope) -> bool:
+    """A manager's scope (their own clients: a few thousand at most)."""
+    return scope.user.is_active and not scope.sees_everything and not scope.user.is_supervisor
+
+
+class _AnyOf(Lookup):
+    """``lhs = ANY(array)``: the planner takes the array for a handful of ids and probes the
+    index for each."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
 
 
 def at_risk_by_rule(warnings: QuerySet[ClientWarning]) -> list[tuple[str, str, int]]:
