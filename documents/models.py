@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import ScopedQuerySet, ScopePaths
@@ -42,7 +43,7 @@ class ClientDocumentQuerySet(ScopedQuerySet):
 class ClientDocument(models.Model):
     client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     file = models.FileField(_("file"), upload_to=document_path, max_length=300)
     expires_on = models.DateField(
         _("expires or renews on"), null=True, blank=True, help_text=_("You are reminded before this date.")
