@@ -309,7 +309,7 @@ def _received_on(keys: dict[int, set[date]]) -> Q:
     return where
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of the caller's write (a job's batch): no savepoint of its own
 def refresh_complaint_days(owner_days: Iterable[tuple[int | None, date | datetime | None]]) -> int:
     """Recompute the complaint rows of these (manager id, day received) pairs from the raw
     rows (a moment is taken on its local day); three queries (four on PostgreSQL) for any
