@@ -81,6 +81,37 @@ def _fresh_work_calendar():
     forget_cached_years()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _visit_types_set_aside(request, django_db_blocker):
+    """The default visit types (visits/migrations/0014) ask every visit for a checklist and
+    some for a photo: set aside for the suite, so a test about something else logs a visit
+    as it did before them. Tests of visit types ask for the ``visit_types`` fixture.
+
+    Only in a test database: a run whose tests use none sets none up (pytest-django decides
+    as here), and the development database is never touched."""
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    aliases, _serialized = _get_databases_for_setup(request.session.items)
+    if "default" not in aliases:
+        return
+    request.getfixturevalue("django_db_setup")
+    from visits.models import VisitType
+
+    with django_db_blocker.unblock():
+        VisitType.objects.update(is_active=False)
+
+
+@pytest.fixture
+def visit_types(db):
+    """The default visit types in use (see ``_visit_types_set_aside``), by code."""
+    from visits.defaults import ensure_visit_types
+    from visits.models import VisitType
+
+    ensure_visit_types()  # a database flushed by an earlier transactional test lost them
+    VisitType.objects.update(is_active=True)
+    return {t.code: t for t in VisitType.objects.all()}
+
+
 @pytest.fixture
 def supervisor(db):
     return SupervisorFactory(username="sup_a")

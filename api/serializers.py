@@ -18,7 +18,8 @@ from market.models import ShelfPosition
 from notifications.models import Notification
 from sync.models import Resource
 from visits.forms import PhotoField, is_photo
-from visits.models import PlannedVisit, RetentionOutcome, VisitLog
+from visits.forms_checklist import NOTE_MAX
+from visits.models import ChecklistAnswer, PlannedVisit, RetentionOutcome, VisitLog
 
 
 class ObservationSerializer(serializers.Serializer):
@@ -193,23 +194,38 @@ class PlannedVisitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PlannedVisit
-        fields = ["id", "client", "date", "appointment_time", "method", "status", "purpose", "route_order", "logged",
-                  "checked_in_at", "checked_out_at", "check_in_distance", "far_from_client", "check_in_accuracy",
-                  "check_in_position_at", "check_in_inaccurate", "check_in_position_stale", "check_in_sent_at",
-                  "check_out_sent_at", "updated_at"]  # fmt: skip
+        fields = ["id", "client", "date", "appointment_time", "method", "status", "purpose", "visit_type",
+                  "route_order", "logged", "checked_in_at", "checked_out_at", "check_in_distance", "far_from_client",
+                  "check_in_accuracy", "check_in_position_at", "check_in_inaccurate", "check_in_position_stale",
+                  "check_in_sent_at", "check_out_sent_at", "updated_at"]  # fmt: skip
         read_only_fields = fields
 
     def get_logged(self, visit: PlannedVisit) -> bool:
         return visit.status == PlannedVisit.Status.DONE
 
 
+class ChecklistAnswerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChecklistAnswer
+        fields = ["item", "text", "required", "done", "note"]
+        read_only_fields = fields
+
+
 class VisitLogSerializer(serializers.ModelSerializer):
+    checklist = ChecklistAnswerSerializer(source="checklist_answers", many=True, read_only=True)
+
     class Meta:
         model = VisitLog
         fields = ["id", "client", "planned_visit", "date", "checked_in_at", "latitude", "longitude", "method",
                   "work_done", "market_anomalies", "opinions", "effect", "next_follow_up", "is_temporary",
-                  "created_at"]  # fmt: skip
+                  "visit_type", "checklist", "created_at"]  # fmt: skip
         read_only_fields = fields
+
+
+class ChecklistInputSerializer(serializers.Serializer):
+    item = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="A checklist item of the visit's type.")
+    done = serializers.BooleanField()
+    note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="")
 
 
 class VisitLogCreateSerializer(serializers.Serializer):
@@ -241,6 +257,16 @@ class VisitLogCreateSerializer(serializers.Serializer):
     retention_outcome = serializers.ChoiceField(
         choices=RetentionOutcome.choices, required=False, allow_blank=True, default="",
         help_text="A retention visit: whether the client stays (kept only for a client tending to leave).",
+    )  # fmt: skip
+    visit_type = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True,
+        help_text="A visit type in use; by default the planned visit's, else the type of the visit's reason.",
+    )  # fmt: skip
+    checklist = ChecklistInputSerializer(
+        many=True, required=False, default=list, max_length=100,
+        help_text="The type's checklist, each item done or not with a note; a required item not done refuses the "
+        "log (error on `check_<item id>`). In multipart/form-data send the web form's fields instead: "
+        "`check_<item id>`=on when done, `check_<item id>_note`.",
     )  # fmt: skip
     photos = serializers.ListField(
         child=serializers.FileField(max_length=200), required=False, default=list, max_length=PhotoField.max_files,

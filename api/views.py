@@ -46,7 +46,8 @@ from notifications.models import Notification
 from sync.selectors import changes_since
 from visits import checkins
 from visits import services as visit_services
-from visits.models import PlannedVisit, VisitLog
+from visits.forms_checklist import checklist_from_fields
+from visits.models import PlannedVisit, VisitLog, VisitType
 from visits.selectors import monday_of
 
 from . import serializers as s
@@ -496,7 +497,7 @@ class PlannedVisitViewSet(viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="One visit log", responses={200: s.VisitLogSerializer, **READ_ERRORS}),
     create=extend_schema(
-        summary="Log a visit (check-in time, location, photos), as on the web's visit log",
+        summary="Log a visit (check-in time, location, photos, the visit type's checklist), as on the web's visit log",
         parameters=[IDEMPOTENCY_KEY],
         request=s.VisitLogCreateSerializer,
         responses={201: s.VisitLogSerializer, 200: s.VisitLogSerializer, **ERRORS},
@@ -507,7 +508,7 @@ class VisitLogViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.ReadOn
     pagination_class = Cursor
 
     def get_queryset(self):
-        queryset = VisitLog.objects.visible_to(self.request.user)
+        queryset = VisitLog.objects.visible_to(self.request.user).prefetch_related("checklist_answers")
         if self.action == "list":
             queryset = updated_since(self.request, queryset.of_manager(self.request.user), "created_at")
         return queryset
@@ -516,6 +517,18 @@ class VisitLogViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.ReadOn
         data = s.VisitLogCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
+        # The checklist as a JSON list, or as the web form's flat fields (a multipart post, the
+        # phone's outbox replaying the form).
+        checklist, errors = checklist_from_fields(request.data)
+        if errors:
+            raise exceptions.ValidationError(errors)
+        for answer in fields.pop("checklist"):
+            checklist[answer["item"]] = (answer["done"], answer["note"])
+        visit_type = None
+        if type_id := fields.pop("visit_type", None):
+            visit_type = VisitType.objects.filter(pk=type_id, is_active=True).first()
+            if visit_type is None:
+                raise exceptions.ValidationError({"visit_type": [_("Not a visit type in use.")]})
         fields["observations"] = _observations(request, fields)
         client = get_client(request.user, fields.pop("client"))
         planned = None
@@ -535,6 +548,8 @@ class VisitLogViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.ReadOn
             planned_visit=planned,
             strategy_ids=fields.pop("strategies"),
             request_text=fields.pop("request", ""),
+            visit_type=visit_type,
+            checklist=checklist,
             **fields,
         )
         return Response(s.VisitLogSerializer(log).data, status=status.HTTP_201_CREATED if created else 200)

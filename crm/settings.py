@@ -510,6 +510,8 @@ CRM_BASE_URL = env.str(
 # followed up within this many days.
 CRM_SURVEY_EXPIRY_DAYS = env.int("CRM_SURVEY_EXPIRY_DAYS", default=30)
 CRM_SURVEY_AFTER_COMPLAINT_HOURS = env.int("CRM_SURVEY_AFTER_COMPLAINT_HOURS", default=2)
+# A visit whose type asks for a survey (visits.VisitType.requires_survey): sent this many hours after its log.
+CRM_SURVEY_AFTER_VISIT_HOURS = env.int("CRM_SURVEY_AFTER_VISIT_HOURS", default=2)
 CRM_SURVEY_REMINDER_DAYS = env.int("CRM_SURVEY_REMINDER_DAYS", default=3)
 CRM_SURVEY_FOLLOW_UP_DAYS = env.int("CRM_SURVEY_FOLLOW_UP_DAYS", default=3)
 # The most rows one run of a sweep job creates or sends (the next run takes the rest).

@@ -48,7 +48,7 @@ from surveys.scores import Score, lowest_by
 from surveys.selectors import month_scores
 from visits.models import MonthlyPlan, ServiceStrategy, VisitLog
 from visits.rules import month_end, month_start
-from visits.selectors import coverage
+from visits.selectors import checklist_missed, coverage
 
 
 class Hours(Func):
@@ -115,6 +115,7 @@ class ManagerVisits:
     strategies_done: int = 0
     clients_in_plan: int = 0
     clients_covered: int = 0
+    checklist_missed: int = 0  # checklist items of the month's visit logs not done
 
     @property
     def completion(self) -> float | None:
@@ -142,7 +143,7 @@ class VisitDashboard:
         total = ManagerVisits(owner_id=0, name="")
         for row in self.rows:
             for name in ("planned", "done", "temporary", "overdue_clients", "not_visited", "strategies_total",
-                         "strategies_done", "clients_in_plan", "clients_covered"):  # fmt: skip
+                         "strategies_done", "clients_in_plan", "clients_covered", "checklist_missed"):  # fmt: skip
                 setattr(total, name, getattr(total, name) + getattr(row, name))
         return total
 
@@ -156,7 +157,7 @@ def visit_dashboard(
 ) -> VisitDashboard:
     """Per manager for the month up to today (or the month's end): visits planned vs done,
     coverage, overdue clients, unplanned visits, strategies done, clients not yet visited;
-    and visits done per day. Seven queries.
+    and visits done per day; checklist items not done. Eight queries.
 
     ``restrict(queryset, prefix)`` applies the viewer's scope to every client-related row
     (``prefix`` leads from the row to its client: "" for clients, "client__" otherwise), so
@@ -211,6 +212,10 @@ def visit_dashboard(
     ):
         rows[row["client__owner_id"]].strategies_total = row["total"]
         rows[row["client__owner_id"]].strategies_done = row["done"]
+    for owner_id, missed in checklist_missed(
+        restrict(VisitLog.objects.filter(date__range=(month, until), **owned_by("owner_id")), "client__")
+    ).items():
+        rows.get(owner_id, unlisted).checklist_missed = missed
     covered, in_plan = coverage(None if company_wide else ids, month, until, restrict)
     for owner_id, row in rows.items():
         row.clients_covered, row.clients_in_plan = covered.get(owner_id, 0), in_plan.get(owner_id, 0)
@@ -501,14 +506,15 @@ class QuarterTotal:
     visits: int
     clients: int
     opinions: int
+    checklist_missed: int = 0
 
 
 def quarterly_visits(logs: QuerySet[VisitLog], quarter: Quarter) -> tuple[QuerySet[VisitLog], list[QuarterTotal]]:
     """For leadership each quarter (SPEC "Who visits, follows up"): the visit logs that
     record the client's opinions or suggestions, with how each was handled (the visit's
     effect and next follow-up), and per account manager the visits logged, the clients
-    visited and the opinions recorded. ``logs`` is already limited to the viewer's scope.
-    Two queries, plus the rows when they are read."""
+    visited, the opinions recorded and the checklist items not done. ``logs`` is already
+    limited to the viewer's scope. Three queries, plus the rows when they are read."""
     logs = logs.filter(date__range=(quarter.start, quarter.end))
     rows = logs.exclude(opinions="").select_related("client", "owner").order_by("date", "client__name", "pk")
     counts = list(
@@ -521,6 +527,12 @@ def quarterly_visits(logs: QuerySet[VisitLog], quarter: Quarter) -> tuple[QueryS
         )
     )
     owners = User.objects.in_bulk([row["owner_id"] for row in counts])
-    totals = [QuarterTotal(owners[row["owner_id"]], row["visits"], row["clients"], row["opinions"]) for row in counts]
+    missed = checklist_missed(logs)
+    totals = [
+        QuarterTotal(
+            owners[row["owner_id"]], row["visits"], row["clients"], row["opinions"], missed.get(row["owner_id"], 0)
+        )
+        for row in counts
+    ]
     totals.sort(key=lambda total: (str(total.owner), total.owner.pk))
     return rows, totals

@@ -138,10 +138,10 @@ def visits(request):
     if request.GET.get("export") == "csv":
         headers = [_("Account manager"), _("Planned"), _("Done"), _("Plan completion (%)"), _("Coverage (%)"),
                    _("Overdue clients"), _("Not visited this month"), _("Unplanned visits"), _("Strategies done"),
-                   _("Strategies")]  # fmt: skip
+                   _("Strategies"), _("Checklist items not done")]  # fmt: skip
         rows = [
             [r.name, r.planned, r.done, r.completion, r.coverage, r.overdue_clients, r.not_visited, r.temporary,
-             r.strategies_done, r.strategies_total]
+             r.strategies_done, r.strategies_total, r.checklist_missed]
             for r in board.rows
         ]  # fmt: skip
         per_day_rows = [[f"{day:%Y-%m-%d}", n] for day, n in board.per_day]

@@ -143,6 +143,7 @@ class Invitation(models.Model):
         COMPLAINT = "complaint", _("After a complaint")
         CADENCE = "cadence", _("Regular survey")
         MANUAL = "manual", _("By hand")
+        VISIT = "visit", _("After a visit")
 
     class Language(models.TextChoices):
         CHINESE = "zh-hans", _("Simplified Chinese")

@@ -1,17 +1,24 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
+
+from crm.forms import NamedInSomeLanguage
 
 from .models import (
     CalendarFeed,
+    ChecklistAnswer,
+    ChecklistItem,
     MonthlyPlan,
     MonthResult,
     PlanLine,
     PlannedVisit,
     PlanTransition,
+    PreparationItem,
     ServiceStrategy,
     TemporaryTask,
     VisitLog,
     VisitPhoto,
+    VisitType,
     WeeklyArrangement,
     WeeklySummary,
 )
@@ -63,8 +70,8 @@ class ServiceStrategyAdmin(SimpleHistoryAdmin):
 
 @admin.register(PlannedVisit)
 class PlannedVisitAdmin(SimpleHistoryAdmin):
-    list_display = ["date", "appointment_time", "client", "owner", "method", "source", "status"]
-    list_filter = ["status", "source", "method"]
+    list_display = ["date", "appointment_time", "client", "owner", "method", "visit_type", "source", "status"]
+    list_filter = ["status", "source", "method", "visit_type"]
     search_fields = ["client__name", "client__code", "owner__username"]
     autocomplete_fields = ["client", "owner"]
     list_select_related = ["client", "owner"]
@@ -83,6 +90,17 @@ class VisitPhotoInline(admin.TabularInline):
     extra = 0
 
 
+class ChecklistAnswerInline(admin.TabularInline):
+    model = ChecklistAnswer
+    extra = 0
+    fields = ["text", "required", "done", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(VisitLog)
 class VisitLogAdmin(SimpleHistoryAdmin):
     list_display = ["date", "client", "owner", "method", "is_temporary", "next_follow_up"]
@@ -93,7 +111,7 @@ class VisitLogAdmin(SimpleHistoryAdmin):
     readonly_fields = ["submission", "planned_visit", "checked_in_at", "latitude", "longitude", "created_at"]
     filter_horizontal = ["completed_strategies"]
     date_hierarchy = "date"
-    inlines = [VisitPhotoInline]
+    inlines = [VisitPhotoInline, ChecklistAnswerInline]
 
     def has_delete_permission(self, request, obj=None):
         return False  # visit records are never deleted
@@ -135,3 +153,50 @@ class WeeklySummaryAdmin(SimpleHistoryAdmin):
     list_filter = ["assessment"]
     search_fields = ["owner__username"]
     list_select_related = ["owner"]
+
+
+# --- visit types: what a visit must include -------------------------------------------------
+
+
+class ChecklistItemInline(TranslationTabularInline):
+    model = ChecklistItem
+    form = NamedInSomeLanguage
+    extra = 1
+    fields = ["position", "text", "required", "is_active"]
+
+
+class PreparationItemInline(TranslationTabularInline):
+    model = PreparationItem
+    form = NamedInSomeLanguage
+    extra = 1
+    fields = ["position", "text"]
+
+
+@admin.register(VisitType)
+class VisitTypeAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    """Admins define what each kind of visit must include; deactivate a type rather than
+    delete it (past visits keep theirs)."""
+
+    form = NamedInSomeLanguage
+    list_display = ["name", "code", "requires_photo", "requires_survey", "is_active", "position"]
+    list_filter = ["is_active", "requires_photo", "requires_survey"]
+    search_fields = ["name_en", "name_zh_hans", "code"]
+    inlines = [ChecklistItemInline, PreparationItemInline]
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    """Each item's own history (an inline's edits are recorded on the item)."""
+
+    form = NamedInSomeLanguage
+    list_display = ["text", "visit_type", "required", "is_active", "position"]
+    list_filter = ["visit_type", "required", "is_active"]
+    list_select_related = ["visit_type"]
+
+
+@admin.register(PreparationItem)
+class PreparationItemAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    form = NamedInSomeLanguage
+    list_display = ["text", "visit_type", "position"]
+    list_filter = ["visit_type"]
+    list_select_related = ["visit_type"]

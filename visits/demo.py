@@ -1,6 +1,9 @@
 """Demo monthly cycle: this month's plans approved with visits generated, and next
 month's plans at different stages so every screen has something to show."""
 
+import base64
+
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import User
@@ -13,6 +16,26 @@ NOTES = [
     ("核对上月账单并解答疑问", "建议增加线上自助查询", ""),
     ("回访上次投诉处理结果，客户表示满意", "", "周边新开两家同类门店"),
 ]
+
+
+# A 1×1 PNG: the demo's photo for visit types that ask for one.
+DEMO_PHOTO = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+
+
+def _checklist(visit: PlannedVisit, index: int) -> tuple[dict, list]:
+    """The visit type's checklist answered as a manager would: every required item, the
+    optional ones on every other visit (so the dashboards count some not done); and a
+    photo when the type asks for one."""
+    if visit.visit_type is None:
+        return {}, []
+    answers = {
+        item.pk: (item.required or index % 2 == 0, "")
+        for item in visit.visit_type.checklist_items.filter(is_active=True)
+    }
+    photos = [ContentFile(DEMO_PHOTO, name="demo.png")] if visit.visit_type.requires_photo else []
+    return answers, photos
 
 
 def seed_plans() -> int:
@@ -65,7 +88,7 @@ def _log_past_visits(manager: User, today) -> None:
         return
     past = list(
         PlannedVisit.objects.filter(owner=manager, date__lt=today, status=PlannedVisit.Status.PLANNED)
-        .select_related("client")
+        .select_related("client", "visit_type")
         .order_by("date", "pk")[:40]
     )
     first_open = {}
@@ -78,6 +101,7 @@ def _log_past_visits(manager: User, today) -> None:
             services.mark_visit(visit, by=manager, done=False)
             continue
         work, opinion, market = NOTES[index % len(NOTES)]
+        checklist, photos = _checklist(visit, index)
         services.log_visit(
             owner=manager,
             client=visit.client,
@@ -89,4 +113,6 @@ def _log_past_visits(manager: User, today) -> None:
             market_anomalies=market,
             planned_visit=visit,
             strategy_ids=[first_open[visit.client_id]] if visit.client_id in first_open and index % 2 == 0 else [],
+            checklist=checklist,
+            photos=photos,
         )

@@ -7,7 +7,15 @@ from clients.models import Client, VisitMethod
 from crm.forms import HiddenErrorsShown, MultipleFileField, MultipleFileInput
 from crm.widgets import FastSelect
 
-from .models import MonthlyPlan, MonthResult, RetentionOutcome, ServiceStrategy, WeeklyArrangement, WeeklySummary
+from .models import (
+    MonthlyPlan,
+    MonthResult,
+    RetentionOutcome,
+    ServiceStrategy,
+    VisitType,
+    WeeklyArrangement,
+    WeeklySummary,
+)
 from .services import MAX_GENERATE_DAYS
 
 
@@ -67,10 +75,20 @@ class VisitForm(forms.Form):
         help_text=_("If a time was agreed with the client: punctuality is measured against it."),
     )
     purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
+    visit_type = forms.ModelChoiceField(
+        label=_("Visit type"),
+        queryset=VisitType.objects.none(),
+        required=False,
+        empty_label=_("From the visit's reason"),
+        help_text=_(
+            "Left empty: a retention visit for a client tending to leave, a key-client visit for a key client."
+        ),
+    )
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = Client.objects.filter(owner=owner).exclude(status=Client.Status.LOST)
+        self.fields["visit_type"].queryset = VisitType.objects.filter(is_active=True)
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -270,3 +288,9 @@ class CheckForm(forms.Form):
     # How precise the browser's position is (metres) and when it was taken (checkins.location_flags).
     accuracy = forms.FloatField(min_value=0, max_value=1_000_000, required=False)
     position_at = forms.DateTimeField(required=False)
+
+
+class VisitTypeChoiceForm(forms.Form):
+    """Another type for a planned visit (the sheet's "Change type")."""
+
+    visit_type = forms.ModelChoiceField(label=_("Visit type"), queryset=VisitType.objects.filter(is_active=True))

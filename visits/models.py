@@ -221,6 +221,11 @@ class PlannedVisit(UpdatedOnEverySave, models.Model):
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    # What the visit must include; from the visit's reason by default (rules.default_visit_type_code),
+    # the manager may change it.
+    visit_type = models.ForeignKey(
+        "VisitType", verbose_name=_("visit type"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # The time agreed with the client, when there is one: punctuality is measured against it.
     appointment_time = models.TimeField(_("appointment time"), null=True, blank=True)
     route_order = models.PositiveSmallIntegerField(_("order on the route"), null=True, blank=True)
@@ -377,6 +382,9 @@ class VisitLog(NeverDeleted, models.Model):
         ServiceStrategy, verbose_name=_("strategies completed"), blank=True, related_name="visit_logs"
     )
     is_temporary = models.BooleanField(_("temporary task"), default=False, help_text=_("Not on the plan (●)."))
+    visit_type = models.ForeignKey(
+        "VisitType", verbose_name=_("visit type"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[completed_strategies])
 
@@ -525,3 +533,106 @@ class WeeklySummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} · {self.week_start:%Y-%m-%d}"
+
+
+# --- visit types: what a visit must include (SPEC "Details the best systems get right") ------------
+
+
+class VisitType(models.Model):
+    """A kind of visit (routine, key client, retention…) and what such a visit must include:
+    a checklist, a photo, a survey afterwards, and what to bring (seed 000's preparation)."""
+
+    # The defaults' codes, which ``rules.default_visit_type_code`` answers with.
+    ROUTINE = "routine"
+    KEY_CLIENT = "key_client"
+    RETENTION = "retention"
+    COMPLAINT_FOLLOW_UP = "complaint_follow_up"
+    NEW_CLIENT = "new_client"
+    PRODUCT_PROMOTION = "product_promotion"
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    requires_photo = models.BooleanField(
+        _("photo required"), default=False, help_text=_("A visit of this type is logged with at least one photo.")
+    )
+    requires_survey = models.BooleanField(
+        _("survey afterwards"),
+        default=False,
+        help_text=_("The client gets a satisfaction survey some hours after the visit is logged."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # history: registered in translation.py, after the names per language
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("visit type")
+        verbose_name_plural = _("visit types")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    """One thing a visit of a type must cover; a required one must be checked for the log to be saved."""
+
+    visit_type = models.ForeignKey(
+        VisitType, verbose_name=_("visit type"), on_delete=models.CASCADE, related_name="checklist_items"
+    )
+    text = models.CharField(_("item"), max_length=200)
+    required = models.BooleanField(_("required"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    # history: registered in translation.py
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PreparationItem(models.Model):
+    """Something to bring to a visit of a type (materials, samples, a gift, the client file)."""
+
+    visit_type = models.ForeignKey(
+        VisitType, verbose_name=_("visit type"), on_delete=models.CASCADE, related_name="preparation_items"
+    )
+    text = models.CharField(_("item to bring"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # history: registered in translation.py
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("preparation item")
+        verbose_name_plural = _("preparation items")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ChecklistAnswer(models.Model):
+    """One checklist item as the visit log answered it. The item's text and whether it was
+    required are copied, so an admin's later edit does not rewrite a past visit."""
+
+    log = models.ForeignKey(
+        VisitLog, verbose_name=_("visit log"), on_delete=models.CASCADE, related_name="checklist_answers"
+    )
+    item = models.ForeignKey(
+        ChecklistItem, verbose_name=_("checklist item"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.CharField(_("item"), max_length=200)
+    required = models.BooleanField(_("required"), default=False)
+    done = models.BooleanField(_("done"), default=False)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("checklist answer")
+        verbose_name_plural = _("checklist answers")
+        constraints = [models.UniqueConstraint(fields=["log", "item"], name="checklist_answer_one_per_item")]
+
+    def __str__(self) -> str:
+        return f"{'✓' if self.done else '✗'} {self.text}"

@@ -188,3 +188,35 @@ def spread_visits(
             taken.add(day)
             load[day] = load.get(day, 0) + 1
     return placed
+
+
+# --- the visit type a planned visit gets from its reason --------------------------------------
+
+
+@dataclass(frozen=True)
+class VisitReasons:
+    """What is known of a client when its visit is planned (visits.selectors.visit_reasons)."""
+
+    tending_to_leave: bool = False  # an active early warning (performance.ClientWarning)
+    return_visit_due: bool = False  # a complaint's return visit (回访) not yet done
+    key_client: bool = False  # a VIP tier, or a key client of the month's approved plan
+    new_client: bool = False  # created in the month of the visit
+
+
+def default_visit_type_code(reasons: VisitReasons) -> str:
+    """The visit type's code a planned visit gets by default (the manager may change it).
+
+    The most pressing reason wins: a client tending to leave must be visited to be kept
+    (离网必访, seed 000), before a complaint's return visit, before the attention a key
+    client gets, before a new client's first visits; anything else is a routine visit.
+    Product promotion is never a default: the manager chooses it.
+    """
+    if reasons.tending_to_leave:
+        return "retention"
+    if reasons.return_visit_due:
+        return "complaint_follow_up"
+    if reasons.key_client:
+        return "key_client"
+    if reasons.new_client:
+        return "new_client"
+    return "routine"

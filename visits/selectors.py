@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.scoping import get_scoped_object_or_404, scope_for
 from clients.models import Client, Contact
-from complaints.models import Complaint
+from complaints.models import Complaint, ReturnVisit
 from complaints.selectors import open_complaints_by_client
 from performance.models import ClientWarning
 from surveys.models import Response
@@ -33,6 +33,7 @@ from .models import (
     ServiceStrategy,
     TemporaryTask,
     VisitLog,
+    VisitType,
     WeeklyArrangement,
     WeeklySummary,
 )
@@ -153,18 +154,21 @@ def week_routes(owner: User, monday: date) -> list[RouteDay]:
 
 
 def day_sheet(owner: User, day: date) -> list[PlannedVisit]:
-    """Today's clients in route order with address, key persons and open strategies."""
+    """Today's clients in route order with address, key persons, open strategies, and the
+    visit type with what to bring."""
     visits = list(
         PlannedVisit.objects.of_manager(owner)
         .filter(date=day)
         .exclude(status=PlannedVisit.Status.CANCELLED)
-        .select_related("client", "client__tier", "log")
+        .select_related("client", "client__tier", "log", "visit_type")
         .prefetch_related(
             Prefetch(
                 "client__contacts",
                 queryset=Contact.objects.filter(is_key_person=True).select_related("vip_card").order_by("name"),
                 to_attr="key_persons",
-            )
+            ),
+            # What to bring to each stop (its visit type's preparation list, seed 000).
+            "visit_type__preparation_items",
         )
         .order_by("route_order", "client__name")
     )
@@ -215,6 +219,40 @@ def strategies_to_tick(client: Client, day: date) -> list[ServiceStrategy]:
             client=client, month=rules.month_start(day), state=ServiceStrategy.State.OPEN
         ).order_by("created_at", "pk")
     )
+
+
+# --- visit types ---------------------------------------------------------------------------
+
+
+def active_visit_types() -> dict[str, VisitType]:
+    """The types a visit may have, by code (one query)."""
+    return {t.code: t for t in VisitType.objects.filter(is_active=True)}
+
+
+def visit_reason_flags(client_ids) -> tuple[set[int], set[int]]:
+    """(clients tending to leave, clients with a complaint's return visit not yet done):
+    the reasons ``rules.default_visit_type_code`` reads from other apps, two queries."""
+    warned = set(ClientWarning.objects.filter(client__in=client_ids, active=True).values_list("client_id", flat=True))
+    returns = set(
+        ReturnVisit.objects.filter(complaint__client__in=client_ids, done_at__isnull=True).values_list(
+            "complaint__client_id", flat=True
+        )
+    )
+    return warned, returns
+
+
+def checklist_missed(logs: QuerySet[VisitLog]) -> dict[int, int]:
+    """Per manager, the checklist items of these visit logs left not done (one query): the
+    one count of the visit dashboard and the quarterly report."""
+    from .models import ChecklistAnswer
+
+    rows = (
+        ChecklistAnswer.objects.filter(log__in=logs.order_by().values("pk"), done=False)
+        .values("log__owner_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["log__owner_id"]: row["n"] for row in rows}
 
 
 def needs_retention_visit(client: Client) -> bool:

@@ -32,6 +32,7 @@ from workdays.selectors import work_calendar
 
 from . import proposals, routes, rules, selectors
 from .models import (
+    ChecklistAnswer,
     MonthlyPlan,
     PlanLine,
     PlannedVisit,
@@ -40,6 +41,7 @@ from .models import (
     TemporaryTask,
     VisitLog,
     VisitPhoto,
+    VisitType,
 )
 
 MAX_GENERATE_DAYS = 92
@@ -277,25 +279,90 @@ def require_approved_plan(owner: User, day: date) -> MonthlyPlan:
     return plan
 
 
+def _is_new_client(start_date: date | None, created_at: datetime | None, day: date) -> bool:
+    """A client whose relationship started in the visit's month: its start date, else the day
+    it was entered."""
+    started = start_date or (timezone.localtime(created_at).date() if created_at else None)
+    return started is not None and rules.month_start(started) == rules.month_start(day)
+
+
+def default_visit_types(visits: list[PlannedVisit], *, key: set[tuple[int, date]], new: set[tuple[int, date]]) -> None:
+    """Give each planned visit without a type its type from its reason
+    (``rules.default_visit_type_code``); ``key`` and ``new`` are the (client, date) pairs of a
+    key or new client, which the caller knows. Three queries, whatever the number of visits;
+    a code an admin has deactivated or deleted falls back to routine, and to none without it."""
+    pending = [v for v in visits if v.visit_type_id is None]
+    if not pending:
+        return
+    types = selectors.active_visit_types()
+    if not types:
+        return
+    warned, returns = selectors.visit_reason_flags({v.client_id for v in pending})
+    for visit in pending:
+        code = rules.default_visit_type_code(
+            rules.VisitReasons(
+                tending_to_leave=visit.client_id in warned,
+                return_visit_due=visit.client_id in returns,
+                key_client=(visit.client_id, visit.date) in key,
+                new_client=(visit.client_id, visit.date) in new,
+            )
+        )
+        visit.visit_type = types.get(code) or types.get(VisitType.ROUTINE)
+
+
 @transaction.atomic
 def add_visit(
-    *, owner: User, client: Client, day: date, by: User, purpose: str = "", appointment_time: time | None = None
+    *,
+    owner: User,
+    client: Client,
+    day: date,
+    by: User,
+    purpose: str = "",
+    appointment_time: time | None = None,
+    visit_type: VisitType | None = None,
 ) -> PlannedVisit:
+    """Plan a visit by hand; without ``visit_type`` it gets the type of its reason."""
     if client.owner_id != owner.pk:
         raise PermissionDenied
-    require_approved_plan(owner, day)
+    plan = require_approved_plan(owner, day)
     if not client.visit_method:
         raise ValidationError({"client": _("Set this client's visit method before planning a visit.")})
     if PlannedVisit.objects.filter(client=client, date=day).exists():
         raise ValidationError({"date": _("This client already has a visit planned that day.")})
-    return PlannedVisit.objects.create(
+    if visit_type is not None and not visit_type.is_active:
+        raise ValidationError({"visit_type": _("This visit type is no longer in use.")})
+    visit = PlannedVisit(
         owner=owner,
         client=client,
         date=day,
         method=client.visit_method,
         purpose=purpose,
         appointment_time=appointment_time,
+        visit_type=visit_type,
     )
+    is_key = client.effective_tier.is_vip or plan.lines.filter(client=client, is_key=True).exists()
+    default_visit_types(
+        [visit],
+        key={(client.pk, day)} if is_key else set(),
+        new={(client.pk, day)} if _is_new_client(client.start_date, client.created_at, day) else set(),
+    )
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def change_visit_type(visit: PlannedVisit, *, by: User, visit_type: VisitType) -> PlannedVisit:
+    """The manager chooses another type for a visit not yet logged (recorded in its history)."""
+    if visit.owner_id != by.pk:
+        raise PermissionDenied(_("Only the visit's account manager changes its type."))
+    if visit.status in (PlannedVisit.Status.DONE, PlannedVisit.Status.CANCELLED) or hasattr(visit, "log"):
+        raise ValidationError({"visit_type": _("This visit is done or cancelled: its type stays as it was.")})
+    if not visit_type.is_active:
+        raise ValidationError({"visit_type": _("This visit type is no longer in use.")})
+    visit.visit_type = visit_type
+    visit._change_reason = _("Visit type changed")
+    visit.save(update_fields=["visit_type", "updated_at"])
+    return visit
 
 
 def overlapping_visits(client: Client, day: date, exclude_owner: User) -> list[PlannedVisit]:
@@ -361,16 +428,30 @@ def generate_visits(*, owner: User, start: date, end: date, by: User) -> int:
     lines = list(
         PlanLine.objects.filter(plan__in=plans.values(), client__owner=owner)
         .exclude(client__visit_method="")
-        .values_list("plan__month", "client_id", "frequency", "client__visit_method")
+        .values_list(
+            "plan__month",
+            "client_id",
+            "frequency",
+            "client__visit_method",
+            "is_key",
+            "client__tier__is_vip",
+            "client__group__tier__is_vip",
+            "client__created_at",
+            "client__start_date",
+        )
         .order_by("plan__month", "-is_key", "client__code")
     )
     new = []
+    key_visits: set[tuple[int, date]] = set()
+    new_clients: set[tuple[int, date]] = set()
     calendar = work_calendar()
     for month in months:
         month_days = calendar.working_days(month, rules.month_end(month))
         allowed = {day for day in month_days if start <= day <= end}
-        wanted = [(client_id, frequency) for m, client_id, frequency, _method in lines if m == month]
-        methods = {client_id: method for m, client_id, _f, method in lines if m == month}
+        wanted = [(line[1], line[2]) for line in lines if line[0] == month]
+        methods = {line[1]: line[3] for line in lines if line[0] == month}
+        keys = {line[1] for line in lines if line[0] == month and (line[4] or line[5] or line[6])}
+        started = {line[1]: (line[8], line[7]) for line in lines if line[0] == month}
         for client_id, day in rules.spread_visits(wanted, month_days, existing, load, allowed=allowed, blocked=blocked):
             new.append(
                 PlannedVisit(
@@ -381,6 +462,11 @@ def generate_visits(*, owner: User, start: date, end: date, by: User) -> int:
                     source=PlannedVisit.Source.GENERATED,
                 )
             )
+            if client_id in keys:
+                key_visits.add((client_id, day))
+            if _is_new_client(*started[client_id], day):
+                new_clients.add((client_id, day))
+    default_visit_types(new, key=key_visits, new=new_clients)
     PlannedVisit.objects.bulk_create(new, batch_size=500)
     rollups.refresh_days((owner.pk, visit.date) for visit in new)
     return len(new)
@@ -507,6 +593,8 @@ def log_visit(
     retention_outcome: str = "",
     request_text: str = "",
     observations: list[dict] | tuple = (),
+    visit_type: VisitType | None = None,
+    checklist: dict[int, tuple[bool, str]] | None = None,
 ) -> tuple[VisitLog, bool]:
     """Record a visit (日拜访记录); returns (log, created). Every entry point calls this one
     service: the web form, the API (and the offline phone through it).
@@ -525,6 +613,11 @@ def log_visit(
       neither is) and followed up by the visiting manager (who visits, follows up).
     - ``observations``: competitor and market information seen on the visit, kept with the
       log (``market.services.record_observations``), or none of it is.
+    - The visit's type (``visit_type``, else the planned visit's, else the type of its reason)
+      says what it must include (``check_visit_contents``): ``checklist`` answers its items
+      ({item id: (done, note)}); a required item not done, or a required photo missing,
+      refuses the log with a message on ``check_<item id>`` or ``photos``. A type that asks
+      for a survey invites the client some hours later.
 
     The planned visit is marked done (★) and the client's last visit moves forward.
     """
@@ -547,6 +640,11 @@ def log_visit(
         checked_in_at = planned_visit.checked_in_at  # the check-in on site beats the form's opening time
     if settings.CRM_VISIT_PHOTO_REQUIRED and method == VisitMethod.ON_SITE and not photos:
         raise ValidationError({"photos": _("Add at least one photo of the visit on site.")})
+    if visit_type is None:
+        visit_type = planned_visit.visit_type if planned_visit is not None else None
+    if visit_type is None:
+        visit_type = default_visit_type(client, day)
+    answers = check_visit_contents(visit_type, checklist or {}, has_photos=bool(photos))
     if (retention_offer or retention_outcome) and not selectors.needs_retention_visit(client):
         retention_offer, retention_outcome = "", ""  # only a client tending to leave has them
     strategies = list(
@@ -574,6 +672,7 @@ def log_visit(
                 retention_offer=retention_offer,
                 retention_outcome=retention_outcome,
                 is_temporary=planned_visit is None,
+                visit_type=visit_type,
             )
     except IntegrityError:
         # The same submission raced in from a second request, or another tab logged this
@@ -589,6 +688,11 @@ def log_visit(
         log.completed_strategies.set(strategies)
     for photo in photos:
         VisitPhoto.objects.create(log=log, image=photo)
+    for answer in answers:
+        answer.log = log
+    ChecklistAnswer.objects.bulk_create(answers)
+    if visit_type is not None and visit_type.requires_survey:
+        _survey_after_visit(client, by=owner)
     if planned_visit is not None:
         planned_visit.status = PlannedVisit.Status.DONE
         planned_visit.save(update_fields=["status"])
@@ -603,6 +707,81 @@ def log_visit(
 
         record_observations(client=client, by=owner, day=day, observations=observations, visit_log=log)
     return log, True
+
+
+def default_visit_type(client: Client, day: date) -> VisitType | None:
+    """The type of a visit at ``client`` on ``day`` by its reason, for a visit not planned."""
+    visit = PlannedVisit(client=client, date=day)
+    plan = approved_plan(client.owner, day) if client.owner_id else None
+    is_key = client.effective_tier.is_vip or (
+        plan is not None and plan.lines.filter(client=client, is_key=True).exists()
+    )
+    default_visit_types(
+        [visit],
+        key={(client.pk, day)} if is_key else set(),
+        new={(client.pk, day)} if _is_new_client(client.start_date, client.created_at, day) else set(),
+    )
+    return visit.visit_type
+
+
+def check_visit_contents(
+    visit_type: VisitType | None, checklist: dict[int, tuple[bool, str]], *, has_photos: bool
+) -> list[ChecklistAnswer]:
+    """What a visit of ``visit_type`` must include, checked against what the log gives: the
+    answers to save (every active item of the type, done or not, with its note), or a
+    ValidationError naming each problem where it belongs: ``check_<item id>`` for a
+    required item not done, ``checklist`` for an item that is not on this type's list,
+    ``photos`` for a missing required photo. The one rule for the web, the API and the
+    phone's outbox (which sends through the API)."""
+    if visit_type is None:
+        if checklist:
+            raise ValidationError({"checklist": _("This visit has no type, so it has no checklist.")})
+        return []
+    items = list(visit_type.checklist_items.filter(is_active=True))
+    known = {item.pk for item in items}
+    errors: dict[str, list[str]] = {}
+    strangers = sorted(pk for pk in checklist if pk not in known)
+    if strangers:
+        errors["checklist"] = [
+            _("Not on the checklist of a “%(type)s” visit: item %(ids)s.")
+            % {"type": visit_type.name, "ids": ", ".join(str(pk) for pk in strangers[:10])}
+        ]
+    answers = []
+    for item in items:
+        done, note = checklist.get(item.pk, (False, ""))
+        if item.required and not done:
+            errors[f"check_{item.pk}"] = [
+                _("“%(item)s” is required for a “%(type)s” visit: check it once done.")
+                % {"item": item.text, "type": visit_type.name}
+            ]
+        answers.append(ChecklistAnswer(item=item, text=item.text, required=item.required, done=done, note=note))
+    if visit_type.requires_photo and not has_photos:
+        errors["photos"] = [_("A “%(type)s” visit needs at least one photo.") % {"type": visit_type.name}]
+    if errors:
+        raise ValidationError(errors)
+    return answers
+
+
+def _survey_after_visit(client: Client, *, by: User) -> None:
+    """A survey some hours after a visit whose type asks for one, unless the client already
+    has a survey open or there is no survey template (the visit is saved all the same)."""
+    from surveys import services as surveys
+    from surveys.models import Invitation, SurveyTemplate
+
+    now = timezone.now()
+    if not SurveyTemplate.objects.filter(is_active=True).exists():
+        return
+    if Invitation.objects.filter(
+        client=client, state__in=[Invitation.State.PENDING, Invitation.State.SENT], expires_at__gt=now
+    ).exists():
+        return
+    surveys.invite(
+        client,
+        by=by,
+        contact=surveys._first_contacts([client.pk]).get(client.pk),
+        reason=Invitation.Reason.VISIT,
+        send_after=now + timedelta(hours=settings.CRM_SURVEY_AFTER_VISIT_HOURS),
+    )
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ urlpatterns = [
     path("route/shortest/", views_daily.route_shortest, name="route_shortest"),
     path("planned/<int:pk>/mark/", views_daily.visit_mark, name="visit_mark"),
     path("planned/<int:pk>/check/", views_daily.visit_check, name="visit_check"),
+    path("planned/<int:pk>/type/", views_daily.visit_type, name="visit_type"),
     path("log/", views_daily.log_visit, name="log"),
     path("outbox/", views_daily.outbox, name="outbox"),
     path("results/", views_daily.results, name="results"),

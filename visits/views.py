@@ -228,6 +228,7 @@ def schedule_add(request):
                 by=request.user,
                 purpose=form.cleaned_data["purpose"],
                 appointment_time=form.cleaned_data["appointment_time"],
+                visit_type=form.cleaned_data.get("visit_type"),
             )
         except ValidationError as error:
             messages.error(request, error_text(error))

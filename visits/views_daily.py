@@ -28,9 +28,11 @@ from .forms import (
     ResultForm,
     TemporaryTaskForm,
     VisitLogForm,
+    VisitTypeChoiceForm,
     WeeklySummaryForm,
 )
-from .models import MonthResult, PlannedVisit, WeeklyArrangement, WeeklySummary
+from .forms_checklist import ChecklistForm
+from .models import MonthResult, PlannedVisit, VisitType, WeeklyArrangement, WeeklySummary
 
 
 def _day(request):
@@ -97,6 +99,8 @@ def sheet(request):
             "tasks": selectors.temporary_tasks(owner, day),
             "unplanned_logs": selectors.unplanned_logs(owner, day),
             "task_form": TemporaryTaskForm(owner=owner) if is_own else None,
+            # The types a stop not yet done may change to (the manager's choice, seed 000).
+            "visit_types": list(selectors.active_visit_types().values()) if is_own else [],
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1),
             "can_log": is_own and day <= timezone.localdate(),
@@ -162,6 +166,28 @@ def visit_mark(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(f"{reverse('visits:sheet')}?day={visit.date:%Y-%m-%d}")
+
+
+@login_required
+@require_POST
+def visit_type(request, pk: int):
+    """The manager gives a planned visit of theirs another type (``services.change_visit_type``)."""
+    visit = get_object_or_404(PlannedVisit.objects.of_manager(request.user), pk=pk)
+    form = VisitTypeChoiceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            services.change_visit_type(visit, by=request.user, visit_type=form.cleaned_data["visit_type"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The visit to %(client)s is now a “%(type)s” visit.")
+                % {"client": visit.client.name, "type": visit.visit_type.name},
+            )
+    return redirect(f"{reverse('visits:sheet')}?day={visit.date:%Y-%m-%d}#stop-{visit.pk}")
 
 
 @login_required
@@ -251,8 +277,14 @@ def log_visit(request):
             "method": (visit.method if visit else client.visit_method) or "on_site",
         },
     )
+    chosen = _log_visit_type(request, visit, client, day)
+    checklist = ChecklistForm(
+        request.POST if request.method == "POST" else None,
+        visit_type=chosen,
+        items=chosen.checklist_items.filter(is_active=True) if chosen else (),
+    )
     observations = observation_formset(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and all([form.is_valid(), observations.is_valid()]):
+    if request.method == "POST" and all([form.is_valid(), checklist.is_valid(), observations.is_valid()]):
         data = form.cleaned_data
         try:
             log, created = services.log_visit(
@@ -276,9 +308,11 @@ def log_visit(request):
                 retention_outcome=data.get("retention_outcome", ""),
                 request_text=data.get("request", ""),
                 observations=observations.observations(),
+                visit_type=checklist.cleaned_data["visit_type"] or chosen,
+                checklist=checklist.answers(),
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            _add_log_errors(form, checklist, error)
         else:
             if created:
                 messages.success(request, _("The visit to %(client)s was logged.") % {"client": client.name})
@@ -288,8 +322,48 @@ def log_visit(request):
                 messages.info(request, _("This visit was already saved."))
             return redirect(f"{reverse('visits:sheet')}?day={log.date:%Y-%m-%d}")
     return render(
-        request, "visits/log_form.html", {"form": form, "observations": observations, "client": client, "visit": visit}
+        request,
+        "visits/log_form.html",
+        {
+            "form": form,
+            "client": client,
+            "visit": visit,
+            "checklist": checklist,
+            "observations": observations,
+            "visit_type": chosen,
+            "visit_types": list(selectors.active_visit_types().values()),
+        },
     )
+
+
+def _log_visit_type(request, visit, client, day) -> VisitType | None:
+    """The type a visit is logged as: the one the form carries (POST) or asks for (?type=),
+    when it is a type in use; else the planned visit's; else the type of its reason."""
+    wanted = request.POST.get("visit_type", "") if request.method == "POST" else request.GET.get("type", "")
+    if wanted.isdecimal() and len(wanted) <= 18:
+        found = VisitType.objects.filter(pk=int(wanted), is_active=True).first()
+        if found is not None:
+            return found
+    if visit is not None and visit.visit_type_id:
+        return visit.visit_type
+    return services.default_visit_type(client, day)
+
+
+def _add_log_errors(form, checklist, error: ValidationError) -> None:
+    """A service's refusal next to the field it names: a checklist item in the checklist
+    section, anything else as on every form (``crm.forms.add_service_errors``)."""
+    rest = error
+    if hasattr(error, "error_dict"):
+        rest = {}
+        for field, errors in error.error_dict.items():
+            if field in checklist.fields or field == "checklist":
+                checklist.add_error(field if field in checklist.fields else None, errors)
+            else:
+                rest[field] = errors
+        if not rest:
+            return
+        rest = ValidationError(rest)
+    add_service_errors(form, rest)
 
 
 def _visit_and_client(request):

@@ -146,6 +146,13 @@
     });
     return parts.filter(Boolean).join(" ") || ("HTTP " + response.status);
   }
+  // A visit log refused for a required checklist item not checked (check_<item id>): the
+  // item can be ticked here and the log sent again, without typing it all a second time.
+  function uncheckedItems(data) {
+    var fields = (data && data.error && data.error.fields) || {};
+    return Object.keys(fields).filter(function (name) { return /^check_[0-9]+$/.test(name); })
+      .map(function (name) { return { name: name, message: ((fields[name] || [])[0] || {}).message || name }; });
+  }
   // --- the change feed: drop what left this user ---------------------------------------------
   var UNTIL = "crm-changes-until-u" + user;
   var PAGES = "crm-pages-u" + user;
@@ -236,6 +243,7 @@
               if (response.status === 429 || response.status >= 500) { return false; }  // later
               item.status = "refused";
               item.reason = reasonOf(response, data);
+              item.unchecked = uncheckedItems(data);
               return put(item).then(function () { return true; });
             });
           }, function () { return false; });  // no network: the rest waits, in order
@@ -300,9 +308,24 @@
         area.rows = 3; area.value = current; area.setAttribute("aria-label", t.msgText);
         card.appendChild(area);
       }
+      var ticks = (item.status === "refused" && item.unchecked) || [];
+      var boxes = ticks.map(function (tick, i) {
+        var wrap = el("div", "form-check mt-1");
+        var box = el("input", "form-check-input"); box.type = "checkbox"; box.id = "outbox-" + item.id + "-" + i;
+        box.dataset.testid = "outbox-check";
+        var label = el("label", "form-check-label small", tick.message); label.htmlFor = box.id;
+        wrap.appendChild(box); wrap.appendChild(label); card.appendChild(wrap);
+        return { name: tick.name, box: box };
+      });
       var buttons = el("div", "d-flex flex-wrap gap-2 mt-2");
       var send = el("button", "btn btn-sm btn-primary", t.msgSend); send.type = "button";
       send.addEventListener("click", function () {
+        boxes.forEach(function (b) {
+          if (!b.box.checked) { return; }
+          item.fields = item.fields.filter(function (f) { return f[0] !== b.name; });
+          item.fields.push([b.name, "on"]);
+        });
+        item.unchecked = [];
         if (area) {
           var found = false;
           item.fields.forEach(function (f) { if (f[0] === field) { f[1] = area.value; found = true; } });

@@ -179,6 +179,7 @@ MATRIX = {
     "visits:visit_check": "POST 302 302 404 404 404 404 404",
     "visits:visit_mark": "POST 302 302 404 404 404 404 404",
     "visits:visit_remove": "POST 302 302 404 404 404 404 404",
+    "visits:visit_type": "POST 302 302 404 404 404 404 404",
     "visits:week": "GET 302 200 200 200 200 200 200",
     "visits:weekly_summary": "GET 302 200 200 200 200 200 200",
 }

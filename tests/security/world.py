@@ -257,6 +257,7 @@ def url_arguments(world: World) -> dict[str, tuple[dict, str]]:
         "api:visit-check-in": (pk(world.planned), ""),
         "api:visit-check-out": (pk(world.planned), ""),
         "visits:visit_check": (pk(world.planned), ""),
+        "visits:visit_type": (pk(world.planned), ""),
         "api:visit-log-detail": (pk(world.visit_log), ""),
         "api:interaction-detail": (pk(world.request), ""),
         "api:complaint-detail": (pk(world.complaint), ""),
