@@ -10,8 +10,11 @@ For the admin (company-wide) and the busiest manager's supervisor, this month: t
 done and temporary counts and the visits logged per day (the figures the rollups carry, see
 rollups/selectors.py), then the whole visit board (``dashboards.figures.visit_dashboard``),
 whose other figures (coverage, overdue, not visited, strategies) read raw rows either way;
-and the satisfaction board (``satisfaction_dashboard``: scores from the survey rollups, the
-lowest-scoring clients from the answers either way).
+the satisfaction board (``satisfaction_dashboard``: scores from the survey rollups, the
+lowest-scoring clients from the answers either way); and the complaint board
+(``complaint_dashboard``: the month's counts, breach rates, breakdowns and weekly trend from
+the complaint rollups plus the complaints whose deadlines are not met yet; the open
+complaints now and the percentiles of hours from the raw rows either way), at one "now".
 Exit status 1 when the two ways give different figures.
 """
 
@@ -114,10 +117,24 @@ def satisfaction_figures(board) -> dict:
     }
 
 
+def complaint_figures(board) -> dict:
+    return {
+        "received": board.received,
+        "first_response": (board.first_response_breached, board.first_response_total),
+        "resolution": (board.resolution_breached, board.resolution_total),
+        "on_site": (board.on_site_breached, board.on_site_total),
+        "open": sum(board.by_state.values()),
+        "per_breakdown": [board.by_category, board.by_severity, board.by_tier, board.by_owner],
+        "per_week": board.per_week,
+        "per_time": (board.first_response_times, board.resolution_times, board.by_deadline),
+    }
+
+
 def compare(users: dict, runs: int) -> bool:
-    from rollups.models import VisitDay
+    from complaints.models import Complaint
+    from rollups.models import ComplaintDay, VisitDay
     from visits.models import PlannedVisit
-    from visits.rules import month_end, month_start
+    from visits.rules import month_bounds, month_end, month_start
 
     today = timezone.localdate()
     month = month_start(today)
@@ -125,6 +142,11 @@ def compare(users: dict, runs: int) -> bool:
     print(
         f"{PlannedVisit.objects.filter(date__range=(month, month_end(month))).count():,} planned visits this month; "
         f"{VisitDay.objects.filter(day__range=(month, month_end(month))).count():,} rollup rows"
+    )
+    start, end = month_bounds(month)
+    print(
+        f"{Complaint.objects.filter(received_at__gte=start, received_at__lt=end).count():,} complaints received "
+        f"this month; {ComplaintDay.objects.filter(day__range=(month, month_end(month))).count():,} rollup rows"
     )
     same = True
     for who, user in users.items():
@@ -135,11 +157,13 @@ def compare(users: dict, runs: int) -> bool:
 def compare_one(who, user, month, until, runs: int) -> bool:
     from accounts.scoping import scope_for
     from clients.models import Client
+    from complaints.models import Complaint
     from dashboards import figures
     from dashboards.selectors import seen_with_client
     from rollups import selectors as rolled
-    from rollups.models import SurveyMonth
+    from rollups.models import ComplaintDay, SurveyMonth
     from surveys.models import Response
+    from visits.rules import month_bounds
     from visits.selectors import visit_counts
 
     today = timezone.localdate()
@@ -168,6 +192,13 @@ def compare_one(who, user, month, until, runs: int) -> bool:
     roll_csat_time, roll_csat = timed(
         lambda: figures.satisfaction_dashboard(responses, managers, month, rollups=answers_rolled), runs
     )
+    complaints, complaints_rolled = Complaint.objects.visible_to(scope), ComplaintDay.objects.visible_to(scope)
+    start, end = month_bounds(month)
+    now = timezone.now()  # one moment for both: deadlines not met yet are judged against it
+    raw_complaint_time, raw_complaints = timed(lambda: figures.complaint_dashboard(complaints, start, end, now), runs)
+    roll_complaint_time, roll_complaints = timed(
+        lambda: figures.complaint_dashboard(complaints, start, end, now, rollups=complaints_rolled), runs
+    )
     rows = [
         ("visit counts", raw_time, roll_time, totals(raw), totals(roll)),
         ("logged per day", raw_day_time, roll_day_time, sum(n for _d, n in raw_days),
@@ -175,6 +206,8 @@ def compare_one(who, user, month, until, runs: int) -> bool:
         ("whole visit board", raw_board_time, roll_board_time, board_figures(raw_whole), board_figures(roll_whole)),
         ("satisfaction board", raw_csat_time, roll_csat_time, satisfaction_figures(raw_csat),
          satisfaction_figures(roll_csat)),
+        ("complaint board", raw_complaint_time, roll_complaint_time, complaint_figures(raw_complaints),
+         complaint_figures(roll_complaints)),
     ]  # fmt: skip
     print(f"\n{who} ({user.username}, {'company-wide' if company_wide else 'team scope'}), {runs} runs each")
     print(f"  {'figure':<20} {'raw p50/p95 ms':>16} {'rollups p50/p95 ms':>20}  same figures")

@@ -22,6 +22,7 @@ from accounts.scoping import management_users
 from clients.models import Client, Contact
 from clients.selectors import visible_clients
 from notifications.services import Reminder, notify, notify_many
+from rollups import services as rollups
 from workdays.selectors import work_calendar
 
 from . import sla
@@ -401,6 +402,8 @@ def escalate_breached(now: datetime | None = None, *, batch_size: int | None = N
                 batch, Complaint, ["level", "escalated_at", "updated_at"], batch_size=batch_size,
                 default_change_reason=str(DEADLINE_MISSED),
             )  # fmt: skip
+            # A bulk update sends no signal: the rollups' "escalated" counts of their days.
+            rollups.refresh_complaint_days((c.owner_id, c.received_at) for c in batch)
             ComplaintEvent.objects.bulk_create(
                 ComplaintEvent(complaint=c, kind=Kind.ESCALATED, by=None, note=str(DEADLINE_MISSED)) for c in batch
             )
@@ -531,7 +534,7 @@ def hand_over_complaints(*, client: Client, to_owner: User) -> None:
     """A client given to another manager takes its open (and resolved, not yet closed)
     complaints into the new manager's team, and its return visits still to make. Part of
     ``clients.services.reassign_owner``."""
-    Complaint.objects.filter(client_id=client.pk, state__in=[*OPEN_STATES, Complaint.State.RESOLVED]).update(
-        owner=to_owner, team_id=to_owner.team_id, updated_at=timezone.now()
-    )
+    moving = Complaint.objects.filter(client_id=client.pk, state__in=[*OPEN_STATES, Complaint.State.RESOLVED])
+    with rollups.refreshing_complaints(moving):  # their rollup rows move to the new manager
+        moving.update(owner=to_owner, team_id=to_owner.team_id, updated_at=timezone.now())
     ReturnVisit.objects.filter(complaint__client_id=client.pk, done_at__isnull=True).update(owner=to_owner)

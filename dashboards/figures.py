@@ -6,10 +6,13 @@ Every function takes querysets already narrowed to the viewer's scope (see ``vie
 From rollups (``rollups/``): the visit board's planned, done and unplanned counts and its
 visits logged per day (a row per manager and day). From raw rows, through the month-range
 indexes, because they cannot be added up exactly: coverage, clients not visited and overdue
-(per client), strategies, the complaint board (deadlines against now, percentiles of hours)
-and the lowest-scoring clients of the satisfaction board (per client). The satisfaction
-board's scores by manager, team, tier and month read the survey rollups (a row per manager,
-month, tier and client owner/team) when the view passes them.
+(per client), strategies, the complaint board's open complaints now (by state and
+deadline, escalated) and its percentiles of hours, and the lowest-scoring clients of the
+satisfaction board (per client). The satisfaction board's scores by manager, team, tier and
+month read the survey rollups (a row per manager, month, tier and client owner/team), and
+the complaint board's month (received, breach rates, breakdowns, weekly trend) the
+complaint rollups (a row per manager, day, team, category, severity and tier, plus the few
+complaints whose deadlines are not met yet) when the view passes them.
 """
 
 from __future__ import annotations
@@ -38,9 +41,9 @@ from complaints.selectors import (
 )
 from crm.i18n import localized
 from crm.numbers import percentile, share
+from rollups.selectors import ComplaintFigures, complaint_figures, visits_logged_per_day
 from rollups.selectors import month_scores as rollup_month_scores
 from rollups.selectors import visit_counts as rollup_visit_counts
-from rollups.selectors import visits_logged_per_day
 from surveys.scores import Score, lowest_by
 from surveys.selectors import month_scores
 from visits.models import MonthlyPlan, ServiceStrategy, VisitLog
@@ -270,9 +273,24 @@ class ComplaintDashboard:
         return share(self.on_site_breached, self.on_site_total)
 
 
-def complaint_dashboard(complaints: QuerySet, start: datetime, end: datetime, now: datetime | None = None):
+def complaint_dashboard(
+    complaints: QuerySet,
+    start: datetime,
+    end: datetime,
+    now: datetime | None = None,
+    rollups: QuerySet | None = None,
+):
     """Open complaints by state and deadline (now), and for those received between start
-    and end: breach rates, median and 90th-percentile times, breakdowns, weekly trend."""
+    and end: breach rates, median and 90th-percentile times, breakdowns, weekly trend.
+
+    ``rollups``: the complaint rollups (``rollups.ComplaintDay``) narrowed as ``complaints``
+    are; ``start`` and ``end`` are then local midnights (a month's bounds). The month's
+    counts, breach rates, breakdowns and weekly trend are read from them, with the
+    complaints whose deadlines are not met yet counted from the raw rows against ``now``
+    (``rollups.selectors.complaint_figures``). What is about the present stays on the raw
+    rows either way: the open complaints by state and deadline, the major ones, the
+    escalated list; and so do the percentiles of hours (not additive). The same number of
+    queries both ways."""
     now = now or timezone.now()
     open_ = complaints.filter(state__in=OPEN_STATES)
     by_state = dict(open_.values("state").annotate(n=Count("pk")).values_list("state", "n"))
@@ -290,6 +308,63 @@ def complaint_dashboard(complaints: QuerySet, start: datetime, end: datetime, no
         "paused": deadline["paused"],
     }
     received = complaints.filter(received_at__gte=start, received_at__lt=end)
+    times = hour_percentiles(
+        received,
+        {"first_response": ("received_at", "acknowledged_at"), "resolution": ("received_at", "resolved_at")},
+    )
+    if rollups is None:
+        counted = _complaints_counted(received, now)
+    else:
+        first_day, end_day = (timezone.localtime(moment).date() for moment in (start, end))
+        labels = {
+            "category_id": localized("category__name"),
+            "severity": F("severity"),
+            "client__tier_id": localized("tier__name"),
+            "owner_id": F("owner__username"),
+        }
+        counted = complaint_figures(rollups, received, first_day, end_day, now, labels)
+    tables = {
+        lookup: [Breakdown(str(label or "—"), key, total, breached, due) for key, label, total, breached, due in rows]
+        for lookup, rows in counted.breakdowns.items()
+    }
+    severity_labels = dict(Complaint._meta.get_field("severity").choices)
+    for row in tables["severity"]:
+        row.label = str(severity_labels.get(row.key, row.key))
+    names = User.objects.in_bulk([row.key for row in tables["owner_id"]])  # display names, not logins
+    for row in tables["owner_id"]:
+        row.label = str(names.get(row.key, row.label))
+    # Only what the board shows: the figures are kept in the cache (no password hashes there).
+    escalated = list(
+        open_.filter(level__gt=0)
+        .select_related("client", "owner")
+        .only("number", "level", "client__name", "owner__username", "owner__first_name", "owner__last_name")
+        .order_by("-level", "resolution_due")[:20]
+    )
+    return ComplaintDashboard(
+        by_state=by_state,
+        by_deadline=by_deadline,
+        received=counted.received,
+        first_response_breached=counted.first_response[0],
+        first_response_total=counted.first_response[1],
+        resolution_breached=counted.resolution[0],
+        resolution_total=counted.resolution[1],
+        on_site_breached=counted.on_site[0],
+        on_site_total=counted.on_site[1],
+        major_open=deadline["major"],
+        first_response_times=times["first_response"],
+        resolution_times=times["resolution"],
+        by_category=tables["category_id"],
+        by_severity=tables["severity"],
+        by_tier=tables["client__tier_id"],
+        by_owner=tables["owner_id"],
+        per_week=counted.per_week,
+        escalated=escalated,
+    )
+
+
+def _complaints_counted(received: QuerySet, now: datetime) -> ComplaintFigures:
+    """The month's counts, breach rates, breakdowns and weekly trend from the raw rows (the
+    rule the rollups are checked against). Six queries."""
     rates = received.aggregate(
         total=Count("pk"),
         fr_breached=Count("pk", filter=first_response_breached_q(now)),
@@ -301,14 +376,9 @@ def complaint_dashboard(complaints: QuerySet, start: datetime, end: datetime, no
             "pk", filter=Q(on_site_due__isnull=False) & (Q(on_site_at__isnull=False) | Q(on_site_due__lt=now))
         ),
     )
-    times = hour_percentiles(
-        received,
-        {"first_response": ("received_at", "acknowledged_at"), "resolution": ("received_at", "resolved_at")},
-    )
 
-    def breakdown(lookup: str, label_lookup=None) -> list[Breakdown]:
+    def breakdown(lookup: str, label) -> list[tuple]:
         # The label: a field, or an expression (a name in the reader's language, crm/i18n.py).
-        label = label_lookup or lookup
         rows = (
             received.values(lookup, label=F(label) if isinstance(label, str) else label)
             .annotate(
@@ -318,18 +388,8 @@ def complaint_dashboard(complaints: QuerySet, start: datetime, end: datetime, no
             )
             .order_by("-total", lookup)
         )
-        return [
-            Breakdown(str(row["label"] or "—"), row[lookup], row["total"], row["breached"], row["due"]) for row in rows
-        ]
+        return [(row[lookup], row["label"], row["total"], row["breached"], row["due"]) for row in rows]
 
-    severity_labels = dict(Complaint._meta.get_field("severity").choices)
-    by_severity = breakdown("severity")
-    for row in by_severity:
-        row.label = str(severity_labels.get(row.key, row.key))
-    by_owner = breakdown("owner_id", "owner__username")
-    names = User.objects.in_bulk([row.key for row in by_owner])  # display names, not logins
-    for row in by_owner:
-        row.label = str(names.get(row.key, row.label))
     per_week = [
         (timezone.localtime(week).date() if isinstance(week, datetime) else week, n)
         for week, n in received.annotate(week=TruncWeek("received_at"))
@@ -338,32 +398,18 @@ def complaint_dashboard(complaints: QuerySet, start: datetime, end: datetime, no
         .order_by("week")
         .values_list("week", "n")
     ]
-    # Only what the board shows: the figures are kept in the cache (no password hashes there).
-    escalated = list(
-        open_.filter(level__gt=0)
-        .select_related("client", "owner")
-        .only("number", "level", "client__name", "owner__username", "owner__first_name", "owner__last_name")
-        .order_by("-level", "resolution_due")[:20]
-    )
-    return ComplaintDashboard(
-        by_state=by_state,
-        by_deadline=by_deadline,
+    return ComplaintFigures(
         received=rates["total"],
-        first_response_breached=rates["fr_breached"],
-        first_response_total=rates["fr_due"],
-        resolution_breached=rates["res_breached"],
-        resolution_total=rates["res_due"],
-        on_site_breached=rates["os_breached"],
-        on_site_total=rates["os_due"],
-        major_open=deadline["major"],
-        first_response_times=times["first_response"],
-        resolution_times=times["resolution"],
-        by_category=breakdown("category_id", localized("category__name")),
-        by_severity=by_severity,
-        by_tier=breakdown("client__tier_id", localized("client__tier__name")),
-        by_owner=by_owner,
+        first_response=(rates["fr_breached"], rates["fr_due"]),
+        resolution=(rates["res_breached"], rates["res_due"]),
+        on_site=(rates["os_breached"], rates["os_due"]),
+        breakdowns={
+            "category_id": breakdown("category_id", localized("category__name")),
+            "severity": breakdown("severity", "severity"),
+            "client__tier_id": breakdown("client__tier_id", localized("client__tier__name")),
+            "owner_id": breakdown("owner_id", "owner__username"),
+        },
         per_week=per_week,
-        escalated=escalated,
     )
 
 

@@ -28,7 +28,7 @@ from interactions.models import Interaction
 from interactions.selectors import requests_by_manager
 from performance.models import ClientWarning
 from performance.selectors import at_risk_by_rule, retention_counts
-from rollups.models import SurveyMonth
+from rollups.models import ComplaintDay, SurveyMonth
 from surveys.selectors import visible_responses
 from visits.models import VisitLog
 from visits.rules import month_bounds, next_month, previous_month
@@ -191,17 +191,21 @@ def visits(request):
 def complaints(request):
     month, teams, team, _managers = _filters(request)
     queryset = Complaint.objects.visible_to(_scope(request))
+    # The month's counts from the complaint rollups, narrowed the same way (rollups.models.ComplaintDay).
+    rollups = ComplaintDay.objects.visible_to(_scope(request))
     if team is not None:
         queryset = queryset.filter(team=team)
+        rollups = rollups.filter(team=team)
     if request.user.is_manager:
         queryset = queryset.of_manager(request.user)
+        rollups = rollups.of_manager(request.user)
     start, end = month_bounds(month)
     board, as_of = remembered(
         request,
         _scope(request),
         "complaints",
         _cache_filters(month, team),
-        lambda: figures.complaint_dashboard(queryset, start, end),
+        lambda: figures.complaint_dashboard(queryset, start, end, rollups=rollups),
     )
     tables = {
         "category": board.by_category,

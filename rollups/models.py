@@ -129,3 +129,82 @@ class SurveyMonth(models.Model):
 
 
 SCORE_SUMS = ("responses", "ratings", "satisfied", "nps_answers", "promoters", "detractors")
+
+
+class ComplaintDayQuerySet(ScopedQuerySet):
+    # Seen as the complaints it counts are (``complaints.models.ComplaintQuerySet``): by
+    # the manager handling them and the team they were registered in.
+    scope_paths = ScopePaths(owner="owner", team="team")
+
+
+class ComplaintDay(models.Model):
+    """The complaints received on one day (local date of ``received_at``) handled by one
+    manager (``owner``) in one team, of one category and severity, at clients of one tier
+    now: the counts the complaint board adds up that do not depend on "now".
+
+    A deadline met (answered, resolved, someone on site) has an outcome that never changes:
+    met on time or late, kept here. A deadline not met yet is judged against the moment the
+    board is read (late once past due, unless the clock stopped while waiting on the
+    client): those complaints, a small set that is mostly the open ones, are counted from
+    the raw rows by the board (``rollups.selectors.complaint_figures``), as are the open
+    complaints by state and deadline now, the escalated list and the percentiles of hours.
+    """
+
+    day = models.DateField(_("day received"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("handled by"), on_delete=models.CASCADE, related_name="+"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("team"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    category = models.ForeignKey(
+        "complaints.Category", verbose_name=_("category"), on_delete=models.CASCADE, related_name="+"
+    )
+    severity = models.CharField(_("severity"), max_length=10)
+    tier = models.ForeignKey(
+        "clients.Tier", verbose_name=_("client's tier"), on_delete=models.CASCADE, related_name="+"
+    )
+    received = models.PositiveIntegerField(_("received"), default=0)
+    first_responses = models.PositiveIntegerField(_("first responses given"), default=0)
+    first_responses_late = models.PositiveIntegerField(_("first responses given late"), default=0)
+    resolved = models.PositiveIntegerField(_("resolved"), default=0)
+    resolved_late = models.PositiveIntegerField(_("resolved late"), default=0)
+    on_site = models.PositiveIntegerField(_("someone on site"), default=0)
+    on_site_late = models.PositiveIntegerField(_("someone on site late"), default=0)
+    closed = models.PositiveIntegerField(_("closed"), default=0)
+    escalated = models.PositiveIntegerField(_("escalated"), default=0)
+    paused = models.PositiveIntegerField(_("waiting on the client"), default=0)
+
+    objects = ComplaintDayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("complaint rollup")
+        verbose_name_plural = _("complaint rollups")
+        indexes = [
+            models.Index(fields=["day", "owner"], name="rollup_complaint_day_owner"),
+            models.Index(fields=["owner", "day"], name="rollup_complaint_owner_day"),
+            models.Index(fields=["team", "day"], name="rollup_complaint_team_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.day:%Y-%m-%d}"
+
+    def key(self) -> tuple:
+        return (self.owner_id, self.day, self.team_id, self.category_id, self.severity, self.tier_id)
+
+    def counts(self) -> tuple[int, ...]:
+        return tuple(getattr(self, name) for name in COMPLAINT_COUNTS)
+
+
+COMPLAINT_COUNTS = (
+    "received",
+    "first_responses",
+    "first_responses_late",
+    "resolved",
+    "resolved_late",
+    "on_site",
+    "on_site_late",
+    "closed",
+    "escalated",
+    "paused",
+)

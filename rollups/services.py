@@ -1,4 +1,4 @@
-"""Keeping the rollups right: every write of a visit fact refreshes the rows it touches, in
+"""Keeping the rollups right: every write of a visit fact, survey answer or complaint refreshes the rows it touches, in
 the same transaction, and a nightly job rebuilds whole months in case anything drifted.
 
 What refreshes (one call per write path, no counting by hand anywhere):
@@ -10,6 +10,12 @@ What refreshes (one call per write path, no counting by hand anywhere):
   ``visits.services.hand_over_planned_visits`` (a client given to another manager: its rows
   move to the new owner's scope, its upcoming visits to the new manager) call
   ``refresh_days`` / ``refresh_client``;
+- a complaint saved one by one (register, every workflow step, escalation by hand, someone
+  on site, the auto-close job, the admin, the API): ``rollups.signals`` refreshes its
+  manager's day of receipt, before and after; a client whose tier changes refreshes the
+  days of its complaints (``refresh_client_complaints``, from the signal too); the bulk
+  writes ``complaints.services.escalate_breached`` (``bulk_update``) and
+  ``hand_over_complaints`` (``.update()``) wrap themselves in ``refreshing_complaints``;
 - every night, ``rebuild_month`` for this month and the last (the job
   ``rollups.rebuild``); by hand: ``manage.py rebuild_rollups --month 2026-11`` (or ``--all``).
 
@@ -27,26 +33,29 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, IntegerField, Max, Min, Q, Sum, Value
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, IntegerField, Max, Min, Q, Sum, Value
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from clients.models import Client
+from complaints.models import Complaint
 from surveys.models import Response
 from surveys.scores import DETRACTOR_MAX, PROMOTER_MIN
 from visits.models import PlannedVisit, TemporaryTask, VisitLog
 from visits.rules import month_bounds, month_end, month_start, next_month
 
-from .models import COUNTS, SCORE_SUMS, SurveyMonth, VisitDay
+from .models import COMPLAINT_COUNTS, COUNTS, SCORE_SUMS, ComplaintDay, SurveyMonth, VisitDay
 
 # ``PlannedVisit.Status`` as stored (also read by the data migration's historical models).
 PLANNED, DONE, MISSED, CANCELLED = "planned", "done", "missed", "cancelled"
 _PlannedVisit, _TemporaryTask, _VisitLog, _VisitDay = PlannedVisit, TemporaryTask, VisitLog, VisitDay
 _Response, _SurveyMonth = Response, SurveyMonth
+_Complaint, _ComplaintDay = Complaint, ComplaintDay
 
 # pg_advisory_xact_lock(bigint): the rollups' keys are (this << 40) + manager << 12 + month.
 LOCK_SPACE = 0x524F  # "RO"
 SURVEY_LOCK_SPACE = 0x5253  # "RS"
+COMPLAINT_LOCK_SPACE = 0x5243  # "RC"
 
 
 def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
@@ -241,6 +250,121 @@ def rebuild_survey_month(month: date) -> int:
     return len(rows)
 
 
+# --- complaints -----------------------------------------------------------------------------
+
+# ``Complaint.State`` as stored (also read by the data migration's historical models).
+COMPLAINT_CLOSED, COMPLAINT_WAITING = "closed", "waiting"
+
+
+def complaint_day_rows(where: Q, *, models: tuple | None = None) -> list[ComplaintDay]:
+    """The complaint rollup rows of the complaints that match ``where``, computed afresh
+    (one grouped query): by the local day they were received, the manager handling them,
+    their team, category and severity and their client's tier now. A deadline counts once
+    met: on time or late (``complaints.selectors._missed_q``'s "met after the deadline").
+    ``models``: (complaint, rollup) as a migration has them."""
+    Complaint, ComplaintDay = models or (_Complaint, _ComplaintDay)
+    group = ("owner_id", "received_on", "team_id", "category_id", "severity", "client__tier_id")
+    rows = (
+        Complaint.objects.filter(where)
+        .annotate(received_on=TruncDate("received_at"))
+        .order_by()
+        .values(*group)
+        .annotate(
+            received=Count("pk"),
+            first_responses=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+            first_responses_late=Count("pk", filter=Q(acknowledged_at__gt=F("first_response_due"))),
+            resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
+            resolved_late=Count("pk", filter=Q(resolved_at__gt=F("resolution_due"))),
+            on_site=Count("pk", filter=Q(on_site_due__isnull=False, on_site_at__isnull=False)),
+            on_site_late=Count("pk", filter=Q(on_site_at__gt=F("on_site_due"))),
+            closed=Count("pk", filter=Q(state=COMPLAINT_CLOSED)),
+            escalated=Count("pk", filter=Q(level__gt=0)),
+            paused=Count("pk", filter=Q(state=COMPLAINT_WAITING)),
+        )
+    )
+    return [
+        ComplaintDay(
+            owner_id=row["owner_id"],
+            day=row["received_on"],
+            team_id=row["team_id"],
+            category_id=row["category_id"],
+            severity=row["severity"],
+            tier_id=row["client__tier_id"],
+            **{name: row[name] for name in COMPLAINT_COUNTS},
+        )
+        for row in rows
+    ]
+
+
+def _local_day(moment: date | datetime) -> date:
+    if isinstance(moment, datetime):
+        return (timezone.localtime(moment) if timezone.is_aware(moment) else moment).date()
+    return moment
+
+
+def _received_on(keys: dict[int, set[date]]) -> Q:
+    where = Q(pk__in=[])
+    for owner, days in keys.items():
+        where |= Q(owner_id=owner, received_at__date__in=sorted(days))
+    return where
+
+
+@transaction.atomic(savepoint=False)  # part of the caller's write (a job's batch): no savepoint of its own
+def refresh_complaint_days(owner_days: Iterable[tuple[int | None, date | datetime | None]]) -> int:
+    """Recompute the complaint rows of these (manager id, day received) pairs from the raw
+    rows (a moment is taken on its local day); three queries (four on PostgreSQL) for any
+    number of pairs. Returns the rows now kept for them."""
+    keys: dict[int, set[date]] = {}
+    for owner, moment in owner_days:
+        if owner is not None and moment is not None:
+            keys.setdefault(owner, set()).add(_local_day(moment))
+    if not keys:
+        return 0
+    _lock(((owner, month_start(day)) for owner, days in keys.items() for day in days), COMPLAINT_LOCK_SPACE)
+    rows = complaint_day_rows(_received_on(keys))
+    ComplaintDay.objects.filter(_of(keys, "day")).delete()
+    ComplaintDay.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+@contextmanager
+def refreshing_complaints(complaints):
+    """Around a bulk change of these complaints (a queryset or ids; ``.update()`` and
+    ``bulk_update`` send no signal): the (manager, day) pairs they had before and have after
+    are recomputed, in the caller's transaction."""
+    ids = list(complaints.values_list("pk", flat=True)) if hasattr(complaints, "values_list") else list(complaints)
+
+    def pairs() -> set:
+        return set(Complaint.objects.filter(pk__in=ids).order_by().values_list("owner_id", "received_at"))
+
+    before = pairs() if ids else set()
+    yield
+    if ids:
+        refresh_complaint_days(before | pairs())
+
+
+def refresh_client_complaints(client: Client | int) -> int:
+    """After a client changed tier: the days of its complaints, whose rows carry the tier."""
+    client_id = getattr(client, "pk", client)
+    return refresh_complaint_days(
+        Complaint.objects.filter(client_id=client_id).order_by().values_list("owner_id", "received_at").distinct()
+    )
+
+
+def rebuild_complaint_month(month: date) -> int:
+    """Recompute every complaint row of the month (by the day received)."""
+    start, end = month_bounds(month)
+    received = Q(received_at__gte=start, received_at__lt=end)
+    days = Q(day__range=(month_start(month), month_end(month)))
+    owners = set(Complaint.objects.filter(received).order_by().values_list("owner_id", flat=True).distinct())
+    owners |= set(ComplaintDay.objects.filter(days).values_list("owner_id", flat=True).distinct())
+    _lock(((owner, month_start(month)) for owner in owners), COMPLAINT_LOCK_SPACE)
+    rows = complaint_day_rows(received)
+    ComplaintDay.objects.filter(days).delete()
+    ComplaintDay.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 @transaction.atomic
 def rebuild_month(month: date) -> int:
     """Recompute every row of the month from the raw rows (the nightly job; by hand with
@@ -255,16 +379,17 @@ def rebuild_month(month: date) -> int:
     rows = visit_day_rows(in_month)
     VisitDay.objects.filter(day__range=(start, end)).delete()
     VisitDay.objects.bulk_create(rows, batch_size=1000)
-    return len(rows) + rebuild_survey_month(month)
+    return len(rows) + rebuild_survey_month(month) + rebuild_complaint_month(month)
 
 
 def months_with_facts() -> list[date]:
-    """Every month from the first visit fact to the last (for ``rebuild_rollups --all``)."""
+    """Every month from the first fact (visit, answer, complaint) to the last (for ``rebuild_rollups --all``)."""
     first, last = None, None
     answered = Response.objects.order_by().aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
-    for model in (PlannedVisit, TemporaryTask, VisitLog, None):
-        if model is None:
-            bounds = {k: v and timezone.localtime(v).date() for k, v in answered.items()}
+    received = Complaint.objects.order_by().aggregate(first=Min("received_at"), last=Max("received_at"))
+    for model in (PlannedVisit, TemporaryTask, VisitLog, answered, received):
+        if isinstance(model, dict):
+            bounds = {k: v and timezone.localtime(v).date() for k, v in model.items()}
         else:
             bounds = model.objects.order_by().aggregate(first=Min("date"), last=Max("date"))
         if bounds["first"] is not None:
@@ -298,6 +423,18 @@ def drift(month: date) -> list[tuple]:
         )
     }
     zero = (0,) * len(SCORE_SUMS)
+    differences += sorted(
+        (
+            (key, kept.get(key, zero), fresh.get(key, zero))
+            for key in kept.keys() | fresh.keys()
+            if kept.get(key, zero) != fresh.get(key, zero)
+        ),
+        key=str,
+    )
+    kept = {row.key(): row.counts() for row in ComplaintDay.objects.filter(day__range=(start, end))}
+    received = Q(received_at__gte=month_bounds(start)[0], received_at__lt=month_bounds(start)[1])
+    fresh = {row.key(): row.counts() for row in complaint_day_rows(received)}
+    zero = (0,) * len(COMPLAINT_COUNTS)
     differences += sorted(
         (
             (key, kept.get(key, zero), fresh.get(key, zero))

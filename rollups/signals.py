@@ -1,12 +1,15 @@
-"""Every planned visit, visit log, temporary task and survey answer saved or deleted one at a time refreshes
-its manager's day in the rollups, in the same transaction (``services.refresh_days``). The
-day and manager it had when loaded are remembered, so moving a visit to another day or
-manager refreshes both. Bulk writes send no signal: they call the services themselves."""
+"""Every planned visit, visit log, temporary task, survey answer and complaint saved (or
+deleted) one at a time refreshes its manager's day (or month) in the rollups, in the same
+transaction (``services.refresh_days`` and its kin). The day and manager it had when
+loaded are remembered, so moving a visit to another day or manager refreshes both. Bulk
+writes send no signal: they call the services themselves."""
 
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_init, post_save
 
+from clients.models import Client
+from complaints.models import Complaint
 from surveys.models import Response
 from visits.models import PlannedVisit, TemporaryTask, VisitLog
 
@@ -59,3 +62,45 @@ def refresh_answer(sender, instance, raw: bool = False, **kwargs) -> None:
 post_init.connect(remember_answer, sender=Response, dispatch_uid="rollups_remember_Response")
 post_save.connect(refresh_answer, sender=Response, dispatch_uid="rollups_saved_Response")
 post_delete.connect(refresh_answer, sender=Response, dispatch_uid="rollups_deleted_Response")
+
+
+# A complaint: its manager's day of receipt. A client whose tier changes: its complaints'
+# days (their rows carry the client's tier). Complaints are never deleted (NeverDeleted).
+
+
+def _complaint_key(instance) -> tuple:
+    fields = instance.__dict__
+    return (fields.get("owner_id"), fields.get("received_at"))
+
+
+def remember_complaint(sender, instance, **kwargs) -> None:
+    instance._rollup_was = _complaint_key(instance)
+
+
+def refresh_complaint(sender, instance, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    now = _complaint_key(instance)
+    if None in now:  # saved from a partial load: read what was written
+        now = tuple(Complaint.objects.filter(pk=instance.pk).values_list("owner_id", "received_at").first() or now)
+    services.refresh_complaint_days({now, getattr(instance, "_rollup_was", now)})
+    instance._rollup_was = now
+
+
+def remember_tier(sender, instance, **kwargs) -> None:
+    instance._rollup_tier_was = instance.__dict__.get("tier_id")
+
+
+def refresh_tier(sender, instance, raw: bool = False, created: bool = False, **kwargs) -> None:
+    tier = instance.__dict__.get("tier_id")
+    was = getattr(instance, "_rollup_tier_was", tier)
+    instance._rollup_tier_was = tier
+    if raw or created or tier == was or was is None:
+        return
+    services.refresh_client_complaints(instance)
+
+
+post_init.connect(remember_complaint, sender=Complaint, dispatch_uid="rollups_remember_Complaint")
+post_save.connect(refresh_complaint, sender=Complaint, dispatch_uid="rollups_saved_Complaint")
+post_init.connect(remember_tier, sender=Client, dispatch_uid="rollups_remember_client_tier")
+post_save.connect(refresh_tier, sender=Client, dispatch_uid="rollups_client_tier")

@@ -131,3 +131,87 @@ def test_an_answer_keeps_its_rollup_and_the_nightly_job_repairs_one_that_drifted
     run_job("rollups.rebuild")
     assert drift(timezone.localdate()) == []
     assert SurveyMonth.objects.get().responses == 1
+
+
+# --- complaints -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def complaints_of(manager):
+    from complaints import services as complaints
+    from complaints.tests.factories import ComplaintFactory
+
+    acme = ClientFactory(owner=manager)
+    now = timezone.now()
+    late = ComplaintFactory(client=acme, received_at=now - timedelta(days=6), severity="high")  # 4 h, 24 h
+    for step in ("acknowledge", "start", "resolve"):
+        complaints.move(late, step, by=manager, note="Told them", root_cause="Rate", action_taken="Refund")
+    ComplaintFactory(client=acme, received_at=now - timedelta(hours=1))
+    return acme
+
+
+def test_a_complaint_keeps_its_rollup_and_the_nightly_job_repairs_one_that_drifted(
+    client, supervisor, manager, complaints_of
+):
+    from django.urls import reverse
+
+    from rollups.models import ComplaintDay
+
+    today = timezone.localdate()
+    assert drift(today) == []
+    assert sum(row.received for row in ComplaintDay.objects.all()) == 2
+    late = ComplaintDay.objects.get(resolved=1)
+    assert (late.first_responses, late.first_responses_late, late.resolved_late) == (1, 1, 1)
+    client.force_login(supervisor)
+    board = client.get(reverse("dashboards:complaints")).context["board"]
+    assert (board.received, board.resolution_breached, board.resolution_total) == (2, 1, 1)
+
+    late.received, late.resolved_late = 40, 0  # drifted: a fix in SQL, a write that bypassed the services
+    late.save()
+    ComplaintDay.objects.create(
+        owner=manager,
+        team=manager.team,
+        day=today,
+        category_id=late.category_id,
+        severity="low",
+        tier_id=late.tier_id,
+        received=3,
+    )  # a row of nothing
+    assert len(drift(today)) == 2
+    board = client.get(reverse("dashboards:complaints")).context["board"]
+    assert board.received == 44  # the board reads the rollups
+
+    run = run_job("rollups.rebuild")
+    assert run.ok and run.counts[f"{today:%Y-%m}"] == len(ComplaintDay.objects.all())
+    assert drift(today) == []
+    board = client.get(reverse("dashboards:complaints")).context["board"]
+    assert (board.received, board.resolution_breached, board.resolution_total) == (2, 1, 1)
+    ComplaintDay.objects.all().delete()
+    call_command("rebuild_rollups", "--all", stdout=StringIO())
+    assert drift(today) == [] and ComplaintDay.objects.exists()
+
+
+def test_a_hand_over_and_a_new_tier_move_the_complaints_rows(manager, teammate, admin_user, complaints_of):
+    from clients.services import reassign_owner
+    from clients.tests.factories import TierFactory
+    from rollups.models import ComplaintDay
+
+    today = timezone.localdate()
+    reassign_owner(client=complaints_of, new_owner=teammate, by=admin_user, reason="Territory change")
+    assert drift(today) == []
+    # The open one moves to the new manager; the resolved one too (not yet closed).
+    assert sorted(ComplaintDay.objects.values_list("owner_id", flat=True)) == [teammate.pk, teammate.pk]
+    complaints_of.refresh_from_db()
+    complaints_of.tier = TierFactory(code="gold")
+    complaints_of.save()
+    assert drift(today) == []
+    assert set(ComplaintDay.objects.values_list("tier__code", flat=True)) == {"gold"}
+
+
+def test_the_escalation_job_counts_its_escalations(manager, complaints_of):
+    from complaints.services import escalate_breached
+    from rollups.models import ComplaintDay
+
+    assert escalate_breached(timezone.now() + timedelta(days=30)) == 1  # the open one
+    assert drift(timezone.localdate()) == []
+    assert sum(row.escalated for row in ComplaintDay.objects.all()) == 1

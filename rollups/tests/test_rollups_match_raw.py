@@ -1,13 +1,13 @@
-"""Random visit facts and survey answers written through the services (seeded): the rollups
-equal a full recomputation, and the boards' figures read from them equal the raw rows'
-figures for every viewer's scope."""
+"""Random visit facts, survey answers and complaints written through the services (seeded):
+the rollups equal a full recomputation, and the boards' figures read from them equal the
+raw rows' figures for every viewer's scope."""
 
 from __future__ import annotations
 
 import random
 import uuid
 from contextlib import suppress
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -129,7 +129,7 @@ def test_random_facts_keep_rollups_equal_to_a_full_recomputation(
     today = timezone.localdate()
     months = [previous_month(month_start(today)), month_start(today)]
     managers = [manager, teammate, other_manager, ManagerFactory(team=None)]
-    written = write_random_facts(rng, managers, admin_user, months, steps=160)
+    written = write_random_facts(rng, managers, admin_user, months, steps=200)
     assert all(written[name] for name in ("plan", "log", "unplanned", "mark", "task", "hand_over", "answer")), written
     assert VisitDay.objects.exists() and SurveyMonth.objects.exists()
     for month in months:
@@ -166,3 +166,127 @@ def test_random_facts_keep_rollups_equal_to_a_full_recomputation(
     assert _nonzero(
         rolled.visit_counts(owners=None, month=months[1], until=earlier, today=earlier, restrict=restrict)
     ) == _nonzero(visit_counts(owners=None, month=months[1], until=earlier, today=earlier, restrict=restrict))
+
+
+# --- complaints -----------------------------------------------------------------------------
+
+
+def write_random_complaints(rng: random.Random, managers, admin, first_day, steps: int) -> dict[str, int]:
+    """Register (some needing someone on site), answer, start, resolve, close, reopen, pause
+    and resume, escalate by hand and by the job, record someone on site, auto-close, hand
+    clients over and change their tier, at random, through the services."""
+    from clients.models import Tier
+    from clients.tests.factories import TierFactory, default_tier
+    from complaints import services as complaints
+    from complaints.models import Category, Complaint, Severity
+    from complaints.tests.factories import leaf_category
+
+    leaf_category()  # the default categories
+    categories = list(Category.objects.filter(parent__isnull=False, is_active=True).order_by("pk"))
+    quality = [category for category in categories if category.is_quality] or [
+        Category.objects.create(name="Defect", parent=categories[0].parent, quality=True)
+    ]
+    tiers = [default_tier(), *Tier.objects.exclude(code="standard")[:2], TierFactory(code="gold")]
+    clients = [ClientFactory(owner=rng.choice(managers), tier=rng.choice(tiers)) for _ in range(8)]
+    now = timezone.now()
+    hours_back = int((now - timezone.make_aware(datetime.combine(first_day, time()))).total_seconds() // 3600)
+    names = ["register", "on_site_needed", "step", "escalate", "job", "on_site", "auto_close", "hand_over", "tier"]
+    done = dict.fromkeys(names, 0)
+    steps_taken: dict[str, int] = {}
+    details = {"note": "Told the client", "root_cause": "Wrong rate", "action_taken": "Refunded"}
+    # One resolved late and one on time for sure (at a client the random steps leave alone).
+    settled = ClientFactory(owner=managers[0])
+    for hours in (hours_back - 1, 1):
+        complaint = complaints.register(
+            by=settled.owner, client=settled, channel="phone", category=categories[0], severity="normal",
+            description="The bill was wrong", received_at=now - timedelta(hours=hours),
+        )  # fmt: skip
+        for step in ("acknowledge", "start", "resolve"):
+            complaints.move(complaint, step, by=complaint.owner, **details)
+    for _step in range(steps):
+        action = rng.choices(names, weights=[12, 4, 60, 4, 3, 4, 2, 3, 3])[0]
+        client = rng.choice(clients)
+        client.refresh_from_db()
+        mine = list(Complaint.objects.filter(client__in=clients).order_by("pk"))
+        with suppress(ValidationError, PermissionDenied):
+            if action in ("register", "on_site_needed"):
+                category = rng.choice(quality if action == "on_site_needed" else categories)
+                complaints.register(
+                    by=rng.choice([client.owner, admin]), client=client, channel="phone", category=category,
+                    severity=rng.choice(Severity.values), description="The bill was wrong",
+                    received_at=now - timedelta(hours=rng.choice([rng.randrange(3), rng.randrange(hours_back)])),
+                    needs_on_site=action == "on_site_needed",
+                )  # fmt: skip
+            elif action == "step" and mine:
+                complaint = rng.choice(mine)
+                step = rng.choice([name for name, (sources, *_) in complaints.TRANSITIONS.items()
+                                   if complaint.state in sources])  # fmt: skip
+                complaints.move(complaint, step, by=complaint.owner, **details)
+                steps_taken[step] = steps_taken.get(step, 0) + 1
+            elif action == "escalate" and mine:
+                complaint = rng.choice(mine)
+                complaints.escalate(complaint, by=complaint.owner, reason="The client called again")
+            elif action == "job":
+                complaints.escalate_breached(now + timedelta(hours=rng.randrange(1, 200)))
+            elif action == "on_site":
+                complaints.record_on_site(client_id=client.pk, at=timezone.now())
+            elif action == "auto_close":
+                complaints.close_unanswered(now + timedelta(days=8))
+            elif action == "hand_over":
+                to = rng.choice([m for m in managers if m.pk != client.owner_id])
+                reassign_owner(client=client, new_owner=to, by=admin, reason="Territory change")
+            elif action == "tier":
+                client.tier = rng.choice([tier for tier in tiers if tier.pk != client.tier_id])
+                client.save()
+            else:
+                continue
+            done[action] += 1
+    return done | {f"step:{step}": n for step, n in steps_taken.items()}
+
+
+@pytest.mark.parametrize("seed", [3, 11, 29])
+def test_random_complaints_keep_rollups_equal_to_a_full_recomputation(
+    seed, supervisor, manager, teammate, other_supervisor, other_manager, admin_user
+):
+    from complaints.models import Complaint
+    from dashboards.figures import complaint_dashboard
+    from rollups.models import ComplaintDay
+    from visits.rules import month_bounds
+
+    rng = random.Random(seed)  # noqa: S311 (reproducible test data)
+    today = timezone.localdate()
+    months = [previous_month(month_start(today)), month_start(today)]
+    managers = [manager, teammate, other_manager, ManagerFactory(team=None)]
+    written = write_random_complaints(rng, managers, admin_user, months[0], steps=200)
+    for name in ("register", "on_site_needed", "escalate", "job", "on_site", "hand_over", "tier"):
+        assert written[name], written
+    for step in ("acknowledge", "start", "resolve", "reopen", "pause", "resume"):  # closed: checked below
+        assert written.get(f"step:{step}"), written
+    # Every outcome the rollups keep happened: late and on time, paused, escalated, closed.
+    kept = ComplaintDay.objects.all()
+    for name in ("first_responses", "first_responses_late", "resolved", "resolved_late", "on_site", "escalated",
+                 "closed", "paused"):  # fmt: skip
+        assert sum(getattr(row, name) for row in kept), name
+    assert any(row.first_responses > row.first_responses_late for row in kept)  # some on time
+    for month in months:
+        assert drift(month) == [], f"rollups of {month:%Y-%m} drifted"
+    # The board from the rollups equals the board from the raw rows, for every viewer, now
+    # and later (deadlines not met yet pass due as time goes on).
+    viewers = [(admin_user, None), (supervisor, None), (supervisor, supervisor.team), (other_supervisor, None),
+               (manager, None)]  # fmt: skip
+    for viewer, team in viewers:
+        scope = scope_for(viewer)
+        complaints, rows = Complaint.objects.visible_to(scope), ComplaintDay.objects.visible_to(scope)
+        if team is not None:
+            complaints, rows = complaints.filter(team=team), rows.filter(team=team)
+        if viewer.is_manager:
+            complaints, rows = complaints.of_manager(viewer), rows.of_manager(viewer)
+        for month in months:
+            start, end = month_bounds(month)
+            for later in (0, 5, 50, 400):
+                at = timezone.now() + timedelta(hours=later)
+                raw = complaint_dashboard(complaints, start, end, at)
+                rolled_up = complaint_dashboard(complaints, start, end, at, rollups=rows)
+                assert rolled_up == raw, (viewer, team, month, later)
+    everyone = complaint_dashboard(Complaint.objects.all(), *month_bounds(months[1]))
+    assert everyone.received and everyone.resolution_total and everyone.on_site_total
