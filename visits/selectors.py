@@ -205,8 +205,9 @@ def unplanned_logs(owner: User, day: date) -> QuerySet[VisitLog]:
 
 def visit_log_of_submission(*, owner: User, submission: str) -> VisitLog | None:
     """The log a submission already saved for this manager (a double tap, a retry, an
-    offline phone sending again), or None."""
-    if not submission:
+    offline phone sending again), or None. A submission no form could have sent (a NUL byte,
+    which PostgreSQL cannot even compare, or longer than the column) has saved nothing."""
+    if not submission or "\x00" in submission or len(submission) > VisitLog._meta.get_field("submission").max_length:
         return None
     return VisitLog.objects.filter(submission=submission, owner=owner).first()
 

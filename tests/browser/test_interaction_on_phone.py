@@ -29,7 +29,7 @@ def test_log_a_call_with_a_promise_and_see_the_follow_up_at_home(live_server, ph
     log_in(page, live_server.url, "int_mgr", PASSWORD)
     page.goto(f"{live_server.url}{acme.get_absolute_url()}")
     page.get_by_test_id("contact").get_by_role("link", name="Log contact").tap()
-    assert page.get_by_label("Contact").input_value() != ""  # the contact tapped is chosen
+    assert page.get_by_label("Contact", exact=True).input_value() != ""  # the contact tapped is chosen
     page.get_by_label("Phone call").check()
     page.get_by_label("From the client").check()
     page.get_by_label("Summary").fill("Asked for next year's tea price list")

@@ -26,7 +26,7 @@ def test_client_answers_survey_link_on_phone(live_server, phone):
     log_in(staff, live_server.url, "survey_mgr", PASSWORD)
     staff.goto(f"{live_server.url}{acme.get_absolute_url()}")
     staff.get_by_role("link", name="Invite to a survey").tap()
-    staff.get_by_label("Contact").select_option(label="王芳")
+    staff.get_by_label("Contact", exact=True).select_option(label="王芳")
     staff.get_by_role("button", name="Create invitation").tap()
     link = staff.get_by_test_id("survey-link").input_value()
     assert link.startswith(live_server.url + "/s/")

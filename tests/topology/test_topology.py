@@ -232,6 +232,15 @@ def test_two_web_instances_two_workers_one_beat(cluster):
         )
     ]
     assert clients
+    # A routine visit with its whole checklist ticked: the default visit types (issue #32) ask
+    # every visit for theirs.
+    checklist = {}
+    for type_id, item_id in sql(
+        cluster.database_url,
+        "SELECT t.id, i.id FROM visits_visittype t JOIN visits_checklistitem i ON i.visit_type_id = t.id "
+        "WHERE t.code = 'routine' AND t.is_active AND i.is_active",
+    ):
+        checklist.update({"visit_type": str(type_id), f"check_{item_id}": "on"})
 
     pages = ["/", "/clients/", "/clients/?q=a", "/visits/today/", "/complaints/", "/dashboards/visits/", "/inbox/"]
     outcome = {"requests": 0, "failures": [], "saved": set(), "by_port": dict.fromkeys(cluster.ports, 0)}
@@ -254,6 +263,7 @@ def test_two_web_instances_two_workers_one_beat(cluster):
                         "date": f"{datetime.now(ZoneInfo('Asia/Shanghai')):%Y-%m-%d}",
                         "method": "phone",
                         "work_done": f"Load test visit {submission[:8]}",
+                        **checklist,
                     }
                     status, location, _ = cluster.request(
                         port, "POST", f"/visits/log/?client={client_id}", cookies=mine, form=form
