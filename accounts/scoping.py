@@ -113,6 +113,15 @@ class Scope:
             raise Http404
         return get_object_or_404(self.teams(), pk=team_id)
 
+    def user_from(self, user_id: str | None) -> User | None:
+        """The account manager a URL asks for (``?owner=``), if this user may see their work:
+        404 otherwise."""
+        if not user_id:
+            return None
+        if not str(user_id).isdecimal():
+            raise Http404
+        return get_object_or_404(self.users(), pk=user_id)
+
 
 def scope_for(user: User) -> Scope:
     return Scope(user)

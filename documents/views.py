@@ -8,8 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -128,12 +127,8 @@ def renewals(request):
     team = scope.team_from(request.GET.get("team", "")[:20])
     if team:
         params["team"] = team.pk
-    owner_id = request.GET.get("owner", "")[:20]
-    owner = None
-    if owner_id:
-        if not owner_id.isdecimal():
-            raise Http404
-        owner = get_object_or_404(scope.users(), pk=owner_id)
+    owner = scope.user_from(request.GET.get("owner", "")[:20])
+    if owner:
         params["owner"] = owner.pk
     rows = selectors.renewals_due(
         scope, today=timezone.localdate(), days=days, owner_id=owner.pk if owner else None,

@@ -6,8 +6,8 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,12 +28,8 @@ def _filters(request, scope) -> tuple[MarketFilters, dict]:
     team = scope.team_from(request.GET.get("team", "")[:20])
     if team:
         params["team"] = team.pk
-    owner_id = request.GET.get("owner", "")[:20]
-    owner = None
-    if owner_id:
-        if not owner_id.isdecimal():
-            raise Http404
-        owner = get_object_or_404(scope.users(), pk=owner_id)
+    owner = scope.user_from(request.GET.get("owner", "")[:20])
+    if owner:
         params["owner"] = owner.pk
     brand = request.GET.get("brand", "").strip()[:120]
     if brand:
