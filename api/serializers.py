@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -143,17 +144,35 @@ class ClientUpdateSerializer(serializers.Serializer):
     )
 
 
+class NoNulMixin:
+    """Refuses a NUL character before any validator looks the value up in the database
+    (PostgreSQL cannot compare text holding one: a 500 otherwise)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            raise serializers.ValidationError(ProhibitNullCharactersValidator.message)
+        return super().to_internal_value(data)
+
+
+class NoNulCharField(NoNulMixin, serializers.CharField):
+    pass
+
+
+class NoNulSlugRelatedField(NoNulMixin, serializers.SlugRelatedField):
+    pass
+
+
 class ClientCreateSerializer(serializers.Serializer):
     """A new client, as the web's new-client form makes it. A name very similar to an existing
     client's, or the same phone, is answered 409 with the likely ``duplicates`` unless
     ``confirm_duplicates`` is true."""
 
     # A code already given is refused before the duplicates are looked for (as on the web form).
-    code = serializers.CharField(
+    code = NoNulCharField(
         max_length=30, validators=[UniqueValidator(Client.objects.all(), message=_("A client with this code exists."))]
     )
     name = serializers.CharField(max_length=200)
-    tier = serializers.SlugRelatedField(slug_field="code", queryset=Tier.objects.all(), help_text="A tier's code.")
+    tier = NoNulSlugRelatedField(slug_field="code", queryset=Tier.objects.all(), help_text="A tier's code.")
     client_type = serializers.ChoiceField(choices=Client.Type.choices, required=False)
     industry = serializers.ChoiceField(choices=Client.Industry.choices, required=False)
     size = serializers.ChoiceField(choices=Client.Size.choices, required=False)

@@ -5,6 +5,12 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
+def search_text(text: str | None, max_length: int = 100) -> str:
+    """Text typed into a search or filter box as searched: NUL characters (which PostgreSQL
+    refuses) removed, spaces trimmed, at most ``max_length`` characters."""
+    return (text or "").replace("\x00", "").strip()[:max_length].strip()
+
+
 def redirect_back(request, url: str, fallback: str, *args):
     """Go to ``url`` if it is a path on this site ("/..."), otherwise to the ``fallback``
     view: never to another site, and never treat the text as a view name."""

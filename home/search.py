@@ -25,6 +25,7 @@ from clients.rules import looks_like_phone, phone_digits
 from clients.selectors import contacts_matching, same_phone, search_clients, visible_groups
 from complaints.models import Complaint
 from complaints.selectors import complaint_numbers, search_by_number
+from crm.http import search_text
 
 PER_GROUP = 5
 SUGGESTIONS_PER_GROUP = 3
@@ -35,7 +36,7 @@ MIN_LENGTH = 2  # one letter matches nearly everything, and no trigram index hel
 def clean_query(text: str | None) -> str:
     """The search text as searched: NUL characters (which PostgreSQL refuses) removed, spaces
     trimmed, at most ``MAX_LENGTH`` characters."""
-    return (text or "").replace("\x00", "").strip()[:MAX_LENGTH].strip()
+    return search_text(text, MAX_LENGTH)
 
 
 @dataclass

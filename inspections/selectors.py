@@ -11,6 +11,7 @@ from django.http import Http404
 from accounts.models import Team, User
 from accounts.scoping import Scope
 from clients.models import Client
+from crm.http import search_text
 from crm.i18n import localized
 from visits import rules as visit_rules
 from visits.models import VisitLog
@@ -60,7 +61,7 @@ def spot_check(scope: Scope, pk: int) -> SpotCheck:
 def checkable_clients(scope: Scope, user: User, query: str, limit: int = 20) -> list[Client]:
     """Clients the viewer may record a spot check at, matching a name or code: in scope,
     with a manager who is not the viewer. A short list, not the whole book."""
-    query = (query or "").strip()[:100]
+    query = search_text(query)
     if not query:
         return []
     clients = (

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
 from crm import spreadsheets
+from crm.http import search_text
 from crm.paginator import CappedPaginator
+from visits.selectors import MAX_YEAR, MIN_YEAR
 
 from . import selectors
 from .selectors import MarketFilters
@@ -31,7 +33,7 @@ def _filters(request, scope) -> tuple[MarketFilters, dict]:
     owner = scope.user_from(request.GET.get("owner", "")[:20])
     if owner:
         params["owner"] = owner.pk
-    brand = request.GET.get("brand", "").strip()[:120]
+    brand = search_text(request.GET.get("brand"), 120)
     if brand:
         params["brand"] = brand
     month = _month(request.GET.get("month", ""))
@@ -44,10 +46,12 @@ def _filters(request, scope) -> tuple[MarketFilters, dict]:
 
 
 def _month(text: str) -> date | None:
+    """``?month=YYYY-MM``, or None (any month) when it does not parse or is out of range."""
     try:
-        return datetime.strptime(text[:7], "%Y-%m").date().replace(day=1)
+        month = datetime.strptime(text[:7], "%Y-%m").date().replace(day=1)
     except ValueError:
         return None
+    return month if MIN_YEAR <= month.year <= MAX_YEAR else None
 
 
 @login_required

@@ -88,16 +88,29 @@ def refresh_complaint(sender, instance, raw: bool = False, **kwargs) -> None:
 
 
 def remember_tier(sender, instance, **kwargs) -> None:
-    instance._rollup_tier_was = instance.__dict__.get("tier_id")
+    instance._rollup_client_was = _client_key(instance)
+
+
+def _client_key(client) -> tuple:
+    fields = client.__dict__
+    return fields.get("tier_id"), fields.get("owner_id"), fields.get("team_id")
 
 
 def refresh_tier(sender, instance, raw: bool = False, created: bool = False, **kwargs) -> None:
-    tier = instance.__dict__.get("tier_id")
-    was = getattr(instance, "_rollup_tier_was", tier)
-    instance._rollup_tier_was = tier
-    if raw or created or tier == was or was is None:
+    """A client's tier, owner or team changed, by any path that saves it (its form, the
+    admin, an import): the rollups that carry them are recomputed. The complaint rollups
+    keep the client's tier; the visit and answer rollups its owner and team."""
+    now = _client_key(instance)
+    was = getattr(instance, "_rollup_client_was", now)
+    instance._rollup_client_was = now
+    if raw or created:
         return
-    services.refresh_client_complaints(instance)
+    (tier, owner, team), (tier_was, owner_was, team_was) = now, was
+    if tier_was is not None and tier != tier_was:
+        services.refresh_client_complaints(instance)
+    if (owner_was, team_was) != (None, None) and (owner, team) != (owner_was, team_was):
+        services.refresh_client(instance)
+        services.refresh_client_answers(instance)
 
 
 post_init.connect(remember_complaint, sender=Complaint, dispatch_uid="rollups_remember_Complaint")

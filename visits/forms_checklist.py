@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import VisitType
@@ -34,6 +35,9 @@ def checklist_from_fields(data) -> tuple[dict[int, tuple[bool, str]], dict[str, 
             pk = int(match[1])
             if len(note) > NOTE_MAX:
                 errors[name] = [str(_("At most %(max)s characters.") % {"max": NOTE_MAX})]
+            elif "\x00" in note:
+                errors[name] = [str(ProhibitNullCharactersValidator.message)]
+                note = ""
             answers[pk] = (answers.get(pk, (False, ""))[0], note[:NOTE_MAX])
     return answers, errors
 

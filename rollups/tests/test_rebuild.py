@@ -215,3 +215,14 @@ def test_the_escalation_job_counts_its_escalations(manager, complaints_of):
     assert escalate_breached(timezone.now() + timedelta(days=30)) == 1  # the open one
     assert drift(timezone.localdate()) == []
     assert sum(row.escalated for row in ComplaintDay.objects.all()) == 1
+
+
+def test_a_client_moved_by_a_plain_save_moves_its_rollup_rows(manager, other_manager, facts):
+    """The admin's client form and an import save a new owner or team without the hand-over
+    service: the rows that carry the client's owner and team follow anyway (review of #31)."""
+    facts.owner = other_manager
+    facts.team = other_manager.team
+    facts.save()
+    assert drift(timezone.localdate()) == []
+    moved = VisitDay.objects.exclude(client_team=None)
+    assert set(moved.values_list("client_owner_id", "client_team_id")) == {(other_manager.pk, other_manager.team_id)}
