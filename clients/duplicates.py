@@ -82,6 +82,9 @@ def likely_duplicates_of_many(
     PostgreSQL whatever the number of rows (every name and phone in one query through the
     trigram indexes, then the clients found with whether the user may see them)."""
     scope = scope or scope_for(user)
+    # Compared without NUL characters, which PostgreSQL refuses even in a lookup (an
+    # import's cell may hold one; the row itself is refused by its form).
+    candidates = [Candidate(c.name.replace("\x00", ""), (c.phone or "").replace("\x00", "")) for c in candidates]
     if connection.vendor == "postgresql":
         matches = _matches_postgresql(candidates)
     else:

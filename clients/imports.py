@@ -101,7 +101,7 @@ def cell_text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).replace("\x00", "").strip()  # a NUL byte, which PostgreSQL refuses, is dropped
+    return str(value).strip()
 
 
 def decode_text(content: bytes) -> str:

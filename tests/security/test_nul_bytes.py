@@ -5,7 +5,7 @@ On SQLite these pass either way; .ci/run runs them on PostgreSQL, where they fai
 import pytest
 
 from api.tests.test_api import api_for
-from clients.imports import cell_text
+from clients.duplicates import Candidate, likely_duplicates_of_many
 from clients.tests.factories import ClientFactory
 from visits.forms_checklist import checklist_from_fields
 
@@ -40,5 +40,7 @@ def test_checklist_note_with_a_nul_is_an_error_on_its_field():
     assert answers[1] == (True, "") and list(errors) == ["check_1_note"]
 
 
-def test_import_cells_lose_their_nul():
-    assert cell_text(" a\x00b ") == "ab"
+def test_duplicate_check_of_an_import_takes_a_nul(manager):
+    ClientFactory(owner=manager, name="Lotus Shop", phone="13800000000")
+    found = likely_duplicates_of_many(manager, [Candidate("Lotus\x00 Shop", "1380000\x000000")])
+    assert found[0] and found[0][0].client is not None
