@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clients.forms import DateInput
+
 from . import rules
 from .models import InspectionItem, SpotCheck
 
@@ -12,13 +14,6 @@ REMARKS_MAX = 4000
 COMMENT_MAX = 2000
 # A spot check is recorded soon after the visit; a date further back is a typing mistake.
 OLDEST_DAYS = 366
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class SpotCheckForm(forms.Form):
