@@ -360,7 +360,6 @@ class ClientViewSet(IdempotentCreate, mixins.ListModelMixin, mixins.RetrieveMode
 def duplicates_answer(found) -> dict:
     """The 409 of a new client with likely duplicates: the API's error shape and the list,
     named only within the caller's scope (``clients.duplicates``)."""
-    hidden_message = _("A similar client exists in another team: ask your supervisor.")
     duplicates = []
     for duplicate in found:
         client = duplicate.client
@@ -373,10 +372,7 @@ def duplicates_answer(found) -> dict:
                 "owner": None if duplicate.hidden else str(client.owner),
                 "similar_name": duplicate.similar_name,
                 "same_phone": duplicate.same_phone,
-                "message": hidden_message
-                if duplicate.hidden
-                else _("Likely duplicate of %(client)s (%(code)s), account manager %(owner)s.")
-                % {"client": client.name, "code": client.code, "owner": client.owner},
+                "message": duplicate.message,
             }
         )
     message = _("This client may already exist: check the likely duplicates, or send confirm_duplicates to create it.")

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Length, Lower, StrIndex
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.scoping import Scope, scope_for
@@ -58,6 +59,18 @@ class Duplicate:
     @property
     def hidden(self) -> bool:
         return self.client is None
+
+    @property
+    def message(self) -> str:
+        """What the form, the API and the import say of it: the client named only when the
+        user may see it."""
+        if self.hidden:
+            return _("A similar client exists in another team: ask your supervisor.")
+        return _("Likely duplicate of %(client)s (%(code)s), account manager %(owner)s.") % {
+            "client": self.client.name,
+            "code": self.client.code,
+            "owner": self.client.owner,
+        }
 
 
 def threshold() -> float:

@@ -312,16 +312,8 @@ def duplicate_warnings(upload: Upload, user: User) -> list[RowError]:
     warnings = []
     for (number, row), duplicates in zip(new, found, strict=True):
         for duplicate in duplicates:
-            if duplicate.hidden:
-                column, message = "name", _("A similar client exists in another team: ask your supervisor.")
-            else:
-                column = "name" if duplicate.similar_name else "phone"
-                message = _("Likely duplicate of %(client)s (%(code)s), account manager %(owner)s.") % {
-                    "client": duplicate.client.name,
-                    "code": duplicate.client.code,
-                    "owner": duplicate.client.owner,
-                }
-            warnings.append(RowError(upload.lines[number], column, cell_text(row.get(column)), message))
+            column = "name" if duplicate.hidden or duplicate.similar_name else "phone"
+            warnings.append(RowError(upload.lines[number], column, cell_text(row.get(column)), duplicate.message))
     return warnings[:MAX_REPORTED_ERRORS]
 
 
