@@ -32,11 +32,10 @@ from accounts.scoping import Scope, scope_for
 
 from . import rules
 from .models import Client
+from .selectors import rows_by_phone
 
 SHOWN = 5  # at most this many named duplicates per new client
 NAME_MATCHES = 20  # at most this many similar names read per new client (the most similar)
-PHONE_CANDIDATES = 50  # rows read per phone whose last four digits match, compared in Python
-PHONE_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -181,20 +180,8 @@ def _matches_by_normalised_name(candidates: Sequence[Candidate]) -> list[list[in
 
 
 def _phone_matches(candidates: Sequence[Candidate], name_matches: list[list[int]]) -> list[list[int]]:
-    """Ids of the clients with the same phone number, for each candidate: one query for all
-    (narrowed by the numbers' last four digits, trigram index on ``UPPER(phone::text)``)."""
+    """Ids of the clients with the same phone number, for each candidate
+    (``selectors.rows_by_phone``: one query for up to ``PHONE_BATCH`` numbers)."""
     digits = [rules.phone_digits(c.phone) for c in candidates]
-    tails = {d[-4:] for d in digits if d}
-    if not tails:
-        return [[] for _ in candidates]
-    by_digits: dict[str, list[int]] = {}
-    tails = sorted(tails)
-    for start in range(0, len(tails), PHONE_BATCH):  # SQLite parses a long OR as a deep tree
-        batch = tails[start : start + PHONE_BATCH]
-        query = Q()
-        for tail in batch:
-            query |= Q(phone__icontains=tail)
-        rows = Client.objects.filter(query).order_by("pk").values_list("pk", "phone")[: PHONE_CANDIDATES * len(batch)]
-        for pk, phone in rows:
-            by_digits.setdefault(rules.phone_digits(phone), []).append(pk)
-    return [by_digits.get(d, []) if d else [] for d in digits]
+    by_digits = rows_by_phone(Client.objects.only("pk", "phone"), digits, ("phone",))
+    return [[row.pk for row in by_digits.get(d, [])] if d else [] for d in digits]

@@ -65,19 +65,35 @@ def contact_text_q(text: str) -> Q:
     return Q(name__icontains=text) | Q(mobile__icontains=text) | Q(office_phone__icontains=text)
 
 
-PHONE_CANDIDATES = 50
+PHONE_CANDIDATES = 50  # rows read per phone whose last four digits match, compared in Python
+PHONE_BATCH = 200  # phones looked up per query (SQLite parses a long OR as a deep tree)
+
+
+def rows_by_phone(queryset: QuerySet, phones, fields: tuple[str, ...]) -> dict[str, list]:
+    """``{digits: rows}``: the rows of ``queryset`` with a phone (any of ``fields``) that is
+    one of ``phones`` once spaces, dashes and country code are left out
+    (``rules.phone_digits``), in id order. The one phone lookup of the search box and the
+    duplicate check. Phones are kept as typed, so the rows are first narrowed by the
+    numbers' last four digits (the trigram indexes of the client search), then compared
+    digit by digit; one query per ``PHONE_BATCH`` numbers."""
+    wanted = {digits for digits in (rules.phone_digits(phone) for phone in phones) if digits}
+    found: dict[str, list] = {}
+    tails = sorted({digits[-4:] for digits in wanted})
+    for start in range(0, len(tails), PHONE_BATCH):
+        batch = tails[start : start + PHONE_BATCH]
+        narrowed = Q()
+        for tail in batch:
+            for name in fields:
+                narrowed |= Q(**{f"{name}__icontains": tail})
+        for row in queryset.filter(narrowed).order_by("pk")[: PHONE_CANDIDATES * len(batch)]:
+            for digits in {rules.phone_digits(getattr(row, name)) for name in fields} & wanted:
+                found.setdefault(digits, []).append(row)
+    return found
 
 
 def same_phone(queryset: QuerySet, phone: str, fields: tuple[str, ...]) -> list:
-    """Rows with a phone that is ``phone`` once spaces, dashes and country code are left
-    out (``rules.phone_digits``). Phones are kept as typed, so the rows are first
-    narrowed by their last four digits (the trigram indexes of the client search), then
-    compared digit by digit."""
-    tail = Q()
-    for name in fields:
-        tail |= Q(**{f"{name}__icontains": phone[-4:]})
-    rows = queryset.filter(tail).order_by("pk")[:PHONE_CANDIDATES]
-    return [row for row in rows if any(rules.phone_digits(getattr(row, name)) == phone for name in fields)]
+    """Rows with a phone that is ``phone`` (``rows_by_phone``)."""
+    return rows_by_phone(queryset, [phone], fields).get(rules.phone_digits(phone), [])
 
 
 # A search shorter than this matches names only (``search_clients``).
