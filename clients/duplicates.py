@@ -11,7 +11,7 @@ one name containing the other.
 
 Who may learn what (scope, ``accounts.scoping``): a duplicate the user may see is named
 with its code and owner; one they may not see is only said to exist ("a similar client
-exists in another team, ask your supervisor"), once, without its name, code, owner or
+exists in a book you cannot see, ask your supervisor"), once, without its name, code, owner or
 how many there are.
 """
 
@@ -64,7 +64,7 @@ class Duplicate:
         """What the form, the API and the import say of it: the client named only when the
         user may see it."""
         if self.hidden:
-            return _("A similar client exists in another team: ask your supervisor.")
+            return _("A similar client exists in a book you cannot see: ask your supervisor.")
         return _("Likely duplicate of %(client)s (%(code)s), account manager %(owner)s.") % {
             "client": self.client.name,
             "code": self.client.code,

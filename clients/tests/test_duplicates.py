@@ -16,7 +16,7 @@ from clients.tests.test_import_export import HEADER, post_file, upload
 
 pytestmark = pytest.mark.django_db
 
-HIDDEN = "A similar client exists in another team: ask your supervisor."
+HIDDEN = "A similar client exists in a book you cannot see: ask your supervisor."
 
 
 def form_data(**overrides):
