@@ -15,7 +15,7 @@ from complaints.services import TRANSITIONS
 from crm.forms import MAX_ID
 from interactions.models import LOG_CHANNELS, Interaction
 from market.forms import MAX_OBSERVATIONS, check_observations
-from market.models import ShelfPosition
+from market.models import MarketObservation, ShelfPosition
 from notifications.models import Notification
 from sync.models import Resource
 from visits.forms import PhotoField, is_photo
@@ -230,14 +230,25 @@ class ChecklistAnswerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ObservationSerializer(serializers.ModelSerializer):
+    """A competitor observation recorded with a visit or a call (market.models)."""
+
+    class Meta:
+        model = MarketObservation
+        fields = ["id", "observed_on", "brand", "product", "price", "promotion", "shelf_position", "shelf_share",
+                  "remark"]  # fmt: skip
+        read_only_fields = fields
+
+
 class VisitLogSerializer(serializers.ModelSerializer):
     checklist = ChecklistAnswerSerializer(source="checklist_answers", many=True, read_only=True)
+    observations = ObservationSerializer(source="market_observations", many=True, read_only=True)
 
     class Meta:
         model = VisitLog
         fields = ["id", "client", "planned_visit", "date", "checked_in_at", "latitude", "longitude", "method",
                   "work_done", "market_anomalies", "opinions", "effect", "next_follow_up", "is_temporary",
-                  "visit_type", "checklist", "created_at"]  # fmt: skip
+                  "visit_type", "checklist", "observations", "created_at"]  # fmt: skip
         read_only_fields = fields
 
 
@@ -324,11 +335,13 @@ class CheckSerializer(serializers.Serializer):
 
 
 class InteractionSerializer(serializers.ModelSerializer):
+    observations = ObservationSerializer(source="market_observations", many=True, read_only=True)
+
     class Meta:
         model = Interaction
         fields = ["id", "client", "contact", "channel", "direction", "occurred_at", "summary", "promise",
                   "follow_up_on", "is_request", "reply_due", "replied_at", "visit_needed", "visit_due",
-                  "visit_planned_at", "created_at", "updated_at"]  # fmt: skip
+                  "visit_planned_at", "observations", "created_at", "updated_at"]  # fmt: skip
         read_only_fields = fields
 
 

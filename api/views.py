@@ -504,7 +504,9 @@ class VisitLogViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.ReadOn
     pagination_class = Cursor
 
     def get_queryset(self):
-        queryset = VisitLog.objects.visible_to(self.request.user).prefetch_related("checklist_answers")
+        queryset = VisitLog.objects.visible_to(self.request.user).prefetch_related(
+            "checklist_answers", "market_observations"
+        )
         if self.action == "list":
             queryset = updated_since(self.request, queryset.of_manager(self.request.user), "created_at")
         return queryset
@@ -577,7 +579,7 @@ class InteractionViewSet(IdempotentCreate, mixins.CreateModelMixin, viewsets.Rea
     pagination_class = Cursor
 
     def get_queryset(self):
-        queryset = Interaction.objects.visible_to(self.request.user)
+        queryset = Interaction.objects.visible_to(self.request.user).prefetch_related("market_observations")
         if self.action != "list":
             return queryset
         queryset = for_client(self.request, queryset)

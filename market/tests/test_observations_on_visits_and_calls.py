@@ -132,12 +132,20 @@ def test_the_api_takes_observations_on_a_visit_log_and_a_call(manager, acme):
     assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
     observation = MarketObservation.objects.get()
     assert observation.visit_log_id == response.json()["id"] and observation.price == Decimal("18.50")
+    # The answer, its replay and a later read show what was recorded (the outbox can confirm it).
+    for answer in (response.json(), again.json(), api.get(f"/api/v1/visit-logs/{observation.visit_log_id}/").json()):
+        assert [(o["id"], o["brand"], o["price"], o["shelf_position"]) for o in answer["observations"]] == [
+            (observation.pk, "Red River", "18.50", "top")
+        ]
 
     call = {"client": acme.pk, "channel": "phone", "summary": "Prices",
             "observations": [{"brand": "Blue Sky", "shelf_share": 25}]}  # fmt: skip
     response = api.post("/api/v1/interactions/", call, format="json", HTTP_IDEMPOTENCY_KEY="c-1")
     assert response.status_code == 201, response.content
     assert MarketObservation.objects.get(brand="Blue Sky").interaction_id == response.json()["id"]
+    assert [(o["brand"], o["shelf_share"]) for o in response.json()["observations"]] == [("Blue Sky", 25)]
+    listed = api.get("/api/v1/interactions/").json()["results"]
+    assert [o["brand"] for row in listed for o in row["observations"]] == ["Blue Sky"]
 
 
 def test_the_offline_phone_sends_the_forms_own_fields_as_multipart(manager, acme):
