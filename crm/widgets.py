@@ -1,4 +1,5 @@
-"""Widgets for long choice lists, and a month in the reader's language."""
+"""Widgets for long choice lists, a search box that picks one of thousands, and a month in the
+reader's language."""
 
 from datetime import date, datetime
 from html import escape
