@@ -1,16 +1,19 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from crm.widgets import FastSelect
+from crm.http import search_text
+from crm.widgets import FastSelect, SearchPicker
 
 from . import rules
 from .duplicates import likely_duplicates
 from .models import Client, ClientGroup, Contact, GradeProposal, KeyPersonType, Tier
-from .selectors import visible_groups
+from .selectors import clients_named, pickable_clients, visible_groups
 from .services import assignable_owners
 
 
@@ -19,6 +22,73 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ClientPickerField(forms.Field):
+    """One of a manager's clients, picked through a search box (``crm.widgets.SearchPicker``)
+    instead of a list of the whole book (a thousand clients and more: issue #31).
+
+    ``for_owner`` sets what it accepts: ``clients.selectors.pickable_clients`` (the owner's
+    own clients, not lost), and the suggestions' address asks the same (``clients:pick``).
+    The chosen id wins; without one (no JavaScript, or typed and not chosen) the text is
+    resolved by ``clients.selectors.clients_named`` (a code, a name, or enough of one).
+    Anything else is a field error, never a server error."""
+
+    widget = SearchPicker
+    default_error_messages = {
+        "invalid_choice": _("Choose one of your clients."),
+        "none": _("None of your clients matches “%(text)s”."),
+        "several": _("Several of your clients match “%(text)s”: type more of the name, or the code."),
+    }
+    # A primary key longer than this is no client's (and would not fit in a bigint).
+    MAX_ID_DIGITS = 18
+
+    def __init__(self, *, queryset: QuerySet[Client] | None = None, **kwargs):
+        kwargs.setdefault("help_text", _("A few letters of the client's name, or its code."))
+        super().__init__(**kwargs)
+        self.queryset = Client.objects.none() if queryset is None else queryset
+
+    def for_owner(self, owner: User) -> None:
+        self.queryset = pickable_clients(owner, owner=owner)
+        self.widget.url = f"{reverse('clients:pick')}?{urlencode({'owner': owner.pk})}"
+
+    def prepare_value(self, value):
+        if isinstance(value, tuple):  # sent: shown again as it came
+            return value
+        if isinstance(value, Client):
+            return value.pk, value.name
+        if value in self.empty_values:
+            return "", ""
+        text = str(value)
+        found = self._by_id(text)
+        return (found.pk, found.name) if found else ("", "")
+
+    def to_python(self, value):
+        chosen, text = value if isinstance(value, tuple) else (value, "")
+        chosen = str(chosen).strip() if isinstance(chosen, str | int) else ""
+        if chosen:
+            found = self._by_id(chosen)
+            if found is None:
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            return found
+        text = search_text(text if isinstance(text, str) else "", SearchPicker.max_length)
+        if not text:
+            return None
+        found = clients_named(self.queryset, text)
+        if len(found) == 1:
+            return found[0]
+        code = "several" if found else "none"
+        raise forms.ValidationError(self.error_messages[code], code=code, params={"text": text})
+
+    def _by_id(self, text: str) -> Client | None:
+        if not (text.isascii() and text.isdigit()) or len(text) > self.MAX_ID_DIGITS:
+            return None
+        return self.queryset.filter(pk=int(text)).first()
+
+    def has_changed(self, initial, data):
+        initial_id = initial.pk if isinstance(initial, Client) else initial
+        chosen = data[0] if isinstance(data, tuple) else data
+        return str(initial_id or "") != str(chosen or "")
 
 
 class ClientForm(forms.ModelForm):

@@ -7,6 +7,7 @@ app_name = "clients"
 urlpatterns = [
     path("", views.client_list, name="list"),
     path("new/", views.client_create, name="create"),
+    path("pick/", views.client_pick, name="pick"),
     path("<int:pk>/", views.client_detail, name="detail"),
     path("<int:pk>/edit/", views.client_edit, name="edit"),
     path("<int:client_pk>/contacts/new/", views.contact_create, name="contact_create"),

@@ -2,15 +2,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.scoping import is_approver
+from accounts.scoping import is_approver, scope_for
 from crm.filters import filters_active
 from crm.forms import add_service_errors
+from crm.http import search_text
 from crm.paginator import CappedPaginator
+from crm.widgets import SearchPicker
 from documents.forms import new_document_form_html
 from documents.selectors import client_documents
 from surveys.selectors import client_surveys
@@ -43,6 +46,26 @@ def client_list(request):
             "today": timezone.localdate(),
             "filters_active": filters_active(request.GET),
         },
+    )
+
+
+@login_required
+def client_pick(request):
+    """A client picker's suggestions as one types (``crm.widgets.SearchPicker``, js/search.js):
+    up to ``selectors.PICK_LIMIT`` clients the user may see (``accounts.scoping``), not lost,
+    of one manager's book with ``?owner=`` (someone the user may see: 404 otherwise), that
+    ``?q=`` matches by the client search's rule (``selectors.clients_matching``). The same
+    few queries whatever the size of the book."""
+    scope = scope_for(request.user)
+    owner = scope.user_from(request.GET.get("owner"))
+    text = search_text(request.GET.get("q"), SearchPicker.max_length)
+    clients, more = selectors.pick_clients(selectors.pickable_clients(scope, owner=owner), text)
+    return JsonResponse(
+        {
+            "query": text,
+            "results": [{"id": client.pk, "label": client.name, "detail": client.code} for client in clients],
+            "more": more,
+        }
     )
 
 

@@ -1,4 +1,5 @@
-"""Widgets for long choice lists, and a month in the reader's language."""
+"""Widgets for long choice lists, a search box that picks one of thousands, and a month in the
+reader's language."""
 
 from datetime import date, datetime
 from html import escape
@@ -10,28 +11,26 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 
+def _attributes(attrs: dict) -> str:
+    """HTML attributes, escaped: ``True`` alone, ``False`` and ``None`` left out."""
+    return "".join(
+        f" {key}" if value is True else f' {key}="{escape(str(value))}"'
+        for key, value in attrs.items()
+        if value is not False and value is not None
+    )
+
+
 class FastSelect(forms.Select):
     """A ``<select>`` written in Python.
 
     Django renders every ``<option>`` through a template, about half a millisecond each;
-    a manager's client list or a team's groups have thousands. Same HTML, same
-    attributes (crispy's classes, ``required``, ``aria-*``), option groups included.
-
-    ``searchable=True`` puts a search box above it (static/js/crm.js, ``data-search``)
-    that narrows the options as one types: a manager picks one of a thousand clients by a
-    few letters of the name or code. Without JavaScript it is the plain list.
+    a team's groups or a month list still have many. Same HTML, same attributes (crispy's
+    classes, ``required``, ``aria-*``), option groups included. A list that would hold a
+    manager's whole book of clients is a ``SearchPicker`` instead (issue #31).
     """
-
-    search_label = _("Search the list")
-
-    def __init__(self, attrs=None, choices=(), *, searchable: bool = False):
-        super().__init__(attrs, choices)
-        self.searchable = searchable
 
     def render(self, name, value, attrs=None, renderer=None):
         final = {"name": name, **self.build_attrs(self.attrs, attrs)}
-        if self.searchable:
-            final["data-search"] = str(self.search_label)
         if self.allow_multiple_selected:
             final["multiple"] = True
         selected = {str(v) for v in self.format_value(value)}
@@ -43,12 +42,7 @@ class FastSelect(forms.Select):
                 )
             else:
                 parts.append(self._options([(option_value, label)], selected))
-        attributes = "".join(
-            f" {key}" if value is True else f' {key}="{escape(str(value))}"'
-            for key, value in final.items()
-            if value is not False and value is not None
-        )
-        return mark_safe(f"<select{attributes}>{''.join(parts)}</select>")  # noqa: S308 (parts are escaped)
+        return mark_safe(f"<select{_attributes(final)}>{''.join(parts)}</select>")  # noqa: S308 (parts are escaped)
 
     @staticmethod
     def _options(choices, selected: set[str]) -> str:
@@ -58,6 +52,59 @@ class FastSelect(forms.Select):
             mark = " selected" if key in selected else ""
             parts.append(f'<option value="{escape(key)}"{mark}>{escape(str(label))}</option>')
         return "".join(parts)
+
+
+class SearchPicker(forms.Widget):
+    """One row of thousands chosen through a search box, not a list of them all (issue #31):
+    a text field (``<name>_text``) and a hidden field (``<name>``) with the chosen row's id.
+
+    With JavaScript (static/js/search.js, ``data-pick``) the text field is a WAI-ARIA
+    combobox: as one types, it asks ``url`` (``?q=``, JSON ``{"results": [{"id", "label",
+    "detail"}], "more"}``) and lists what matches; choosing one fills the hidden id, typing
+    again empties it. Without JavaScript, or when nothing was chosen, the text is sent alone
+    and the form's field resolves it (``clients.forms.ClientPickerField``). The value given to
+    ``render`` is ``(id, text)``; ``value_from_datadict`` answers the same pair.
+    """
+
+    text_suffix = "_text"
+    max_length = 100
+    none_found = _("Nothing matches: try the code, or fewer letters.")
+    more_found = _("More match than are listed: type more of the name.")
+
+    def __init__(self, attrs=None, *, url: str = ""):
+        super().__init__(attrs)
+        self.url = url
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name), data.get(name + self.text_suffix)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and name + self.text_suffix not in data
+
+    def id_for_label(self, id_):
+        return id_  # the label names the text field
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen, text = value if isinstance(value, tuple) else ("", "")
+        final = self.build_attrs(self.attrs, attrs)
+        field_id = final.get("id") or f"id_{name}"
+        final.update(
+            {
+                "type": "text",
+                "name": name + self.text_suffix,
+                "id": field_id,
+                "value": text or "",
+                "maxlength": self.max_length,
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "data-pick": self.url,
+                "data-pick-into": f"{field_id}_id",
+                "data-pick-none": str(self.none_found),
+                "data-pick-more": str(self.more_found),
+            }
+        )
+        hidden = {"type": "hidden", "name": name, "id": f"{field_id}_id", "value": "" if chosen is None else chosen}
+        return mark_safe(f"<input{_attributes(final)}><input{_attributes(hidden)}>")  # noqa: S308 (escaped)
 
 
 # The months a month list offers, around today (the chosen month is always there too).

@@ -2,10 +2,9 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clients.forms import DateInput
-from clients.models import Client, VisitMethod
+from clients.forms import ClientPickerField, DateInput
+from clients.models import VisitMethod
 from crm.forms import HiddenErrorsShown, MultipleFileField, MultipleFileInput
-from crm.widgets import FastSelect
 
 from .models import (
     MonthlyPlan,
@@ -63,10 +62,8 @@ class StrategyForm(forms.ModelForm):
 
 
 class VisitForm(forms.Form):
-    # Searchable: a manager's book is a thousand clients in a real team (64 in the demo).
-    client = forms.ModelChoiceField(
-        label=_("Client"), queryset=Client.objects.none(), widget=FastSelect(searchable=True)
-    )
+    # A search box, not a list: a manager's book is a thousand clients and more (issue #31).
+    client = ClientPickerField(label=_("Client"))
     date = forms.DateField(label=_("Date"), widget=DateInput())
     appointment_time = forms.TimeField(
         label=_("Appointment time"),
@@ -87,7 +84,7 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = Client.objects.filter(owner=owner).exclude(status=Client.Status.LOST)
+        self.fields["client"].for_owner(owner)
         self.fields["visit_type"].queryset = VisitType.objects.filter(is_active=True)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -229,13 +226,11 @@ class VisitLogForm(HiddenErrorsShown, forms.Form):
 
 class TemporaryTaskForm(forms.Form):
     description = forms.CharField(label=_("Unplanned work (●)"), max_length=300)
-    client = forms.ModelChoiceField(
-        label=_("Client"), queryset=Client.objects.none(), required=False, widget=FastSelect
-    )
+    client = ClientPickerField(label=_("Client"), required=False)
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = Client.objects.filter(owner=owner).only("pk", "name", "code")
+        self.fields["client"].for_owner(owner)
         self.helper = FormHelper()
         self.helper.form_tag = False
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from crm.widgets import FastSelect
+from crm.widgets import FastSelect, SearchPicker
 
 CHOICES = [("", "---------"), (1, "Alpha <b>"), (2, 'Beta "quoted"'), ("group", [(3, "Gamma"), (4, "Delta")])]
 
@@ -34,6 +34,15 @@ def test_fast_select_for_a_model_choice_field():
     assert "<select" in str(form["team"]) and 'name="team"' in str(form["team"])
 
 
-def test_a_searchable_fast_select_asks_for_its_search_box():
-    assert 'data-search="Search the list"' in FastSelect(choices=CHOICES, searchable=True).render("client", None)
-    assert "data-search" not in FastSelect(choices=CHOICES).render("client", None)
+def test_a_search_picker_is_a_text_box_and_a_hidden_id():
+    picker = SearchPicker(url="/clients/pick/?owner=7")
+    html = picker.render("client", (12, 'Alpha <b> "Co"'), attrs={"id": "id_client", "class": "form-control"})
+    assert 'type="text" name="client_text"' in html and 'id="id_client"' in html
+    assert 'value="Alpha &lt;b&gt; &quot;Co&quot;"' in html and "<b>" not in html
+    assert '<input type="hidden" name="client" id="id_client_id" value="12">' in html
+    assert 'data-pick="/clients/pick/?owner=7"' in html and 'data-pick-into="id_client_id"' in html
+    assert "<select" not in html and "<option" not in html
+    assert picker.value_from_datadict({"client": "12", "client_text": "Al"}, {}, "client") == ("12", "Al")
+    assert picker.value_omitted_from_data({}, {}, "client")
+    assert not picker.value_omitted_from_data({"client_text": "Al"}, {}, "client")
+    assert 'value=""' in picker.render("client", None, attrs={"id": "id_client"})

@@ -41,28 +41,6 @@
   // when it is shown at this width.
   var here = document.querySelector("[data-scroll-here]");
   if (here && here.offsetParent !== null) { here.scrollIntoView({ block: "start" }); }
-  // data-search on a <select> (crm.widgets.FastSelect(searchable=True)): a search box above
-  // it keeps only the options whose text contains what was typed (and the empty choice);
-  // when one is left it is chosen, so that a few letters and "Add" are enough.
-  document.querySelectorAll("select[data-search]").forEach(function (select) {
-    var all = Array.prototype.slice.call(select.options);
-    var box = document.createElement("input");
-    box.type = "search";
-    box.className = "form-control mb-1";
-    box.placeholder = select.dataset.search;
-    box.setAttribute("aria-label", select.dataset.search);
-    if (select.id) { box.setAttribute("aria-controls", select.id); }
-    select.parentNode.insertBefore(box, select);
-    box.addEventListener("input", function () {
-      var words = box.value.trim().toLowerCase();
-      var chosen = select.value;
-      var kept = all.filter(function (option) { return !option.value || option.text.toLowerCase().indexOf(words) !== -1; });
-      var matches = kept.filter(function (option) { return option.value; });
-      select.replaceChildren.apply(select, kept);
-      if (matches.length === 1) { select.value = matches[0].value; }
-      else { select.value = matches.some(function (option) { return option.value === chosen; }) ? chosen : ""; }
-    });
-  });
   // A table wider than the screen scrolls sideways in its box: the box takes the keyboard
   // focus then, so it can be scrolled without a mouse (WCAG 2.1.1).
   function focusScrollingTables() {

@@ -1,5 +1,6 @@
-"""On a phone: the calendar's month list opens at today, and the visit plan's client
-picker narrows to the client whose name is typed (both are client-side, static/js/crm.js)."""
+"""On a phone: the calendar's month list opens at today (static/js/crm.js), and the client
+pickers of the visit plan and the day's sheet find a client by a few letters of its name
+(a search box asking clients:pick, static/js/search.js: issue #31)."""
 
 import re
 from datetime import timedelta
@@ -8,10 +9,11 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import ManagerFactory, SupervisorFactory
+from clients.models import Client
 from clients.tests.factories import ClientFactory
 from tests.browser.helpers import log_in
 from visits import rules, services
-from visits.models import PlannedVisit
+from visits.models import PlannedVisit, TemporaryTask
 from visits.tests.factories import PlannedVisitFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -52,19 +54,59 @@ def test_the_month_list_opens_at_today(live_server, phone, manager_with_a_month)
         assert page.evaluate("window.scrollY") > 0
 
 
-def test_the_visit_plans_client_picker_narrows_as_one_types(live_server, phone, manager_with_a_month):
+def test_the_visit_plans_client_picker_finds_the_client_typed(live_server, phone, manager_with_a_month):
+    jasmine = Client.objects.get(name="Jasmine Garden")
     page = phone()
     log_in(page, live_server.url, "day_mgr", PASSWORD)
     page.goto(f"{live_server.url}/visits/schedule/")
-    picker = page.locator("select[name=client]")
-    assert picker.locator("option").count() == 14  # the empty choice and 13 clients
-    page.get_by_role("searchbox", name="Search the list").fill("jasm")
-    assert picker.locator("option").count() == 2
-    assert picker.evaluate("s => s.options[s.selectedIndex].text").startswith("Jasmine Garden")
-    page.get_by_role("searchbox", name="Search the list").fill("")
-    assert picker.locator("option").count() == 14
-    page.get_by_role("searchbox", name="Search the list").fill("jasmine")
+    assert page.locator("select[name=client]").count() == 0  # no list of the whole book
+    box = page.get_by_role("combobox", name="Client")
+    box.fill("jasm")
+    options = page.get_by_role("listbox", name="Client").get_by_role("option")
+    options.first.wait_for()
+    assert options.count() == 1 and "Jasmine Garden" in options.first.inner_text()
+    assert box.get_attribute("aria-expanded") == "true"
+    # the keyboard: down to the option, Enter takes it (and does not send the form)
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == "id_client-option-0"
+    box.press("Enter")
+    assert box.input_value() == "Jasmine Garden" and box.get_attribute("aria-expanded") == "false"
+    assert page.locator("input[name=client]").input_value() == str(jasmine.pk)
     with page.expect_navigation():
         page.get_by_role("button", name="Add visit").tap()
     assert re.search(r"/visits/schedule/\?month=", page.url)
-    assert PlannedVisit.objects.filter(client__name="Jasmine Garden").exists()
+    assert PlannedVisit.objects.filter(client=jasmine).exists()
+
+
+def test_a_task_on_the_sheet_names_its_client_by_a_few_letters(live_server, phone, manager_with_a_month):
+    jasmine = Client.objects.get(name="Jasmine Garden")
+    ClientFactory(owner=manager_with_a_month, name="Jasmine Tea Rooms")
+    ClientFactory(owner=SupervisorFactory(username="day_other_sup"), name="Jasmine Elsewhere")
+    page = phone()
+    log_in(page, live_server.url, "day_mgr", PASSWORD)
+    page.goto(f"{live_server.url}/visits/today/")
+    page.get_by_label("Unplanned work").fill("Brought the new price list")
+    box = page.get_by_role("combobox", name="Client")
+    box.fill("asmi")
+    listbox = page.get_by_role("listbox", name="Client")
+    listbox.get_by_role("option").nth(1).wait_for()
+    assert listbox.get_by_role("option").all_inner_texts() == [
+        f"Jasmine Garden{jasmine.code}",
+        f"Jasmine Tea Rooms{Client.objects.get(name='Jasmine Tea Rooms').code}",
+    ]  # only the manager's own, by name; never another team's
+    box_left, list_box = box.bounding_box(), listbox.bounding_box()
+    assert list_box["x"] >= 0 and list_box["x"] + list_box["width"] <= 375  # on the phone's screen
+    assert abs(list_box["y"] - (box_left["y"] + box_left["height"])) < 10  # right under the box
+    listbox.get_by_role("option", name="Jasmine Garden").tap()
+    assert box.input_value() == "Jasmine Garden"
+    # typing again forgets the choice: what is sent then is the text
+    box.fill("Jasmine Garde")
+    assert page.locator("input[name=client]").input_value() == ""
+    listbox.get_by_role("option").first.wait_for()
+    listbox.get_by_role("option").first.tap()
+    assert page.locator("input[name=client]").input_value() == str(jasmine.pk)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record").tap()
+    assert "The temporary task was recorded." in page.content()
+    task = TemporaryTask.objects.get(owner=manager_with_a_month)
+    assert task.client == jasmine and task.description == "Brought the new price list"

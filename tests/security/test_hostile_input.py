@@ -262,6 +262,7 @@ LIST_PARAMS = {
     "/dashboards/satisfaction/": ["month", "team", "export", "table"],
     "/surveys/": ["month", "owner", "team", "page"],
     "/visits/calendar/": ["month", "owner"],
+    "/clients/pick/": ["q", "owner"],
     "/visits/today/": ["day", "owner"],
     "/manifest.webmanifest": ["lang"],
     "/visits/schedule/": ["month", "owner"],

@@ -58,6 +58,7 @@ MATRIX = {
     "clients:import_errors": "GET 302 403 403 404 404 403 404",
     "clients:import_template": "GET 302 403 403 200 200 403 200",
     "clients:list": "GET 302 200 200 200 200 200 200",
+    "clients:pick": "GET 302 200 200 200 200 200 200",
     "clients:group": "GET 302 200 404 200 404 404 200",
     "clients:propose_grade": "GET 302 200 404 200 404 404 200",
     "clients:proposal": "GET 302 200 404 200 404 404 200",

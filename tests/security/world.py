@@ -221,6 +221,7 @@ def url_arguments(world: World) -> dict[str, tuple[dict, str]]:
         # Every client's name ends in "Co": each role's results must hold only its own.
         "home:search": ({}, "?q=Co&go=0"),
         "home:search_suggest": ({}, "?q=Co"),
+        "clients:pick": ({}, "?q=Co"),
         "clients:edit": (pk(world.client), ""),
         "clients:contact_create": (client, ""),
         "clients:contact_edit": (pk(world.contact), ""),

@@ -1,6 +1,7 @@
-"""The visit plan's client picker is searchable (FastSelect(searchable=True): crm.js adds
-the search box; tests/browser/test_day_on_phone.py types in it), and the calendar's month
-list on a phone opens at today, or at the next day with visits."""
+"""The visit plan's client picker is a search box (clients.forms.ClientPickerField; js/search.js
+asks clients:pick as one types; tests/browser/test_day_on_phone.py types in it), not a list of
+the whole book, and the calendar's month list on a phone opens at today, or at the next day
+with visits."""
 
 from datetime import timedelta
 
@@ -17,15 +18,16 @@ pytestmark = pytest.mark.django_db
 TODAY = clock.TODAY
 
 
-def test_the_visit_plans_client_picker_is_searchable(client, manager, supervisor):
+def test_the_visit_plans_client_picker_is_a_search_box(client, manager, supervisor):
     ClientFactory.create_batch(3, owner=manager)
     plan = services.start_plan(owner=manager, month=rules.month_start(TODAY), by=manager)
     services.submit_plan(plan, by=manager)
     services.approve_plan(plan, by=supervisor)
     client.force_login(manager)
     html = client.get(reverse("visits:schedule")).content.decode()
-    picker = html[html.index('<select name="client"') :]
-    assert 'data-search="Search the list"' in picker[: picker.index(">")]
+    picker = html[html.index('name="client_text"') :]
+    assert f'data-pick="{reverse("clients:pick")}?owner={manager.pk}"' in picker[: picker.index(">")]
+    assert '<select name="client"' not in html
 
 
 def test_the_month_list_opens_at_today_or_the_next_day_with_visits(client, manager):
