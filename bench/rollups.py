@@ -7,9 +7,10 @@ both give.
     .venv/bin/python bench/rollups.py --existing      # the database DATABASE_URL names, as it is
 
 For the admin (company-wide) and the busiest manager's supervisor, this month: the planned,
-done and temporary counts and the visits logged per day (the figures the rollups carry, see
+done and temporary counts, the visits logged per day, the distinct active clients visited
+with the checklist items not done, and coverage (the figures the rollups carry, see
 rollups/selectors.py), then the whole visit board (``dashboards.figures.visit_dashboard``),
-whose other figures (coverage, overdue, not visited, strategies) read raw rows either way;
+whose other figures (overdue and active clients, strategies) read raw rows either way;
 the satisfaction board (``satisfaction_dashboard``: scores from the survey rollups, the
 lowest-scoring clients from the answers either way); and the complaint board
 (``complaint_dashboard``: the month's counts, breach rates, breakdowns and weekly trend from
