@@ -7,9 +7,10 @@ both give.
     .venv/bin/python bench/rollups.py --existing      # the database DATABASE_URL names, as it is
 
 For the admin (company-wide) and the busiest manager's supervisor, this month: the planned,
-done and temporary counts and the visits logged per day (the figures the rollups carry, see
+done and temporary counts, the visits logged per day, the distinct active clients visited
+with the checklist items not done, and coverage (the figures the rollups carry, see
 rollups/selectors.py), then the whole visit board (``dashboards.figures.visit_dashboard``),
-whose other figures (coverage, overdue, not visited, strategies) read raw rows either way;
+whose other figures (overdue and active clients, strategies) read raw rows either way;
 the satisfaction board (``satisfaction_dashboard``: scores from the survey rollups, the
 lowest-scoring clients from the answers either way); and the complaint board
 (``complaint_dashboard``: the month's counts, breach rates, breakdowns and weekly trend from
@@ -37,7 +38,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.db.models import Count, Q  # noqa: E402
+from django.db.models import Count, Exists, OuterRef, Q  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -54,18 +55,41 @@ def raw_per_day(*, owners, month, until, restrict):
     )
 
 
+def raw_visited_and_checklist(*, owners, month, until, restrict):
+    """The board's distinct active clients visited (by the clients' manager) and checklist
+    items not done (by the logs' manager) as it read them before the rollups: two queries."""
+    from clients.models import Client
+    from visits.models import VisitLog
+    from visits.selectors import checklist_missed
+
+    logs = VisitLog.objects.filter(date__range=(month, until))
+    visited = restrict(logs if owners is None else logs.filter(client__owner_id__in=owners), "client__")
+    visited = {
+        row["client__owner_id"]: row["visited"]
+        for row in visited.filter(client__status=Client.Status.ACTIVE)
+        .values("client__owner_id")
+        .annotate(visited=Count("client_id", distinct=True))
+    }
+    missed = checklist_missed(restrict(logs if owners is None else logs.filter(owner_id__in=owners), "client__"))
+    return visited, missed
+
+
 @contextmanager
 def raw_board():
     """The visit board as it was computed before the rollups: its counts from the raw rows."""
     from dashboards import figures
-    from visits.selectors import visit_counts
+    from visits.selectors import coverage, visit_counts
 
-    kept = figures.rollup_visit_counts, figures.visits_logged_per_day
-    figures.rollup_visit_counts, figures.visits_logged_per_day = visit_counts, raw_per_day
+    names = ("rollup_visit_counts", "visits_logged_per_day", "visited_and_checklist", "rollup_coverage")
+    kept = {name: getattr(figures, name) for name in names}
+    raw = (visit_counts, raw_per_day, raw_visited_and_checklist, coverage)
+    for name, function in zip(names, raw, strict=True):
+        setattr(figures, name, function)
     try:
         yield
     finally:
-        figures.rollup_visit_counts, figures.visits_logged_per_day = kept
+        for name, function in kept.items():
+            setattr(figures, name, function)
 
 
 def timed(function, runs: int) -> tuple[dict, object]:
@@ -84,15 +108,27 @@ def totals(counts: dict) -> dict:
     return {name: sum(getattr(found, name) for found in counts.values()) for name in names}
 
 
+BOARD_FIGURES = ("planned", "done", "temporary", "not_visited", "checklist_missed", "overdue_clients",
+                 "strategies_total", "strategies_done", "clients_in_plan", "clients_covered")  # fmt: skip
+
+
 def board_figures(board) -> dict:
     total = board.total
     return {
         "managers": len(board.rows),
-        "planned": total.planned,
-        "done": total.done,
-        "temporary": total.temporary,
+        **{name: getattr(total, name) for name in BOARD_FIGURES},
         "logged": sum(n for _day, n in board.per_day),
-        "per_manager": sorted((row.owner_id, row.planned, row.done, row.temporary) for row in board.rows),
+        "per_manager": sorted((row.owner_id, *(getattr(row, name) for name in BOARD_FIGURES)) for row in board.rows),
+    }
+
+
+def seen_figures(found) -> dict:
+    """Two counts per manager (visited and checklist items not done; covered and in plan)."""
+    first, second = found
+    return {
+        "first": sum(first.values()),
+        "second": sum(second.values()),
+        "per_manager": (sorted(first.items()), sorted(second.items())),
     }
 
 
@@ -164,7 +200,7 @@ def compare_one(who, user, month, until, runs: int) -> bool:
     from rollups.models import ComplaintDay, SurveyMonth
     from surveys.models import Response
     from visits.rules import month_bounds
-    from visits.selectors import visit_counts
+    from visits.selectors import coverage, visit_counts
 
     today = timezone.localdate()
     same = True
@@ -172,14 +208,18 @@ def compare_one(who, user, month, until, runs: int) -> bool:
     restrict = seen_with_client(scope, None)
     company_wide = scope.sees_everything
     managers = scope.users().filter(role=user.Role.MANAGER)
-    owners_of_clients = restrict(Client.objects.all(), "").values("owner_id")
-    people = user.__class__.objects.filter(Q(pk__in=managers.values("pk")) | Q(pk__in=owners_of_clients))
+    owns_clients = Exists(restrict(Client.objects.filter(owner=OuterRef("pk")), ""))  # as the view asks
+    people = user.__class__.objects.filter(Q(pk__in=managers.values("pk")) | owns_clients)
     ids = None if company_wide else list(people.values_list("pk", flat=True))
     args = {"owners": ids, "month": month, "until": until}
     raw_time, raw = timed(lambda: visit_counts(**args, today=today, restrict=restrict), runs)
     roll_time, roll = timed(lambda: rolled.visit_counts(**args, today=today, restrict=restrict), runs)
     raw_day_time, raw_days = timed(lambda: raw_per_day(**args, restrict=restrict), runs)
     roll_day_time, roll_days = timed(lambda: rolled.visits_logged_per_day(**args, restrict=restrict), runs)
+    raw_seen_time, raw_seen = timed(lambda: raw_visited_and_checklist(**args, restrict=restrict), runs)
+    roll_seen_time, roll_seen = timed(lambda: rolled.visited_and_checklist(**args, restrict=restrict), runs)
+    raw_cover_time, raw_cover = timed(lambda: coverage(ids, month, until, restrict), runs)
+    roll_cover_time, roll_cover = timed(lambda: rolled.coverage(ids, month, until, restrict), runs)
     with raw_board():
         raw_board_time, raw_whole = timed(
             lambda: figures.visit_dashboard(people, month, restrict=restrict, company_wide=company_wide), runs
@@ -203,6 +243,8 @@ def compare_one(who, user, month, until, runs: int) -> bool:
         ("visit counts", raw_time, roll_time, totals(raw), totals(roll)),
         ("logged per day", raw_day_time, roll_day_time, sum(n for _d, n in raw_days),
          sum(n for _d, n in roll_days)),
+        ("visited, checklist", raw_seen_time, roll_seen_time, seen_figures(raw_seen), seen_figures(roll_seen)),
+        ("coverage", raw_cover_time, roll_cover_time, seen_figures(raw_cover), seen_figures(roll_cover)),
         ("whole visit board", raw_board_time, roll_board_time, board_figures(raw_whole), board_figures(roll_whole)),
         ("satisfaction board", raw_csat_time, roll_csat_time, satisfaction_figures(raw_csat),
          satisfaction_figures(roll_csat)),

@@ -3,10 +3,12 @@ number of managers, clients, visits, complaints or answers.
 
 Every function takes querysets already narrowed to the viewer's scope (see ``views``).
 
-From rollups (``rollups/``): the visit board's planned, done and unplanned counts and its
-visits logged per day (a row per manager and day). From raw rows, through the month-range
-indexes, because they cannot be added up exactly: coverage, clients not visited and overdue
-(per client), strategies, the complaint board's open complaints now (by state and
+From rollups (``rollups/``): the visit board's planned, done and unplanned counts, its
+visits logged per day, the distinct active clients visited (for "not visited"), the
+checklist items not done (a row per manager and day) and coverage (a row per plan's
+manager, month, frequency and the day a line reached its n-th visit). From raw rows: what is
+counted against now, from indexes alone (overdue clients, active clients per manager), the
+month's strategies (few), the complaint board's open complaints now (by state and
 deadline, escalated) and its percentiles of hours, and the lowest-scoring clients of the
 satisfaction board (per client). The satisfaction board's scores by manager, team, tier and
 month read the survey rollups (a row per manager, month, tier and client owner/team), and
@@ -41,14 +43,15 @@ from complaints.selectors import (
 )
 from crm.i18n import localized
 from crm.numbers import percentile, share
-from rollups.selectors import ComplaintFigures, complaint_figures, visits_logged_per_day
+from rollups.selectors import ComplaintFigures, complaint_figures, visited_and_checklist, visits_logged_per_day
+from rollups.selectors import coverage as rollup_coverage
 from rollups.selectors import month_scores as rollup_month_scores
 from rollups.selectors import visit_counts as rollup_visit_counts
 from surveys.scores import Score, lowest_by
 from surveys.selectors import month_scores
 from visits.models import MonthlyPlan, ServiceStrategy, VisitLog
 from visits.rules import month_end, month_start
-from visits.selectors import checklist_missed, coverage
+from visits.selectors import checklist_missed
 
 
 class Hours(Func):
@@ -157,7 +160,7 @@ def visit_dashboard(
 ) -> VisitDashboard:
     """Per manager for the month up to today (or the month's end): visits planned vs done,
     coverage, overdue clients, unplanned visits, strategies done, clients not yet visited;
-    and visits done per day; checklist items not done. Eight queries.
+    and visits done per day; checklist items not done. Eight queries (five on the rollups).
 
     ``restrict(queryset, prefix)`` applies the viewer's scope to every client-related row
     (``prefix`` leads from the row to its client: "" for clients, "client__" otherwise), so
@@ -187,23 +190,29 @@ def visit_dashboard(
         row = rows.get(owner_id, unlisted)
         row.planned, row.done, row.temporary = counted.planned, counted.done, counted.temporary
     # Overdue counts every client (as the client list's "visit overdue" filter does);
-    # "not visited" only active ones.
-    # "Not visited" is the active clients less those with a visit logged: two grouped
-    # counts, rather than a lookup of every client's visits (slow at 100,000 clients).
-    clients = restrict(Client.objects.filter(owner_id__in=ids), "")
-    for row in clients.values("owner_id").annotate(
-        overdue=Count("pk", filter=Q(next_visit_due__lt=today)),
-        active=Count("pk", filter=Q(status=Client.Status.ACTIVE)),
+    # "not visited" only active ones: the active clients (here) less the distinct active
+    # clients visited this month (from the rollups, with the checklist items not done).
+    # Both against now, from the raw clients: two grouped counts, each from an index alone
+    # (``client_due_owner``: only the overdue; ``client_active_owner``: only the active).
+    clients = restrict(Client.objects.all() if company_wide else Client.objects.filter(owner_id__in=ids), "")
+    for owner_id, n in (
+        clients.filter(next_visit_due__lt=today).values("owner_id").annotate(n=Count("*")).values_list("owner_id", "n")
     ):
-        rows[row["owner_id"]].overdue_clients = row["overdue"]
-        rows[row["owner_id"]].not_visited = row["active"]
-    for row in (
-        restrict(VisitLog.objects.filter(date__range=(month, until), **owned_by("client__owner_id")), "client__")
-        .filter(client__status=Client.Status.ACTIVE)
-        .values("client__owner_id")
-        .annotate(visited=Count("client_id", distinct=True))
+        rows.get(owner_id, unlisted).overdue_clients = n
+    for owner_id, n in (
+        clients.filter(status=Client.Status.ACTIVE)
+        .values("owner_id")
+        .annotate(n=Count("*"))
+        .values_list("owner_id", "n")
     ):
-        rows.get(row["client__owner_id"], unlisted).not_visited -= row["visited"]
+        rows.get(owner_id, unlisted).not_visited = n
+    visited, missed = visited_and_checklist(
+        owners=None if company_wide else ids, month=month, until=until, restrict=restrict
+    )
+    for owner_id, n in visited.items():
+        rows.get(owner_id, unlisted).not_visited -= n
+    for owner_id, n in missed.items():
+        rows.get(owner_id, unlisted).checklist_missed = n
     for row in (
         restrict(ServiceStrategy.objects.filter(client__owner_id__in=ids, month=month), "client__")
         .exclude(state=ServiceStrategy.State.DISMISSED)
@@ -212,11 +221,7 @@ def visit_dashboard(
     ):
         rows[row["client__owner_id"]].strategies_total = row["total"]
         rows[row["client__owner_id"]].strategies_done = row["done"]
-    for owner_id, missed in checklist_missed(
-        restrict(VisitLog.objects.filter(date__range=(month, until), **owned_by("owner_id")), "client__")
-    ).items():
-        rows.get(owner_id, unlisted).checklist_missed = missed
-    covered, in_plan = coverage(None if company_wide else ids, month, until, restrict)
+    covered, in_plan = rollup_coverage(None if company_wide else ids, month, until, restrict)
     for owner_id, row in rows.items():
         row.clients_covered, row.clients_in_plan = covered.get(owner_id, 0), in_plan.get(owner_id, 0)
     per_day = visits_logged_per_day(owners=None if company_wide else ids, month=month, until=until, restrict=restrict)

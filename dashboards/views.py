@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -120,9 +120,10 @@ def visits(request):
     restrict = seen_with_client(scope, team)
 
     def compute():
-        # The team's managers, and whoever still owns clients of the team (a manager who moved on).
-        owners = restrict(Client.objects.all(), "").values("owner_id")
-        people = User.objects.filter(Q(pk__in=managers.values("pk")) | Q(pk__in=owners))
+        # The team's managers, and whoever still owns clients of the team (a manager who moved on):
+        # looked up per user (``client_owner_name``), not by reading every client's owner.
+        owns_clients = Exists(restrict(Client.objects.filter(owner=OuterRef("pk")), ""))
+        people = User.objects.filter(Q(pk__in=managers.values("pk")) | owns_clients)
         start, end = month_bounds(month)
         return {
             "board": figures.visit_dashboard(

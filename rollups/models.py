@@ -9,6 +9,21 @@ a visit is seen with its client), and keeping the day lets it apply the month's 
 Usually one row per manager and working day: thousands of rows a month, not the millions
 of visits, tasks and logs behind them.
 
+What the visit board reads from them (``dashboards.figures.visit_dashboard``, company-wide
+at 100,000 clients):
+
+- ``VisitDay``: planned, done, missed, temporary tasks, visits logged (and without a plan),
+  and since 0007 ``first_visits`` (active clients whose first log of the month this is: the
+  distinct active clients visited so far, for "not visited") and ``checklist_missed`` (the
+  logs' checklist items not done);
+- ``PlanCoverage``: the approved plans' lines per frequency, and when each line reached its
+  n-th visit of the month (coverage against frequency at any cut-off).
+
+Still raw, against "now" or too small to matter (measured on the 100,000-client dataset,
+docs/operations.md): overdue clients (``next_visit_due`` < today; index-only on
+``client_due_owner``, ~5–10 ms), active clients per manager (index-only on the partial
+``client_active_owner``, ~25 ms), and the month's service strategies (a few rows a month).
+
 Written only by ``rollups.services`` (see there for where they are refreshed).
 """
 
@@ -51,6 +66,11 @@ class VisitDay(models.Model):
     tasks = models.PositiveIntegerField(_("temporary tasks recorded"), default=0)
     unplanned = models.PositiveIntegerField(_("visits logged without a plan"), default=0)
     logged = models.PositiveIntegerField(_("visits logged"), default=0)
+    # Active clients whose first visit log of the month is this one (the earliest day; on a
+    # day with several managers' logs, the lowest manager id's): added up to a day, the
+    # distinct active clients visited in the month so far ("not visited" is the rest).
+    first_visits = models.PositiveIntegerField(_("active clients first visited this month"), default=0)
+    checklist_missed = models.PositiveIntegerField(_("checklist items not done"), default=0)
 
     objects = VisitDayQuerySet.as_manager()
 
@@ -73,7 +93,7 @@ class VisitDay(models.Model):
         return tuple(getattr(self, name) for name in COUNTS)
 
 
-COUNTS = ("planned_open", "done", "missed", "tasks", "unplanned", "logged")
+COUNTS = ("planned_open", "done", "missed", "tasks", "unplanned", "logged", "first_visits", "checklist_missed")
 
 
 class SurveyMonthQuerySet(ScopedQuerySet):
@@ -208,3 +228,56 @@ COMPLAINT_COUNTS = (
     "escalated",
     "paused",
 )
+
+
+class PlanCoverageQuerySet(ScopedQuerySet):
+    # Seen with the client, like the plan lines and visit logs it counts (the visit board's
+    # ``coverage``: both narrowed by the client's owner and team now).
+    scope_paths = ScopePaths(owner="client_owner", team="client_team", mine=("owner",))
+
+
+class PlanCoverage(models.Model):
+    """A month's approved plan of one manager (``owner``), at the clients of one owner and
+    team now, of one visit frequency: ``reached`` 0 counts its lines (clients in the plan,
+    ``day`` the month's first); ``reached`` n ≥ 1 counts the lines whose n-th visit log by
+    that manager this month was on ``day``. A line is covered up to a day when it reached
+    the visits its frequency asks so far (``visits.selectors.coverage``) by that day: the
+    board adds the rows of ``reached`` = the visits due and ``day`` ≤ its cut-off, whatever
+    the cut-off (the visits due are counted at read time, from the working-day calendar)."""
+
+    month = models.DateField(_("month"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account manager"), on_delete=models.CASCADE, related_name="+"
+    )
+    client_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("client's account manager"), on_delete=models.CASCADE,
+        related_name="+",
+    )  # fmt: skip
+    client_team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("client's team"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    frequency = models.CharField(_("visit frequency"), max_length=20)
+    reached = models.PositiveSmallIntegerField(_("visits reached"))
+    day = models.DateField(_("day"))
+    lines = models.PositiveIntegerField(_("plan lines"), default=0)
+
+    objects = PlanCoverageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("coverage rollup")
+        verbose_name_plural = _("coverage rollups")
+        indexes = [
+            models.Index(fields=["month", "owner"], name="rollup_coverage_month_owner"),
+            models.Index(fields=["owner", "month"], name="rollup_coverage_owner_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.month:%Y-%m}"
+
+    def key(self) -> tuple:
+        return (self.owner_id, self.month, self.client_owner_id, self.client_team_id, self.frequency, self.reached,
+                self.day)  # fmt: skip
+
+    def counts(self) -> tuple[int, ...]:
+        return (self.lines,)

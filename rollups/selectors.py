@@ -24,9 +24,9 @@ from crm.i18n import localized
 from surveys.scores import Score
 from surveys.selectors import MonthScores
 from visits.rules import month_bounds, month_end, month_start
-from visits.selectors import VisitCounts
+from visits.selectors import VisitCounts, visits_due
 
-from .models import SCORE_SUMS, ComplaintDay, SurveyMonth, VisitDay
+from .models import SCORE_SUMS, ComplaintDay, PlanCoverage, SurveyMonth, VisitDay
 
 
 def _identity(queryset: QuerySet, prefix: str) -> QuerySet:
@@ -98,6 +98,62 @@ def visits_logged_per_day(*, owners, month: date, until: date, restrict=None) ->
     owner_ids = None if owners is None else [getattr(owner, "pk", owner) for owner in owners]
     rows = _in_scope(VisitDay.objects.filter(day__range=(month, until), logged__gt=0), owner_ids, restrict)
     return list(rows.order_by().values("day").annotate(n=Sum("logged")).order_by("day").values_list("day", "n"))
+
+
+def visited_and_checklist(*, owners, month: date, until: date, restrict=None) -> tuple[dict[int, int], dict[int, int]]:
+    """From the month's start to ``until``: the distinct active clients visited, by the
+    clients' current manager (``owners``: of those managers' clients; ``None``: everyone's),
+    and the checklist items of the visit logs not done, by the manager who logged them
+    (``owners``: those managers). The same numbers as the visit board's raw counts (a log
+    of ``VisitLog`` grouped by ``client__owner_id``, distinct clients; and
+    ``visits.selectors.checklist_missed``). One query."""
+    restrict = restrict or _identity
+    month = month_start(month)
+    owner_ids = None if owners is None else [getattr(owner, "pk", owner) for owner in owners]
+    rows = restrict(VisitDay.objects.filter(day__range=(month, until), client_owner__isnull=False), "")
+    visited = rows.filter(first_visits__gt=0)
+    missed = rows.filter(checklist_missed__gt=0)
+    if owner_ids is not None:
+        visited, missed = visited.filter(client_owner_id__in=owner_ids), missed.filter(owner_id__in=owner_ids)
+    one, two = Value(1, output_field=IntegerField()), Value(2, output_field=IntegerField())
+    visited = visited.order_by().values(who=F("client_owner_id")).annotate(kind=one, n=Sum("first_visits"))
+    missed = missed.order_by().values(who=F("owner_id")).annotate(kind=two, n=Sum("checklist_missed"))
+    found: tuple[dict[int, int], dict[int, int]] = ({}, {})
+    for who, kind, n in visited.union(missed, all=True).values_list("who", "kind", "n"):
+        found[kind - 1][who] = n
+    return found
+
+
+def coverage(owners, month: date, until: date, restrict=None) -> tuple[dict[int, int], dict[int, int]]:
+    """``visits.selectors.coverage`` from the coverage rollups: per manager (``owners``: those
+    managers; ``None``: everyone), the clients of the approved plan visited as often as their
+    frequency asks so far (``visits_due``, the one rule), and the clients in the plan. A
+    line of a frequency that asks n visits by ``until`` is covered when its n-th visit of
+    the month was logged by then (n = 0: always, once a working day has passed). One query."""
+    restrict = restrict or _identity
+    month = month_start(month)
+    due, elapsed = visits_due(month, until)
+    owner_ids = None if owners is None else [getattr(owner, "pk", owner) for owner in owners]
+    rows = restrict(PlanCoverage.objects.filter(month=month), "")
+    if owner_ids is not None:
+        rows = rows.filter(owner_id__in=owner_ids)
+    asked = {frequency: n for frequency, n in due.items() if n}
+    covered = Q(reached=0) & ~Q(frequency__in=list(asked))
+    for frequency, n in asked.items():
+        covered |= Q(frequency=frequency, reached=n, day__lte=until)
+    counted = (
+        rows.filter(covered | Q(reached=0))
+        .order_by()
+        .values("owner_id")
+        .annotate(in_plan=_total("lines", Q(reached=0)), covered=_total("lines", covered))
+        .values_list("owner_id", "in_plan", "covered")
+    )
+    in_plan, found = {}, {}
+    for owner_id, lines, n in counted:
+        in_plan[owner_id] = lines
+        if n and elapsed:
+            found[owner_id] = n
+    return found, in_plan
 
 
 # --- survey answers -------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Keeping the rollups right: every write of a visit fact, survey answer or complaint refreshes the rows it touches, in
-the same transaction, and a nightly job rebuilds whole months in case anything drifted.
+"""Keeping the rollups right: every write of a visit fact, plan, survey answer or complaint refreshes the rows it
+touches, in the same transaction, and a nightly job rebuilds whole months in case anything drifted.
 
 What refreshes (one call per write path, no counting by hand anywhere):
 
@@ -16,6 +16,15 @@ What refreshes (one call per write path, no counting by hand anywhere):
   days of its complaints (``refresh_client_complaints``, from the signal too); the bulk
   writes ``complaints.services.escalate_breached`` (``bulk_update``) and
   ``hand_over_complaints`` (``.update()``) wrap themselves in ``refreshing_complaints``;
+- a visit log's first-visit and coverage counts: its signal also refreshes the days of the
+  client's other logs that month (which one is its first may change) and its manager's
+  coverage of the month (``refresh_coverage``); a visit log's checklist answers are
+  bulk-created by ``visits.services.log_visit``, which refreshes the day itself (one by one,
+  in the admin: a signal); a client's status change refreshes its days (first visits count
+  active clients only);
+- coverage (``PlanCoverage``): a plan approved or no longer approved (its signal), a line
+  saved one by one into an approved plan (a signal; the admin's plan page refreshes after
+  its inline too), a client handed over (``refresh_client``, ``refreshing_client``);
 - every night, ``rebuild_month`` for this month and the last (the job
   ``rollups.rebuild``); by hand: ``manage.py rebuild_rollups --month 2026-11`` (or ``--all``).
 
@@ -33,7 +42,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, F, IntegerField, Max, Min, Q, Sum, Value
+from django.db.models import Count, DateField, Exists, F, IntegerField, Max, Min, OuterRef, Q, Sum, Value
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -41,16 +50,18 @@ from clients.models import Client
 from complaints.models import Complaint
 from surveys.models import Response
 from surveys.scores import DETRACTOR_MAX, PROMOTER_MIN
-from visits.models import PlannedVisit, TemporaryTask, VisitLog
+from visits.models import PlanLine, PlannedVisit, TemporaryTask, VisitLog
 from visits.rules import month_bounds, month_end, month_start, next_month
 
-from .models import COMPLAINT_COUNTS, COUNTS, SCORE_SUMS, ComplaintDay, SurveyMonth, VisitDay
+from .models import COMPLAINT_COUNTS, COUNTS, SCORE_SUMS, ComplaintDay, PlanCoverage, SurveyMonth, VisitDay
 
 # ``PlannedVisit.Status`` as stored (also read by the data migration's historical models).
 PLANNED, DONE, MISSED, CANCELLED = "planned", "done", "missed", "cancelled"
+ACTIVE_CLIENT = "active"  # ``Client.Status.ACTIVE``
 _PlannedVisit, _TemporaryTask, _VisitLog, _VisitDay = PlannedVisit, TemporaryTask, VisitLog, VisitDay
 _Response, _SurveyMonth = Response, SurveyMonth
 _Complaint, _ComplaintDay = Complaint, ComplaintDay
+_PlanLine, _PlanCoverage = PlanLine, PlanCoverage
 
 # pg_advisory_xact_lock(bigint): the rollups' keys are (this << 40) + manager << 12 + month.
 LOCK_SPACE = 0x524F  # "RO"
@@ -60,13 +71,19 @@ COMPLAINT_LOCK_SPACE = 0x5243  # "RC"
 
 def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
     """The rollup rows of the raw facts that match ``where`` (lookups ``owner_id`` and
-    ``date``, which the three models share), computed afresh: one query (three grouped
-    counts, UNION ALL). ``models``: (planned visit, temporary task, visit log, rollup) as a
-    migration has them."""
+    ``date``, which the three models share), computed afresh: one query (grouped counts,
+    UNION ALL). ``models``: (planned visit, temporary task, visit log, rollup) as a
+    migration has them (a rollup without some counts yet: those are left out).
+
+    ``first_visits``: a log that is its active client's first of the month (no log of the
+    client earlier that month, nor the same day by a lower manager id) counts its client
+    once; ``checklist_missed``: the logs' checklist answers not done."""
     PlannedVisit, TemporaryTask, VisitLog, VisitDay = models or (_PlannedVisit, _TemporaryTask, _VisitLog, _VisitDay)
+    kept = {f.name for f in VisitDay._meta.get_fields()}
+    counts = tuple(name for name in COUNTS if name in kept)
     group = ("owner_id", "date", "client__owner_id", "client__team_id")
     zero = Value(0, output_field=IntegerField())
-    none = dict.fromkeys(COUNTS, zero)
+    none = dict.fromkeys(counts, zero)
     visits = (
         PlannedVisit.objects.filter(where)
         .exclude(status=CANCELLED)
@@ -88,15 +105,40 @@ def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
         .values(*group)
         .annotate(**{**none, "logged": Count("pk"), "unplanned": Count("pk", filter=Q(is_temporary=True))})
     )
+    parts = [tasks, logs]
+    if "first_visits" in counts:
+        earlier = VisitLog.objects.filter(
+            Q(date__lt=OuterRef("date")) | Q(date=OuterRef("date"), owner_id__lt=OuterRef("owner_id")),
+            client_id=OuterRef("client_id"),
+            date__gte=OuterRef("month_of"),
+        )
+        first = (
+            VisitLog.objects.filter(where, client__status=ACTIVE_CLIENT)
+            .annotate(month_of=TruncMonth("date", output_field=DateField()))
+            .filter(~Exists(earlier))
+            .order_by()
+            .values(*group)
+            .annotate(**{**none, "first_visits": Count("client_id", distinct=True)})
+        )
+        parts.append(first)
+    if "checklist_missed" in counts:
+        ChecklistAnswer = VisitLog._meta.apps.get_model("visits", "ChecklistAnswer")
+        missed = (
+            ChecklistAnswer.objects.filter(log__in=VisitLog.objects.filter(where).values("pk"), done=False)
+            .order_by()
+            .values(*(f"log__{name}" for name in group))
+            .annotate(**{**none, "checklist_missed": Count("pk")})
+        )
+        parts.append(missed)
     found: dict[tuple, VisitDay] = {}
-    for row in visits.union(tasks, logs, all=True).values_list(*group, *COUNTS):
-        key, counts = row[:4], row[4:]
+    for row in visits.union(*parts, all=True).values_list(*group, *counts):
+        key, values = row[:4], row[4:]
         item = found.get(key)
         if item is None:
             item = found[key] = VisitDay(owner_id=key[0], day=key[1], client_owner_id=key[2], client_team_id=key[3])
-        for name, value in zip(COUNTS, counts, strict=True):
+        for name, value in zip(counts, values, strict=True):
             setattr(item, name, getattr(item, name) + value)
-    return [row for row in found.values() if any(getattr(row, name) for name in COUNTS)]
+    return [row for row in found.values() if any(getattr(row, name) for name in counts)]
 
 
 def _lock(owner_months: Iterable[tuple[int, date]], space: int = LOCK_SPACE) -> None:
@@ -141,10 +183,24 @@ def _pairs_of_client(client_id: int) -> set[tuple[int, date]]:
     return pairs
 
 
+def pairs_of_client_months(client_id: int | None, days: Iterable[date | None]) -> set[tuple[int, date]]:
+    """The (manager, day) of every log of this client in the months of ``days``: whose log
+    is the client's first of the month (``first_visits``) changes with any of them."""
+    months = sorted({month_start(day) for day in days if day is not None})
+    if client_id is None or not months:
+        return set()
+    in_months = Q(pk__in=[])
+    for month in months:
+        in_months |= Q(date__range=(month, month_end(month)))
+    return set(VisitLog.objects.filter(in_months, client_id=client_id).order_by().values_list("owner_id", "date"))
+
+
 def refresh_client(client: Client | int) -> int:
-    """After a client changed owner or team: every (manager, day) with work at it, whose rows
-    carry the client's owner and team, is recomputed."""
-    return refresh_days(_pairs_of_client(getattr(client, "pk", client)))
+    """After a client changed owner, team or status: every (manager, day) with work at it,
+    whose rows carry the client's owner and team, is recomputed; and every approved plan
+    it is in (coverage rows carry them too)."""
+    client_id = getattr(client, "pk", client)
+    return refresh_days(_pairs_of_client(client_id)) + refresh_coverage(_plan_months_of_client(client_id))
 
 
 @contextmanager
@@ -156,6 +212,102 @@ def refreshing_client(client: Client | int):
     before = _pairs_of_client(client_id)
     yield
     refresh_days(before | _pairs_of_client(client_id))
+    refresh_coverage(_plan_months_of_client(client_id))
+
+
+# --- coverage of the approved plans ---------------------------------------------------------
+
+APPROVED_PLAN = "approved"  # ``MonthlyPlan.Status.APPROVED``
+COVERAGE_LOCK_SPACE = 0x5250  # "RP"
+
+
+def _owner_months(keys: dict[int, set[date]], owner: str, month: str | None = None, day: str | None = None) -> Q:
+    where = Q(pk__in=[])
+    for owner_id, months in keys.items():
+        for each in sorted(months):
+            on = {month: each} if month else {f"{day}__range": (each, month_end(each))}
+            where |= Q(**{owner: owner_id}, **on)
+    return where
+
+
+def plan_coverage_rows(lines_where: Q, logs_where: Q, *, models: tuple | None = None) -> list[PlanCoverage]:
+    """The coverage rollup rows of the approved plans' lines that match ``lines_where``
+    (lookups from ``PlanLine``), with the visit logs that match ``logs_where`` (their
+    managers' logs of the same months), computed afresh: two queries. ``models``: (plan
+    line, visit log, rollup) as a migration has them."""
+    PlanLine, VisitLog, PlanCoverage = models or (_PlanLine, _VisitLog, _PlanCoverage)
+    logged: dict[tuple, list[date]] = {}
+    for owner_id, client_id, day in (
+        VisitLog.objects.filter(logs_where).order_by("date").values_list("owner_id", "client_id", "date")
+    ):
+        logged.setdefault((owner_id, month_start(day), client_id), []).append(day)
+    found: dict[tuple, PlanCoverage] = {}
+
+    def add(key: tuple) -> None:
+        item = found.get(key)
+        if item is None:
+            item = found[key] = PlanCoverage(
+                owner_id=key[0], month=key[1], client_owner_id=key[2], client_team_id=key[3], frequency=key[4],
+                reached=key[5], day=key[6],
+            )  # fmt: skip
+        item.lines += 1
+
+    lines = (
+        PlanLine.objects.filter(lines_where, plan__status=APPROVED_PLAN)
+        .order_by()
+        .values_list("plan__owner_id", "plan__month", "client_id", "client__owner_id", "client__team_id", "frequency")
+    )
+    for owner_id, month, client_id, client_owner, client_team, frequency in lines:
+        scope = (owner_id, month, client_owner, client_team, frequency)
+        add((*scope, 0, month))
+        for reached, day in enumerate(logged.get((owner_id, month, client_id), ()), start=1):
+            add((*scope, reached, day))
+    return list(found.values())
+
+
+@transaction.atomic
+def refresh_coverage(owner_months: Iterable[tuple[int | None, date | None]]) -> int:
+    """Recompute the coverage rows of these (plan's manager id, day or month) pairs: a visit
+    log saved, a plan approved or reopened, a client handed over. Four queries (five on
+    PostgreSQL) for any number of pairs. Returns the rows now kept for them."""
+    keys: dict[int, set[date]] = {}
+    for owner, day in owner_months:
+        if owner is not None and day is not None:
+            keys.setdefault(owner, set()).add(month_start(day))
+    if not keys:
+        return 0
+    _lock(((owner, month) for owner, months in keys.items() for month in months), COVERAGE_LOCK_SPACE)
+    rows = plan_coverage_rows(
+        _owner_months(keys, "plan__owner_id", month="plan__month"), _owner_months(keys, "owner_id", day="date")
+    )
+    PlanCoverage.objects.filter(_owner_months(keys, "owner_id", month="month")).delete()
+    PlanCoverage.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _plan_months_of_client(client_id: int) -> set[tuple[int, date]]:
+    return set(
+        PlanLine.objects.filter(client_id=client_id, plan__status=APPROVED_PLAN)
+        .order_by()
+        .values_list("plan__owner_id", "plan__month")
+    )
+
+
+def rebuild_coverage_month(month: date) -> int:
+    """Recompute every coverage row of the month."""
+    month = month_start(month)
+    owners = set(
+        PlanLine.objects.filter(plan__month=month, plan__status=APPROVED_PLAN)
+        .order_by()
+        .values_list("plan__owner_id", flat=True)
+        .distinct()
+    )
+    owners |= set(PlanCoverage.objects.filter(month=month).values_list("owner_id", flat=True).distinct())
+    _lock(((owner, month) for owner in owners), COVERAGE_LOCK_SPACE)
+    rows = plan_coverage_rows(Q(plan__month=month), Q(date__range=(month, month_end(month))))
+    PlanCoverage.objects.filter(month=month).delete()
+    PlanCoverage.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 # --- survey answers -------------------------------------------------------------------------
@@ -379,7 +531,7 @@ def rebuild_month(month: date) -> int:
     rows = visit_day_rows(in_month)
     VisitDay.objects.filter(day__range=(start, end)).delete()
     VisitDay.objects.bulk_create(rows, batch_size=1000)
-    return len(rows) + rebuild_survey_month(month) + rebuild_complaint_month(month)
+    return len(rows) + rebuild_coverage_month(month) + rebuild_survey_month(month) + rebuild_complaint_month(month)
 
 
 def months_with_facts() -> list[date]:
@@ -415,6 +567,16 @@ def drift(month: date) -> list[tuple]:
          if kept.get(key, zero) != fresh.get(key, zero)),
         key=lambda item: (item[0][1], item[0][0]),
     )  # fmt: skip
+    kept = {row.key(): row.counts() for row in PlanCoverage.objects.filter(month=start)}
+    fresh = {row.key(): row.counts() for row in plan_coverage_rows(Q(plan__month=start), Q(date__range=(start, end)))}
+    differences += sorted(
+        (
+            (key, kept.get(key, (0,)), fresh.get(key, (0,)))
+            for key in kept.keys() | fresh.keys()
+            if kept.get(key, (0,)) != fresh.get(key, (0,))
+        ),
+        key=str,
+    )
     kept = {row.key(): row.counts() for row in SurveyMonth.objects.filter(month=start)}
     fresh = {
         row.key(): row.counts()

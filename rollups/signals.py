@@ -11,7 +11,7 @@ from django.db.models.signals import post_delete, post_init, post_save
 from clients.models import Client
 from complaints.models import Complaint
 from surveys.models import Response
-from visits.models import PlannedVisit, TemporaryTask, VisitLog
+from visits.models import ChecklistAnswer, MonthlyPlan, PlanLine, PlannedVisit, TemporaryTask, VisitLog
 
 from . import services
 
@@ -33,7 +33,12 @@ def refresh(sender, instance, raw: bool = False, **kwargs) -> None:
         return
     now = _where(instance)
     was = getattr(instance, "_rollup_was", now)
-    services.refresh_days({now, was})
+    pairs = {now, was}
+    if sender is VisitLog:  # which log is its client's first of the month may have changed
+        pairs |= services.pairs_of_client_months(instance.__dict__.get("client_id"), {now[1], was[1]})
+    services.refresh_days(pairs)
+    if sender is VisitLog:  # and the coverage of its manager's plan
+        services.refresh_coverage({now, was})
     instance._rollup_was = now
 
 
@@ -41,6 +46,63 @@ for _sender in SENDERS:
     post_init.connect(remember, sender=_sender, dispatch_uid=f"rollups_remember_{_sender.__name__}")
     post_save.connect(refresh, sender=_sender, dispatch_uid=f"rollups_saved_{_sender.__name__}")
     post_delete.connect(refresh, sender=_sender, dispatch_uid=f"rollups_deleted_{_sender.__name__}")
+
+
+# A checklist answer saved or deleted one by one (the admin's inline; a visit log's answers
+# are bulk-created by ``visits.services.log_visit``, which refreshes itself): its log's day.
+
+
+def refresh_checklist(sender, instance, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    services.refresh_days(VisitLog.objects.filter(pk=instance.log_id).values_list("owner_id", "date"))
+
+
+post_save.connect(refresh_checklist, sender=ChecklistAnswer, dispatch_uid="rollups_saved_ChecklistAnswer")
+post_delete.connect(refresh_checklist, sender=ChecklistAnswer, dispatch_uid="rollups_deleted_ChecklistAnswer")
+
+
+# A monthly plan approved or no longer approved (``decisions``, the admin…), or a line saved
+# one by one into an approved plan (the admin's inline, fixtures): the plan's coverage rows.
+# Lines are bulk-written only while the plan is drafted (``visits.services.refresh_plan``: no
+# coverage is kept for a plan not approved). A line deleted from an approved plan in the
+# admin is refreshed by its plan page (``visits.admin.MonthlyPlanAdmin.save_related``): no
+# delete signal on the lines, so that a draft's bulk delete stays one query.
+
+
+def remember_plan(sender, instance, **kwargs) -> None:
+    fields = instance.__dict__
+    instance._rollup_was = (fields.get("owner_id"), fields.get("month"), fields.get("status"))
+
+
+def refresh_plan(sender, instance, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    fields = instance.__dict__
+    now = (fields.get("owner_id"), fields.get("month"), fields.get("status"))
+    was = getattr(instance, "_rollup_was", now)
+    instance._rollup_was = now
+    if services.APPROVED_PLAN in (now[2], was[2]):
+        services.refresh_coverage({now[:2], was[:2]})
+
+
+def refresh_plan_line(sender, instance, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    if PlanLine.plan.is_cached(instance):  # as a form or a factory saves it: no query
+        plan = instance.plan
+        if plan.status == services.APPROVED_PLAN:
+            services.refresh_coverage({(plan.owner_id, plan.month)})
+        return
+    services.refresh_coverage(
+        MonthlyPlan.objects.filter(pk=instance.plan_id, status=services.APPROVED_PLAN).values_list("owner_id", "month")
+    )
+
+
+post_save.connect(refresh_plan_line, sender=PlanLine, dispatch_uid="rollups_saved_PlanLine")
+post_init.connect(remember_plan, sender=MonthlyPlan, dispatch_uid="rollups_remember_MonthlyPlan")
+post_save.connect(refresh_plan, sender=MonthlyPlan, dispatch_uid="rollups_saved_MonthlyPlan")
+post_delete.connect(refresh_plan, sender=MonthlyPlan, dispatch_uid="rollups_deleted_MonthlyPlan")
 
 
 # A survey answer: its manager's month (of the moment it was answered).
@@ -93,24 +155,27 @@ def remember_tier(sender, instance, **kwargs) -> None:
 
 def _client_key(client) -> tuple:
     fields = client.__dict__
-    return fields.get("tier_id"), fields.get("owner_id"), fields.get("team_id")
+    return fields.get("tier_id"), fields.get("owner_id"), fields.get("team_id"), fields.get("status")
 
 
 def refresh_tier(sender, instance, raw: bool = False, created: bool = False, **kwargs) -> None:
-    """A client's tier, owner or team changed, by any path that saves it (its form, the
-    admin, an import): the rollups that carry them are recomputed. The complaint rollups
-    keep the client's tier; the visit and answer rollups its owner and team."""
+    """A client's tier, owner, team or status changed, by any path that saves it (its form,
+    the admin, an import): the rollups that carry them are recomputed. The complaint rollups
+    keep the client's tier; the visit and answer rollups its owner and team; the visit
+    rollups count first visits of active clients only."""
     now = _client_key(instance)
     was = getattr(instance, "_rollup_client_was", now)
     instance._rollup_client_was = now
     if raw or created:
         return
-    (tier, owner, team), (tier_was, owner_was, team_was) = now, was
+    (tier, owner, team, status), (tier_was, owner_was, team_was, status_was) = now, was
     if tier_was is not None and tier != tier_was:
         services.refresh_client_complaints(instance)
     if (owner_was, team_was) != (None, None) and (owner, team) != (owner_was, team_was):
         services.refresh_client(instance)
         services.refresh_client_answers(instance)
+    elif status_was is not None and status != status_was:
+        services.refresh_client(instance)
 
 
 post_init.connect(remember_complaint, sender=Complaint, dispatch_uid="rollups_remember_Complaint")

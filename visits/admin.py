@@ -3,6 +3,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from crm.forms import NamedInSomeLanguage
+from rollups import services as rollups
 
 from .models import (
     CalendarFeed,
@@ -57,6 +58,12 @@ class MonthlyPlanAdmin(SimpleHistoryAdmin):
     list_select_related = ["owner", "team", "decided_by"]
     readonly_fields = ["status", "submitted_at", "decided_by", "decided_at", "decision_comment"]
     inlines = [PlanTransitionInline, PlanLineInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        plan = form.instance
+        if plan.status == MonthlyPlan.Status.APPROVED:  # its lines, just saved: the board's coverage
+            rollups.refresh_coverage({(plan.owner_id, plan.month)})
 
 
 @admin.register(ServiceStrategy)

@@ -419,21 +419,27 @@ class Progress:
         return self.share(self.strategies_done, self.strategies_total)
 
 
+def visits_due(month: date, until: date) -> tuple[dict[str, int], bool]:
+    """Coverage's rule: the visits a plan line of each frequency needs by ``until`` (one per
+    window of working days that has fully or partly passed; any other frequency none), and
+    whether a working day of the month has passed yet (before, nothing is covered)."""
+    calendar = work_calendar()
+    elapsed = calendar.working_days(month, until)
+    month_days = calendar.working_days(month, rules.month_end(month))
+    due = {
+        frequency: sum(1 for window in rules.windows(frequency, month_days) if window and window[0] <= until)
+        for frequency in (rules.WEEKLY, rules.TWICE_MONTHLY, rules.MONTHLY)
+    }
+    return due, bool(elapsed)
+
+
 def coverage(owner_ids, month: date, until: date, restrict=None) -> tuple[dict[int, int], dict[int, int]]:
     """Per manager: clients of the approved plan visited at least as often as their
     frequency asks so far this month, and clients in the plan (two queries for any number
     of managers; ``owner_ids=None``: every manager). ``restrict(queryset, prefix)`` narrows
     the visits and plan lines further (the dashboards pass the viewer's scope)."""
     restrict = restrict or (lambda queryset, prefix: queryset)
-    end = rules.month_end(month)
-    calendar = work_calendar()
-    elapsed = calendar.working_days(month, until)
-    month_days = calendar.working_days(month, end)
-    # Visits due so far per frequency: one per window that has fully or partly passed.
-    due = {
-        frequency: sum(1 for window in rules.windows(frequency, month_days) if window and window[0] <= until)
-        for frequency in (rules.WEEKLY, rules.TWICE_MONTHLY, rules.MONTHLY)
-    }
+    due, elapsed = visits_due(month, until)
 
     def owners(field: str) -> dict:
         return {} if owner_ids is None else {f"{field}__in": owner_ids}

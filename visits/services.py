@@ -691,6 +691,11 @@ def log_visit(
     for answer in answers:
         answer.log = log
     ChecklistAnswer.objects.bulk_create(answers)
+    marked_below = planned_visit is not None and (planned_visit.owner_id, planned_visit.date) == (owner.pk, day)
+    if not marked_below and any(not answer.done for answer in answers):
+        # Bulk-created, no signal: the day's rollup counts them (a planned visit's day is
+        # refreshed below, when it is marked done).
+        rollups.refresh_days({(owner.pk, day)})
     if visit_type is not None and visit_type.requires_survey:
         _survey_after_visit(client, by=owner)
     if planned_visit is not None:
