@@ -2,7 +2,10 @@
 monthly summary (step 14) and the dashboards' business tab.
 
 Every function reads in a fixed number of queries whatever the number of managers,
-clients or figure rows: the figures are summed in the database per (manager, month).
+clients or figure rows: the figures are read per (manager, month) from their rollups
+(``rollups.models.FigureMonth``, a few rows per manager and month, kept by every write of
+figures), which hold the market sums (``selectors.MARKET_SUMS``) of the clients of each owner
+and team.
 
 A client's figures count for the manager who owns the client now. The indicators are the
 market analysis's own (``selectors.market_actuals``): key-brand growth is against the month

@@ -1,8 +1,8 @@
-"""Every planned visit, visit log, temporary task, survey answer and complaint saved (or
-deleted) one at a time refreshes its manager's day (or month) in the rollups, in the same
-transaction (``services.refresh_days`` and its kin). The day and manager it had when
-loaded are remembered, so moving a visit to another day or manager refreshes both. Bulk
-writes send no signal: they call the services themselves."""
+"""Every planned visit, visit log, temporary task, survey answer, complaint and business
+figure saved (or deleted: see below for figures) one at a time refreshes its manager's day
+(or month) in the rollups, in the same transaction (``services.refresh_days`` and its kin).
+The day and manager it had when loaded are remembered, so moving a visit to another day or
+manager refreshes both. Bulk writes send no signal: they call the services themselves."""
 
 from __future__ import annotations
 
