@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 
 from django.db import connection, transaction
@@ -470,14 +471,59 @@ def refresh_client_figures(
     return refresh_figure_months((owner, month) for owner in {client.owner_id, *owners} for month in months)
 
 
+# The products whose key-brand flag changed inside ``refreshing_products``: their months
+# are rebuilt once, when it ends.
+_changed_products: ContextVar[set[int] | None] = ContextVar("rollups_changed_products", default=None)
+
+
 def refresh_product_figures(product: Product | int) -> int:
     """After a product's key-brand flag changed: every month it has figures in is rebuilt
     (the key-brand quantity of every manager who sold it). A rare change by an admin,
-    costly at scale: a whole month's figures per month the product was sold in."""
+    costly at scale: a whole month's figures per month the product was sold in (inside
+    ``refreshing_products``: once, at its end, for all the products changed)."""
     product_id = getattr(product, "pk", product)
-    sold = Exists(BusinessFigure.objects.filter(month=OuterRef("month"), product_id=product_id))
+    collecting = _changed_products.get()
+    if collecting is not None:
+        collecting.add(product_id)
+        return 0
+    return _rebuild_months_of_products({product_id})
+
+
+def _rebuild_months_of_products(product_ids: set[int]) -> int:
+    if not product_ids:
+        return 0
+    sold = Exists(BusinessFigure.objects.filter(month=OuterRef("month"), product_id__in=sorted(product_ids)))
     months = sorted(FigureMonth.objects.filter(sold).order_by().values_list("month", flat=True).distinct())
     return sum(rebuild_figure_month(month) for month in months)
+
+
+def rebuild_changed_products(*, rebuild: bool = True) -> int:
+    """Inside ``refreshing_products``: rebuild now (still in the caller's transaction) the
+    months of the products changed so far, or forget them (``rebuild=False``: a dry run
+    that is rolled back)."""
+    collecting = _changed_products.get()
+    if not collecting:
+        return 0
+    changed = set(collecting)
+    collecting.clear()
+    return _rebuild_months_of_products(changed) if rebuild else 0
+
+
+@contextmanager
+def refreshing_products():
+    """Around a change of many products' key-brand flags (the admin's actions, the product
+    import): each month they were sold in is rebuilt once at the end, in the caller's
+    transaction, instead of once per product."""
+    if _changed_products.get() is not None:  # already collecting: the outer one rebuilds
+        yield
+        return
+    token = _changed_products.set(set())
+    try:
+        yield
+        changed = _changed_products.get()
+    finally:
+        _changed_products.reset(token)
+    _rebuild_months_of_products(changed)
 
 
 def rebuild_figure_month(month: date) -> int:

@@ -239,3 +239,37 @@ def test_the_board_reads_the_rollups_in_constant_queries(client, book, superviso
     assert row.cells["quantity"].actual == Decimal("100.50")
     pace = month_pace([book["a"].owner_id], book["months"][1], book["months"][1], viewer=supervisor)
     assert next(r for r in pace.rows if r.indicator == "quantity").to_date == Decimal("100.50")
+
+
+def test_key_brand_flags_changed_in_the_admin_and_by_import_rebuild_the_months_once(
+    client, book, manager, admin_user, monkeypatch
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rollups import services
+
+    rebuilt = []
+    real = services.rebuild_figure_month
+    monkeypatch.setattr(services, "rebuild_figure_month", lambda month: rebuilt.append(month) or real(month))
+    last = book["months"][1]
+    client.force_login(admin_user)
+    client.post(
+        reverse("admin:analysis_product_changelist"),
+        {"action": "unmark_key_brand", "_selected_action": [book["key"].pk]},
+    )
+    assert figures_by_owner([manager.pk], [last])[(manager.pk, last)].key_brand_quantity == 0
+    assert sorted(rebuilt) == book["months"][1:]  # the months product K was sold in, once each
+    rebuilt.clear()
+    content = b"code,name,brand,unit,unit_price,is_key_brand\nK,K,Brand,carton,200,yes\nN,N,Brand,carton,100,yes\n"
+    preview = client.post(
+        reverse("admin:analysis_product_import"),
+        {"import_file": SimpleUploadedFile("products.csv", content), "format": "0"},
+    )
+    assert rebuilt == []  # the preview is rolled back: nothing rebuilt
+    assert figures_by_owner([manager.pk], [last])[(manager.pk, last)].key_brand_quantity == 0
+    done = client.post(reverse("admin:analysis_product_process_import"), preview.context["confirm_form"].initial)
+    assert done.status_code == 302
+    assert figures_by_owner([manager.pk], [last])[(manager.pk, last)].key_brand_quantity == Decimal("100.50")
+    assert sorted(rebuilt) == book["months"][1:]
+    for month in book["months"]:
+        assert drift(month) == []
