@@ -3,6 +3,7 @@ category tree, focus products, ability dimensions, targets (with history) and th
 figure imports (read-only: figures come in through the import service only)."""
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
@@ -11,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from clients.imports import ImportFileError
 from crm.forms import NamedInSomeLanguage
+from rollups import services as rollups
 
 from .models import (
     AbilityDimension,
@@ -70,10 +72,12 @@ class ProductAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def _set_key_brand(self, request, queryset, value: bool) -> None:
         changed = 0
-        for product in queryset.filter(is_key_brand=not value):
-            product.is_key_brand = value
-            product.save(update_fields=["is_key_brand"])  # one by one: each change in the history
-            changed += 1
+        # The business board's rollups of the months these products were sold in: rebuilt once.
+        with transaction.atomic(), rollups.refreshing_products():
+            for product in queryset.filter(is_key_brand=not value):
+                product.is_key_brand = value
+                product.save(update_fields=["is_key_brand"])  # one by one: each change in the history
+                changed += 1
         self.message_user(
             request,
             ngettext("%(count)d product changed.", "%(count)d products changed.", changed) % {"count": changed},

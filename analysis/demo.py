@@ -26,6 +26,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Team, User
 from clients.models import Client
+from rollups import services as rollups
 from visits.rules import month_end, month_start, next_month, previous_month
 from workdays.selectors import working_days
 
@@ -238,6 +239,8 @@ class DemoBook:
             ],
             batch_size=2000,
         )
+        # Written in bulk (no signals): the business board's rollups of these months, here.
+        rollups.refresh_figures_of((c, m) for c, _p, m in self.figures)
         self.focus()
         self.demand()
         self.brand_targets()

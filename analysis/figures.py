@@ -33,6 +33,7 @@ from accounts.models import User
 from clients.imports import ImportFileError, RowError, cell_text, read_records
 from clients.models import Client
 from crm import spreadsheets
+from rollups import services as rollups
 
 from .models import BusinessFigure, FigureImport, Product
 
@@ -332,6 +333,8 @@ def import_figures(
             months=", ".join(report.months)[:200],
         )
         run.replace(batch)
+        # The rollups of the business board, in the same transaction (rollups.services).
+        rollups.refresh_figure_months(run.owner_months())
         report.imported, report.import_id = True, batch.pk
     return report
 
@@ -415,6 +418,12 @@ class _BatchImport(_Import):
             ids = sorted(client_id for client_id, m in pairs if m == month)
             for start in range(0, len(ids), 500):
                 yield BusinessFigure.objects.filter(month=month, client_id__in=ids[start : start + 500])
+
+    def owner_months(self) -> set[tuple[int, date]]:
+        """The (client's owner, month) pairs the import replaced figures of."""
+        ids = {self.clients[f.client_code] for f in self.figures}
+        owners = dict(Client.objects.filter(pk__in=ids).values_list("pk", "owner_id")) if ids else {}
+        return {(owners[self.clients[f.client_code]], f.month) for f in self.figures}
 
     def replace(self, batch: FigureImport) -> None:
         for queryset in self.stored():
@@ -506,6 +515,17 @@ class _PostgresImport(_Import):
             f"SELECT DISTINCT c.id AS client_id, s.month FROM {STAGING} s "  # noqa: S608 (our SQL; values are parameters)
             f"JOIN ({clients_sql}) c ON c.code = s.client_code"
         )
+
+    def owner_months(self) -> set[tuple[int, date]]:
+        """The (client's owner, month) pairs the import replaced figures of."""
+        _sql, clients_params = self.clients_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT o.owner_id, k.month FROM ({self.pairs_sql()}) k "  # noqa: S608 (our SQL; values are parameters)
+                f"JOIN {Client._meta.db_table} o ON o.id = k.client_id",
+                clients_params,
+            )
+            return set(cursor.fetchall())
 
     def replace(self, batch: FigureImport) -> None:
         figures = BusinessFigure._meta.db_table

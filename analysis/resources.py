@@ -19,6 +19,7 @@ from import_export.formats import base_formats
 from clients.imports import read_records
 from crm import spreadsheets
 from crm.i18n import named
+from rollups import services as rollups
 
 from .models import Product, ProductCategory
 
@@ -113,6 +114,17 @@ class ProductResource(resources.ModelResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+
+    def import_data(self, dataset, dry_run=False, *args, **kwargs):
+        # A key-brand flag changed by the import: the months the products were sold in are
+        # rebuilt once, in the import's transaction (after_import), not once per product.
+        self._rebuild_rollups = not dry_run
+        with rollups.refreshing_products():
+            return super().import_data(dataset, dry_run, *args, **kwargs)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        rollups.rebuild_changed_products(rebuild=getattr(self, "_rebuild_rollups", True) and not result.has_errors())
 
     def before_import(self, dataset, **kwargs):
         aliases = {**HEADER_ALIASES, **{column: column for column in COLUMNS}}

@@ -15,6 +15,12 @@ HUNDRED = Decimal(100)
 CENTS = Decimal("0.01")
 
 
+def cents(value) -> Decimal:
+    """A sum of money or quantities to two decimals on every database (SQLite's sums of
+    decimals lose them); ``None`` (a sum of nothing) is zero."""
+    return Decimal(value or 0).quantize(CENTS)
+
+
 def _decimal(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 

@@ -2,7 +2,10 @@
 monthly summary (step 14) and the dashboards' business tab.
 
 Every function reads in a fixed number of queries whatever the number of managers,
-clients or figure rows: the figures are summed in the database per (manager, month).
+clients or figure rows: the figures are read per (manager, month) from their rollups
+(``rollups.models.FigureMonth``, a few rows per manager and month, kept by every write of
+figures), which hold the market sums (``selectors.MARKET_SUMS``) of the clients of each owner
+and team.
 
 A client's figures count for the manager who owns the client now. The indicators are the
 market analysis's own (``selectors.market_actuals``): key-brand growth is against the month
@@ -19,6 +22,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from rollups.selectors import figure_sums_by_owner
 from visits.rules import month_end
 from workdays.selectors import work_calendar
 
@@ -59,32 +63,42 @@ def indicator_values(current: Figures, base: Figures, share: Decimal = Decimal(1
     return market_actuals(current, replace(base, key_brand_quantity=base.key_brand_quantity * share))
 
 
-def _cents(value) -> Decimal:
+def _figures(row: dict) -> Figures:
     # Two decimals on every database (SQLite's sums of decimals lose them).
-    return Decimal(value or 0).quantize(rules.CENTS)
+    return Figures(
+        quantity=rules.cents(row["sum_quantity"]),
+        amount=rules.cents(row["sum_amount"]),
+        orders=row["sum_orders"] or 0,
+        key_brand_quantity=rules.cents(row["sum_key_brand_quantity"]),
+        active_clients=row["sum_active_clients"] or 0,
+    )
 
 
 def figures_by_owner(
     owner_ids: Iterable[int] | None, months: Iterable[date], *, restrict: Restrict | None = None
 ) -> dict[tuple[int, date], Figures]:
-    """``{(owner id, month): Figures}`` in one query (``owner_ids=None``: every owner).
-    ``restrict(queryset, "client__")`` narrows the rows to a viewer's scope."""
+    """``{(owner id, month): Figures}`` in one query (``owner_ids=None``: every owner), from
+    the figure rollups (``rollups.models.FigureMonth``: the market sums per month and the
+    clients' owner and team, kept by every write of figures). ``restrict(queryset, prefix)``
+    narrows the rows to a viewer's scope: the rollup's rows are given with the prefix "",
+    and carry the clients' owner and team as the figures reach them through "client__"."""
+    rows = figure_sums_by_owner(owner_ids, months, restrict=restrict)
+    return {(row["client__owner_id"], row["month"]): _figures(row) for row in rows}
+
+
+def figures_by_owner_from_figures(
+    owner_ids: Iterable[int] | None, months: Iterable[date], *, restrict: Restrict | None = None
+) -> dict[tuple[int, date], Figures]:
+    """``figures_by_owner`` summed from the figures themselves (millions of rows at scale):
+    the reference the rollups are tested and measured against. ``restrict(queryset,
+    "client__")`` narrows the rows to a viewer's scope."""
     queryset = BusinessFigure.objects.filter(month__in=list(months))
     if owner_ids is not None:
         queryset = queryset.filter(client__owner_id__in=list(owner_ids))
     if restrict is not None:
         queryset = restrict(queryset, "client__")
     rows = queryset.order_by().values("client__owner_id", "month").annotate(**MARKET_SUMS)
-    return {
-        (row["client__owner_id"], row["month"]): Figures(
-            quantity=_cents(row["sum_quantity"]),
-            amount=_cents(row["sum_amount"]),
-            orders=row["sum_orders"] or 0,
-            key_brand_quantity=_cents(row["sum_key_brand_quantity"]),
-            active_clients=row["sum_active_clients"],
-        )
-        for row in rows
-    }
+    return {(row["client__owner_id"], row["month"]): _figures(row) for row in rows}
 
 
 def targets_by_owner(owner_ids: Iterable[int], month: date, queryset: QuerySet | None = None) -> dict:
@@ -224,14 +238,20 @@ class BusinessBoard:
 
 
 def business_board(
-    people: QuerySet, month: date, *, restrict: Restrict | None = None, targets: QuerySet | None = None
+    people: QuerySet,
+    month: date,
+    *,
+    restrict: Restrict | None = None,
+    targets: QuerySet | None = None,
+    read_figures: Callable = figures_by_owner,
 ) -> BusinessBoard:
     """Figures against the market targets of the month per manager: three queries (the
-    managers, their targets, their figures this month and the month before)."""
+    managers, their targets, their figures this month and the month before, from the
+    rollups; ``read_figures=figures_by_owner_from_figures`` sums the figures themselves)."""
     managers = list(people.order_by("last_name", "first_name", "username"))
     ids = [m.pk for m in managers]
     target_of = targets_by_owner(ids, month, targets)
-    figures = figures_by_owner(ids, [month, growth_base(month)], restrict=restrict)
+    figures = read_figures(ids, [month, growth_base(month)], restrict=restrict)
     rows = []
     total_now, total_base = Figures(), Figures()
     for manager in managers:

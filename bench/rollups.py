@@ -16,6 +16,9 @@ lowest-scoring clients from the answers either way); and the complaint board
 (``complaint_dashboard``: the month's counts, breach rates, breakdowns and weekly trend from
 the complaint rollups plus the complaints whose deadlines are not met yet; the open
 complaints now and the percentiles of hours from the raw rows either way), at one "now".
+The business board (``analysis.selectors_summary.business_board``, this month and last:
+each month with the month before, its growth base) from the figure rollups (``FigureMonth``)
+against the same board summed from the business figures (``figures_by_owner_from_figures``).
 Exit status 1 when the two ways give different figures.
 """
 
@@ -166,11 +169,21 @@ def complaint_figures(board) -> dict:
     }
 
 
+def business_figures(board) -> dict:
+    """The business board's actuals: the total's, and each manager's (compared, not shown)."""
+    return {
+        "managers": len(board.rows),
+        "total": {code: board.total.cells[code].actual for code, _label in board.indicators},
+        "per_manager": [(row.owner_id, [cell.actual for cell in row.cell_list]) for row in board.rows],
+    }
+
+
 def compare(users: dict, runs: int) -> bool:
+    from analysis.models import BusinessFigure
     from complaints.models import Complaint
-    from rollups.models import ComplaintDay, VisitDay
+    from rollups.models import ComplaintDay, FigureMonth, VisitDay
     from visits.models import PlannedVisit
-    from visits.rules import month_bounds, month_end, month_start
+    from visits.rules import month_bounds, month_end, month_start, previous_month
 
     today = timezone.localdate()
     month = month_start(today)
@@ -184,6 +197,11 @@ def compare(users: dict, runs: int) -> bool:
         f"{Complaint.objects.filter(received_at__gte=start, received_at__lt=end).count():,} complaints received "
         f"this month; {ComplaintDay.objects.filter(day__range=(month, month_end(month))).count():,} rollup rows"
     )
+    last = previous_month(month)
+    print(
+        f"{BusinessFigure.objects.filter(month__in=[last, month]).count():,} business figures this month and "
+        f"last; {FigureMonth.objects.filter(month__in=[last, month]).count():,} rollup rows"
+    )
     same = True
     for who, user in users.items():
         same &= compare_one(who, user, month, until, runs)
@@ -192,6 +210,8 @@ def compare(users: dict, runs: int) -> bool:
 
 def compare_one(who, user, month, until, runs: int) -> bool:
     from accounts.scoping import scope_for
+    from analysis.models import MarketTarget
+    from analysis.selectors_summary import business_board, figures_by_owner_from_figures
     from clients.models import Client
     from complaints.models import Complaint
     from dashboards import figures
@@ -199,7 +219,7 @@ def compare_one(who, user, month, until, runs: int) -> bool:
     from rollups import selectors as rolled
     from rollups.models import ComplaintDay, SurveyMonth
     from surveys.models import Response
-    from visits.rules import month_bounds
+    from visits.rules import month_bounds, previous_month
     from visits.selectors import coverage, visit_counts
 
     today = timezone.localdate()
@@ -239,7 +259,25 @@ def compare_one(who, user, month, until, runs: int) -> bool:
     roll_complaint_time, roll_complaints = timed(
         lambda: figures.complaint_dashboard(complaints, start, end, now, rollups=complaints_rolled), runs
     )
+    targets = MarketTarget.objects.visible_to(scope)
+    business = []
+    for label, board_month in (("business board", month), ("business, last month", previous_month(month))):
+        raw_business_time, raw_business = timed(
+            lambda board_month=board_month: business_board(
+                people, board_month, restrict=restrict, targets=targets, read_figures=figures_by_owner_from_figures
+            ),
+            runs,
+        )
+        roll_business_time, roll_business = timed(
+            lambda board_month=board_month: business_board(people, board_month, restrict=restrict, targets=targets),
+            runs,
+        )
+        business.append(
+            (label, raw_business_time, roll_business_time, business_figures(raw_business),
+             business_figures(roll_business))
+        )  # fmt: skip
     rows = [
+        *business,
         ("visit counts", raw_time, roll_time, totals(raw), totals(roll)),
         ("logged per day", raw_day_time, roll_day_time, sum(n for _d, n in raw_days),
          sum(n for _d, n in roll_days)),

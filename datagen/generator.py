@@ -800,7 +800,8 @@ def generate(scale: str, *, seed: int = 2026, log=print) -> dict[str, int]:
     flagged = time.perf_counter()
     counts["performance.ClientWarning"] = evaluate()["flagged"]
     log(f"  {counts['performance.ClientWarning']:>10,} early warnings in {time.perf_counter() - flagged:.1f} s")
-    # The visits were bulk-inserted (no signals): the dashboards' rollups are built once here.
+    # The visits, answers, complaints and business figures were bulk-inserted (no signals):
+    # the dashboards' rollups are built once here (every month with any of them).
     from rollups.services import months_with_facts, rebuild_month
 
     rolled = time.perf_counter()

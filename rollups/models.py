@@ -24,6 +24,12 @@ docs/operations.md): overdue clients (``next_visit_due`` < today; index-only on
 ``client_due_owner``, ~5–10 ms), active clients per manager (index-only on the partial
 ``client_active_owner``, ~25 ms), and the month's service strategies (a few rows a month).
 
+The business board's figures (``FigureMonth``) are kept per month and the clients' current
+owner and team: the market sums of ``analysis.selectors.MARKET_SUMS``, about 200 rows a month
+at 100,000 clients (5.4 million figure rows), which the board, the weekly summary's pace
+and their scope read in milliseconds instead of summing a month of figures on Refresh
+(1.9 s p95 company-wide before; see docs/operations.md "Dashboard rollups").
+
 Written only by ``rollups.services`` (see there for where they are refreshed).
 """
 
@@ -281,3 +287,66 @@ class PlanCoverage(models.Model):
 
     def counts(self) -> tuple[int, ...]:
         return (self.lines,)
+
+
+class FigureMonthQuerySet(ScopedQuerySet):
+    # Seen with the client, like the business figures it sums (``analysis.models.SeenWithClient``):
+    # by the client's owner and team now; the work of the client's owner.
+    scope_paths = ScopePaths(owner="client_owner", team="client_team", mine=("client_owner",))
+
+
+class FigureMonth(models.Model):
+    """One month's business figures of the clients of one owner and team now, summed: the
+    market sums (``analysis.selectors.MARKET_SUMS``) the business board, the weekly summary
+    and the market analysis read per manager (``analysis.selectors_summary.figures_by_owner``).
+
+    A client has one owner and team, so each row's active clients are distinct from every
+    other row's and add up. About one row per manager and month (a few where a manager's
+    clients sit in several teams): 200 rows a month at 100,000 clients instead of the
+    hundreds of thousands of figure rows behind them. The key-brand quantity follows the
+    products' key-brand flags as they are now (a flag changed refreshes the product's months).
+    """
+
+    month = models.DateField(_("month"))
+    client_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("client's account manager"), on_delete=models.CASCADE,
+        related_name="+",
+    )  # fmt: skip
+    client_team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("client's team"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    quantity = models.DecimalField(_("quantity"), max_digits=22, decimal_places=2, default=0)
+    amount = models.DecimalField(_("amount"), max_digits=24, decimal_places=2, default=0)
+    orders = models.PositiveBigIntegerField(_("orders"), default=0)
+    key_brand_quantity = models.DecimalField(_("key-brand quantity"), max_digits=22, decimal_places=2, default=0)
+    active_clients = models.PositiveIntegerField(_("clients with an order"), default=0)
+
+    objects = FigureMonthQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("business figure rollup")
+        verbose_name_plural = _("business figure rollups")
+        indexes = [
+            models.Index(fields=["month", "client_owner"], name="rollup_figure_month_owner"),
+            models.Index(fields=["client_owner", "month"], name="rollup_figure_owner_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_owner_id} {self.month:%Y-%m}"
+
+    def key(self) -> tuple:
+        return (self.client_owner_id, self.month, self.client_team_id)
+
+    def counts(self) -> tuple:
+        return tuple(getattr(self, name) for name in FIGURE_SUMS)
+
+
+# The rollup's columns and the ``analysis.selectors.MARKET_SUMS`` each holds.
+FIGURE_SUMS = {
+    "quantity": "sum_quantity",
+    "amount": "sum_amount",
+    "orders": "sum_orders",
+    "key_brand_quantity": "sum_key_brand_quantity",
+    "active_clients": "sum_active_clients",
+}

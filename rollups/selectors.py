@@ -26,7 +26,7 @@ from surveys.selectors import MonthScores
 from visits.rules import month_bounds, month_end, month_start
 from visits.selectors import VisitCounts, visits_due
 
-from .models import SCORE_SUMS, ComplaintDay, PlanCoverage, SurveyMonth, VisitDay
+from .models import FIGURE_SUMS, SCORE_SUMS, ComplaintDay, FigureMonth, PlanCoverage, SurveyMonth, VisitDay
 
 
 def _identity(queryset: QuerySet, prefix: str) -> QuerySet:
@@ -290,3 +290,25 @@ def complaint_figures(
         weeks[monday] = weeks.get(monday, 0) + n
     found.per_week = sorted(weeks.items())
     return found
+
+
+# --- business figures -----------------------------------------------------------------------
+
+
+def figure_sums_by_owner(owner_ids, months, *, restrict=None) -> list[dict]:
+    """The market sums (``analysis.selectors.MARKET_SUMS``, same keys) per (client's owner,
+    month) from the figure rollups, as ``analysis.selectors_summary.figures_by_owner`` reads
+    them from the figures: ``owner_ids=None`` for every owner; ``restrict(queryset, "")`` the
+    viewer's scope (a row carries its clients' owner and team). One query over a few rows per
+    manager and month."""
+    rows = FigureMonth.objects.filter(month__in=list(months))
+    if owner_ids is not None:
+        rows = rows.filter(client_owner_id__in=list(owner_ids))
+    if restrict is not None:
+        rows = restrict(rows, "")
+    grouped = (
+        rows.order_by()
+        .values("client_owner_id", "month")
+        .annotate(**{total: Sum(column) for column, total in FIGURE_SUMS.items()})
+    )
+    return [{"client__owner_id": row.pop("client_owner_id"), **row} for row in grouped]

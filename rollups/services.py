@@ -1,5 +1,6 @@
-"""Keeping the rollups right: every write of a visit fact, plan, survey answer or complaint refreshes the rows it
-touches, in the same transaction, and a nightly job rebuilds whole months in case anything drifted.
+"""Keeping the rollups right: every write of a visit fact, plan, survey answer, complaint or
+business figure refreshes the rows it touches, in the same transaction, and a nightly job
+rebuilds whole months in case anything drifted.
 
 What refreshes (one call per write path, no counting by hand anywhere):
 
@@ -25,6 +26,16 @@ What refreshes (one call per write path, no counting by hand anywhere):
 - coverage (``PlanCoverage``): a plan approved or no longer approved (its signal), a line
   saved one by one into an approved plan (a signal; the admin's plan page refreshes after
   its inline too), a client handed over (``refresh_client``, ``refreshing_client``);
+- business figures (``FigureMonth``, per month and client's owner and team): the import
+  (``analysis.figures.import_figures``: upload, API push, file drop) refreshes the
+  (client's owner, month) pairs it replaced, in its transaction; the demo data
+  (``analysis.demo``) calls ``refresh_figures_of``; ``datagen`` rebuilds every month after
+  its bulk load; a figure saved one by one (``rollups.signals``) its owner's month; a
+  client's owner or team changed (by any save: the hand-over, the form, the admin, an
+  import) the months of its figures, for the old owner and the new
+  (``refresh_client_figures``), and a client deleted the months its figures were in; a
+  product's key-brand flag changed rebuilds the months it was sold in
+  (``refresh_product_figures``: rare, and a whole month's figures each);
 - every night, ``rebuild_month`` for this month and the last (the job
   ``rollups.rebuild``); by hand: ``manage.py rebuild_rollups --month 2026-11`` (or ``--all``).
 
@@ -39,6 +50,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 
 from django.db import connection, transaction
@@ -46,6 +58,9 @@ from django.db.models import Count, DateField, Exists, F, IntegerField, Max, Min
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
+from analysis.models import BusinessFigure, Product
+from analysis.rules import cents
+from analysis.selectors import MARKET_SUMS
 from clients.models import Client
 from complaints.models import Complaint
 from surveys.models import Response
@@ -53,7 +68,16 @@ from surveys.scores import DETRACTOR_MAX, PROMOTER_MIN
 from visits.models import PlanLine, PlannedVisit, TemporaryTask, VisitLog
 from visits.rules import month_bounds, month_end, month_start, next_month
 
-from .models import COMPLAINT_COUNTS, COUNTS, SCORE_SUMS, ComplaintDay, PlanCoverage, SurveyMonth, VisitDay
+from .models import (
+    COMPLAINT_COUNTS,
+    COUNTS,
+    SCORE_SUMS,
+    ComplaintDay,
+    FigureMonth,
+    PlanCoverage,
+    SurveyMonth,
+    VisitDay,
+)
 
 # ``PlannedVisit.Status`` as stored (also read by the data migration's historical models).
 PLANNED, DONE, MISSED, CANCELLED = "planned", "done", "missed", "cancelled"
@@ -62,11 +86,13 @@ _PlannedVisit, _TemporaryTask, _VisitLog, _VisitDay = PlannedVisit, TemporaryTas
 _Response, _SurveyMonth = Response, SurveyMonth
 _Complaint, _ComplaintDay = Complaint, ComplaintDay
 _PlanLine, _PlanCoverage = PlanLine, PlanCoverage
+_BusinessFigure, _FigureMonth = BusinessFigure, FigureMonth
 
 # pg_advisory_xact_lock(bigint): the rollups' keys are (this << 40) + manager << 12 + month.
 LOCK_SPACE = 0x524F  # "RO"
 SURVEY_LOCK_SPACE = 0x5253  # "RS"
 COMPLAINT_LOCK_SPACE = 0x5243  # "RC"
+FIGURE_LOCK_SPACE = 0x5246  # "RF"
 
 
 def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
@@ -517,6 +543,162 @@ def rebuild_complaint_month(month: date) -> int:
     return len(rows)
 
 
+# --- business figures -----------------------------------------------------------------------
+
+
+def figure_month_rows(where: Q, *, models: tuple | None = None) -> list[FigureMonth]:
+    """The figure rollup rows of the business figures that match ``where``, computed afresh
+    (one grouped query): by month and the client's owner and team now, the market sums
+    (``analysis.selectors.MARKET_SUMS``, the one definition) to two decimals. ``models``:
+    (business figure, rollup) as a migration has them."""
+    BusinessFigure, FigureMonth = models or (_BusinessFigure, _FigureMonth)
+    rows = (
+        BusinessFigure.objects.filter(where)
+        .order_by()
+        .values("client__owner_id", "month", "client__team_id")
+        .annotate(**MARKET_SUMS)
+    )
+    return [
+        FigureMonth(
+            client_owner_id=row["client__owner_id"],
+            month=row["month"],
+            client_team_id=row["client__team_id"],
+            quantity=cents(row["sum_quantity"]),
+            amount=cents(row["sum_amount"]),
+            orders=row["sum_orders"] or 0,
+            key_brand_quantity=cents(row["sum_key_brand_quantity"]),
+            active_clients=row["sum_active_clients"] or 0,
+        )
+        for row in rows
+    ]
+
+
+def _by_month(keys: dict[date, set[int]], owner_lookup: str) -> Q:
+    where = Q(pk__in=[])
+    for month, owners in keys.items():
+        where |= Q(month=month, **{f"{owner_lookup}__in": sorted(owners)})
+    return where
+
+
+@transaction.atomic(savepoint=False)  # part of the caller's write (an import): no savepoint of its own
+def refresh_figure_months(owner_months: Iterable[tuple[int | None, date | None]]) -> int:
+    """Recompute the figure rows of these (client's owner id, month) pairs from the raw rows:
+    every figure of that manager's clients in that month. Three queries (four on
+    PostgreSQL) for any number of pairs. Returns the rows now kept for them."""
+    keys: dict[date, set[int]] = {}
+    for owner, month in owner_months:
+        if owner is not None and month is not None:
+            keys.setdefault(month_start(month), set()).add(owner)
+    if not keys:
+        return 0
+    _lock(((owner, month) for month, owners in keys.items() for owner in owners), FIGURE_LOCK_SPACE)
+    rows = figure_month_rows(_by_month(keys, "client__owner_id"))
+    FigureMonth.objects.filter(_by_month(keys, "client_owner_id")).delete()
+    FigureMonth.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def refresh_figures_of(client_months: Iterable[tuple[int | None, date | None]]) -> int:
+    """After figures of these (client id, month) pairs were written or deleted (an import, a
+    demo): the months of their clients' owners are recomputed. One query more."""
+    months_of: dict[int, set[date]] = {}
+    for client_id, month in client_months:
+        if client_id is not None and month is not None:
+            months_of.setdefault(client_id, set()).add(month)
+    owners: dict[int, int] = {}
+    ids = sorted(months_of)
+    for start in range(0, len(ids), 2000):
+        owners.update(Client.objects.filter(pk__in=ids[start : start + 2000]).values_list("pk", "owner_id"))
+    return refresh_figure_months(
+        (owners.get(client_id), month) for client_id, months in months_of.items() for month in months
+    )
+
+
+def figure_months_of_client(client: Client | int) -> list[date]:
+    """The months a client has figures in (by the figures' unique index: client, month)."""
+    client_id = getattr(client, "pk", client)
+    return list(
+        BusinessFigure.objects.filter(client_id=client_id).order_by().values_list("month", flat=True).distinct()
+    )
+
+
+def refresh_client_figures(
+    client: Client, owners: Iterable[int | None] = (), months: Iterable[date] | None = None
+) -> int:
+    """After a client changed owner or team (or was deleted): the months of its figures, of
+    its owner now and of ``owners`` (the one it had), are recomputed: their rows carry
+    the client's owner and team."""
+    months = figure_months_of_client(client) if months is None else list(months)
+    return refresh_figure_months((owner, month) for owner in {client.owner_id, *owners} for month in months)
+
+
+# The products whose key-brand flag changed inside ``refreshing_products``: their months
+# are rebuilt once, when it ends.
+_changed_products: ContextVar[set[int] | None] = ContextVar("rollups_changed_products", default=None)
+
+
+def refresh_product_figures(product: Product | int) -> int:
+    """After a product's key-brand flag changed: every month it has figures in is rebuilt
+    (the key-brand quantity of every manager who sold it). A rare change by an admin,
+    costly at scale: a whole month's figures per month the product was sold in (inside
+    ``refreshing_products``: once, at its end, for all the products changed)."""
+    product_id = getattr(product, "pk", product)
+    collecting = _changed_products.get()
+    if collecting is not None:
+        collecting.add(product_id)
+        return 0
+    return _rebuild_months_of_products({product_id})
+
+
+def _rebuild_months_of_products(product_ids: set[int]) -> int:
+    if not product_ids:
+        return 0
+    sold = Exists(BusinessFigure.objects.filter(month=OuterRef("month"), product_id__in=sorted(product_ids)))
+    months = sorted(FigureMonth.objects.filter(sold).order_by().values_list("month", flat=True).distinct())
+    return sum(rebuild_figure_month(month) for month in months)
+
+
+def rebuild_changed_products(*, rebuild: bool = True) -> int:
+    """Inside ``refreshing_products``: rebuild now (still in the caller's transaction) the
+    months of the products changed so far, or forget them (``rebuild=False``: a dry run
+    that is rolled back)."""
+    collecting = _changed_products.get()
+    if not collecting:
+        return 0
+    changed = set(collecting)
+    collecting.clear()
+    return _rebuild_months_of_products(changed) if rebuild else 0
+
+
+@contextmanager
+def refreshing_products():
+    """Around a change of many products' key-brand flags (the admin's actions, the product
+    import): each month they were sold in is rebuilt once at the end, in the caller's
+    transaction, instead of once per product."""
+    if _changed_products.get() is not None:  # already collecting: the outer one rebuilds
+        yield
+        return
+    token = _changed_products.set(set())
+    try:
+        yield
+        changed = _changed_products.get()
+    finally:
+        _changed_products.reset(token)
+    _rebuild_months_of_products(changed)
+
+
+def rebuild_figure_month(month: date) -> int:
+    """Recompute every figure row of the month."""
+    month = month_start(month)
+    owners = set(Client.objects.order_by().values_list("owner_id", flat=True).distinct())
+    owners |= set(FigureMonth.objects.filter(month=month).values_list("client_owner_id", flat=True).distinct())
+    _lock(((owner, month) for owner in owners), FIGURE_LOCK_SPACE)
+    rows = figure_month_rows(Q(month=month))
+    FigureMonth.objects.filter(month=month).delete()
+    FigureMonth.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 @transaction.atomic
 def rebuild_month(month: date) -> int:
     """Recompute every row of the month from the raw rows (the nightly job; by hand with
@@ -531,16 +713,26 @@ def rebuild_month(month: date) -> int:
     rows = visit_day_rows(in_month)
     VisitDay.objects.filter(day__range=(start, end)).delete()
     VisitDay.objects.bulk_create(rows, batch_size=1000)
-    return len(rows) + rebuild_coverage_month(month) + rebuild_survey_month(month) + rebuild_complaint_month(month)
+    return (
+        len(rows)
+        + rebuild_coverage_month(month)
+        + rebuild_survey_month(month)
+        + rebuild_complaint_month(month)
+        + rebuild_figure_month(month)
+    )
 
 
 def months_with_facts() -> list[date]:
-    """Every month from the first fact (visit, answer, complaint) to the last (for ``rebuild_rollups --all``)."""
+    """Every month from the first fact (visit, answer, complaint, business figure) to the
+    last (for ``rebuild_rollups --all``)."""
     first, last = None, None
     answered = Response.objects.order_by().aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
     received = Complaint.objects.order_by().aggregate(first=Min("received_at"), last=Max("received_at"))
-    for model in (PlannedVisit, TemporaryTask, VisitLog, answered, received):
-        if isinstance(model, dict):
+    sold = BusinessFigure.objects.order_by().aggregate(first=Min("month"), last=Max("month"))
+    for model in (PlannedVisit, TemporaryTask, VisitLog, answered, received, sold):
+        if model is sold:
+            bounds = sold
+        elif isinstance(model, dict):
             bounds = {k: v and timezone.localtime(v).date() for k, v in model.items()}
         else:
             bounds = model.objects.order_by().aggregate(first=Min("date"), last=Max("date"))
@@ -555,54 +747,48 @@ def months_with_facts() -> list[date]:
     return months
 
 
+def _differences(kept: dict, fresh: dict, zero: tuple, order=str) -> list[tuple]:
+    """(key, kept counts, recomputed counts) of every key where the two differ."""
+    return sorted(
+        ((key, kept.get(key, zero), fresh.get(key, zero)) for key in kept.keys() | fresh.keys()
+         if kept.get(key, zero) != fresh.get(key, zero)),
+        key=order,
+    )  # fmt: skip
+
+
 def drift(month: date) -> list[tuple]:
     """The differences between the kept rows of the month and a full recomputation (key,
     kept counts, recomputed counts): empty when the rollups are right."""
     start, end = month_start(month), month_end(month)
-    kept = {row.key(): row.counts() for row in VisitDay.objects.filter(day__range=(start, end))}
-    fresh = {row.key(): row.counts() for row in visit_day_rows(Q(date__range=(start, end)))}
-    zero = (0,) * len(COUNTS)
-    differences = sorted(
-        ((key, kept.get(key, zero), fresh.get(key, zero)) for key in kept.keys() | fresh.keys()
-         if kept.get(key, zero) != fresh.get(key, zero)),
-        key=lambda item: (item[0][1], item[0][0]),
-    )  # fmt: skip
-    kept = {row.key(): row.counts() for row in PlanCoverage.objects.filter(month=start)}
-    fresh = {row.key(): row.counts() for row in plan_coverage_rows(Q(plan__month=start), Q(date__range=(start, end)))}
-    differences += sorted(
-        (
-            (key, kept.get(key, (0,)), fresh.get(key, (0,)))
-            for key in kept.keys() | fresh.keys()
-            if kept.get(key, (0,)) != fresh.get(key, (0,))
-        ),
-        key=str,
-    )
-    kept = {row.key(): row.counts() for row in SurveyMonth.objects.filter(month=start)}
-    fresh = {
-        row.key(): row.counts()
-        for row in survey_month_rows(
-            Q(submitted_at__gte=month_bounds(start)[0], submitted_at__lt=month_bounds(start)[1])
-        )
-    }
-    zero = (0,) * len(SCORE_SUMS)
-    differences += sorted(
-        (
-            (key, kept.get(key, zero), fresh.get(key, zero))
-            for key in kept.keys() | fresh.keys()
-            if kept.get(key, zero) != fresh.get(key, zero)
-        ),
-        key=str,
-    )
-    kept = {row.key(): row.counts() for row in ComplaintDay.objects.filter(day__range=(start, end))}
     received = Q(received_at__gte=month_bounds(start)[0], received_at__lt=month_bounds(start)[1])
-    fresh = {row.key(): row.counts() for row in complaint_day_rows(received)}
-    zero = (0,) * len(COMPLAINT_COUNTS)
-    differences += sorted(
-        (
-            (key, kept.get(key, zero), fresh.get(key, zero))
-            for key in kept.keys() | fresh.keys()
-            if kept.get(key, zero) != fresh.get(key, zero)
+    submitted = Q(submitted_at__gte=month_bounds(start)[0], submitted_at__lt=month_bounds(start)[1])
+
+    def keyed(rows) -> dict:
+        return {row.key(): row.counts() for row in rows}
+
+    return [
+        *_differences(
+            keyed(VisitDay.objects.filter(day__range=(start, end))),
+            keyed(visit_day_rows(Q(date__range=(start, end)))),
+            (0,) * len(COUNTS),
+            order=lambda item: (item[0][1], item[0][0]),
         ),
-        key=str,
-    )
-    return differences  # fmt: skip
+        *_differences(
+            keyed(PlanCoverage.objects.filter(month=start)),
+            keyed(plan_coverage_rows(Q(plan__month=start), Q(date__range=(start, end)))),
+            (0,),
+        ),
+        *_differences(
+            keyed(SurveyMonth.objects.filter(month=start)), keyed(survey_month_rows(submitted)), (0,) * len(SCORE_SUMS)
+        ),
+        *_differences(
+            keyed(ComplaintDay.objects.filter(day__range=(start, end))),
+            keyed(complaint_day_rows(received)),
+            (0,) * len(COMPLAINT_COUNTS),
+        ),
+        *_differences(
+            keyed(FigureMonth.objects.filter(month=start)),
+            keyed(figure_month_rows(Q(month=start))),
+            tuple(FigureMonth().counts()),
+        ),
+    ]

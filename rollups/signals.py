@@ -1,13 +1,14 @@
-"""Every planned visit, visit log, temporary task, survey answer and complaint saved (or
-deleted) one at a time refreshes its manager's day (or month) in the rollups, in the same
-transaction (``services.refresh_days`` and its kin). The day and manager it had when
-loaded are remembered, so moving a visit to another day or manager refreshes both. Bulk
-writes send no signal: they call the services themselves."""
+"""Every planned visit, visit log, temporary task, survey answer, complaint and business
+figure saved (or deleted: see below for figures) one at a time refreshes its manager's day
+(or month) in the rollups, in the same transaction (``services.refresh_days`` and its kin).
+The day and manager it had when loaded are remembered, so moving a visit to another day or
+manager refreshes both. Bulk writes send no signal: they call the services themselves."""
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_init, post_save
+from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 
+from analysis.models import BusinessFigure, Product
 from clients.models import Client
 from complaints.models import Complaint
 from surveys.models import Response
@@ -161,7 +162,7 @@ def _client_key(client) -> tuple:
 def refresh_tier(sender, instance, raw: bool = False, created: bool = False, **kwargs) -> None:
     """A client's tier, owner, team or status changed, by any path that saves it (its form,
     the admin, an import): the rollups that carry them are recomputed. The complaint rollups
-    keep the client's tier; the visit and answer rollups its owner and team; the visit
+    keep the client's tier; the visit, answer and figure rollups its owner and team; the visit
     rollups count first visits of active clients only."""
     now = _client_key(instance)
     was = getattr(instance, "_rollup_client_was", now)
@@ -174,6 +175,7 @@ def refresh_tier(sender, instance, raw: bool = False, created: bool = False, **k
     if (owner_was, team_was) != (None, None) and (owner, team) != (owner_was, team_was):
         services.refresh_client(instance)
         services.refresh_client_answers(instance)
+        services.refresh_client_figures(instance, owners=[owner_was])
     elif status_was is not None and status != status_was:
         services.refresh_client(instance)
 
@@ -182,3 +184,59 @@ post_init.connect(remember_complaint, sender=Complaint, dispatch_uid="rollups_re
 post_save.connect(refresh_complaint, sender=Complaint, dispatch_uid="rollups_saved_Complaint")
 post_init.connect(remember_tier, sender=Client, dispatch_uid="rollups_remember_client_tier")
 post_save.connect(refresh_tier, sender=Client, dispatch_uid="rollups_client_tier")
+
+
+# A business figure saved one by one (a test's factory, a fix in the shell): its client's
+# owner's month, before and after. The import, the demo data and the generator write in
+# bulk and call the services themselves. No delete signal: one would stop the import's
+# set-based DELETE (Django fetches every row to send it); a figure deleted by hand is put
+# right by the nightly rebuild. A client deleted takes its figures along (CASCADE): its
+# owner's months are recomputed after. A product's key-brand flag changed: its months.
+
+
+def _figure_key(instance) -> tuple:
+    fields = instance.__dict__
+    return (fields.get("client_id"), fields.get("month"))
+
+
+def remember_figure(sender, instance, **kwargs) -> None:
+    instance._rollup_was = _figure_key(instance)
+
+
+def refresh_figure(sender, instance, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    now = _figure_key(instance)
+    services.refresh_figures_of({now, getattr(instance, "_rollup_was", now)})
+    instance._rollup_was = now
+
+
+def remember_client_figures(sender, instance, **kwargs) -> None:
+    instance._rollup_figure_months = services.figure_months_of_client(instance)
+
+
+def refresh_client_deleted(sender, instance, **kwargs) -> None:
+    months = getattr(instance, "_rollup_figure_months", None)
+    if months:
+        services.refresh_client_figures(instance, months=months)
+
+
+def remember_key_brand(sender, instance, **kwargs) -> None:
+    instance._rollup_key_brand_was = instance.__dict__.get("is_key_brand")
+
+
+def refresh_key_brand(sender, instance, raw: bool = False, created: bool = False, **kwargs) -> None:
+    now = instance.__dict__.get("is_key_brand")
+    was = getattr(instance, "_rollup_key_brand_was", now)
+    instance._rollup_key_brand_was = now
+    if raw or created or was is None or now == was:
+        return
+    services.refresh_product_figures(instance)
+
+
+post_init.connect(remember_figure, sender=BusinessFigure, dispatch_uid="rollups_remember_BusinessFigure")
+post_save.connect(refresh_figure, sender=BusinessFigure, dispatch_uid="rollups_saved_BusinessFigure")
+pre_delete.connect(remember_client_figures, sender=Client, dispatch_uid="rollups_remember_client_figures")
+post_delete.connect(refresh_client_deleted, sender=Client, dispatch_uid="rollups_client_deleted")
+post_init.connect(remember_key_brand, sender=Product, dispatch_uid="rollups_remember_key_brand")
+post_save.connect(refresh_key_brand, sender=Product, dispatch_uid="rollups_key_brand")
