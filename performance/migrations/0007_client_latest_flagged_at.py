@@ -11,7 +11,12 @@ def fill(apps, schema_editor):
     db = schema_editor.connection.alias
     active = ClientWarning.objects.using(db).filter(active=True)
     latest = active.filter(client_id=OuterRef("pk")).order_by().values("client_id").annotate(m=Max("first_flagged_at"))
-    Client.objects.using(db).filter(pk__in=active.values("client_id")).update(latest_flagged_at=Subquery(latest.values("m")))
+    Client.objects.using(db).filter(pk__in=active.values("client_id")).update(
+        latest_flagged_at=Subquery(latest.values("m"))
+    )
+    if schema_editor.connection.vendor == "postgresql":
+        # The at-risk list's plan depends on how many clients are flagged.
+        schema_editor.execute(f"ANALYZE {schema_editor.quote_name(Client._meta.db_table)}")
 
 
 class Migration(migrations.Migration):
