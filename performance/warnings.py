@@ -298,32 +298,39 @@ def _apply_in_database(found: dict, now: datetime) -> tuple[set[tuple[int, str]]
     cleared); a warning still matched with the same figures is neither read back nor
     rewritten. Returns the keys flagged and the clients of the warnings cleared.
 
-    Reading the 58,000 active warnings into Python to compare them cost 2–3 s at 100,000
-    clients (issue #31); compared by the database, a fraction of that."""
+    Reading the 58,000 active warnings into Python to compare them cost 1.3 s at 100,000
+    clients on a loaded machine (2–3 s measured before, issue #31); here 1.0 s, of which
+    0.4 s is turning the matches into JSON, and nothing is read back."""
     table = connection.ops.quote_name(ClientWarning._meta.db_table)
     at = connection.ops.adapt_datetimefield_value(now)
-    rows = json.dumps([[client_id, rule, figures] for (client_id, rule), figures in found.items()])
-    # The data-modifying parts touch different rows (new ones and inactive ones, active ones
-    # matched, active ones no longer matched) and all see the warnings as they were before.
+    rows = json.dumps(
+        [[client_id, rule, figures] for (client_id, rule), figures in found.items()], separators=(",", ":")
+    )
+    # The matches and the active warnings are joined once; only the differences are kept
+    # (none on most mornings), and each data-modifying part writes its own kind of them
+    # (new or inactive rows, active ones matched, active ones no longer matched), all seeing
+    # the warnings as they were before.
     sql = f"""
         WITH found AS MATERIALIZED (
             SELECT (e->>0)::bigint AS client_id, e->>1 AS rule, e->2 AS params FROM jsonb_array_elements(%s::jsonb) e
-        ), active AS MATERIALIZED (
-            SELECT id, client_id, rule, params FROM {table} WHERE active AND rule <> %s
+        ), diff AS MATERIALIZED (
+            SELECT f.client_id, f.rule, f.params, a.id
+            FROM found f FULL JOIN (SELECT id, client_id, rule, params FROM {table} WHERE active AND rule <> %s) a
+                ON a.client_id = f.client_id AND a.rule = f.rule
+            WHERE a.id IS NULL OR f.client_id IS NULL OR a.params <> f.params
         ), flagged AS (
             INSERT INTO {table} (client_id, rule, params, active, first_flagged_at, last_seen_at, cleared_at)
-            SELECT f.client_id, f.rule, f.params, true, %s, %s, NULL FROM found f
-            WHERE NOT EXISTS (SELECT 1 FROM active a WHERE a.client_id = f.client_id AND a.rule = f.rule)
+            SELECT client_id, rule, params, true, %s, %s, NULL FROM diff WHERE id IS NULL
             ON CONFLICT (client_id, rule) DO UPDATE SET params = excluded.params, active = true,
                 first_flagged_at = excluded.first_flagged_at, last_seen_at = excluded.last_seen_at, cleared_at = NULL
             RETURNING client_id, rule
         ), changed AS (
-            UPDATE {table} w SET params = f.params, last_seen_at = %s FROM active a JOIN found f USING (client_id, rule)
-            WHERE w.id = a.id AND a.params <> f.params
+            UPDATE {table} w SET params = d.params, last_seen_at = %s FROM diff d
+            WHERE w.id = d.id AND d.client_id IS NOT NULL
             RETURNING w.id
         ), cleared AS (
-            UPDATE {table} w SET active = false, cleared_at = %s FROM active a
-            WHERE w.id = a.id AND NOT EXISTS (SELECT 1 FROM found f WHERE f.client_id = a.client_id AND f.rule = a.rule)
+            UPDATE {table} w SET active = false, cleared_at = %s FROM diff d
+            WHERE w.id = d.id AND d.client_id IS NULL
             RETURNING w.client_id
         )
         SELECT client_id, rule FROM flagged UNION ALL SELECT client_id, NULL FROM cleared
