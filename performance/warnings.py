@@ -298,9 +298,9 @@ def _apply_in_database(found: dict, now: datetime) -> tuple[set[tuple[int, str]]
     cleared); a warning still matched with the same figures is neither read back nor
     rewritten. Returns the keys flagged and the clients of the warnings cleared.
 
-    Reading the 58,000 active warnings into Python to compare them cost 1.3 s at 100,000
-    clients on a loaded machine (2–3 s measured before, issue #31); here 1.0 s, of which
-    0.4 s is turning the matches into JSON, and nothing is read back."""
+    Reading the 58,000 active warnings into Python to compare them cost 1.0–1.3 s at
+    100,000 clients (2–3 s measured before, issue #31); here 0.6–1.0 s, of which 0.25–0.4 s
+    is turning the matches into JSON, and nothing is read back."""
     table = connection.ops.quote_name(ClientWarning._meta.db_table)
     at = connection.ops.adapt_datetimefield_value(now)
     rows = json.dumps(
