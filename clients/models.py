@@ -334,7 +334,12 @@ class Client(QuickChoiceLabels, UpdatedOnEverySave, models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The client's latest active early warning (performance.ClientWarning), kept by the
+    # warnings' writes (performance.models.refresh_flagged_at) so that the at-risk list's
+    # order (latest flag, then name) is read from one index instead of sorting every
+    # flagged client (issue #31). Never written by a save of the client.
+    latest_flagged_at = models.DateTimeField(_("latest early warning"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at", "latest_flagged_at"])
 
     objects = ClientQuerySet.as_manager()
 
@@ -357,13 +362,38 @@ class Client(QuickChoiceLabels, UpdatedOnEverySave, models.Model):
             models.Index(fields=["owner"], condition=models.Q(status="active"), name="client_active_owner"),
             models.Index(fields=["phone"], name="client_phone"),
             models.Index(fields=["industry"], name="client_industry"),
+            # The at-risk list: flagged clients by their latest flag, then name and id.
+            models.Index(
+                fields=["-latest_flagged_at", "name", "id"],
+                condition=models.Q(latest_flagged_at__isnull=False),
+                name="client_flagged_name",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
+    # Written by the early warning only: a save of a client loaded earlier must not put back
+    # the flag it had then.
+    NOT_SAVED = frozenset({"latest_flagged_at"})
+
     def save(self, *args, **kwargs):
         self.next_visit_due = rules.next_visit_due(self.last_visited_on, self.effective_visit_frequency)
+        if (
+            not args
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+            and not self._state.adding
+            and self.pk is not None
+        ):
+            # As Django saves a model with deferred fields: the loaded ones, here all but
+            # the early warning's.
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.attname not in deferred and f.name not in self.NOT_SAVED
+            ]
         old_group_id = self.__dict__.get("_loaded_group_id", _NOT_LOADED)
         super().save(*args, **kwargs)
         if old_group_id is not _NOT_LOADED and old_group_id != self.group_id:

@@ -5,7 +5,10 @@ client's warning stores the rule and the numbers behind it, never a sentence, so
 reason reads in whatever language the reader uses.
 """
 
-from django.db import models
+import json
+from collections.abc import Iterable
+
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -60,9 +63,68 @@ class WarningRule(models.Model):
 MANUAL = "manual"
 
 
+def refresh_flagged_at(client_ids: Iterable[int], *, using: str = "default") -> int:
+    """Set these clients' ``Client.latest_flagged_at`` to their latest active warning (none: NULL),
+    rewriting only the clients whose value changes. One statement however many clients
+    (their ids passed as one array); returns the clients changed.
+
+    The one home of that column: every write of warnings ends here (the morning run, a
+    mark by hand, and any save, update or delete of warnings through the ORM)."""
+    ids = sorted({int(pk) for pk in client_ids})
+    if not ids:
+        return 0
+    conn = connections[using]
+    quote = conn.ops.quote_name
+    clients, warnings = quote(Client._meta.db_table), quote(ClientWarning._meta.db_table)
+    latest = f"SELECT MAX(w.first_flagged_at) FROM {warnings} w WHERE w.client_id = {{}} AND w.active"  # noqa: S608
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {clients} SET latest_flagged_at = m.latest FROM (SELECT ids.id, ({latest.format('ids.id')}) "  # noqa: S608 (our SQL; values are parameters)
+                "AS latest FROM unnest(%s::bigint[]) AS ids(id)) m "
+                f"WHERE {clients}.id = m.id AND {clients}.latest_flagged_at IS DISTINCT FROM m.latest",
+                [ids],
+            )
+        else:
+            own = latest.format(f"{clients}.id")
+            cursor.execute(
+                f"UPDATE {clients} SET latest_flagged_at = ({own}) WHERE id IN (SELECT value FROM json_each(%s)) "  # noqa: S608 (our SQL; values are parameters)
+                f"AND latest_flagged_at IS NOT ({own})",
+                [json.dumps(ids)],
+            )
+        return cursor.rowcount
+
+
 class ClientWarningQuerySet(ScopedQuerySet):
     # A warning is seen, and acted on, with its client.
     scope_paths = ScopePaths(owner="client__owner", team="client__team", mine=("client__owner",))
+
+    # Writes through the ORM keep the clients' latest flag (refresh_flagged_at); the morning
+    # run writes in SQL and refreshes it itself.
+    def _clients(self) -> list[int]:
+        return list(self.order_by().values_list("client_id", flat=True).distinct())
+
+    def update(self, **kwargs) -> int:
+        clients = self._clients()
+        changed = super().update(**kwargs)
+        refresh_flagged_at(clients, using=self.db)
+        return changed
+
+    update.alters_data = True
+
+    def delete(self):
+        clients = self._clients()
+        deleted = super().delete()
+        refresh_flagged_at(clients, using=self.db)
+        return deleted
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        refresh_flagged_at((w.client_id for w in created), using=self.db)
+        return created
 
 
 class ClientWarning(models.Model):
@@ -94,6 +156,16 @@ class ClientWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} · {self.rule}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        refresh_flagged_at([self.client_id], using=self._state.db or "default")
+
+    def delete(self, *args, **kwargs):
+        client_id, using = self.client_id, self._state.db or "default"
+        deleted = super().delete(*args, **kwargs)
+        refresh_flagged_at([client_id], using=using)
+        return deleted
 
     @property
     def reason(self) -> str:
