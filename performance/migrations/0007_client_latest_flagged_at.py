@@ -20,6 +20,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("performance", "0006_visit_log_date_index"), ("clients", "0015_client_latest_flagged_at")]
+    dependencies = [("performance", "0006_visit_log_date_index"), ("clients", "0016_client_latest_flagged_at")]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

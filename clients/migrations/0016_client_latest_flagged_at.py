@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0006_user_route_start'),
-        ('clients', '0014_short_search_indexes'),
+        ('clients', '0015_client_due_owner_active_owner'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
