@@ -185,7 +185,7 @@ def _of(keys: dict[int, set[date]], day_lookup: str) -> Q:
     return where
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
 def refresh_days(owner_days: Iterable[tuple[int | None, date | None]]) -> int:
     """Recompute the rows of these (manager id, day) pairs from the raw rows; three queries
     (four on PostgreSQL) for any number of pairs. Returns the rows now kept for them."""
@@ -291,7 +291,7 @@ def plan_coverage_rows(lines_where: Q, logs_where: Q, *, models: tuple | None = 
     return list(found.values())
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
 def refresh_coverage(owner_months: Iterable[tuple[int | None, date | None]]) -> int:
     """Recompute the coverage rows of these (plan's manager id, day or month) pairs: a visit
     log saved, a plan approved or reopened, a client handed over. Four queries (five on
@@ -384,7 +384,7 @@ def _answered_in(keys: dict[int, set[date]]) -> Q:
     return where
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
 def refresh_survey_months(owner_months: Iterable[tuple[int | None, date | datetime | None]]) -> int:
     """Recompute the survey rows of these (manager id, month or moment) pairs: an answer
     saved, deleted, or its client handed over. Three queries (four on PostgreSQL)."""
