@@ -119,7 +119,8 @@ def falling_activity(clients: QuerySet[Client], rule: WarningRule, now: datetime
         cursor.execute(
             "SELECT client_id, recent, total - recent FROM (SELECT client_id, SUM(recent) AS recent, "  # noqa: S608 (our SQL; values are parameters)
             f"COUNT(*) AS total FROM ({parts[0]} UNION ALL {parts[1]}) activity GROUP BY client_id "
-            "HAVING COUNT(*) - SUM(recent) >= %s AND 100 * (COUNT(*) - 2 * SUM(recent)) >= %s * (COUNT(*) - SUM(recent))) falls "
+            "HAVING COUNT(*) - SUM(recent) >= %s "
+            "AND 100 * (COUNT(*) - 2 * SUM(recent)) >= %s * (COUNT(*) - SUM(recent))) falls "
             f"WHERE client_id IN ({parts[2]})",
             [*params[0], *params[1], FALLING_ACTIVITY_MIN_EARLIER, rule.threshold - 0.1, *params[2]],
         )
