@@ -136,6 +136,9 @@ def pages(users: dict) -> list[dict]:
         ("admin search box", "admin", "get", reverse("home:search"), {"q": word}, SEARCH_ADMIN_MS),
         ("admin search box phone", "admin", "get", reverse("home:search"), {"q": named.phone[-6:]}, SEARCH_ADMIN_MS),
         ("visit sheet today", "manager", "get", reverse("visits:sheet"), {}, MANAGER_MS),
+        # The visit forms' client search box (issue #31): a word of a name, two characters.
+        ("client picker", "manager", "get", reverse("clients:pick"), {"q": word}, SEARCH_MS),
+        ("client picker short", "manager", "get", reverse("clients:pick"), {"q": busiest.name[:2]}, SEARCH_MS),
         ("visit log save", "manager", "post", f"{reverse('visits:log')}?client={busiest.pk}", log_visit, MANAGER_MS),
         ("complaint list", "manager", "get", reverse("complaints:list"), {}, MANAGER_MS),
         ("supervisor client list", "supervisor", "get", reverse("clients:list"), {}, MANAGER_MS),
