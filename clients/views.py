@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import is_approver, scope_for
@@ -49,6 +50,7 @@ def client_list(request):
     )
 
 
+@never_cache  # names of a book: never kept by a shared cache or the browser's
 @login_required
 def client_pick(request):
     """A client picker's suggestions as one types (``crm.widgets.SearchPicker``, js/search.js):

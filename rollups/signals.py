@@ -27,6 +27,7 @@ def _where(instance) -> tuple:
 
 def remember(sender, instance, **kwargs) -> None:
     instance._rollup_was = _where(instance)
+    instance._rollup_client_was = instance.__dict__.get("client_id")
 
 
 def refresh(sender, instance, raw: bool = False, **kwargs) -> None:
@@ -36,7 +37,11 @@ def refresh(sender, instance, raw: bool = False, **kwargs) -> None:
     was = getattr(instance, "_rollup_was", now)
     pairs = {now, was}
     if sender is VisitLog:  # which log is its client's first of the month may have changed
-        pairs |= services.pairs_of_client_months(instance.__dict__.get("client_id"), {now[1], was[1]})
+        # (its client's now and, for a log moved to another client in the admin, before)
+        client_now = instance.__dict__.get("client_id")
+        for client_id in {client_now, getattr(instance, "_rollup_client_was", client_now)}:
+            pairs |= services.pairs_of_client_months(client_id, {now[1], was[1]})
+        instance._rollup_client_was = client_now
     services.refresh_days(pairs)
     if sender is VisitLog:  # and the coverage of its manager's plan
         services.refresh_coverage({now, was})

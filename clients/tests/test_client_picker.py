@@ -60,7 +60,9 @@ def test_a_manager_gets_their_own_clients_that_are_not_lost(client, manager, boo
     assert names(client.get(f"{PICK}?q=Lotus")) == ["Lotus Tea House"]
     assert names(client.get(f"{PICK}?q=Lotus&owner={manager.pk}")) == ["Lotus Tea House"]
     assert names(client.get(f"{PICK}?q=lt-0")) == ["Lotus Tea House"]  # by code too
-    body = client.get(f"{PICK}?q=Lotus").json()
+    response = client.get(f"{PICK}?q=Lotus")
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    body = response.json()
     assert body == {
         "query": "Lotus",
         "results": [{"id": books["own"].pk, "label": "Lotus Tea House", "detail": "LT-001"}],

@@ -205,3 +205,33 @@ def test_a_supervisor_sees_only_the_team_clients_counted(supervisor, manager, te
     clients[1].save()
     visited, _missed = rolled.visited_and_checklist(owners=[manager.pk], month=month, until=today, restrict=restrict)
     assert visited == {}
+
+
+def test_a_log_moved_to_another_client_counts_both_clients_again(manager):
+    """A visit log moved to another client (the admin may change it): the first client's next
+    log becomes its first of the month, and the rollups say so at once (no drift)."""
+    from clients.tests.factories import ClientFactory
+    from visits.tests.factories import MonthlyPlanFactory
+
+    today = timezone.localdate()
+    month = month_start(today)
+    MonthlyPlanFactory(owner=manager, month=month, status=MonthlyPlan.Status.APPROVED)
+    first, second = (ClientFactory(owner=manager, status=Client.Status.ACTIVE) for _ in range(2))
+    logs = [
+        services.log_visit(
+            owner=manager, client=first, submission=uuid.uuid4().hex, day=day, method=VisitMethod.PHONE,
+            work_done="Visited",
+        )[0]
+        for day in (month, today)
+    ]  # fmt: skip
+    moved = VisitLog.objects.get(pk=logs[0].pk)
+    moved.client = second
+    moved.save()
+    assert drift(month) == []
+    until = month_end(month)
+    visited, _missed = rolled.visited_and_checklist(owners=[manager.pk], month=month, until=until, restrict=_anyone)
+    assert visited == {manager.pk: 2}
+
+
+def _anyone(queryset, prefix):
+    return queryset
