@@ -226,7 +226,7 @@ def refresh_client(client: Client | int) -> int:
     whose rows carry the client's owner and team, is recomputed; and every approved plan
     it is in (coverage rows carry them too)."""
     client_id = getattr(client, "pk", client)
-    return refresh_days(_pairs_of_client(client_id)) + refresh_coverage(_plan_months_of_client(client_id))
+    return refresh_days(_pairs_of_client(client_id)) + refresh_coverage(plan_months_of_client(client_id))
 
 
 @contextmanager
@@ -238,7 +238,7 @@ def refreshing_client(client: Client | int):
     before = _pairs_of_client(client_id)
     yield
     refresh_days(before | _pairs_of_client(client_id))
-    refresh_coverage(_plan_months_of_client(client_id))
+    refresh_coverage(plan_months_of_client(client_id))
 
 
 # --- coverage of the approved plans ---------------------------------------------------------
@@ -311,7 +311,8 @@ def refresh_coverage(owner_months: Iterable[tuple[int | None, date | None]]) -> 
     return len(rows)
 
 
-def _plan_months_of_client(client_id: int) -> set[tuple[int, date]]:
+def plan_months_of_client(client_id: int) -> set[tuple[int, date]]:
+    """(plan's manager, month) of every approved plan that lists the client."""
     return set(
         PlanLine.objects.filter(client_id=client_id, plan__status=APPROVED_PLAN)
         .order_by()

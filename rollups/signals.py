@@ -218,12 +218,16 @@ def refresh_figure(sender, instance, raw: bool = False, **kwargs) -> None:
 
 def remember_client_figures(sender, instance, **kwargs) -> None:
     instance._rollup_figure_months = services.figure_months_of_client(instance)
+    # Its plan lines go with it (CASCADE, no signal of their own): the plans' coverage.
+    instance._rollup_plan_months = services.plan_months_of_client(instance.pk)
 
 
 def refresh_client_deleted(sender, instance, **kwargs) -> None:
     months = getattr(instance, "_rollup_figure_months", None)
     if months:
         services.refresh_client_figures(instance, months=months)
+    if plan_months := getattr(instance, "_rollup_plan_months", None):
+        services.refresh_coverage(plan_months)
 
 
 def remember_key_brand(sender, instance, **kwargs) -> None:

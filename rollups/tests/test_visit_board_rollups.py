@@ -235,3 +235,20 @@ def test_a_log_moved_to_another_client_counts_both_clients_again(manager):
 
 def _anyone(queryset, prefix):
     return queryset
+
+
+def test_a_deleted_client_leaves_the_coverage_of_its_plans(manager):
+    """A client deleted (no visit logged yet: logs protect it) takes its plan lines with it;
+    the approved plan's coverage no longer counts it, at once."""
+    from clients.tests.factories import ClientFactory
+    from visits.tests.factories import MonthlyPlanFactory, PlanLineFactory
+
+    month = month_start(timezone.localdate())
+    plan = MonthlyPlanFactory(owner=manager, month=month, status=MonthlyPlan.Status.APPROVED)
+    kept, deleted = (ClientFactory(owner=manager, status=Client.Status.ACTIVE) for _ in range(2))
+    for client in (kept, deleted):
+        PlanLineFactory(plan=plan, client=client, frequency="monthly")
+    assert rolled.coverage([manager.pk], month, month_end(month), _anyone)[1] == {manager.pk: 2}
+    deleted.delete()
+    assert drift(month) == []
+    assert rolled.coverage([manager.pk], month, month_end(month), _anyone)[1] == {manager.pk: 1}
