@@ -42,6 +42,27 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scoping import ScopedQuerySet, ScopePaths
 
 
+def client_owner_field(*, null: bool = False) -> models.ForeignKey:
+    """A row's clients' account manager now: with ``client_team_field``, what the scoping
+    module filters a rollup by (``ScopePaths(owner="client_owner", team="client_team")``)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("client's account manager"),
+        on_delete=models.CASCADE,
+        null=null,
+        blank=null,
+        related_name="+",
+    )
+
+
+def client_team_field() -> models.ForeignKey:
+    """A row's clients' team now (none for clients outside any team)."""
+    return models.ForeignKey(
+        "accounts.Team", verbose_name=_("client's team"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+
+
 class VisitDayQuerySet(ScopedQuerySet):
     # Seen with the client, like the visits it counts (the client's owner and team now).
     scope_paths = ScopePaths(owner="client_owner", team="client_team", mine=("owner",))
@@ -54,18 +75,8 @@ class VisitDay(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("account manager"), on_delete=models.CASCADE, related_name="+"
     )
-    client_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("client's account manager"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    client_team = models.ForeignKey(
-        "accounts.Team", verbose_name=_("client's team"), on_delete=models.CASCADE, null=True, blank=True,
-        related_name="+",
-    )  # fmt: skip
+    client_owner = client_owner_field(null=True)
+    client_team = client_team_field()
     planned_open = models.PositiveIntegerField(_("planned, not yet done"), default=0)
     done = models.PositiveIntegerField(_("done"), default=0)
     missed = models.PositiveIntegerField(_("missed"), default=0)
@@ -119,14 +130,8 @@ class SurveyMonth(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("account manager"), on_delete=models.CASCADE, related_name="+"
     )
     tier = models.ForeignKey("clients.Tier", verbose_name=_("tier"), on_delete=models.CASCADE, related_name="+")
-    client_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("client's account manager"), on_delete=models.CASCADE,
-        related_name="+",
-    )  # fmt: skip
-    client_team = models.ForeignKey(
-        "accounts.Team", verbose_name=_("client's team"), on_delete=models.CASCADE, null=True, blank=True,
-        related_name="+",
-    )  # fmt: skip
+    client_owner = client_owner_field()
+    client_team = client_team_field()
     responses = models.PositiveIntegerField(_("answers"), default=0)
     ratings = models.PositiveIntegerField(_("ratings"), default=0)
     satisfied = models.PositiveIntegerField(_("ratings of 4–5"), default=0)
@@ -255,14 +260,8 @@ class PlanCoverage(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("account manager"), on_delete=models.CASCADE, related_name="+"
     )
-    client_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("client's account manager"), on_delete=models.CASCADE,
-        related_name="+",
-    )  # fmt: skip
-    client_team = models.ForeignKey(
-        "accounts.Team", verbose_name=_("client's team"), on_delete=models.CASCADE, null=True, blank=True,
-        related_name="+",
-    )  # fmt: skip
+    client_owner = client_owner_field()
+    client_team = client_team_field()
     frequency = models.CharField(_("visit frequency"), max_length=20)
     reached = models.PositiveSmallIntegerField(_("visits reached"))
     day = models.DateField(_("day"))
@@ -308,14 +307,8 @@ class FigureMonth(models.Model):
     """
 
     month = models.DateField(_("month"))
-    client_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("client's account manager"), on_delete=models.CASCADE,
-        related_name="+",
-    )  # fmt: skip
-    client_team = models.ForeignKey(
-        "accounts.Team", verbose_name=_("client's team"), on_delete=models.CASCADE, null=True, blank=True,
-        related_name="+",
-    )  # fmt: skip
+    client_owner = client_owner_field()
+    client_team = client_team_field()
     quantity = models.DecimalField(_("quantity"), max_digits=22, decimal_places=2, default=0)
     amount = models.DecimalField(_("amount"), max_digits=24, decimal_places=2, default=0)
     orders = models.PositiveBigIntegerField(_("orders"), default=0)
