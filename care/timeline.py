@@ -4,11 +4,13 @@ The three registers are read together, in one ``UNION ALL`` query, newest first:
 file has many sources and each costs a query.
 """
 
+from datetime import datetime
+
 from django.db.models import BooleanField, CharField, DecimalField, F, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from clients.models import Client
-from clients.timeline import TimelineEntry, register
+from clients.timeline import TimelineEntry, earlier, register
 from crm.queries import person, person_columns, typed_null
 
 from .models import DeclinedGift, EventInvitation, Gift
@@ -39,9 +41,9 @@ def _rows(queryset: QuerySet, source: str, *, user: str, approver: str | None = 
 
 
 @register
-def care_register(client: Client, limit: int) -> list[TimelineEntry]:
+def care_register(client: Client, limit: int, before: datetime | None) -> list[TimelineEntry]:
     gifts = _rows(
-        Gift.objects.filter(client=client),
+        Gift.objects.filter(earlier("created_at", before), client=client),
         "gift",
         user="given_by",
         approver="decided_by",
@@ -53,14 +55,14 @@ def care_register(client: Client, limit: int) -> list[TimelineEntry]:
         day=F("given_on"),
     )
     declined = _rows(
-        DeclinedGift.objects.filter(client=client),
+        DeclinedGift.objects.filter(earlier("created_at", before), client=client),
         "declined",
         user="recorded_by",
         text=F("description"),
         day=F("offered_on"),
     )
     invitations = _rows(
-        EventInvitation.objects.filter(client=client),
+        EventInvitation.objects.filter(earlier("created_at", before), client=client),
         "event",
         user="owner",
         contact_name=F("contact__name"),

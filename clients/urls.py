@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.client_create, name="create"),
     path("pick/", views.client_pick, name="pick"),
     path("<int:pk>/", views.client_detail, name="detail"),
+    path("<int:pk>/timeline/", views.client_timeline, name="timeline"),
     path("<int:pk>/edit/", views.client_edit, name="edit"),
     path("<int:client_pk>/contacts/new/", views.contact_create, name="contact_create"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),

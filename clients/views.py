@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -23,7 +24,7 @@ from . import selectors, services
 from .filters import ClientFilter
 from .forms import ClientForm, ContactForm, GradeProposalForm, ProposalDecisionForm
 from .models import Contact
-from .timeline import client_timeline
+from .timeline import FILE_ENTRIES, PAGE_ENTRIES, timeline_page, url_maker
 
 PAGE_SIZE = 25
 
@@ -75,6 +76,10 @@ def client_pick(request):
 def client_detail(request, pk: int):
     client = selectors.get_client(request.user, pk, for_detail=True)
     contacts = list(client.contacts.all())
+    edit_url = url_maker("clients:contact_edit")
+    for contact in contacts:
+        contact.edit_url = edit_url(contact.pk)
+    timeline = timeline_page(client, limit=FILE_ENTRIES)  # the newest; the rest on the timeline page
     return render(
         request,
         "clients/detail.html",
@@ -82,7 +87,8 @@ def client_detail(request, pk: int):
             "client": client,
             "key_persons": [c for c in contacts if c.is_key_person],
             "other_contacts": [c for c in contacts if not c.is_key_person],
-            "timeline": client_timeline(client),
+            "timeline": timeline.entries,
+            "timeline_earlier": timeline.earlier,
             "surveys": client_surveys(client),
             # The client's documents (issue #32; competitor information is on the timeline).
             "documents": client_documents(client, earlier=False),
@@ -91,6 +97,28 @@ def client_detail(request, pk: int):
             # Early-warning flags (the performance app's): why the client may be leaving.
             "warnings": list(client.warnings.filter(active=True).order_by("first_flagged_at", "pk")),
         },
+    )
+
+
+@login_required
+def client_timeline(request, pk: int):
+    """The client's whole timeline, ``PAGE_ENTRIES`` at a time, newest first; ``?before=``
+    (where the page before ended) pages back. The same scope as the client file."""
+    client = selectors.get_client(request.user, pk)
+    before = None
+    if request.GET.get("before"):
+        try:
+            before = parse_datetime(request.GET["before"])
+        except ValueError:
+            before = None
+        if before is None or timezone.is_naive(before):
+            before = None
+            messages.warning(request, _("That link to an earlier page is not valid: the newest entries are shown."))
+    page = timeline_page(client, limit=PAGE_ENTRIES, before=before)
+    return render(
+        request,
+        "clients/timeline.html",
+        {"client": client, "timeline": page.entries, "timeline_earlier": page.earlier, "before": before},
     )
 
 

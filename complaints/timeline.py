@@ -1,19 +1,20 @@
 """Complaints on the client file: every step of every complaint of the client."""
 
+from datetime import datetime
 from functools import partial
 
 from django.utils.translation import gettext as _
 
 from clients.models import Client
-from clients.timeline import DeferredEntry, TimelineEntry, register, url_maker
+from clients.timeline import DeferredEntry, TimelineEntry, earlier, register, url_maker
 
 from .models import ComplaintEvent
 
 
 @register
-def complaint_events(client: Client, limit: int) -> list[DeferredEntry]:
+def complaint_events(client: Client, limit: int, before: datetime | None) -> list[DeferredEntry]:
     events = (
-        ComplaintEvent.objects.filter(complaint__client=client)
+        ComplaintEvent.objects.filter(earlier("at", before), complaint__client=client)
         .select_related("complaint", "by")
         .order_by("-at", "-pk")[:limit]
     )

@@ -1,12 +1,13 @@
 """Calls, messages, letters, e-mails and office visits on the client file."""
 
+from datetime import datetime
 from functools import partial
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Client
-from clients.timeline import DeferredEntry, TimelineEntry, register
+from clients.timeline import DeferredEntry, TimelineEntry, earlier, register
 
 from .models import FollowUpTask, Interaction
 
@@ -18,11 +19,11 @@ _SHOWN = (
 
 
 @register
-def interactions(client: Client, limit: int) -> list[DeferredEntry]:
+def interactions(client: Client, limit: int, before: datetime | None) -> list[DeferredEntry]:
     rows = (
-        Interaction.objects.filter(client=client)
+        Interaction.objects.filter(earlier("occurred_at", before), client=client)
         .select_related("contact", "created_by")
-        # Only what an entry shows: most rows read are older than the 50 shown.
+        # Only what an entry shows: most rows read are older than the ones shown.
         .only(*_SHOWN)
         .order_by("-occurred_at", "-pk")[:limit]
     )
@@ -60,9 +61,9 @@ def _interaction(row: Interaction, channels: dict, directions: dict) -> Timeline
 
 
 @register
-def follow_ups_done(client: Client, limit: int) -> list[TimelineEntry]:
+def follow_ups_done(client: Client, limit: int, before: datetime | None) -> list[TimelineEntry]:
     tasks = (
-        FollowUpTask.objects.filter(client=client, done_at__isnull=False)
+        FollowUpTask.objects.filter(earlier("done_at", before), client=client, done_at__isnull=False)
         .select_related("owner")
         .order_by("-done_at", "-pk")[:limit]
     )

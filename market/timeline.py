@@ -1,16 +1,22 @@
 """Market observations on the client file's timeline."""
 
+from datetime import datetime
+
 from django.utils.translation import gettext as _
 
 from clients.models import Client
-from clients.timeline import TimelineEntry, register
+from clients.timeline import TimelineEntry, earlier, register
 
 from .models import MarketObservation
 
 
 @register
-def market_observations(client: Client, limit: int) -> list[TimelineEntry]:
-    rows = MarketObservation.objects.filter(client=client).select_related("owner").order_by("-created_at", "-pk")
+def market_observations(client: Client, limit: int, before: datetime | None) -> list[TimelineEntry]:
+    rows = (
+        MarketObservation.objects.filter(earlier("created_at", before), client=client)
+        .select_related("owner")
+        .order_by("-created_at", "-pk")
+    )
     return [
         TimelineEntry(
             when=row.created_at,

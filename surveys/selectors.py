@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import QuerySet
 from django.db.models.functions import TruncMonth
@@ -65,13 +65,16 @@ class ClientSurveys:
         return list(reversed(self.responses))
 
 
-def recent_responses(client: Client, limit: int) -> list[Response]:
-    """The client's latest survey answers, newest first, with who entered them and their
-    follow-up. Kept on the client object: the client file's timeline and its satisfaction
-    panel show the same answers, and ask the database once."""
+def recent_responses(client: Client, limit: int, *, before: datetime | None = None) -> list[Response]:
+    """The client's latest survey answers (answered before ``before``, if given), newest
+    first, with who entered them and their follow-up. The newest are kept on the client
+    object: the client file's timeline and its satisfaction panel show the same answers, and
+    ask the database once."""
+    rows = Response.objects.filter(client=client).select_related("entered_by", "follow_up")
+    if before is not None:  # a later page of the client's timeline
+        return list(rows.filter(submitted_at__lt=before).order_by("-submitted_at", "-pk")[:limit])
     fetched = getattr(client, "_recent_responses", None)
     if fetched is None or fetched[0] < limit:
-        rows = Response.objects.filter(client=client).select_related("entered_by", "follow_up")
         fetched = (limit, list(rows.order_by("-submitted_at", "-pk")[:limit]))
         client._recent_responses = fetched
     return fetched[1][:limit]

@@ -1,5 +1,6 @@
 """Survey answers on the client file."""
 
+from datetime import datetime
 from functools import partial
 
 from django.utils.translation import gettext as _
@@ -12,12 +13,12 @@ from .selectors import recent_responses
 
 
 @register
-def survey_responses(client: Client, limit: int) -> list[DeferredEntry]:
+def survey_responses(client: Client, limit: int, before: datetime | None) -> list[DeferredEntry]:
     vias = dict(Response._meta.get_field("via").flatchoices)
     invitation_url = url_maker("surveys:invitation")
     return [
         DeferredEntry(response.submitted_at, "survey", partial(_response, response, vias, invitation_url))
-        for response in recent_responses(client, limit)
+        for response in recent_responses(client, limit, before=before)
     ]
 
 

@@ -1,11 +1,13 @@
 """The client file shows every logged visit and the temporary tasks done for the client,
 both read in one ``UNION ALL`` query, newest first."""
 
+from datetime import datetime
+
 from django.db.models import BooleanField, CharField, F, OuterRef, Subquery, TextField, Value
 from django.utils.translation import gettext as _
 
 from clients.models import Client
-from clients.timeline import TimelineEntry, register
+from clients.timeline import TimelineEntry, earlier, register
 from crm.queries import GroupConcat, person, person_columns, typed_null
 
 from .models import TemporaryTask, VisitLog, VisitMethod
@@ -16,7 +18,7 @@ COLUMNS = ("source", "when", "user_pk", "user_username", "user_first", "user_las
 
 
 @register
-def visits_and_tasks(client: Client, limit: int) -> list[TimelineEntry]:
+def visits_and_tasks(client: Client, limit: int, before: datetime | None) -> list[TimelineEntry]:
     # The strategies each visit completed, as one text per log.
     completed = (
         VisitLog.completed_strategies.through.objects.filter(visitlog_id=OuterRef("pk"))
@@ -26,7 +28,7 @@ def visits_and_tasks(client: Client, limit: int) -> list[TimelineEntry]:
         .values("texts")
     )
     logs = (
-        VisitLog.objects.filter(client=client)
+        VisitLog.objects.filter(earlier("created_at", before), client=client)
         .order_by()
         .annotate(
             source=Value("visit", output_field=CharField()),
@@ -40,7 +42,7 @@ def visits_and_tasks(client: Client, limit: int) -> list[TimelineEntry]:
         .values_list(*COLUMNS)
     )
     tasks = (
-        TemporaryTask.objects.filter(client=client)
+        TemporaryTask.objects.filter(earlier("created_at", before), client=client)
         .order_by()
         .annotate(
             source=Value("task", output_field=CharField()),

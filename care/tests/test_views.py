@@ -93,7 +93,7 @@ def test_the_client_timeline_shows_gifts_declined_gifts_and_invitations(
     )
     with translation.override("en"):
         with django_assert_max_num_queries(1):  # the three registers in one query
-            entries = {entry.title: entry for entry in care_register(acme, 50)}
+            entries = {entry.title: entry for entry in care_register(acme, 50, None)}
         assert entries["Gift: Tea set"].detail == f"Wang Li · Birthday · 880.00 · Approved · decided by {supervisor}"
         assert entries["Gift: Tea set"].user == manager
         assert entries["Gift from the client declined"].detail == "2026-05-01 · Wine"

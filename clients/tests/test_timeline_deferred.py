@@ -33,10 +33,10 @@ def test_only_the_entries_kept_are_written(monkeypatch):
         written.append(n)
         return entry(now - timedelta(minutes=n), f"deferred {n}")
 
-    def deferred(client, limit):
+    def deferred(client, limit, before):
         return [DeferredEntry(now - timedelta(minutes=n), "test", lambda n=n: write(n)) for n in range(0, 20, 2)]
 
-    def plain(client, limit):
+    def plain(client, limit, before):
         return [entry(now - timedelta(minutes=n), f"plain {n}") for n in range(1, 20, 2)]
 
     monkeypatch.setattr(timeline, "_PROVIDERS", [deferred, plain])

@@ -52,6 +52,7 @@ MATRIX = {
     "clients:create": "GET 302 200 200 200 200 200 200",
     "clients:detail": "GET 302 200 404 200 404 404 200",
     "clients:edit": "GET 302 200 404 200 404 404 200",
+    "clients:timeline": "GET 302 200 404 200 404 404 200",
     "clients:export": "GET 302 403 403 200 200 403 200",
     "clients:import": "GET 302 403 403 200 200 403 200",
     "clients:import_confirm": "POST 302 403 403 302 302 403 302",

@@ -223,6 +223,7 @@ def url_arguments(world: World) -> dict[str, tuple[dict, str]]:
         "home:search_suggest": ({}, "?q=Co"),
         "clients:pick": ({}, "?q=Co"),
         "clients:edit": (pk(world.client), ""),
+        "clients:timeline": (pk(world.client), ""),
         "clients:contact_create": (client, ""),
         "clients:contact_edit": (pk(world.contact), ""),
         "clients:contact_delete": (pk(world.contact), ""),
