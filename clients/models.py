@@ -377,11 +377,10 @@ class Client(QuickChoiceLabels, UpdatedOnEverySave, models.Model):
     # the flag it had then.
     NOT_SAVED = frozenset({"latest_flagged_at"})
 
-    def save(self, *args, **kwargs):
+    def save(self, **kwargs):  # keywords only (positional ones are deprecated by Django 5.2)
         self.next_visit_due = rules.next_visit_due(self.last_visited_on, self.effective_visit_frequency)
         if (
-            not args
-            and kwargs.get("update_fields") is None
+            kwargs.get("update_fields") is None
             and not kwargs.get("force_insert")
             and not self._state.adding
             and self.pk is not None
@@ -395,7 +394,7 @@ class Client(QuickChoiceLabels, UpdatedOnEverySave, models.Model):
                 if not f.primary_key and f.attname not in deferred and f.name not in self.NOT_SAVED
             ]
         old_group_id = self.__dict__.get("_loaded_group_id", _NOT_LOADED)
-        super().save(*args, **kwargs)
+        super().save(**kwargs)
         if old_group_id is not _NOT_LOADED and old_group_id != self.group_id:
             # Another group (or none) means another class for the people's cards.
             from .cards import recompute_cards

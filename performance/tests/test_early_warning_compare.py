@@ -121,6 +121,9 @@ def test_the_latest_flag_follows_every_write_of_warnings(manager):
     stale.notes = "Called"
     stale.save()
     assert _latest(client) == [later] and Client.objects.get(pk=client.pk).notes == "Called"
+    with pytest.raises(TypeError):  # positional arguments would pass round that guard: refused
+        stale.save(False, False, None, None)
+    assert _latest(client) == [later]
     ClientWarning.objects.filter(pk=second.pk).update(active=False)
     assert _latest(client) == [earlier]
     first.delete()
