@@ -6,24 +6,23 @@ from django import forms
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import Client
+from clients.forms import ClientPickerField
 from crm.widgets import FastSelect
 
 from .models import AbilityDimension, Product
 
 
 class DemandForm(forms.Form):
-    # FastSelect: a manager's book has thousands of clients (Django's template per option
-    # took most of a second at 100,000 clients).
-    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none(), widget=FastSelect)
+    # A search box, not a list: a manager's book has thousands of clients (issue #31).
+    client = ClientPickerField(label=_("Client"))
     product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none(), widget=FastSelect)
     quantity = forms.DecimalField(
         label=_("Quantity"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("1e11")
     )
 
-    def __init__(self, *args, clients, **kwargs):
+    def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = clients.select_related(None).only("pk", "name", "code").order_by("name", "pk")
+        self.fields["client"].for_owner(owner)  # the manager's own clients, not lost (as ``effect.book``)
         self.fields["product"].queryset = Product.objects.filter(is_active=True).order_by("brand", "name")
 
 

@@ -87,9 +87,7 @@ def demand(request):
     scope = scope_for(request.user)
     form = None
     if owner is not None and owner.pk == request.user.pk and request.user.is_manager:
-        form = DemandForm(
-            request.POST if request.method == "POST" else None, clients=effect_services.book(request.user)
-        )
+        form = DemandForm(request.POST if request.method == "POST" else None, owner=request.user)
     if request.method == "POST":
         if form is None:
             raise PermissionDenied

@@ -150,3 +150,18 @@ def test_pages_take_a_bounded_number_of_queries(
         for name in ("analysis:demand", "analysis:effect", "analysis:scores", "analysis:area"):
             with django_assert_max_num_queries(16):
                 assert client.get(reverse(name) + Q).status_code == 200
+
+
+def test_the_demand_form_picks_a_client_by_search_not_from_the_whole_book(client, manager, leaf):
+    book = [ClientFactory(owner=manager, name=f"Book client {n:02}") for n in range(30)]
+    client.force_login(manager)
+    url = reverse("analysis:demand") + Q
+    page = client.get(url).content.decode()
+    assert "Book client 07" not in page  # no drop-down of the book: a search box
+    assert reverse("clients:pick") in page
+    # Typed without choosing (no JavaScript): the name is resolved on the server.
+    response = client.post(url, {"client_text": "Book client 07", "product": leaf.pk, "quantity": "3"})
+    assert response.status_code == 302
+    assert Demand.objects.get().client == book[7]
+    response = client.post(url, {"client_text": "Book client", "product": leaf.pk, "quantity": "3"})
+    assert response.status_code == 200 and "Several of your clients match" in response.content.decode()
