@@ -172,11 +172,20 @@ def client_strategies(request, client_pk: int):
 @login_required
 def schedule(request):
     month = selectors.parse_month(request.GET.get("month"), timezone.localdate())
-    owner = selectors.owner_in_scope(request.user, request.GET.get("owner"))
+    return _schedule(request, month, selectors.owner_in_scope(request.user, request.GET.get("owner")))
+
+
+def _schedule(request, month, owner, *, visit_form: VisitForm | None = None, generate_form: GenerateForm | None = None):
+    """The month's schedule; a form sent with errors is shown again next to its fields with
+    what was typed."""
     end = rules.month_end(month)
     plan = services.approved_plan(owner, month)
-    visit_form = VisitForm(owner=owner, initial={"date": max(month, timezone.localdate())})
-    generate_form = GenerateForm(initial={"start": max(month, timezone.localdate()), "end": end})
+    if plan is None:  # no approved plan: the forms are not on the page, their errors are said here
+        for form in (visit_form, generate_form):
+            if form is not None:
+                messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    visit_form = visit_form or VisitForm(owner=owner, initial={"date": max(month, timezone.localdate())})
+    generate_form = generate_form or GenerateForm(initial={"start": max(month, timezone.localdate()), "end": end})
     visits = list(selectors.visits_between(request.user, owner, month, end))
     return render(
         request,
@@ -200,9 +209,9 @@ def schedule(request):
 @require_POST
 def schedule_generate(request):
     form = GenerateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(reverse("visits:schedule"))
+    if not form.is_valid():  # errors next to the fields, nothing lost: the month it starts in
+        month = selectors.parse_month(request.POST.get("start", "")[:7], timezone.localdate())
+        return _schedule(request, month, request.user, generate_form=form)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     try:
         created = services.generate_visits(owner=request.user, start=start, end=end, by=request.user)
@@ -241,8 +250,9 @@ def schedule_add(request):
                     _("%(colleague)s already has a visit planned at %(client)s on %(date)s this week.")
                     % {"colleague": colleague, "client": visit.client.name, "date": f"{other.date:%Y-%m-%d}"},
                 )
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:  # errors next to the fields, nothing lost: the month of the day it was for
+        month = selectors.parse_month(request.POST.get("date", "")[:7], timezone.localdate())
+        return _schedule(request, month, request.user, visit_form=form)
     return redirect(f"{reverse('visits:schedule')}?month={month:%Y-%m}")
 
 

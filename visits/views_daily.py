@@ -84,8 +84,12 @@ def week(request):
 
 @login_required
 def sheet(request):
-    day = _day(request)
-    owner = selectors.owner_in_scope(request.user, request.GET.get("owner"))
+    return _sheet(request, _day(request), selectors.owner_in_scope(request.user, request.GET.get("owner")))
+
+
+def _sheet(request, day, owner, *, task_form: TemporaryTaskForm | None = None):
+    """The day sheet; ``task_form`` is a temporary task sent with errors, shown again next to
+    its fields with what was typed."""
     is_own = owner.pk == request.user.pk
     visits = selectors.day_sheet(owner, day)
     response = render(
@@ -98,7 +102,7 @@ def sheet(request):
             "visits": visits,
             "tasks": selectors.temporary_tasks(owner, day),
             "unplanned_logs": selectors.unplanned_logs(owner, day),
-            "task_form": TemporaryTaskForm(owner=owner) if is_own else None,
+            "task_form": (task_form or TemporaryTaskForm(owner=owner)) if is_own else None,
             # The types a stop not yet done may change to (the manager's choice, seed 000).
             "visit_types": list(selectors.active_visit_types().values()) if is_own else [],
             "previous": day - timedelta(days=1),
@@ -245,9 +249,8 @@ def task_add(request):
             client=form.cleaned_data["client"],
         )
         messages.success(request, _("The temporary task was recorded."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(f"{reverse('visits:sheet')}?day={day:%Y-%m-%d}")
+        return redirect(f"{reverse('visits:sheet')}?day={day:%Y-%m-%d}")
+    return _sheet(request, day, request.user, task_form=form)  # errors next to the fields, nothing lost
 
 
 @login_required

@@ -46,3 +46,31 @@ def test_service_takes_the_time(manager, supervisor):
     month = approved_month(manager, supervisor)
     visit = services.add_visit(owner=manager, client=acme, day=month, by=manager, appointment_time=time(15, 0))
     assert visit.appointment_time == time(15, 0)
+
+
+def test_a_visit_sent_with_errors_is_shown_again_next_to_its_fields(client, manager, supervisor):
+    acme = ClientFactory(owner=manager, name="Acme Trading")
+    month = approved_month(manager, supervisor)
+    client.force_login(manager)
+    response = client.post(
+        reverse("visits:schedule_add"),
+        {"client": acme.pk, "client_text": "Acme Trading", "date": f"{month:%Y-%m-%d}", "appointment_time": "25:99",
+         "purpose": "Bring the new price list"},
+    )  # fmt: skip
+    assert response.status_code == 200  # the plan again, not a redirect that drops what was typed
+    page = response.content.decode()
+    assert "invalid-feedback" in page and "Bring the new price list" in page
+    assert response.context["month"] == month
+    assert not PlannedVisit.objects.exists()
+
+
+def test_a_generation_sent_with_errors_keeps_its_dates(client, manager, supervisor):
+    ClientFactory(owner=manager)
+    month = approved_month(manager, supervisor)
+    client.force_login(manager)
+    start = f"{month:%Y-%m}-20"
+    response = client.post(reverse("visits:schedule_generate"), {"start": start, "end": f"{month:%Y-%m}-02"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The end date is before the start date." in page and "invalid-feedback" in page and start in page
+    assert not PlannedVisit.objects.exists()

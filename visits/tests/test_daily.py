@@ -453,3 +453,14 @@ def test_a_visit_added_in_admin_moves_the_last_visit(manager, admin_user, rf):
     VisitLogAdmin(VisitLog, django_admin.site).save_model(request, log, form=None, change=False)
     acme.refresh_from_db()
     assert acme.last_visited_on == TODAY - timedelta(days=1) and acme.next_visit_due is not None
+
+
+def test_a_temporary_task_with_errors_is_shown_again_next_to_its_fields(client, manager, approved):
+    client.force_login(manager)
+    sent = {"day": f"{TODAY:%Y-%m-%d}", "description": "Delivered the samples", "client_text": "No such client zz"}
+    response = client.post(reverse("visits:task_add"), sent)
+    assert response.status_code == 200  # the sheet again, not a redirect that drops what was typed
+    page = response.content.decode()
+    assert "invalid-feedback" in page and "None of your clients matches" in page
+    assert "Delivered the samples" in page and "No such client zz" in page
+    assert not TemporaryTask.objects.exists()
