@@ -14,7 +14,10 @@ never:
   their own writes, however far the replica lags.
 
 Work the replica fails (down, unreachable, a query cancelled by a conflict with the replay)
-runs again on the primary (:func:`on_replica`). Without DATABASE_REPLICA_URL the router is
+runs again on the primary (:func:`on_replica`). Work whose result is written back (the early
+warning flags and clears clients from its reads) first asks how far the replica lags
+(:func:`replica_lag_seconds`) and reads the primary when it is more than
+``CRM_REPLICA_MAX_LAG_SECONDS`` behind (:func:`on_fresh_replica`). Without DATABASE_REPLICA_URL the router is
 not installed and everything reads the primary.
 See docs/operations.md ("Reads on a replica").
 """
@@ -122,6 +125,46 @@ def on_replica(func, *args, **kwargs):
         replica.errors_occurred = before or replica.errors_occurred
     with pinned_to_primary():
         return func(*args, **kwargs)
+
+
+def replica_lag_seconds() -> float | None:
+    """How far the replica's replay is behind the primary, in seconds: 0 when it has
+    replayed everything the primary had written a moment ago (an idle primary writes
+    nothing: a replica that is up to date does not lag, however old its last replayed
+    transaction); otherwise the age of its last replayed transaction. None when it cannot
+    be told (the replica is down or unreachable). Two queries, one on each server."""
+    try:
+        with connections[PRIMARY].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+            (written,) = cursor.fetchone()
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute(
+                "SELECT NOT pg_is_in_recovery() OR pg_last_wal_replay_lsn() >= %s::pg_lsn,"
+                " EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp())",
+                [written],
+            )
+            caught_up, age = cursor.fetchone()
+    except DatabaseError:
+        logger.warning("Could not tell how far the replica lags.", exc_info=True)
+        with contextlib.suppress(DatabaseError):
+            connections[REPLICA].close()
+        return None
+    if caught_up:
+        return 0.0
+    return float("inf") if age is None else max(float(age), 0.0)
+
+
+def on_fresh_replica(func, *args, **kwargs):
+    """:func:`on_replica` for work whose result is written back: on the primary when the
+    replica lags more than ``CRM_REPLICA_MAX_LAG_SECONDS`` (or cannot say how much)."""
+    if not replica_configured():
+        return on_replica(func, *args, **kwargs)
+    lag = replica_lag_seconds()
+    if lag is None or lag > settings.CRM_REPLICA_MAX_LAG_SECONDS:
+        logger.warning("The replica lags (%s s): reading the primary instead.", lag)
+        with pinned_to_primary():
+            return func(*args, **kwargs)
+    return on_replica(func, *args, **kwargs)
 
 
 def is_reading_replica() -> bool:

@@ -183,6 +183,9 @@ if DATABASE_REPLICA_URL := env.str("DATABASE_REPLICA_URL", default=""):
     DATABASE_ROUTERS = ["crm.replica.ReplicaRouter"]
 # How long a browser reads the primary after a request of its own wrote (read-your-writes).
 CRM_REPLICA_STICKY_SECONDS = env.int("CRM_REPLICA_STICKY_SECONDS", default=10)
+# Work whose reads decide what is written (the early warning) reads the primary when the
+# replica is further behind than this (crm.replica.on_fresh_replica).
+CRM_REPLICA_MAX_LAG_SECONDS = env.int("CRM_REPLICA_MAX_LAG_SECONDS", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery --------------------------------------------------------------------

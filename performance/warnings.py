@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from clients.models import Client
 from complaints.models import Complaint
 from crm.queries import vacuum_analyze
-from crm.replica import PRIMARY, on_replica
+from crm.replica import PRIMARY, on_fresh_replica
 from interactions.models import Interaction
 from notifications.jobs import job
 from notifications.services import Reminder, notify_many
@@ -281,9 +281,9 @@ def evaluate(now: datetime | None = None) -> dict:
     confirmed" time is the last change)."""
     now = now or timezone.now()
     ensure_warning_rules()
-    # The rules' heavy reads go to the replica when there is one (the primary if it fails;
-    # crm/replica.py), outside the transaction that writes the flags.
-    found = {key: _stored(figures) for key, figures in on_replica(matches, now).items()}
+    # The rules' heavy reads go to the replica when there is one (the primary if it fails or
+    # lags: crm/replica.py), outside the transaction that writes the flags.
+    found = {key: _stored(figures) for key, figures in on_fresh_replica(matches, now).items()}
     return _apply(found, now)
 
 

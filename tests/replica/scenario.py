@@ -25,13 +25,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
 django.setup()
 
 import psycopg  # noqa: E402
-from django.db import connections  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.db import connections, router  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.tests.factories import ManagerFactory, SupervisorFactory  # noqa: E402
 from clients.tests.factories import ClientFactory  # noqa: E402
+from crm.replica import on_fresh_replica, replica_lag_seconds  # noqa: E402
 from performance.models import ScorecardWeights  # noqa: E402
 from visits.models import VisitLog  # noqa: E402
 from visits.rules import month_start  # noqa: E402
@@ -182,15 +184,23 @@ def main(standby_dsn: str, stop_standby: list[str]) -> dict:
         # The manager's own pages outside the dashboards read the primary anyway.
         file = me.get(reverse("clients:detail", args=[acme.pk]))
         seen["client_file_shows_it"] = f"second {tag}" in file.content.decode()
+        # Work that writes back what it read (the early warning) sees the lag and reads the primary.
+        seen["lag_while_paused"] = replica_lag_seconds()
+        settings.CRM_REPLICA_MAX_LAG_SECONDS = 0
+        seen["fresh_reads_while_paused"] = on_fresh_replica(router.db_for_read, VisitLog)
     finally:
         standby_sql(standby_dsn, "SELECT pg_wal_replay_resume()")
     seen["caught_up_again"] = lsn_caught_up(standby_dsn)
     seen["after_resume_other_browser"] = logged_today(other.get(board))
+    seen["lag_caught_up"] = replica_lag_seconds()
+    seen["fresh_reads_caught_up"] = on_fresh_replica(router.db_for_read, VisitLog)
 
     # --- the standby stops: the boards are computed on the primary -----------------------
     subprocess.run(stop_standby, check=True, stdout=subprocess.DEVNULL, timeout=60)
     with recorder.watching():
         response = boss.get(reverse("dashboards:visits"))
+    seen["lag_down"] = replica_lag_seconds()
+    seen["fresh_reads_down"] = on_fresh_replica(router.db_for_read, VisitLog)
     seen["standby_down"] = {
         "status": response.status_code,
         "primary_statements": sum(s["alias"] == "default" for s in recorder.statements),

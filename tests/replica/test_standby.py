@@ -195,8 +195,13 @@ def test_heavy_reads_go_to_the_standby_and_each_user_reads_their_own_writes(pair
     assert "replica" in seen["after_other_aliases"]
     assert seen["caught_up_again"]
     assert seen["after_resume_other_browser"] == seen["before"] + 1
+    # The early warning's reads (crm.replica.on_fresh_replica): the primary while the standby
+    # lags more than allowed, the standby once it has caught up.
+    assert seen["lag_while_paused"] > 0 and seen["fresh_reads_while_paused"] == "default"
+    assert seen["lag_caught_up"] == 0 and seen["fresh_reads_caught_up"] == "replica"
 
     # The standby stopped: the board is computed again on the primary, not an error.
+    assert seen["lag_down"] is None and seen["fresh_reads_down"] == "default"
     down = seen["standby_down"]
     assert down["status"] == 200
     assert down["primary_statements"] > 2 and down["ports"] == [primary.port]
