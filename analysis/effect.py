@@ -9,13 +9,14 @@ service strategies, proposed through ``visits/proposals.py`` like every other st
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,8 @@ EFFECT_FIELDS = [
     "key_brand_share",
     "computed_at",
 ]
+# What ``compute_business_effect`` computes for each client, in its rows' order.
+ROW_FIELDS = [name for name in EFFECT_FIELDS if name != "computed_at"]
 
 
 def analysed_month(month: date) -> date:
@@ -68,65 +71,93 @@ def compute_business_effect(*, owner: User, month: date) -> int:
     From the figures: amount, quantity, average price per unit (amount ÷ quantity), growth
     on the month before and on the same month last year (``rules.growth``: none when there
     was nothing then), number of products, key-brand share (key-brand quantity ÷
-    quantity). A client without figures this month gets zeros. One aggregate query
-    (GROUP BY client and month over the three months) and one bulk upsert, whatever the
-    size of the book. Returns the number of clients.
+    quantity). A client without figures this month gets zeros. The same statements
+    whatever the size of the book: the book's ids, one aggregate (a row per client, the
+    three months' sums side by side), one upsert of every row, then the month's analysis.
+
+    Fast at scale (the busiest manager's 1,750 clients and 16,000 figure rows at 100,000
+    clients, issue #31: 250 / 466 ms p50 / p95 before): the rules run on plain numbers
+    and the rows go to the database as one JSON array (``_store_effects``), with no model
+    instance per client; building and saving 1,750 instances through ``bulk_create`` cost
+    more than both queries, and their garbage set off the collector's full passes.
     """
     month = month_start(month)
     analysed = analysed_month(month)
     before, last_year = previous_month(analysed), same_month_last_year(analysed)
-    client_ids = list(book(owner).order_by().values_list("pk", flat=True))
-    totals: dict[tuple[int, date], dict] = {}
-    figures = (
-        BusinessFigure.objects.filter(client__in=client_ids, month__in=[analysed, before, last_year])
-        .values("client_id", "month")
+    book_ids = book(owner).order_by().values("pk")
+    client_ids = list(book_ids.values_list("pk", flat=True))
+    this = Q(month=analysed)
+    totals = {
+        row[0]: row
+        for row in BusinessFigure.objects.filter(client__in=book_ids, month__in=[analysed, before, last_year])
+        .values("client_id")
         .annotate(
-            q=Sum("quantity"),
-            a=Sum("amount"),
-            products=Count("product", distinct=True, filter=Q(quantity__gt=0)),
-            key_q=Sum(
-                Case(
-                    When(product__is_key_brand=True, then=F("quantity")),
-                    default=Value(ZERO),
-                    output_field=DecimalField(max_digits=14, decimal_places=2),
-                )
-            ),
+            q=Sum("quantity", filter=this),
+            a=Sum("amount", filter=this),
+            # A product has one row per client and month (figure_one_per_client_month_product).
+            products=Count("pk", filter=this & Q(quantity__gt=0)),
+            key_q=Sum("quantity", filter=this & Q(product__is_key_brand=True)),
+            q_before=Sum("quantity", filter=Q(month=before)),
+            q_last_year=Sum("quantity", filter=Q(month=last_year)),
         )
         .order_by()
-    )
-    for row in figures:
-        totals[(row["client_id"], row["month"])] = row
-    now, effects = timezone.now(), []
+        .values_list("client_id", "q", "a", "products", "key_q", "q_before", "q_last_year")
+    }
+    nothing = (None, None, None, 0, None, None, None)
+    rows = []
     for client_id in client_ids:
-        this = totals.get((client_id, analysed), {})
-        quantity, amount = this.get("q") or ZERO, this.get("a") or ZERO
-        effects.append(
-            BusinessEffect(
-                client_id=client_id,
-                month=analysed,
-                quantity=quantity,
-                amount=amount,
-                average_price=rules.average_price(amount, quantity),
-                growth_month=rules.growth(quantity, (totals.get((client_id, before)) or {}).get("q") or ZERO),
-                growth_year=rules.growth(quantity, (totals.get((client_id, last_year)) or {}).get("q") or ZERO),
-                product_count=this.get("products") or 0,
-                key_brand_share=rules.percent(this.get("key_q") or ZERO, quantity),
-                computed_at=now,
+        _id, quantity, amount, products, key_q, q_before, q_last_year = totals.get(client_id, nothing)
+        quantity, amount = quantity or ZERO, amount or ZERO
+        rows.append(
+            (
+                client_id,
+                quantity,
+                amount,
+                rules.average_price(amount, quantity),
+                rules.growth(quantity, q_before or ZERO),
+                rules.growth(quantity, q_last_year or ZERO),
+                products,
+                rules.percent(key_q or ZERO, quantity),
             )
         )
-    BusinessEffect.objects.bulk_create(
-        effects,
-        # One statement for a book of up to 5,000 clients (10 columns a row stays under
-        # PostgreSQL's 65,535 parameters), so the run costs the same queries at any scale.
-        batch_size=5000,
-        update_conflicts=True,
-        unique_fields=["client", "month"],
-        update_fields=EFFECT_FIELDS,
-    )
+    now = timezone.now()
+    _store_effects(analysed, rows, now)
     analysis = _analysis(owner, month)
     analysis.effect_computed_at = now
     analysis.save(update_fields=["effect_computed_at"])
-    return len(effects)
+    return len(rows)
+
+
+def _store_effects(month: date, rows: list[tuple], now) -> None:
+    """Upsert the month's effects, ``rows`` of (client id, then ``ROW_FIELDS``), all
+    computed at ``now``, in one statement at any size: the rows go as one JSON array the
+    database reads with jsonb_array_elements (PostgreSQL) or json_each (SQLite), like the
+    early warning's writes (``performance.warnings._write``). Decimals travel as text, as
+    Django's own SQLite adapter sends them."""
+    table = connection.ops.quote_name(BusinessEffect._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in ["client_id", *ROW_FIELDS, "month", "computed_at"])
+    updates = ", ".join(f"{name} = excluded.{name}" for name in map(connection.ops.quote_name, EFFECT_FIELDS))
+    if connection.vendor == "postgresql":
+        source, where = "jsonb_array_elements(%s::jsonb) AS e", ""
+        types = {f.name: f.db_type(connection) for f in BusinessEffect._meta.concrete_fields}
+        values = [f"(e->>{i})::{types[name]}" for i, name in enumerate(["client", *ROW_FIELDS])]
+    else:
+        source, where = "json_each(%s) AS e", " WHERE true"  # SQLite reads ON CONFLICT after a bare SELECT as a join
+        values = [f"json_extract(e.value, '$[{i}]')" for i in range(len(ROW_FIELDS) + 1)]
+    data = json.dumps(
+        [[None if v is None else v if isinstance(v, int) else str(v) for v in row] for row in rows],
+        separators=(",", ":"),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {', '.join(values)}, %s, %s "  # noqa: S608 (our SQL; values are parameters)
+            f"FROM {source}{where} ON CONFLICT (client_id, month) DO UPDATE SET {updates}",
+            [
+                connection.ops.adapt_datefield_value(month),
+                connection.ops.adapt_datetimefield_value(now),
+                data,
+            ],
+        )
 
 
 @transaction.atomic
