@@ -98,7 +98,8 @@ def client_timeline(client: Client, *, limit: int = 50) -> list[TimelineEntry]:
 # --- diffs of django-simple-history records -------------------------------------------
 
 _SKIPPED = {"id", "history_id", "history_date", "history_change_reason", "history_type", "history_user",
-            "updated_at", "created_at", "next_visit_due", "latest_flagged_at"}  # fmt: skip
+            "updated_at", "created_at", "next_visit_due", "latest_flagged_at",
+            "earliest_flagged_at"}  # fmt: skip
 
 
 def _diff(model: type[models.Model], new, old) -> list[tuple[models.Field, object, object]]:
