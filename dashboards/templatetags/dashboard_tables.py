@@ -5,6 +5,7 @@ cells, and 40 ms the visit board's two tables of 200 rows, on every view of the 
 template would have escaped it."""
 
 from django import template
+from django.conf import settings
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -16,6 +17,8 @@ register = template.Library()
 
 
 def _shown(value) -> str:
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)  # what localize() writes for a whole number without grouping, 10 times faster
     return "—" if value is None else conditional_escape(localize(value))
 
 
