@@ -339,7 +339,11 @@ class Client(QuickChoiceLabels, UpdatedOnEverySave, models.Model):
     # order (latest flag, then name) is read from one index instead of sorting every
     # flagged client (issue #31). Never written by a save of the client.
     latest_flagged_at = models.DateTimeField(_("latest early warning"), null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["updated_at", "latest_flagged_at"])
+    # Its first active early warning, kept the same way, so that the retention visits waiting
+    # (performance.selectors.waiting_for_retention) are counted from the clients alone, not by
+    # grouping the 58,000 active warnings of the company (issue #31).
+    earliest_flagged_at = models.DateTimeField(_("first early warning"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at", "latest_flagged_at", "earliest_flagged_at"])
 
     objects = ClientQuerySet.as_manager()
 
@@ -368,14 +372,21 @@ class Client(QuickChoiceLabels, UpdatedOnEverySave, models.Model):
                 condition=models.Q(latest_flagged_at__isnull=False),
                 name="client_flagged_name",
             ),
+            # The retention visits waiting (first flag against the last visit), counted from this
+            # index alone, with the owner and team of the viewer's scope.
+            models.Index(
+                fields=["earliest_flagged_at", "last_visited_on", "team", "owner"],
+                condition=models.Q(earliest_flagged_at__isnull=False),
+                name="client_retention",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
     # Written by the early warning only: a save of a client loaded earlier must not put back
-    # the flag it had then.
-    NOT_SAVED = frozenset({"latest_flagged_at"})
+    # the flags it had then.
+    NOT_SAVED = frozenset({"latest_flagged_at", "earliest_flagged_at"})
 
     def save(self, **kwargs):  # keywords only (positional ones are deprecated by Django 5.2)
         self.next_visit_due = rules.next_visit_due(self.last_visited_on, self.effective_visit_frequency)

@@ -135,7 +135,8 @@ def timeline_page(client: Client, *, limit: int, before: datetime | None = None)
 # --- diffs of django-simple-history records -------------------------------------------
 
 _SKIPPED = {"id", "history_id", "history_date", "history_change_reason", "history_type", "history_user",
-            "updated_at", "created_at", "next_visit_due", "latest_flagged_at"}  # fmt: skip
+            "updated_at", "created_at", "next_visit_due", "latest_flagged_at",
+            "earliest_flagged_at"}  # fmt: skip
 
 
 def _diff(model: type[models.Model], new, old) -> list[tuple[models.Field, object, object]]:

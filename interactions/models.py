@@ -116,6 +116,10 @@ class Interaction(UpdatedOnEverySave, NeverDeleted, models.Model):
             ),
             models.Index(fields=["team", "is_request", "reply_due"], name="interaction_team_requests"),
             models.Index(fields=["owner", "is_request", "reply_due"], name="interaction_owner_requests"),
+            # The requests received in a month, by their time: the visit board's requests by
+            # manager (``selectors.requests_by_manager``) reads the month's 4,000 requests, not
+            # every interaction of every manager (33–47 → 10 ms at 100,000 clients, issue #31).
+            models.Index(fields=["occurred_at"], condition=models.Q(is_request=True), name="interaction_requests_time"),
             # Every request of the company by due time: the admin's request list (issue #31).
             models.Index(
                 fields=["reply_due", "id"], condition=models.Q(is_request=True), name="interaction_requests_due"

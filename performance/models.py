@@ -64,11 +64,12 @@ MANUAL = "manual"
 
 
 def refresh_flagged_at(client_ids: Iterable[int], *, using: str = "default") -> int:
-    """Set these clients' ``Client.latest_flagged_at`` to their latest active warning (none: NULL),
-    rewriting only the clients whose value changes. One statement however many clients
-    (their ids passed as one array); returns the clients changed.
+    """Set these clients' ``Client.latest_flagged_at`` and ``Client.earliest_flagged_at`` to
+    their latest and first active warnings (none: NULL), rewriting only the clients whose
+    values change. One statement however many clients (their ids passed as one array);
+    returns the clients changed.
 
-    The one home of that column: every write of warnings ends here (the morning run, a
+    The one home of those columns: every write of warnings ends here (the morning run, a
     mark by hand, and any save, update or delete of warnings through the ORM)."""
     ids = sorted({int(pk) for pk in client_ids})
     if not ids:
@@ -76,20 +77,23 @@ def refresh_flagged_at(client_ids: Iterable[int], *, using: str = "default") -> 
     conn = connections[using]
     quote = conn.ops.quote_name
     clients, warnings = quote(Client._meta.db_table), quote(ClientWarning._meta.db_table)
-    latest = f"SELECT MAX(w.first_flagged_at) FROM {warnings} w WHERE w.client_id = {{}} AND w.active"  # noqa: S608
+    flag = f"SELECT {{}}(w.first_flagged_at) FROM {warnings} w WHERE w.client_id = {{}} AND w.active"  # noqa: S608
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             cursor.execute(
-                f"UPDATE {clients} SET latest_flagged_at = m.latest FROM (SELECT ids.id, ({latest.format('ids.id')}) "  # noqa: S608 (our SQL; values are parameters)
-                "AS latest FROM unnest(%s::bigint[]) AS ids(id)) m "
-                f"WHERE {clients}.id = m.id AND {clients}.latest_flagged_at IS DISTINCT FROM m.latest",
+                f"UPDATE {clients} SET latest_flagged_at = m.latest, earliest_flagged_at = m.earliest "  # noqa: S608 (our SQL; values are parameters)
+                f"FROM (SELECT ids.id, ({flag.format('MAX', 'ids.id')}) AS latest, "
+                f"({flag.format('MIN', 'ids.id')}) AS earliest FROM unnest(%s::bigint[]) AS ids(id)) m "
+                f"WHERE {clients}.id = m.id AND ({clients}.latest_flagged_at IS DISTINCT FROM m.latest "
+                f"OR {clients}.earliest_flagged_at IS DISTINCT FROM m.earliest)",
                 [ids],
             )
         else:
-            own = latest.format(f"{clients}.id")
+            latest, earliest = flag.format("MAX", f"{clients}.id"), flag.format("MIN", f"{clients}.id")
             cursor.execute(
-                f"UPDATE {clients} SET latest_flagged_at = ({own}) WHERE id IN (SELECT value FROM json_each(%s)) "  # noqa: S608 (our SQL; values are parameters)
-                f"AND latest_flagged_at IS NOT ({own})",
+                f"UPDATE {clients} SET latest_flagged_at = ({latest}), earliest_flagged_at = ({earliest}) "  # noqa: S608 (our SQL; values are parameters)
+                "WHERE id IN (SELECT value FROM json_each(%s)) "
+                f"AND (latest_flagged_at IS NOT ({latest}) OR earliest_flagged_at IS NOT ({earliest}))",
                 [json.dumps(ids)],
             )
         return cursor.rowcount
@@ -99,8 +103,8 @@ class ClientWarningQuerySet(ScopedQuerySet):
     # A warning is seen, and acted on, with its client.
     scope_paths = ScopePaths(owner="client__owner", team="client__team", mine=("client__owner",))
 
-    # Writes through the ORM keep the clients' latest flag (refresh_flagged_at); the morning
-    # run writes in SQL and refreshes it itself.
+    # Writes through the ORM keep the clients' latest and first flags (refresh_flagged_at);
+    # the morning run writes in SQL and refreshes them itself.
     def _clients(self) -> list[int]:
         return list(self.order_by().values_list("client_id", flat=True).distinct())
 

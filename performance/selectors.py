@@ -4,12 +4,12 @@ team, like every client list)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Count, F, Lookup, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Lookup, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -117,8 +117,10 @@ class _AnyOf(Lookup):
 
 
 def at_risk_by_rule(warnings: QuerySet[ClientWarning]) -> list[tuple[str, str, int]]:
-    """(rule code, its name, clients flagged) for the dashboards, one grouped query."""
-    counts = dict(warnings.order_by().values_list("rule").annotate(n=Count("client_id", distinct=True)))
+    """(rule code, its name, clients flagged) for the dashboards, one grouped query: a client
+    has one warning per rule (``client_warning_one_per_rule``), so its warnings are counted,
+    hashed by rule, not sorted to count distinct clients (35 → 16 ms at 58,000 warnings)."""
+    counts = dict(warnings.order_by().values_list("rule").annotate(n=Count("*")))
     return [(code, label, counts[code]) for code, label in RuleCode.choices if counts.get(code)]
 
 
@@ -144,23 +146,30 @@ def waiting_for_retention(
     ``flagged_at`` (its first active warning) and ``flagged_on`` (that day, local time);
     with ``overdue_only``, those past the ``CRM_RETENTION_VISIT_DAYS`` days.
 
-    One grouped query over the active warnings, compared with the client's last visit
-    (``last_visited_on``, which every logged visit moves forward): a count fetches no rows.
+    Read from the clients alone: the first active warning is the client's own
+    ``earliest_flagged_at`` (kept by the warnings' writes, performance.models.refresh_flagged_at),
+    compared with its last visit (``last_visited_on``, which every logged visit moves forward),
+    from the ``client_retention`` index. Grouping the company's 58,000 active warnings by client
+    took 110–140 ms of the admin's visit board at 100,000 clients (issue #31).
     """
     scope = scope or scope_for(user)
     clients = Client.objects.visible_to(scope)
     if team is not None:
         clients = clients.filter(team=team)
-    # Filter, then aggregate: only the active warnings count towards the first flag.
     clients = (
-        clients.filter(warnings__active=True)
-        .annotate(flagged_at=Min("warnings__first_flagged_at"))
-        .annotate(flagged_on=TruncDate("flagged_at"))
+        clients.filter(earliest_flagged_at__isnull=False)
+        .annotate(flagged_at=F("earliest_flagged_at"), flagged_on=TruncDate("earliest_flagged_at"))
         .filter(Q(last_visited_on__isnull=True) | Q(last_visited_on__lt=F("flagged_on")))
     )
     if overdue_only:
-        clients = clients.filter(flagged_on__lt=(today or timezone.localdate()) - _retention_days())
+        clients = clients.filter(_flagged_before((today or timezone.localdate()) - _retention_days()))
     return clients
+
+
+def _flagged_before(day: date) -> Q:
+    """First flagged before ``day`` (local time): compared as instants, from the index, rather
+    than turning every client's flag into a local day."""
+    return Q(earliest_flagged_at__lt=timezone.make_aware(datetime.combine(day, time.min)))
 
 
 def _retention_days() -> timedelta:
@@ -196,7 +205,9 @@ def retention_counts(
 ) -> tuple[int, int]:
     """(waiting, overdue) retention visits in scope, counted by the database: one query."""
     today = today or timezone.localdate()
+    # Counted from the index alone: its columns (a client's id is not among them).
+    flagged = "earliest_flagged_at"
     counts = waiting_for_retention(user, scope=scope, team=team).aggregate(
-        waiting=Count("pk"), overdue=Count("pk", filter=Q(flagged_on__lt=today - _retention_days()))
+        waiting=Count(flagged), overdue=Count(flagged, filter=_flagged_before(today - _retention_days()))
     )
     return counts["waiting"], counts["overdue"]

@@ -296,7 +296,8 @@ def _apply(found: dict, now: datetime) -> dict:
         still = len(found) - len(new)
     else:
         new, still, cleared = _apply_here(found, now)
-    # The clients' latest flag (the at-risk list's order) moves with a new or cleared flag only.
+    # The clients' latest and first flags (the at-risk list's order, the retention visits) move
+    # with a new or cleared flag only.
     refresh_flagged_at([client_id for client_id, _rule, _figures in new] + cleared)
     announced = [ClientWarning(client_id=client_id, rule=rule, params=figures) for client_id, rule, figures in new]
     return {

@@ -1,7 +1,8 @@
 """The morning run's comparison of today's matches with the active warnings (made by the
 database on PostgreSQL, here on SQLite): new, flagged again, changed, cleared and unchanged
-warnings in one run, an unchanged warning not rewritten, and each client's latest flag
-(``Client.latest_flagged_at``, the at-risk list's order) kept by every write of warnings."""
+warnings in one run, an unchanged warning not rewritten, and each client's latest and first
+flags (``Client.latest_flagged_at``, the at-risk list's order; ``Client.earliest_flagged_at``,
+the retention visits) kept by every write of warnings."""
 
 from datetime import timedelta
 
@@ -36,9 +37,13 @@ def _versions() -> dict[int, str]:
     }
 
 
-def _latest(*clients) -> list:
-    flags = dict(Client.objects.filter(pk__in=[c.pk for c in clients]).values_list("pk", "latest_flagged_at"))
+def _latest(*clients, column="latest_flagged_at") -> list:
+    flags = dict(Client.objects.filter(pk__in=[c.pk for c in clients]).values_list("pk", column))
     return [flags[c.pk] for c in clients]
+
+
+def _first(*clients) -> list:
+    return _latest(*clients, column="earliest_flagged_at")
 
 
 def test_new_again_changed_cleared_and_unchanged_in_one_run(manager, teammate):
@@ -60,6 +65,7 @@ def test_new_again_changed_cleared_and_unchanged_in_one_run(manager, teammate):
     t1 = t0 + timedelta(days=10)
     assert warnings.evaluate(t1) == {"flagged": 0, "still": 3, "cleared": 1, "notified": 0}
     assert _latest(same, again, marked) == [t0, None, mark.first_flagged_at]
+    assert _first(same, again, marked) == [t0, None, mark.first_flagged_at]
 
     # The next day: a new client, one flagged again, one with a third complaint, one whose
     # older complaint left the window, one as it was, and the mark by hand.
@@ -102,40 +108,42 @@ def test_new_again_changed_cleared_and_unchanged_in_one_run(manager, teammate):
     )
     # The clients' latest flag moved with the new and cleared flags only.
     assert _latest(new, again, more, leaving, same, marked) == [t2, t2, t0, None, t0, mark.first_flagged_at]
+    assert _first(new, again, more, leaving, same, marked) == [t2, t2, t0, None, t0, mark.first_flagged_at]
     # Nothing more the same day.
     assert warnings.evaluate(t2 + timedelta(hours=1)) == {"flagged": 0, "still": 4, "cleared": 0, "notified": 0}
 
 
-def test_the_latest_flag_follows_every_write_of_warnings(manager):
+def test_the_latest_and_first_flags_follow_every_write_of_warnings(manager):
     now = timezone.now()
     client = ClientFactory(owner=manager)
     stale = Client.objects.get(pk=client.pk)  # loaded before any flag
     earlier, later = now - timedelta(days=5), now - timedelta(days=1)
     first = ClientWarning.objects.create(client=client, rule="repeated_complaints", first_flagged_at=earlier,
                                          last_seen_at=now)  # fmt: skip
-    assert _latest(client) == [earlier]
+    assert _latest(client) == _first(client) == [earlier]
     second = ClientWarning.objects.create(client=client, rule="low_satisfaction", first_flagged_at=later,
                                           last_seen_at=now)  # fmt: skip
-    assert _latest(client) == [later]
+    assert (_latest(client), _first(client)) == ([later], [earlier])
     # A save of the client loaded before the flags leaves them alone.
     stale.notes = "Called"
     stale.save()
-    assert _latest(client) == [later] and Client.objects.get(pk=client.pk).notes == "Called"
+    assert (_latest(client), _first(client)) == ([later], [earlier])
+    assert Client.objects.get(pk=client.pk).notes == "Called"
     with pytest.raises(TypeError):  # positional arguments would pass round that guard: refused
         stale.save(False, False, None, None)
-    assert _latest(client) == [later]
+    assert (_latest(client), _first(client)) == ([later], [earlier])
     ClientWarning.objects.filter(pk=second.pk).update(active=False)
-    assert _latest(client) == [earlier]
+    assert _latest(client) == _first(client) == [earlier]
     first.delete()
-    assert _latest(client) == [None]
+    assert _latest(client) == _first(client) == [None]
     ClientWarning.objects.filter(pk=second.pk).update(active=True)
-    assert _latest(client) == [later]
+    assert _latest(client) == _first(client) == [later]
     ClientWarning.objects.all().delete()
-    assert _latest(client) == [None]
+    assert _latest(client) == _first(client) == [None]
     warning = services.mark_tending_to_leave(client, by=manager, reason="Unhappy")
-    assert _latest(client) == [warning.first_flagged_at]
+    assert _latest(client) == _first(client) == [warning.first_flagged_at]
     services.clear_mark(client, by=manager)
-    assert _latest(client) == [None]
+    assert _latest(client) == _first(client) == [None]
 
 
 def test_at_risk_list_by_latest_flag_then_name_and_only_active(client, manager, admin_user):
