@@ -54,8 +54,24 @@ from contextvars import ContextVar
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, Exists, F, IntegerField, Max, Min, OuterRef, Q, Sum, Value
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    Expression,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Cast, Rank, RowNumber, TruncDate, TruncMonth
 from django.utils import timezone
 
 from analysis.models import BusinessFigure, Product
@@ -133,15 +149,8 @@ def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
     )
     parts = [tasks, logs]
     if "first_visits" in counts:
-        earlier = VisitLog.objects.filter(
-            Q(date__lt=OuterRef("date")) | Q(date=OuterRef("date"), owner_id__lt=OuterRef("owner_id")),
-            client_id=OuterRef("client_id"),
-            date__gte=OuterRef("month_of"),
-        )
         first = (
-            VisitLog.objects.filter(where, client__status=ACTIVE_CLIENT)
-            .annotate(month_of=TruncMonth("date", output_field=DateField()))
-            .filter(~Exists(earlier))
+            VisitLog.objects.filter(where, client__status=ACTIVE_CLIENT, pk__in=first_logs(where, model=VisitLog))
             .order_by()
             .values(*group)
             .annotate(**{**none, "first_visits": Count("client_id", distinct=True)})
@@ -165,6 +174,49 @@ def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
         for name, value in zip(counts, values, strict=True):
             setattr(item, name, getattr(item, name) + value)
     return [row for row in found.values() if any(getattr(row, name) for name in counts)]
+
+
+def _month_of(field: str | Expression) -> Cast:
+    """The first day of the month of a date (a date on PostgreSQL too, so that it compares
+    with a date column through its index)."""
+    return Cast(TruncMonth(field, output_field=DateField()), DateField())
+
+
+def first_logs(where: Q, *, model: type[VisitLog] | None = None) -> QuerySet:
+    """The ids of the visit logs, among the clients' logs of the months of those that match
+    ``where``, that are their client's first of the month: no log of the client earlier that
+    month, nor the same day by a lower manager id (ties: each is first). One window
+    (``RANK`` by client and month) over those clients' logs of those months, read once: a
+    subquery of ``visit_day_rows``, the one home of the rule."""
+    logs = model or _VisitLog
+    touched = logs.objects.filter(where).order_by()
+    return (
+        logs.objects.filter(
+            client_id__in=touched.values("client_id"),
+            date__gte=_month_of(Subquery(touched.order_by("date").values("date")[:1], output_field=DateField())),
+            date__lte=Subquery(touched.order_by("-date").values("date")[:1]),
+        )
+        .order_by()
+        .annotate(
+            rank=Window(
+                Rank(), partition_by=[F("client_id"), _month_of("date")], order_by=[F("date").asc(), F("owner_id").asc()]
+            )
+        )
+        .filter(rank=1)
+        .values("pk")
+    )
+
+
+def _insert(model, fields: Iterable[str], query: tuple[str, tuple]) -> int:
+    """Insert the rows a query selects (its columns: these fields of ``model``, in order)
+    with one ``INSERT … SELECT``: a whole month's rows without a trip through Python.
+    Returns the rows inserted."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    sql, params = query
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {sql}", params)  # noqa: S608
+        return cursor.rowcount
 
 
 def _lock(owner_months: Iterable[tuple[int, date]], space: int = LOCK_SPACE) -> None:
@@ -256,39 +308,65 @@ def _owner_months(keys: dict[int, set[date]], owner: str, month: str | None = No
     return where
 
 
-def plan_coverage_rows(lines_where: Q, logs_where: Q, *, models: tuple | None = None) -> list[PlanCoverage]:
-    """The coverage rollup rows of the approved plans' lines that match ``lines_where``
-    (lookups from ``PlanLine``), with the visit logs that match ``logs_where`` (their
-    managers' logs of the same months), computed afresh: two queries. ``models``: (plan
-    line, visit log, rollup) as a migration has them."""
-    PlanLine, VisitLog, PlanCoverage = models or (_PlanLine, _VisitLog, _PlanCoverage)
-    logged: dict[tuple, list[date]] = {}
-    for owner_id, client_id, day in (
-        VisitLog.objects.filter(logs_where).order_by("date").values_list("owner_id", "client_id", "date")
-    ):
-        logged.setdefault((owner_id, month_start(day), client_id), []).append(day)
-    found: dict[tuple, PlanCoverage] = {}
+# The columns of ``plan_coverage_sql``'s rows, in order (``PlanCoverage`` fields).
+COVERAGE_FIELDS = ("owner", "month", "client_owner", "client_team", "frequency", "reached", "day", "lines")
 
-    def add(key: tuple) -> None:
-        item = found.get(key)
-        if item is None:
-            item = found[key] = PlanCoverage(
-                owner_id=key[0], month=key[1], client_owner_id=key[2], client_team_id=key[3], frequency=key[4],
-                reached=key[5], day=key[6],
-            )  # fmt: skip
-        item.lines += 1
 
+def plan_coverage_sql(lines_where: Q, logs_where: Q, *, models: tuple | None = None) -> tuple[str, tuple]:
+    """The one query of the coverage rows (``COVERAGE_FIELDS``) of the approved plans' lines
+    that match ``lines_where`` (lookups from ``PlanLine``), with the visit logs that match
+    ``logs_where`` (their managers' logs of the same months): per plan's manager, month,
+    client's owner and team now and frequency, the lines (``reached`` 0, ``day`` the month's
+    first) and, for each n, the lines whose n-th log by that manager that month was on
+    ``day`` (the logs numbered by ``ROW_NUMBER`` per manager, client and month, by date).
+    Grouped in the database, the same SQL on SQLite and PostgreSQL. ``models``: (plan line,
+    visit log, rollup) as a migration has them."""
+    PlanLine, VisitLog = models[:2] if models else (_PlanLine, _VisitLog)
     lines = (
         PlanLine.objects.filter(lines_where, plan__status=APPROVED_PLAN)
         .order_by()
-        .values_list("plan__owner_id", "plan__month", "client_id", "client__owner_id", "client__team_id", "frequency")
+        .values(
+            line_owner=F("plan__owner_id"), line_month=F("plan__month"), line_client=F("client_id"),
+            line_client_owner=F("client__owner_id"), line_client_team=F("client__team_id"),
+            line_frequency=F("frequency"),
+        )
+    )  # fmt: skip
+    logs = (
+        VisitLog.objects.filter(logs_where)
+        .order_by()
+        .values(
+            log_owner=F("owner_id"), log_client=F("client_id"), log_day=F("date"), log_month=_month_of("date"),
+            log_reached=Window(
+                RowNumber(), partition_by=[F("owner_id"), F("client_id"), _month_of("date")], order_by=F("date").asc()
+            ),
+        )
+    )  # fmt: skip
+    lines_sql, lines_params = lines.query.sql_with_params()
+    logs_sql, logs_params = logs.query.sql_with_params()
+    scope = "l.line_owner, l.line_month, l.line_client_owner, l.line_client_team, l.line_frequency"
+    sql = (
+        f"SELECT {scope}, 0, l.line_month, COUNT(*) FROM ({lines_sql}) l GROUP BY {scope} "  # noqa: S608 (compiled querysets)
+        f"UNION ALL SELECT {scope}, g.log_reached, g.log_day, COUNT(*) FROM ({lines_sql}) l "
+        f"JOIN ({logs_sql}) g ON g.log_owner = l.line_owner AND g.log_client = l.line_client "
+        f"AND g.log_month = l.line_month GROUP BY {scope}, g.log_reached, g.log_day"
     )
-    for owner_id, month, client_id, client_owner, client_team, frequency in lines:
-        scope = (owner_id, month, client_owner, client_team, frequency)
-        add((*scope, 0, month))
-        for reached, day in enumerate(logged.get((owner_id, month, client_id), ()), start=1):
-            add((*scope, reached, day))
-    return list(found.values())
+    return sql, (*lines_params, *lines_params, *logs_params)
+
+
+def plan_coverage_rows(lines_where: Q, logs_where: Q, *, models: tuple | None = None) -> list[PlanCoverage]:
+    """The coverage rollup rows of ``plan_coverage_sql`` (same arguments), computed afresh:
+    one query."""
+    PlanCoverage = models[2] if models else _PlanCoverage
+    fields = [PlanCoverage._meta.get_field(name) for name in COVERAGE_FIELDS]
+    day = DateField()
+    with connection.cursor() as cursor:
+        cursor.execute(*plan_coverage_sql(lines_where, logs_where, models=models))
+        found = cursor.fetchall()
+    return [
+        PlanCoverage(**{field.attname: day.to_python(value) if isinstance(field, DateField) else value
+                        for field, value in zip(fields, row, strict=True)})
+        for row in found
+    ]  # fmt: skip
 
 
 @transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
@@ -331,10 +409,10 @@ def rebuild_coverage_month(month: date) -> int:
     )
     owners |= set(PlanCoverage.objects.filter(month=month).values_list("owner_id", flat=True).distinct())
     _lock(((owner, month) for owner in owners), COVERAGE_LOCK_SPACE)
-    rows = plan_coverage_rows(Q(plan__month=month), Q(date__range=(month, month_end(month))))
     PlanCoverage.objects.filter(month=month).delete()
-    PlanCoverage.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    return _insert(
+        PlanCoverage, COVERAGE_FIELDS, plan_coverage_sql(Q(plan__month=month), Q(date__range=(month, month_end(month))))
+    )
 
 
 # --- survey answers -------------------------------------------------------------------------
