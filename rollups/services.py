@@ -52,13 +52,16 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import (
+    BooleanField,
     Count,
     DateField,
     Exists,
     Expression,
+    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -111,15 +114,22 @@ COMPLAINT_LOCK_SPACE = 0x5243  # "RC"
 FIGURE_LOCK_SPACE = 0x5246  # "RF"
 
 
-def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
-    """The rollup rows of the raw facts that match ``where`` (lookups ``owner_id`` and
-    ``date``, which the three models share), computed afresh: one query (grouped counts,
-    UNION ALL). ``models``: (planned visit, temporary task, visit log, rollup) as a
-    migration has them (a rollup without some counts yet: those are left out).
+# The columns of ``visit_day_sql``'s rows, in order (``VisitDay`` fields; a migration's
+# rollup without some counts yet leaves those out).
+VISIT_DAY_KEY = ("owner", "day", "client_owner", "client_team")
+
+
+def visit_day_sql(where: Q, *, models: tuple | None = None) -> tuple[str, tuple, tuple[str, ...]]:
+    """The one query of the visit rollup rows of the raw facts that match ``where``
+    (lookups ``owner_id`` and ``date``, which the three models share), computed afresh:
+    grouped counts per part (UNION ALL), added up per row key, rows of nothing left out.
+    Returns (sql, params, its columns: ``VISIT_DAY_KEY`` then the counts). ``models``:
+    (planned visit, temporary task, visit log, rollup) as a migration has them (a rollup
+    without some counts yet: those are left out).
 
     ``first_visits``: a log that is its active client's first of the month (no log of the
     client earlier that month, nor the same day by a lower manager id) counts its client
-    once; ``checklist_missed``: the logs' checklist answers not done."""
+    once (``_first_visits_sql``); ``checklist_missed``: the logs' checklist answers not done."""
     PlannedVisit, TemporaryTask, VisitLog, VisitDay = models or (_PlannedVisit, _TemporaryTask, _VisitLog, _VisitDay)
     kept = {f.name for f in VisitDay._meta.get_fields()}
     counts = tuple(name for name in COUNTS if name in kept)
@@ -141,21 +151,15 @@ def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
         )
     )
     tasks = TemporaryTask.objects.filter(where).order_by().values(*group).annotate(**{**none, "tasks": Count("pk")})
+    # Counted by columns of the covering index ``visit_log_date`` (PostgreSQL): a month's
+    # logs are read from the index alone.
     logs = (
         VisitLog.objects.filter(where)
         .order_by()
         .values(*group)
-        .annotate(**{**none, "logged": Count("pk"), "unplanned": Count("pk", filter=Q(is_temporary=True))})
+        .annotate(**{**none, "logged": Count("date"), "unplanned": Count("is_temporary", filter=Q(is_temporary=True))})
     )
     parts = [tasks, logs]
-    if "first_visits" in counts:
-        first = (
-            VisitLog.objects.filter(where, client__status=ACTIVE_CLIENT, pk__in=first_logs(where, model=VisitLog))
-            .order_by()
-            .values(*group)
-            .annotate(**{**none, "first_visits": Count("client_id", distinct=True)})
-        )
-        parts.append(first)
     if "checklist_missed" in counts:
         ChecklistAnswer = VisitLog._meta.apps.get_model("visits", "ChecklistAnswer")
         missed = (
@@ -165,46 +169,78 @@ def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
             .annotate(**{**none, "checklist_missed": Count("pk")})
         )
         parts.append(missed)
-    found: dict[tuple, VisitDay] = {}
-    for row in visits.union(*parts, all=True).values_list(*group, *counts):
-        key, values = row[:4], row[4:]
-        item = found.get(key)
-        if item is None:
-            item = found[key] = VisitDay(owner_id=key[0], day=key[1], client_owner_id=key[2], client_team_id=key[3])
-        for name, value in zip(counts, values, strict=True):
-            setattr(item, name, getattr(item, name) + value)
-    return [row for row in found.values() if any(getattr(row, name) for name in counts)]
+    sql, params = visits.union(*parts, all=True).values_list(*group, *counts).query.sql_with_params()
+    if "first_visits" in counts:
+        first_sql, first_params = _first_visits_sql(where, counts, VisitLog)
+        sql, params = f"{sql} UNION ALL {first_sql}", (*params, *first_params)
+    quote = connection.ops.quote_name
+    keys = ", ".join(f"u.{quote(name)}" for name in group)
+    sums = [f"SUM(u.{quote(name)})" for name in counts]
+    # Compiled querysets and quoted names only (S608): the values are parameters.
+    added = f"SELECT {keys}, {', '.join(sums)} FROM ({sql}) u GROUP BY {keys} HAVING {' + '.join(sums)} > 0"  # noqa: S608
+    return added, params, (*VISIT_DAY_KEY, *counts)
+
+
+def _first_visits_sql(where: Q, counts: tuple[str, ...], VisitLog) -> tuple[str, tuple]:
+    """The first visits part of ``visit_day_sql`` (its columns: the row key, then ``counts``,
+    all 0 but ``first_visits``): the logs that match ``where`` and are their active client's
+    first of the month (no log of the client earlier that month, nor the same day by a
+    lower manager id: ties are each first), counted once per client. One window (``RANK``
+    by client and month) over the logs of those clients in those months (from the covering
+    index ``visit_log_date`` on PostgreSQL), instead of a search for an earlier log per log."""
+    touched = VisitLog.objects.filter(where).order_by()
+    ranked = (
+        VisitLog.objects.filter(
+            client_id__in=touched.values("client_id"),
+            date__gte=_month_of(Subquery(touched.order_by("date").values("date")[:1], output_field=DateField())),
+            date__lte=Subquery(touched.order_by("-date").values("date")[:1]),
+        )
+        .order_by()
+        .values(
+            r_owner=F("owner_id"), r_day=F("date"), r_client=F("client_id"), r_client_owner=F("client__owner_id"),
+            r_client_team=F("client__team_id"), r_client_status=F("client__status"),
+            r_matches=ExpressionWrapper(where, output_field=BooleanField()) if where else Value(True),
+            r_rank=Window(
+                Rank(), partition_by=[F("client_id"), _month_of("date")],
+                order_by=[F("date").asc(), F("owner_id").asc()],
+            ),
+        )
+    )  # fmt: skip
+    sql, params = ranked.query.sql_with_params()
+    key = "r.r_owner, r.r_day, r.r_client_owner, r.r_client_team"
+    columns = ", ".join("COUNT(DISTINCT r.r_client)" if name == "first_visits" else "0" for name in counts)
+    first = "WHERE r.r_rank = 1 AND r.r_matches AND r.r_client_status = %s"
+    return f"SELECT {key}, {columns} FROM ({sql}) r {first} GROUP BY {key}", (*params, ACTIVE_CLIENT)  # noqa: S608
+
+
+def _fetch(model, fields: Iterable[str], query: tuple[str, tuple]) -> list:
+    """The rows a query selects as unsaved ``model`` instances (its columns: these fields,
+    in order; dates parsed, as SQLite returns them as text to a raw cursor; sums of counts,
+    numeric on PostgreSQL, as integers)."""
+    fields = [model._meta.get_field(name) for name in fields]
+    day = DateField()
+    with connection.cursor() as cursor:
+        cursor.execute(*query)
+        found = cursor.fetchall()
+    return [
+        model(**{field.attname: day.to_python(value) if isinstance(field, DateField)
+                 else int(value) if isinstance(value, Decimal) else value
+                 for field, value in zip(fields, row, strict=True)})
+        for row in found
+    ]  # fmt: skip
+
+
+def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
+    """The rows of ``visit_day_sql`` (same arguments) as unsaved rollups: one query."""
+    VisitDay = models[-1] if models else _VisitDay
+    sql, params, fields = visit_day_sql(where, models=models)
+    return _fetch(VisitDay, fields, (sql, params))
 
 
 def _month_of(field: str | Expression) -> Cast:
     """The first day of the month of a date (a date on PostgreSQL too, so that it compares
     with a date column through its index)."""
     return Cast(TruncMonth(field, output_field=DateField()), DateField())
-
-
-def first_logs(where: Q, *, model: type[VisitLog] | None = None) -> QuerySet:
-    """The ids of the visit logs, among the clients' logs of the months of those that match
-    ``where``, that are their client's first of the month: no log of the client earlier that
-    month, nor the same day by a lower manager id (ties: each is first). One window
-    (``RANK`` by client and month) over those clients' logs of those months, read once: a
-    subquery of ``visit_day_rows``, the one home of the rule."""
-    logs = model or _VisitLog
-    touched = logs.objects.filter(where).order_by()
-    return (
-        logs.objects.filter(
-            client_id__in=touched.values("client_id"),
-            date__gte=_month_of(Subquery(touched.order_by("date").values("date")[:1], output_field=DateField())),
-            date__lte=Subquery(touched.order_by("-date").values("date")[:1]),
-        )
-        .order_by()
-        .annotate(
-            rank=Window(
-                Rank(), partition_by=[F("client_id"), _month_of("date")], order_by=[F("date").asc(), F("owner_id").asc()]
-            )
-        )
-        .filter(rank=1)
-        .values("pk")
-    )
 
 
 def _insert(model, fields: Iterable[str], query: tuple[str, tuple]) -> int:
@@ -215,7 +251,7 @@ def _insert(model, fields: Iterable[str], query: tuple[str, tuple]) -> int:
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
     sql, params = query
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {sql}", params)  # noqa: S608
+        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {sql}", params)
         return cursor.rowcount
 
 
@@ -344,29 +380,21 @@ def plan_coverage_sql(lines_where: Q, logs_where: Q, *, models: tuple | None = N
     lines_sql, lines_params = lines.query.sql_with_params()
     logs_sql, logs_params = logs.query.sql_with_params()
     scope = "l.line_owner, l.line_month, l.line_client_owner, l.line_client_team, l.line_frequency"
+    # Compiled querysets only (S608): the values are parameters. The lines once (WITH).
+    on = "g.log_owner = l.line_owner AND g.log_client = l.line_client AND g.log_month = l.line_month"
     sql = (
-        f"SELECT {scope}, 0, l.line_month, COUNT(*) FROM ({lines_sql}) l GROUP BY {scope} "  # noqa: S608 (compiled querysets)
-        f"UNION ALL SELECT {scope}, g.log_reached, g.log_day, COUNT(*) FROM ({lines_sql}) l "
-        f"JOIN ({logs_sql}) g ON g.log_owner = l.line_owner AND g.log_client = l.line_client "
-        f"AND g.log_month = l.line_month GROUP BY {scope}, g.log_reached, g.log_day"
+        f"WITH l AS ({lines_sql}) SELECT {scope}, 0, l.line_month, COUNT(*) FROM l GROUP BY {scope} "  # noqa: S608
+        f"UNION ALL SELECT {scope}, g.log_reached, g.log_day, COUNT(*) FROM l JOIN ({logs_sql}) g ON {on} "
+        f"GROUP BY {scope}, g.log_reached, g.log_day"
     )
-    return sql, (*lines_params, *lines_params, *logs_params)
+    return sql, (*lines_params, *logs_params)
 
 
 def plan_coverage_rows(lines_where: Q, logs_where: Q, *, models: tuple | None = None) -> list[PlanCoverage]:
     """The coverage rollup rows of ``plan_coverage_sql`` (same arguments), computed afresh:
     one query."""
     PlanCoverage = models[2] if models else _PlanCoverage
-    fields = [PlanCoverage._meta.get_field(name) for name in COVERAGE_FIELDS]
-    day = DateField()
-    with connection.cursor() as cursor:
-        cursor.execute(*plan_coverage_sql(lines_where, logs_where, models=models))
-        found = cursor.fetchall()
-    return [
-        PlanCoverage(**{field.attname: day.to_python(value) if isinstance(field, DateField) else value
-                        for field, value in zip(fields, row, strict=True)})
-        for row in found
-    ]  # fmt: skip
+    return _fetch(PlanCoverage, COVERAGE_FIELDS, plan_coverage_sql(lines_where, logs_where, models=models))
 
 
 @transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
@@ -513,15 +541,19 @@ def rebuild_survey_month(month: date) -> int:
 COMPLAINT_CLOSED, COMPLAINT_WAITING = "closed", "waiting"
 
 
-def complaint_day_rows(where: Q, *, models: tuple | None = None) -> list[ComplaintDay]:
-    """The complaint rollup rows of the complaints that match ``where``, computed afresh
-    (one grouped query): by the local day they were received, the manager handling them,
-    their team, category and severity and their client's tier now. A deadline counts once
-    met: on time or late (``complaints.selectors._missed_q``'s "met after the deadline").
-    ``models``: (complaint, rollup) as a migration has them."""
-    Complaint, ComplaintDay = models or (_Complaint, _ComplaintDay)
+# The columns of ``complaint_day_query``'s rows, in order (``ComplaintDay`` fields).
+COMPLAINT_DAY_FIELDS = ("owner", "day", "team", "category", "severity", "tier", *COMPLAINT_COUNTS)
+
+
+def complaint_day_query(where: Q, *, models: tuple | None = None) -> QuerySet:
+    """The one grouped query of the complaint rollup rows of the complaints that match
+    ``where`` (tuples, ``COMPLAINT_DAY_FIELDS``): by the local day they were received, the
+    manager handling them, their team, category and severity and their client's tier now.
+    A deadline counts once met: on time or late (``complaints.selectors._missed_q``'s "met
+    after the deadline"). ``models``: (complaint, rollup) as a migration has them."""
+    Complaint = models[0] if models else _Complaint
     group = ("owner_id", "received_on", "team_id", "category_id", "severity", "client__tier_id")
-    rows = (
+    return (
         Complaint.objects.filter(where)
         .annotate(received_on=TruncDate("received_at"))
         .order_by()
@@ -538,19 +570,15 @@ def complaint_day_rows(where: Q, *, models: tuple | None = None) -> list[Complai
             escalated=Count("pk", filter=Q(level__gt=0)),
             paused=Count("pk", filter=Q(state=COMPLAINT_WAITING)),
         )
+        .values_list(*group, *COMPLAINT_COUNTS)
     )
-    return [
-        ComplaintDay(
-            owner_id=row["owner_id"],
-            day=row["received_on"],
-            team_id=row["team_id"],
-            category_id=row["category_id"],
-            severity=row["severity"],
-            tier_id=row["client__tier_id"],
-            **{name: row[name] for name in COMPLAINT_COUNTS},
-        )
-        for row in rows
-    ]
+
+
+def complaint_day_rows(where: Q, *, models: tuple | None = None) -> list[ComplaintDay]:
+    """The rows of ``complaint_day_query`` (same arguments) as unsaved rollups: one query."""
+    ComplaintDay = models[1] if models else _ComplaintDay
+    names = [ComplaintDay._meta.get_field(name).attname for name in COMPLAINT_DAY_FIELDS]
+    return [ComplaintDay(**dict(zip(names, row, strict=True))) for row in complaint_day_query(where, models=models)]
 
 
 def _local_day(moment: date | datetime) -> date:
@@ -616,10 +644,8 @@ def rebuild_complaint_month(month: date) -> int:
     owners = set(Complaint.objects.filter(received).order_by().values_list("owner_id", flat=True).distinct())
     owners |= set(ComplaintDay.objects.filter(days).values_list("owner_id", flat=True).distinct())
     _lock(((owner, month_start(month)) for owner in owners), COMPLAINT_LOCK_SPACE)
-    rows = complaint_day_rows(received)
     ComplaintDay.objects.filter(days).delete()
-    ComplaintDay.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    return _insert(ComplaintDay, COMPLAINT_DAY_FIELDS, complaint_day_query(received).query.sql_with_params())
 
 
 # --- business figures -----------------------------------------------------------------------
@@ -778,10 +804,8 @@ def rebuild_figure_month(month: date) -> int:
     return len(rows)
 
 
-@transaction.atomic
-def rebuild_month(month: date) -> int:
-    """Recompute every row of the month from the raw rows (the nightly job; by hand with
-    ``manage.py rebuild_rollups``). Returns the number of rows kept."""
+def rebuild_visit_day_month(month: date) -> int:
+    """Recompute every visit row of the month: one ``INSERT … SELECT`` of ``visit_day_sql``."""
     start, end = month_start(month), month_end(month)
     in_month = Q(date__range=(start, end))
     owners = set()
@@ -789,11 +813,19 @@ def rebuild_month(month: date) -> int:
         owners |= set(model.objects.filter(in_month).order_by().values_list("owner_id", flat=True).distinct())
     owners |= set(VisitDay.objects.filter(day__range=(start, end)).values_list("owner_id", flat=True).distinct())
     _lock((owner, start) for owner in owners)
-    rows = visit_day_rows(in_month)
     VisitDay.objects.filter(day__range=(start, end)).delete()
-    VisitDay.objects.bulk_create(rows, batch_size=1000)
+    sql, params, fields = visit_day_sql(in_month)
+    return _insert(VisitDay, fields, (sql, params))
+
+
+@transaction.atomic
+def rebuild_month(month: date) -> int:
+    """Recompute every row of the month from the raw rows (the nightly job; by hand with
+    ``manage.py rebuild_rollups``), each rollup with one ``INSERT … SELECT`` of the query its
+    refresh reads too (figures and survey answers: their few rows through Python). Returns
+    the number of rows kept."""
     return (
-        len(rows)
+        rebuild_visit_day_month(month)
         + rebuild_coverage_month(month)
         + rebuild_survey_month(month)
         + rebuild_complaint_month(month)
