@@ -44,6 +44,15 @@ or subtracting one: a refresh is exact whatever the write was, and doing it twic
 nothing. On PostgreSQL each (manager, month) is held by a transaction-level advisory lock
 while it is recomputed, so two transactions writing the same manager's day cannot leave the
 older count behind (the second waits, then reads what the first committed).
+
+A refresh and the rebuild compute the rows with the same query: ``visit_day_sql``,
+``plan_coverage_sql``, ``complaint_day_query``, ``survey_month_rows``, ``figure_month_rows``.
+Grouped in the database, the same SQL on SQLite and PostgreSQL (window functions for a
+client's first visit of the month, ``RANK``, and a plan line's n-th visit, ``ROW_NUMBER``). A
+refresh reads the rows (``*_rows``) and bulk-inserts them; the rebuild of a whole month
+writes the visit, coverage and complaint rows with one ``INSERT … SELECT`` of that query
+(``_insert``: tens of thousands of rows a month at 100,000 clients never pass through
+Python). ``drift`` compares the kept rows with the ``*_rows`` of the same queries.
 """
 
 from __future__ import annotations
@@ -119,11 +128,16 @@ FIGURE_LOCK_SPACE = 0x5246  # "RF"
 VISIT_DAY_KEY = ("owner", "day", "client_owner", "client_team")
 
 
-def visit_day_sql(where: Q, *, models: tuple | None = None) -> tuple[str, tuple, tuple[str, ...]]:
+def visit_day_sql(
+    where: Q, *, days: tuple[date, date] | None = None, models: tuple | None = None
+) -> tuple[str, tuple, tuple[str, ...]]:
     """The one query of the visit rollup rows of the raw facts that match ``where``
     (lookups ``owner_id`` and ``date``, which the three models share), computed afresh:
     grouped counts per part (UNION ALL), added up per row key, rows of nothing left out.
-    Returns (sql, params, its columns: ``VISIT_DAY_KEY`` then the counts). ``models``:
+    Returns (sql, params, its columns: ``VISIT_DAY_KEY`` then the counts). ``days``: the
+    first and last day the facts that match ``where`` can fall on, when the caller knows
+    them (the first visits' window then reads between them, which the planner can estimate;
+    otherwise between the first and last log that matches). ``models``:
     (planned visit, temporary task, visit log, rollup) as a migration has them (a rollup
     without some counts yet: those are left out).
 
@@ -171,7 +185,7 @@ def visit_day_sql(where: Q, *, models: tuple | None = None) -> tuple[str, tuple,
         parts.append(missed)
     sql, params = visits.union(*parts, all=True).values_list(*group, *counts).query.sql_with_params()
     if "first_visits" in counts:
-        first_sql, first_params = _first_visits_sql(where, counts, VisitLog)
+        first_sql, first_params = _first_visits_sql(where, counts, VisitLog, days)
         sql, params = f"{sql} UNION ALL {first_sql}", (*params, *first_params)
     quote = connection.ops.quote_name
     keys = ", ".join(f"u.{quote(name)}" for name in group)
@@ -181,7 +195,7 @@ def visit_day_sql(where: Q, *, models: tuple | None = None) -> tuple[str, tuple,
     return added, params, (*VISIT_DAY_KEY, *counts)
 
 
-def _first_visits_sql(where: Q, counts: tuple[str, ...], VisitLog) -> tuple[str, tuple]:
+def _first_visits_sql(where: Q, counts: tuple[str, ...], VisitLog, days: tuple[date, date] | None) -> tuple[str, tuple]:
     """The first visits part of ``visit_day_sql`` (its columns: the row key, then ``counts``,
     all 0 but ``first_visits``): the logs that match ``where`` and are their active client's
     first of the month (no log of the client earlier that month, nor the same day by a
@@ -189,12 +203,13 @@ def _first_visits_sql(where: Q, counts: tuple[str, ...], VisitLog) -> tuple[str,
     by client and month) over the logs of those clients in those months (from the covering
     index ``visit_log_date`` on PostgreSQL), instead of a search for an earlier log per log."""
     touched = VisitLog.objects.filter(where).order_by()
+    if days is None:  # the first month and last day of the logs that match
+        first = _month_of(Subquery(touched.order_by("date").values("date")[:1], output_field=DateField()))
+        last = Subquery(touched.order_by("-date").values("date")[:1])
+    else:
+        first, last = month_start(days[0]), days[1]
     ranked = (
-        VisitLog.objects.filter(
-            client_id__in=touched.values("client_id"),
-            date__gte=_month_of(Subquery(touched.order_by("date").values("date")[:1], output_field=DateField())),
-            date__lte=Subquery(touched.order_by("-date").values("date")[:1]),
-        )
+        VisitLog.objects.filter(client_id__in=touched.values("client_id"), date__gte=first, date__lte=last)
         .order_by()
         .values(
             r_owner=F("owner_id"), r_day=F("date"), r_client=F("client_id"), r_client_owner=F("client__owner_id"),
@@ -230,10 +245,10 @@ def _fetch(model, fields: Iterable[str], query: tuple[str, tuple]) -> list:
     ]  # fmt: skip
 
 
-def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
+def visit_day_rows(where: Q, *, days: tuple[date, date] | None = None, models: tuple | None = None) -> list[VisitDay]:
     """The rows of ``visit_day_sql`` (same arguments) as unsaved rollups: one query."""
     VisitDay = models[-1] if models else _VisitDay
-    sql, params, fields = visit_day_sql(where, models=models)
+    sql, params, fields = visit_day_sql(where, days=days, models=models)
     return _fetch(VisitDay, fields, (sql, params))
 
 
@@ -284,7 +299,8 @@ def refresh_days(owner_days: Iterable[tuple[int | None, date | None]]) -> int:
     if not keys:
         return 0
     _lock((owner, month_start(day)) for owner, days in keys.items() for day in days)
-    rows = visit_day_rows(_of(keys, "date"))
+    every = {day for days in keys.values() for day in days}
+    rows = visit_day_rows(_of(keys, "date"), days=(min(every), max(every)))
     VisitDay.objects.filter(_of(keys, "day")).delete()
     VisitDay.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
@@ -400,7 +416,7 @@ def plan_coverage_rows(lines_where: Q, logs_where: Q, *, models: tuple | None = 
 @transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
 def refresh_coverage(owner_months: Iterable[tuple[int | None, date | None]]) -> int:
     """Recompute the coverage rows of these (plan's manager id, day or month) pairs: a visit
-    log saved, a plan approved or reopened, a client handed over. Four queries (five on
+    log saved, a plan approved or reopened, a client handed over. Three queries (four on
     PostgreSQL) for any number of pairs. Returns the rows now kept for them."""
     keys: dict[int, set[date]] = {}
     for owner, day in owner_months:
@@ -814,7 +830,7 @@ def rebuild_visit_day_month(month: date) -> int:
     owners |= set(VisitDay.objects.filter(day__range=(start, end)).values_list("owner_id", flat=True).distinct())
     _lock((owner, start) for owner in owners)
     VisitDay.objects.filter(day__range=(start, end)).delete()
-    sql, params, fields = visit_day_sql(in_month)
+    sql, params, fields = visit_day_sql(in_month, days=(start, end))
     return _insert(VisitDay, fields, (sql, params))
 
 
@@ -880,7 +896,7 @@ def drift(month: date) -> list[tuple]:
     return [
         *_differences(
             keyed(VisitDay.objects.filter(day__range=(start, end))),
-            keyed(visit_day_rows(Q(date__range=(start, end)))),
+            keyed(visit_day_rows(Q(date__range=(start, end)), days=(start, end))),
             (0,) * len(COUNTS),
             order=lambda item: (item[0][1], item[0][0]),
         ),
