@@ -44,6 +44,15 @@ or subtracting one: a refresh is exact whatever the write was, and doing it twic
 nothing. On PostgreSQL each (manager, month) is held by a transaction-level advisory lock
 while it is recomputed, so two transactions writing the same manager's day cannot leave the
 older count behind (the second waits, then reads what the first committed).
+
+A refresh and the rebuild compute the rows with the same query: ``visit_day_sql``,
+``plan_coverage_sql``, ``complaint_day_query``, ``survey_month_rows``, ``figure_month_rows``.
+Grouped in the database, the same SQL on SQLite and PostgreSQL (window functions for a
+client's first visit of the month, ``RANK``, and a plan line's n-th visit, ``ROW_NUMBER``). A
+refresh reads the rows (``*_rows``) and bulk-inserts them; the rebuild of a whole month
+writes the visit, coverage and complaint rows with one ``INSERT … SELECT`` of that query
+(``_insert``: tens of thousands of rows a month at 100,000 clients never pass through
+Python). ``drift`` compares the kept rows with the ``*_rows`` of the same queries.
 """
 
 from __future__ import annotations
@@ -52,10 +61,29 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, Exists, F, IntegerField, Max, Min, OuterRef, Q, Sum, Value
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Cast, Rank, RowNumber, TruncDate, TruncMonth
 from django.utils import timezone
 
 from analysis.models import BusinessFigure, Product
@@ -95,15 +123,27 @@ COMPLAINT_LOCK_SPACE = 0x5243  # "RC"
 FIGURE_LOCK_SPACE = 0x5246  # "RF"
 
 
-def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
-    """The rollup rows of the raw facts that match ``where`` (lookups ``owner_id`` and
-    ``date``, which the three models share), computed afresh: one query (grouped counts,
-    UNION ALL). ``models``: (planned visit, temporary task, visit log, rollup) as a
-    migration has them (a rollup without some counts yet: those are left out).
+# The columns of ``visit_day_sql``'s rows, in order (``VisitDay`` fields; a migration's
+# rollup without some counts yet leaves those out).
+VISIT_DAY_KEY = ("owner", "day", "client_owner", "client_team")
+
+
+def visit_day_sql(
+    where: Q, *, days: tuple[date, date] | None = None, models: tuple | None = None
+) -> tuple[str, tuple, tuple[str, ...]]:
+    """The one query of the visit rollup rows of the raw facts that match ``where``
+    (lookups ``owner_id`` and ``date``, which the three models share), computed afresh:
+    grouped counts per part (UNION ALL), added up per row key, rows of nothing left out.
+    Returns (sql, params, its columns: ``VISIT_DAY_KEY`` then the counts). ``days``: the
+    first and last day the facts that match ``where`` can fall on, when the caller knows
+    them (the first visits' window then reads between them, which the planner can estimate;
+    otherwise between the first and last log that matches). ``models``:
+    (planned visit, temporary task, visit log, rollup) as a migration has them (a rollup
+    without some counts yet: those are left out).
 
     ``first_visits``: a log that is its active client's first of the month (no log of the
     client earlier that month, nor the same day by a lower manager id) counts its client
-    once; ``checklist_missed``: the logs' checklist answers not done."""
+    once (``_first_visits_sql``); ``checklist_missed``: the logs' checklist answers not done."""
     PlannedVisit, TemporaryTask, VisitLog, VisitDay = models or (_PlannedVisit, _TemporaryTask, _VisitLog, _VisitDay)
     kept = {f.name for f in VisitDay._meta.get_fields()}
     counts = tuple(name for name in COUNTS if name in kept)
@@ -125,28 +165,15 @@ def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
         )
     )
     tasks = TemporaryTask.objects.filter(where).order_by().values(*group).annotate(**{**none, "tasks": Count("pk")})
+    # Counted by columns of the covering index ``visit_log_date`` (PostgreSQL): a month's
+    # logs are read from the index alone.
     logs = (
         VisitLog.objects.filter(where)
         .order_by()
         .values(*group)
-        .annotate(**{**none, "logged": Count("pk"), "unplanned": Count("pk", filter=Q(is_temporary=True))})
+        .annotate(**{**none, "logged": Count("date"), "unplanned": Count("is_temporary", filter=Q(is_temporary=True))})
     )
     parts = [tasks, logs]
-    if "first_visits" in counts:
-        earlier = VisitLog.objects.filter(
-            Q(date__lt=OuterRef("date")) | Q(date=OuterRef("date"), owner_id__lt=OuterRef("owner_id")),
-            client_id=OuterRef("client_id"),
-            date__gte=OuterRef("month_of"),
-        )
-        first = (
-            VisitLog.objects.filter(where, client__status=ACTIVE_CLIENT)
-            .annotate(month_of=TruncMonth("date", output_field=DateField()))
-            .filter(~Exists(earlier))
-            .order_by()
-            .values(*group)
-            .annotate(**{**none, "first_visits": Count("client_id", distinct=True)})
-        )
-        parts.append(first)
     if "checklist_missed" in counts:
         ChecklistAnswer = VisitLog._meta.apps.get_model("visits", "ChecklistAnswer")
         missed = (
@@ -156,15 +183,91 @@ def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
             .annotate(**{**none, "checklist_missed": Count("pk")})
         )
         parts.append(missed)
-    found: dict[tuple, VisitDay] = {}
-    for row in visits.union(*parts, all=True).values_list(*group, *counts):
-        key, values = row[:4], row[4:]
-        item = found.get(key)
-        if item is None:
-            item = found[key] = VisitDay(owner_id=key[0], day=key[1], client_owner_id=key[2], client_team_id=key[3])
-        for name, value in zip(counts, values, strict=True):
-            setattr(item, name, getattr(item, name) + value)
-    return [row for row in found.values() if any(getattr(row, name) for name in counts)]
+    sql, params = visits.union(*parts, all=True).values_list(*group, *counts).query.sql_with_params()
+    if "first_visits" in counts:
+        first_sql, first_params = _first_visits_sql(where, counts, VisitLog, days)
+        sql, params = f"{sql} UNION ALL {first_sql}", (*params, *first_params)
+    quote = connection.ops.quote_name
+    keys = ", ".join(f"u.{quote(name)}" for name in group)
+    sums = [f"SUM(u.{quote(name)})" for name in counts]
+    # Compiled querysets and quoted names only (S608): the values are parameters.
+    added = f"SELECT {keys}, {', '.join(sums)} FROM ({sql}) u GROUP BY {keys} HAVING {' + '.join(sums)} > 0"  # noqa: S608
+    return added, params, (*VISIT_DAY_KEY, *counts)
+
+
+def _first_visits_sql(where: Q, counts: tuple[str, ...], VisitLog, days: tuple[date, date] | None) -> tuple[str, tuple]:
+    """The first visits part of ``visit_day_sql`` (its columns: the row key, then ``counts``,
+    all 0 but ``first_visits``): the logs that match ``where`` and are their active client's
+    first of the month (no log of the client earlier that month, nor the same day by a
+    lower manager id: ties are each first), counted once per client. One window (``RANK``
+    by client and month) over the logs of those clients in those months (from the covering
+    index ``visit_log_date`` on PostgreSQL), instead of a search for an earlier log per log."""
+    touched = VisitLog.objects.filter(where).order_by()
+    if days is None:  # the first month and last day of the logs that match
+        first = _month_of(Subquery(touched.order_by("date").values("date")[:1], output_field=DateField()))
+        last = Subquery(touched.order_by("-date").values("date")[:1])
+    else:
+        first, last = month_start(days[0]), days[1]
+    ranked = (
+        VisitLog.objects.filter(client_id__in=touched.values("client_id"), date__gte=first, date__lte=last)
+        .order_by()
+        .values(
+            r_owner=F("owner_id"), r_day=F("date"), r_client=F("client_id"), r_client_owner=F("client__owner_id"),
+            r_client_team=F("client__team_id"), r_client_status=F("client__status"),
+            r_matches=ExpressionWrapper(where, output_field=BooleanField()) if where else Value(True),
+            r_rank=Window(
+                Rank(), partition_by=[F("client_id"), _month_of("date")],
+                order_by=[F("date").asc(), F("owner_id").asc()],
+            ),
+        )
+    )  # fmt: skip
+    sql, params = ranked.query.sql_with_params()
+    key = "r.r_owner, r.r_day, r.r_client_owner, r.r_client_team"
+    columns = ", ".join("COUNT(DISTINCT r.r_client)" if name == "first_visits" else "0" for name in counts)
+    first = "WHERE r.r_rank = 1 AND r.r_matches AND r.r_client_status = %s"
+    return f"SELECT {key}, {columns} FROM ({sql}) r {first} GROUP BY {key}", (*params, ACTIVE_CLIENT)  # noqa: S608
+
+
+def _fetch(model, fields: Iterable[str], query: tuple[str, tuple]) -> list:
+    """The rows a query selects as unsaved ``model`` instances (its columns: these fields,
+    in order; dates parsed, as SQLite returns them as text to a raw cursor; sums of counts,
+    numeric on PostgreSQL, as integers)."""
+    fields = [model._meta.get_field(name) for name in fields]
+    day = DateField()
+    with connection.cursor() as cursor:
+        cursor.execute(*query)
+        found = cursor.fetchall()
+    return [
+        model(**{field.attname: day.to_python(value) if isinstance(field, DateField)
+                 else int(value) if isinstance(value, Decimal) else value
+                 for field, value in zip(fields, row, strict=True)})
+        for row in found
+    ]  # fmt: skip
+
+
+def visit_day_rows(where: Q, *, days: tuple[date, date] | None = None, models: tuple | None = None) -> list[VisitDay]:
+    """The rows of ``visit_day_sql`` (same arguments) as unsaved rollups: one query."""
+    VisitDay = models[-1] if models else _VisitDay
+    sql, params, fields = visit_day_sql(where, days=days, models=models)
+    return _fetch(VisitDay, fields, (sql, params))
+
+
+def _month_of(field: str | Expression) -> Cast:
+    """The first day of the month of a date (a date on PostgreSQL too, so that it compares
+    with a date column through its index)."""
+    return Cast(TruncMonth(field, output_field=DateField()), DateField())
+
+
+def _insert(model, fields: Iterable[str], query: tuple[str, tuple]) -> int:
+    """Insert the rows a query selects (its columns: these fields of ``model``, in order)
+    with one ``INSERT … SELECT``: a whole month's rows without a trip through Python.
+    Returns the rows inserted."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    sql, params = query
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {sql}", params)
+        return cursor.rowcount
 
 
 def _lock(owner_months: Iterable[tuple[int, date]], space: int = LOCK_SPACE) -> None:
@@ -196,7 +299,8 @@ def refresh_days(owner_days: Iterable[tuple[int | None, date | None]]) -> int:
     if not keys:
         return 0
     _lock((owner, month_start(day)) for owner, days in keys.items() for day in days)
-    rows = visit_day_rows(_of(keys, "date"))
+    every = {day for days in keys.values() for day in days}
+    rows = visit_day_rows(_of(keys, "date"), days=(min(every), max(every)))
     VisitDay.objects.filter(_of(keys, "day")).delete()
     VisitDay.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
@@ -256,45 +360,63 @@ def _owner_months(keys: dict[int, set[date]], owner: str, month: str | None = No
     return where
 
 
-def plan_coverage_rows(lines_where: Q, logs_where: Q, *, models: tuple | None = None) -> list[PlanCoverage]:
-    """The coverage rollup rows of the approved plans' lines that match ``lines_where``
-    (lookups from ``PlanLine``), with the visit logs that match ``logs_where`` (their
-    managers' logs of the same months), computed afresh: two queries. ``models``: (plan
-    line, visit log, rollup) as a migration has them."""
-    PlanLine, VisitLog, PlanCoverage = models or (_PlanLine, _VisitLog, _PlanCoverage)
-    logged: dict[tuple, list[date]] = {}
-    for owner_id, client_id, day in (
-        VisitLog.objects.filter(logs_where).order_by("date").values_list("owner_id", "client_id", "date")
-    ):
-        logged.setdefault((owner_id, month_start(day), client_id), []).append(day)
-    found: dict[tuple, PlanCoverage] = {}
+# The columns of ``plan_coverage_sql``'s rows, in order (``PlanCoverage`` fields).
+COVERAGE_FIELDS = ("owner", "month", "client_owner", "client_team", "frequency", "reached", "day", "lines")
 
-    def add(key: tuple) -> None:
-        item = found.get(key)
-        if item is None:
-            item = found[key] = PlanCoverage(
-                owner_id=key[0], month=key[1], client_owner_id=key[2], client_team_id=key[3], frequency=key[4],
-                reached=key[5], day=key[6],
-            )  # fmt: skip
-        item.lines += 1
 
+def plan_coverage_sql(lines_where: Q, logs_where: Q, *, models: tuple | None = None) -> tuple[str, tuple]:
+    """The one query of the coverage rows (``COVERAGE_FIELDS``) of the approved plans' lines
+    that match ``lines_where`` (lookups from ``PlanLine``), with the visit logs that match
+    ``logs_where`` (their managers' logs of the same months): per plan's manager, month,
+    client's owner and team now and frequency, the lines (``reached`` 0, ``day`` the month's
+    first) and, for each n, the lines whose n-th log by that manager that month was on
+    ``day`` (the logs numbered by ``ROW_NUMBER`` per manager, client and month, by date).
+    Grouped in the database, the same SQL on SQLite and PostgreSQL. ``models``: (plan line,
+    visit log, rollup) as a migration has them."""
+    PlanLine, VisitLog = models[:2] if models else (_PlanLine, _VisitLog)
     lines = (
         PlanLine.objects.filter(lines_where, plan__status=APPROVED_PLAN)
         .order_by()
-        .values_list("plan__owner_id", "plan__month", "client_id", "client__owner_id", "client__team_id", "frequency")
+        .values(
+            line_owner=F("plan__owner_id"), line_month=F("plan__month"), line_client=F("client_id"),
+            line_client_owner=F("client__owner_id"), line_client_team=F("client__team_id"),
+            line_frequency=F("frequency"),
+        )
+    )  # fmt: skip
+    logs = (
+        VisitLog.objects.filter(logs_where)
+        .order_by()
+        .values(
+            log_owner=F("owner_id"), log_client=F("client_id"), log_day=F("date"), log_month=_month_of("date"),
+            log_reached=Window(
+                RowNumber(), partition_by=[F("owner_id"), F("client_id"), _month_of("date")], order_by=F("date").asc()
+            ),
+        )
+    )  # fmt: skip
+    lines_sql, lines_params = lines.query.sql_with_params()
+    logs_sql, logs_params = logs.query.sql_with_params()
+    scope = "l.line_owner, l.line_month, l.line_client_owner, l.line_client_team, l.line_frequency"
+    # Compiled querysets only (S608): the values are parameters. The lines once (WITH).
+    on = "g.log_owner = l.line_owner AND g.log_client = l.line_client AND g.log_month = l.line_month"
+    sql = (
+        f"WITH l AS ({lines_sql}) SELECT {scope}, 0, l.line_month, COUNT(*) FROM l GROUP BY {scope} "  # noqa: S608
+        f"UNION ALL SELECT {scope}, g.log_reached, g.log_day, COUNT(*) FROM l JOIN ({logs_sql}) g ON {on} "
+        f"GROUP BY {scope}, g.log_reached, g.log_day"
     )
-    for owner_id, month, client_id, client_owner, client_team, frequency in lines:
-        scope = (owner_id, month, client_owner, client_team, frequency)
-        add((*scope, 0, month))
-        for reached, day in enumerate(logged.get((owner_id, month, client_id), ()), start=1):
-            add((*scope, reached, day))
-    return list(found.values())
+    return sql, (*lines_params, *logs_params)
+
+
+def plan_coverage_rows(lines_where: Q, logs_where: Q, *, models: tuple | None = None) -> list[PlanCoverage]:
+    """The coverage rollup rows of ``plan_coverage_sql`` (same arguments), computed afresh:
+    one query."""
+    PlanCoverage = models[2] if models else _PlanCoverage
+    return _fetch(PlanCoverage, COVERAGE_FIELDS, plan_coverage_sql(lines_where, logs_where, models=models))
 
 
 @transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
 def refresh_coverage(owner_months: Iterable[tuple[int | None, date | None]]) -> int:
     """Recompute the coverage rows of these (plan's manager id, day or month) pairs: a visit
-    log saved, a plan approved or reopened, a client handed over. Four queries (five on
+    log saved, a plan approved or reopened, a client handed over. Three queries (four on
     PostgreSQL) for any number of pairs. Returns the rows now kept for them."""
     keys: dict[int, set[date]] = {}
     for owner, day in owner_months:
@@ -331,10 +453,10 @@ def rebuild_coverage_month(month: date) -> int:
     )
     owners |= set(PlanCoverage.objects.filter(month=month).values_list("owner_id", flat=True).distinct())
     _lock(((owner, month) for owner in owners), COVERAGE_LOCK_SPACE)
-    rows = plan_coverage_rows(Q(plan__month=month), Q(date__range=(month, month_end(month))))
     PlanCoverage.objects.filter(month=month).delete()
-    PlanCoverage.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    return _insert(
+        PlanCoverage, COVERAGE_FIELDS, plan_coverage_sql(Q(plan__month=month), Q(date__range=(month, month_end(month))))
+    )
 
 
 # --- survey answers -------------------------------------------------------------------------
@@ -435,15 +557,19 @@ def rebuild_survey_month(month: date) -> int:
 COMPLAINT_CLOSED, COMPLAINT_WAITING = "closed", "waiting"
 
 
-def complaint_day_rows(where: Q, *, models: tuple | None = None) -> list[ComplaintDay]:
-    """The complaint rollup rows of the complaints that match ``where``, computed afresh
-    (one grouped query): by the local day they were received, the manager handling them,
-    their team, category and severity and their client's tier now. A deadline counts once
-    met: on time or late (``complaints.selectors._missed_q``'s "met after the deadline").
-    ``models``: (complaint, rollup) as a migration has them."""
-    Complaint, ComplaintDay = models or (_Complaint, _ComplaintDay)
+# The columns of ``complaint_day_query``'s rows, in order (``ComplaintDay`` fields).
+COMPLAINT_DAY_FIELDS = ("owner", "day", "team", "category", "severity", "tier", *COMPLAINT_COUNTS)
+
+
+def complaint_day_query(where: Q, *, models: tuple | None = None) -> QuerySet:
+    """The one grouped query of the complaint rollup rows of the complaints that match
+    ``where`` (tuples, ``COMPLAINT_DAY_FIELDS``): by the local day they were received, the
+    manager handling them, their team, category and severity and their client's tier now.
+    A deadline counts once met: on time or late (``complaints.selectors._missed_q``'s "met
+    after the deadline"). ``models``: (complaint, rollup) as a migration has them."""
+    Complaint = models[0] if models else _Complaint
     group = ("owner_id", "received_on", "team_id", "category_id", "severity", "client__tier_id")
-    rows = (
+    return (
         Complaint.objects.filter(where)
         .annotate(received_on=TruncDate("received_at"))
         .order_by()
@@ -460,19 +586,15 @@ def complaint_day_rows(where: Q, *, models: tuple | None = None) -> list[Complai
             escalated=Count("pk", filter=Q(level__gt=0)),
             paused=Count("pk", filter=Q(state=COMPLAINT_WAITING)),
         )
+        .values_list(*group, *COMPLAINT_COUNTS)
     )
-    return [
-        ComplaintDay(
-            owner_id=row["owner_id"],
-            day=row["received_on"],
-            team_id=row["team_id"],
-            category_id=row["category_id"],
-            severity=row["severity"],
-            tier_id=row["client__tier_id"],
-            **{name: row[name] for name in COMPLAINT_COUNTS},
-        )
-        for row in rows
-    ]
+
+
+def complaint_day_rows(where: Q, *, models: tuple | None = None) -> list[ComplaintDay]:
+    """The rows of ``complaint_day_query`` (same arguments) as unsaved rollups: one query."""
+    ComplaintDay = models[1] if models else _ComplaintDay
+    names = [ComplaintDay._meta.get_field(name).attname for name in COMPLAINT_DAY_FIELDS]
+    return [ComplaintDay(**dict(zip(names, row, strict=True))) for row in complaint_day_query(where, models=models)]
 
 
 def _local_day(moment: date | datetime) -> date:
@@ -538,10 +660,8 @@ def rebuild_complaint_month(month: date) -> int:
     owners = set(Complaint.objects.filter(received).order_by().values_list("owner_id", flat=True).distinct())
     owners |= set(ComplaintDay.objects.filter(days).values_list("owner_id", flat=True).distinct())
     _lock(((owner, month_start(month)) for owner in owners), COMPLAINT_LOCK_SPACE)
-    rows = complaint_day_rows(received)
     ComplaintDay.objects.filter(days).delete()
-    ComplaintDay.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    return _insert(ComplaintDay, COMPLAINT_DAY_FIELDS, complaint_day_query(received).query.sql_with_params())
 
 
 # --- business figures -----------------------------------------------------------------------
@@ -700,10 +820,8 @@ def rebuild_figure_month(month: date) -> int:
     return len(rows)
 
 
-@transaction.atomic
-def rebuild_month(month: date) -> int:
-    """Recompute every row of the month from the raw rows (the nightly job; by hand with
-    ``manage.py rebuild_rollups``). Returns the number of rows kept."""
+def rebuild_visit_day_month(month: date) -> int:
+    """Recompute every visit row of the month: one ``INSERT … SELECT`` of ``visit_day_sql``."""
     start, end = month_start(month), month_end(month)
     in_month = Q(date__range=(start, end))
     owners = set()
@@ -711,11 +829,19 @@ def rebuild_month(month: date) -> int:
         owners |= set(model.objects.filter(in_month).order_by().values_list("owner_id", flat=True).distinct())
     owners |= set(VisitDay.objects.filter(day__range=(start, end)).values_list("owner_id", flat=True).distinct())
     _lock((owner, start) for owner in owners)
-    rows = visit_day_rows(in_month)
     VisitDay.objects.filter(day__range=(start, end)).delete()
-    VisitDay.objects.bulk_create(rows, batch_size=1000)
+    sql, params, fields = visit_day_sql(in_month, days=(start, end))
+    return _insert(VisitDay, fields, (sql, params))
+
+
+@transaction.atomic
+def rebuild_month(month: date) -> int:
+    """Recompute every row of the month from the raw rows (the nightly job; by hand with
+    ``manage.py rebuild_rollups``), each rollup with one ``INSERT … SELECT`` of the query its
+    refresh reads too (figures and survey answers: their few rows through Python). Returns
+    the number of rows kept."""
     return (
-        len(rows)
+        rebuild_visit_day_month(month)
         + rebuild_coverage_month(month)
         + rebuild_survey_month(month)
         + rebuild_complaint_month(month)
@@ -770,7 +896,7 @@ def drift(month: date) -> list[tuple]:
     return [
         *_differences(
             keyed(VisitDay.objects.filter(day__range=(start, end))),
-            keyed(visit_day_rows(Q(date__range=(start, end)))),
+            keyed(visit_day_rows(Q(date__range=(start, end)), days=(start, end))),
             (0,) * len(COUNTS),
             order=lambda item: (item[0][1], item[0][0]),
         ),
