@@ -51,11 +51,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Count, DateField, Exists, F, IntegerField, Max, Min, OuterRef, Q, Sum, Value
 from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.sql.subqueries import DeleteQuery, InsertQuery
 from django.utils import timezone
 
 from analysis.models import BusinessFigure, Product
@@ -167,15 +170,51 @@ def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
     return [row for row in found.values() if any(getattr(row, name) for name in counts)]
 
 
-def _lock(owner_months: Iterable[tuple[int, date]], space: int = LOCK_SPACE) -> None:
+def _lock_keys(owner_months: Iterable[tuple[int, date]], space: int = LOCK_SPACE) -> set[int]:
+    return {(space << 40) + (owner << 12) + month.year * 12 + month.month for owner, month in owner_months}
+
+
+def _lock(owner_months: Iterable[tuple[int, date]], space: int = LOCK_SPACE, *, keys: Iterable[int] = ()) -> None:
     """Hold each (manager, month) until the transaction ends (PostgreSQL; SQLite writes one
-    at a time anyway). Always in the same order, so two writers never wait on each other."""
+    at a time anyway). Always in the same order, so two writers never wait on each other;
+    ``keys``: more keys (``_lock_keys`` of another space), taken in the same statement, in
+    the same order (a visit key is below every coverage key: as when taken one space after
+    the other)."""
     if connection.vendor != "postgresql":
         return
-    keys = sorted({(space << 40) + (owner << 12) + month.year * 12 + month.month for owner, month in owner_months})
+    keys = sorted(_lock_keys(owner_months, space) | set(keys))
     if keys:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(key) FROM unnest(%s::bigint[]) AS key ORDER BY key", [keys])
+
+
+# At most this many new rows are written in the same statement as the old ones are deleted.
+REPLACE_IN_ONE = 1000
+
+
+def _replace(model, stale: Q, rows: list) -> None:
+    """Put ``rows`` in place of the rollup rows that match ``stale``. On PostgreSQL one
+    statement (``WITH gone AS (DELETE …) INSERT …``: both parts see the statement's one
+    snapshot, so the DELETE never meets the new rows), else (or for more than
+    ``REPLACE_IN_ONE`` rows) a delete and a bulk insert."""
+    if connection.vendor != "postgresql" or len(rows) > REPLACE_IN_ONE:
+        model.objects.filter(stale).delete()
+        model.objects.bulk_create(rows, batch_size=1000)
+        return
+    delete = DeleteQuery(model)
+    delete.add_q(stale)
+    try:
+        sql, params = delete.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:  # nothing to delete
+        sql, params = "", ()
+    if rows:
+        insert = InsertQuery(model)
+        insert.insert_values([f for f in model._meta.concrete_fields if not f.primary_key and not f.generated], rows)
+        [(insert_sql, insert_params)] = insert.get_compiler(connection=connection).as_sql()
+        sql, params = (f"WITH gone AS ({sql}) {insert_sql}" if sql else insert_sql), (*params, *insert_params)
+    if sql:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 def _of(keys: dict[int, set[date]], day_lookup: str) -> Q:
@@ -185,21 +224,98 @@ def _of(keys: dict[int, set[date]], day_lookup: str) -> Q:
     return where
 
 
-@transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
+@dataclass
+class _Pending:
+    """The visit rollups' refreshes asked for inside ``batched``, run once when it ends."""
+
+    days: set = field(default_factory=set)  # (manager id, day)
+    coverage: set = field(default_factory=set)  # (plan's manager id, day or month)
+    client_months: set = field(default_factory=set)  # (client id, month): its logs' days
+
+
+_pending: ContextVar[_Pending | None] = ContextVar("rollups_pending_visits", default=None)
+
+
+@contextmanager
+def batched():
+    """Around one write of several visit facts in one transaction (``visits.services.log_visit``:
+    the log, its planned visit marked done, its checklist answers): the visit rollups'
+    refreshes asked for meanwhile (``refresh_days``, ``refresh_coverage``,
+    ``refresh_visit_logs``, by the signals or the services) are only collected, and run
+    once when it ends, still in the caller's transaction: one lock, one recomputation and
+    one replacement of each kind, whatever the number of saves. A refresh is exact (the
+    rows recomputed from the raw rows), so one at the end leaves the rows the separate
+    refreshes would have. Open it inside the writes' transaction (``atomic``): left by an
+    exception, it refreshes nothing, as the writes are rolled back. Inside another
+    ``batched``, the outer one refreshes."""
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set(_Pending())
+    try:
+        yield
+        pending = _pending.get()
+    finally:
+        _pending.reset(token)
+    _refresh_visits(pending.days, pending.coverage, pending.client_months)
+
+
+def _valid(pairs: Iterable[tuple]) -> set[tuple]:
+    return {(owner, day) for owner, day in pairs if owner is not None and day is not None}
+
+
 def refresh_days(owner_days: Iterable[tuple[int | None, date | None]]) -> int:
     """Recompute the rows of these (manager id, day) pairs from the raw rows; three queries
-    (four on PostgreSQL) for any number of pairs. Returns the rows now kept for them."""
-    keys: dict[int, set[date]] = {}
-    for owner, day in owner_days:
-        if owner is not None and day is not None:
-            keys.setdefault(owner, set()).add(day)
-    if not keys:
+    (four on PostgreSQL, three with the delete and insert in one statement) for any number
+    of pairs. Returns the rows now kept for them (0 inside ``batched``: refreshed at its
+    end)."""
+    pending = _pending.get()
+    if pending is not None:
+        pending.days |= _valid(owner_days)
         return 0
-    _lock((owner, month_start(day)) for owner, days in keys.items() for day in days)
-    rows = visit_day_rows(_of(keys, "date"))
-    VisitDay.objects.filter(_of(keys, "day")).delete()
-    VisitDay.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    return _refresh_visits(owner_days, (), ())[0]
+
+
+def refresh_visit_logs(owner_days: Iterable[tuple[int | None, date | None]], client_ids: Iterable[int | None]) -> None:
+    """After visit logs were written at these (manager id, day) pairs, of these clients: the
+    pairs' days; the days of the clients' other logs in the same months (which log is a
+    client's first of the month, ``first_visits``, may have changed); and the coverage of
+    the pairs' managers' plans of the month. One lock for all (inside ``batched``: at its
+    end)."""
+    owner_days = _valid(owner_days)
+    client_months = {
+        (client_id, month_start(day)) for client_id in client_ids if client_id is not None for _owner, day in owner_days
+    }
+    pending = _pending.get()
+    if pending is not None:
+        pending.days |= owner_days
+        pending.coverage |= owner_days
+        pending.client_months |= client_months
+        return
+    _refresh_visits(owner_days, owner_days, client_months)
+
+
+@transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
+def _refresh_visits(owner_days, coverage_months, client_months) -> tuple[int, int]:
+    """The visit rows of ``owner_days`` and of the clients' logs in ``client_months``, and
+    the coverage rows of ``coverage_months``, recomputed under one lock statement. Returns
+    (visit rows, coverage rows) now kept for them."""
+    keys: dict[int, set[date]] = {}
+    for owner, day in _valid(owner_days) | pairs_of_client_months(client_months):
+        keys.setdefault(owner, set()).add(day)
+    months: dict[int, set[date]] = {}
+    for owner, day in _valid(coverage_months):
+        months.setdefault(owner, set()).add(month_start(day))
+    if not keys and not months:
+        return 0, 0
+    coverage_keys = _lock_keys(((o, m) for o, each in months.items() for m in each), COVERAGE_LOCK_SPACE)
+    _lock(((owner, month_start(day)) for owner, days in keys.items() for day in days), keys=coverage_keys)
+    kept = 0
+    if keys:
+        rows = visit_day_rows(_of(keys, "date"))
+        _replace(VisitDay, _of(keys, "day"), rows)
+        kept = len(rows)
+    return kept, _recompute_coverage(months) if months else 0
 
 
 def _pairs_of_client(client_id: int) -> set[tuple[int, date]]:
@@ -209,16 +325,21 @@ def _pairs_of_client(client_id: int) -> set[tuple[int, date]]:
     return pairs
 
 
-def pairs_of_client_months(client_id: int | None, days: Iterable[date | None]) -> set[tuple[int, date]]:
-    """The (manager, day) of every log of this client in the months of ``days``: whose log
-    is the client's first of the month (``first_visits``) changes with any of them."""
-    months = sorted({month_start(day) for day in days if day is not None})
-    if client_id is None or not months:
+def pairs_of_client_months(client_months: Iterable[tuple[int | None, date | None]]) -> set[tuple[int, date]]:
+    """The (manager, day) of every log of these (client id, month or day) pairs (one query):
+    whose log is the client's first of the month (``first_visits``) changes with any of
+    them."""
+    wanted: dict[int, set[date]] = {}
+    for client_id, day in client_months:
+        if client_id is not None and day is not None:
+            wanted.setdefault(client_id, set()).add(month_start(day))
+    if not wanted:
         return set()
     in_months = Q(pk__in=[])
-    for month in months:
-        in_months |= Q(date__range=(month, month_end(month)))
-    return set(VisitLog.objects.filter(in_months, client_id=client_id).order_by().values_list("owner_id", "date"))
+    for client_id, months in wanted.items():
+        for month in sorted(months):
+            in_months |= Q(client_id=client_id, date__range=(month, month_end(month)))
+    return set(VisitLog.objects.filter(in_months).order_by().values_list("owner_id", "date"))
 
 
 def refresh_client(client: Client | int) -> int:
@@ -291,23 +412,23 @@ def plan_coverage_rows(lines_where: Q, logs_where: Q, *, models: tuple | None = 
     return list(found.values())
 
 
-@transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
 def refresh_coverage(owner_months: Iterable[tuple[int | None, date | None]]) -> int:
     """Recompute the coverage rows of these (plan's manager id, day or month) pairs: a visit
     log saved, a plan approved or reopened, a client handed over. Four queries (five on
-    PostgreSQL) for any number of pairs. Returns the rows now kept for them."""
-    keys: dict[int, set[date]] = {}
-    for owner, day in owner_months:
-        if owner is not None and day is not None:
-            keys.setdefault(owner, set()).add(month_start(day))
-    if not keys:
+    PostgreSQL, four with the delete and insert in one statement) for any number of pairs.
+    Returns the rows now kept for them (0 inside ``batched``: refreshed at its end)."""
+    pending = _pending.get()
+    if pending is not None:
+        pending.coverage |= _valid(owner_months)
         return 0
-    _lock(((owner, month) for owner, months in keys.items() for month in months), COVERAGE_LOCK_SPACE)
+    return _refresh_visits((), owner_months, ())[1]
+
+
+def _recompute_coverage(keys: dict[int, set[date]]) -> int:
     rows = plan_coverage_rows(
         _owner_months(keys, "plan__owner_id", month="plan__month"), _owner_months(keys, "owner_id", day="date")
     )
-    PlanCoverage.objects.filter(_owner_months(keys, "owner_id", month="month")).delete()
-    PlanCoverage.objects.bulk_create(rows, batch_size=1000)
+    _replace(PlanCoverage, _owner_months(keys, "owner_id", month="month"), rows)
     return len(rows)
 
 
@@ -402,8 +523,7 @@ def refresh_survey_months(owner_months: Iterable[tuple[int | None, date | dateti
     stale = Q(pk__in=[])
     for owner, months in keys.items():
         stale |= Q(owner_id=owner, month__in=sorted(months))
-    SurveyMonth.objects.filter(stale).delete()
-    SurveyMonth.objects.bulk_create(rows, batch_size=1000)
+    _replace(SurveyMonth, stale, rows)
     return len(rows)
 
 
@@ -501,8 +621,7 @@ def refresh_complaint_days(owner_days: Iterable[tuple[int | None, date | datetim
         return 0
     _lock(((owner, month_start(day)) for owner, days in keys.items() for day in days), COMPLAINT_LOCK_SPACE)
     rows = complaint_day_rows(_received_on(keys))
-    ComplaintDay.objects.filter(_of(keys, "day")).delete()
-    ComplaintDay.objects.bulk_create(rows, batch_size=1000)
+    _replace(ComplaintDay, _of(keys, "day"), rows)
     return len(rows)
 
 
@@ -594,8 +713,7 @@ def refresh_figure_months(owner_months: Iterable[tuple[int | None, date | None]]
         return 0
     _lock(((owner, month) for month, owners in keys.items() for owner in owners), FIGURE_LOCK_SPACE)
     rows = figure_month_rows(_by_month(keys, "client__owner_id"))
-    FigureMonth.objects.filter(_by_month(keys, "client_owner_id")).delete()
-    FigureMonth.objects.bulk_create(rows, batch_size=1000)
+    _replace(FigureMonth, _by_month(keys, "client_owner_id"), rows)
     return len(rows)
 
 

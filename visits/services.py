@@ -571,6 +571,7 @@ def _visit_to_log(*, owner: User, client: Client, day: date, planned_visit: Plan
 
 
 @transaction.atomic
+@rollups.batched()  # inside the transaction: the rollups refreshed once, as it ends
 def log_visit(
     *,
     owner: User,
@@ -619,7 +620,9 @@ def log_visit(
       refuses the log with a message on ``check_<item id>`` or ``photos``. A type that asks
       for a survey invites the client some hours later.
 
-    The planned visit is marked done (★) and the client's last visit moves forward.
+    The planned visit is marked done (★) and the client's last visit moves forward. The
+    rollups of the visit's day and month are refreshed once, at the end
+    (``rollups.services.batched``).
     """
     if not submission:
         raise ValidationError(_("The form expired; open it again."))
@@ -691,10 +694,9 @@ def log_visit(
     for answer in answers:
         answer.log = log
     ChecklistAnswer.objects.bulk_create(answers)
-    marked_below = planned_visit is not None and (planned_visit.owner_id, planned_visit.date) == (owner.pk, day)
-    if not marked_below and any(not answer.done for answer in answers):
-        # Bulk-created, no signal: the day's rollup counts them (a planned visit's day is
-        # refreshed below, when it is marked done).
+    if any(not answer.done for answer in answers):
+        # Bulk-created, no signal: the day's rollup counts them (the log's own day, refreshed
+        # once with it when ``batched`` ends).
         rollups.refresh_days({(owner.pk, day)})
     if visit_type is not None and visit_type.requires_survey:
         _survey_after_visit(client, by=owner)
