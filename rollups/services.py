@@ -98,11 +98,12 @@ COMPLAINT_LOCK_SPACE = 0x5243  # "RC"
 FIGURE_LOCK_SPACE = 0x5246  # "RF"
 
 
-def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
+def visit_day_rows(where: Q, *, models: tuple | None = None, few_days: bool = False) -> list[VisitDay]:
     """The rollup rows of the raw facts that match ``where`` (lookups ``owner_id`` and
     ``date``, which the three models share), computed afresh: one query (grouped counts,
     UNION ALL). ``models``: (planned visit, temporary task, visit log, rollup) as a
-    migration has them (a rollup without some counts yet: those are left out).
+    migration has them (a rollup without some counts yet: those are left out);
+    ``few_days``: ``where`` picks a few (manager, day) pairs (a refresh), not whole months.
 
     ``first_visits``: a log that is its active client's first of the month (no log of the
     client earlier that month, nor the same day by a lower manager id) counts its client
@@ -140,9 +141,18 @@ def visit_day_rows(where: Q, *, models: tuple | None = None) -> list[VisitDay]:
             Q(date__lt=OuterRef("date")) | Q(date=OuterRef("date"), owner_id__lt=OuterRef("owner_id")),
             client_id=OuterRef("client_id"),
             date__gte=OuterRef("month_of"),
+            date__lte=OuterRef("date"),  # the same, bounding the scan of (client, date)
         )
+        logs_asked = VisitLog.objects.filter(where)
+        if few_days:
+            # One log of each (client, day, manager) is asked: the others have the same answer
+            # and the same row, where the client is counted once (a client logged a hundred
+            # times the same day would otherwise ask a hundred times over a hundred logs).
+            # Not over whole months: grouping them all first costs more than it saves.
+            one_each = logs_asked.order_by().values("client_id", "date", "owner_id").annotate(one=Min("pk"))
+            logs_asked = VisitLog.objects.filter(pk__in=one_each.values("one"))
         first = (
-            VisitLog.objects.filter(where, client__status=ACTIVE_CLIENT)
+            logs_asked.filter(client__status=ACTIVE_CLIENT)
             .annotate(month_of=TruncMonth("date", output_field=DateField()))
             .filter(~Exists(earlier))
             .order_by()
@@ -312,7 +322,7 @@ def _refresh_visits(owner_days, coverage_months, client_months) -> tuple[int, in
     _lock(((owner, month_start(day)) for owner, days in keys.items() for day in days), keys=coverage_keys)
     kept = 0
     if keys:
-        rows = visit_day_rows(_of(keys, "date"))
+        rows = visit_day_rows(_of(keys, "date"), few_days=True)
         _replace(VisitDay, _of(keys, "day"), rows)
         kept = len(rows)
     return kept, _recompute_coverage(months) if months else 0
