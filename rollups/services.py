@@ -19,10 +19,12 @@ What refreshes (one call per write path, no counting by hand anywhere):
   ``hand_over_complaints`` (``.update()``) wrap themselves in ``refreshing_complaints``;
 - a visit log's first-visit and coverage counts: its signal also refreshes the days of the
   client's other logs that month (which one is its first may change) and its manager's
-  coverage of the month (``refresh_coverage``); a visit log's checklist answers are
+  coverage of the month (``refresh_visit_logs``); a visit log's checklist answers are
   bulk-created by ``visits.services.log_visit``, which refreshes the day itself (one by one,
   in the admin: a signal); a client's status change refreshes its days (first visits count
   active clients only);
+- ``visits.services.log_visit`` runs inside ``batched``: the refreshes its writes ask for
+  (the log, its planned visit marked done, its answers) run once, when it ends;
 - coverage (``PlanCoverage``): a plan approved or no longer approved (its signal), a line
   saved one by one into an approved plan (a signal; the admin's plan page refreshes after
   its inline too), a client handed over (``refresh_client``, ``refreshing_client``);
@@ -43,7 +45,8 @@ A refresh recomputes the touched (manager, day) rows from the raw rows rather th
 or subtracting one: a refresh is exact whatever the write was, and doing it twice changes
 nothing. On PostgreSQL each (manager, month) is held by a transaction-level advisory lock
 while it is recomputed, so two transactions writing the same manager's day cannot leave the
-older count behind (the second waits, then reads what the first committed).
+older count behind (the second waits, then reads what the first committed); the old rows
+are deleted and the new inserted in one statement (``_replace``).
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Count, DateField, Exists, F, IntegerField, Max, Min, OuterRef, Q, Sum, Value
 from django.db.models.functions import TruncDate, TruncMonth
-from django.db.models.sql.subqueries import DeleteQuery, InsertQuery
+from django.db.models.sql.subqueries import DeleteQuery
 from django.utils import timezone
 
 from analysis.models import BusinessFigure, Product
@@ -198,16 +201,13 @@ def _lock(owner_months: Iterable[tuple[int, date]], space: int = LOCK_SPACE, *, 
             cursor.execute("SELECT pg_advisory_xact_lock(key) FROM unnest(%s::bigint[]) AS key ORDER BY key", [keys])
 
 
-# At most this many new rows are written in the same statement as the old ones are deleted.
-REPLACE_IN_ONE = 1000
-
-
 def _replace(model, stale: Q, rows: list) -> None:
     """Put ``rows`` in place of the rollup rows that match ``stale``. On PostgreSQL one
-    statement (``WITH gone AS (DELETE …) INSERT …``: both parts see the statement's one
-    snapshot, so the DELETE never meets the new rows), else (or for more than
-    ``REPLACE_IN_ONE`` rows) a delete and a bulk insert."""
-    if connection.vendor != "postgresql" or len(rows) > REPLACE_IN_ONE:
+    statement: ``WITH gone AS (DELETE …) INSERT … SELECT * FROM unnest(…)``, both parts
+    seeing the statement's one snapshot (the DELETE never meets the new rows), the new rows
+    sent as one array per column (a rollup's columns are numbers, dates and text, which the
+    driver sends as they are). Elsewhere a delete and a bulk insert."""
+    if connection.vendor != "postgresql":
         model.objects.filter(stale).delete()
         model.objects.bulk_create(rows, batch_size=1000)
         return
@@ -218,10 +218,14 @@ def _replace(model, stale: Q, rows: list) -> None:
     except EmptyResultSet:  # nothing to delete
         sql, params = "", ()
     if rows:
-        insert = InsertQuery(model)
-        insert.insert_values([f for f in model._meta.concrete_fields if not f.primary_key and not f.generated], rows)
-        [(insert_sql, insert_params)] = insert.get_compiler(connection=connection).as_sql()
-        sql, params = (f"WITH gone AS ({sql}) {insert_sql}" if sql else insert_sql), (*params, *insert_params)
+        quote = connection.ops.quote_name
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
+        names = ", ".join(quote(f.column) for f in fields)
+        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+        table = quote(model._meta.db_table)
+        insert = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})"  # noqa: S608 (values are parameters)
+        columns = [[getattr(row, f.attname) for row in rows] for f in fields]
+        sql, params = (f"WITH gone AS ({sql}) {insert}" if sql else insert), (*params, *columns)
     if sql:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

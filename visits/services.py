@@ -709,11 +709,26 @@ def log_visit(
         record_on_site(client_id=client.pk, at=checked_in_at or timezone.now())
     if request_text:
         take_request_on_visit(log, by=owner, text=request_text)
+    observed = []
     if observations:
         from market.services import record_observations
 
-        record_observations(client=client, by=owner, day=day, observations=observations, visit_log=log)
+        observed = record_observations(client=client, by=owner, day=day, observations=observations, visit_log=log)
+    # What shows the new log (the API's answer) finds its answers and observations in hand,
+    # in their models' order (by id; the newest first of one day).
+    _written(log, "checklist_answers", answers)
+    _written(log, "market_observations", sorted(observed, key=lambda row: row.pk, reverse=True))
     return log, True
+
+
+def _written(instance, name: str, rows: list) -> None:
+    """Keep ``rows``, every row of ``instance``'s relation ``name`` (just written with it),
+    as a prefetch would: reading the relation queries nothing."""
+    queryset = getattr(instance, name).get_queryset()
+    queryset._result_cache, queryset._prefetch_done = list(rows), True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = queryset
 
 
 def default_visit_type(client: Client, day: date) -> VisitType | None:
