@@ -280,9 +280,9 @@ def _valid(pairs: Iterable[tuple]) -> set[tuple]:
 
 def refresh_days(owner_days: Iterable[tuple[int | None, date | None]]) -> int:
     """Recompute the rows of these (manager id, day) pairs from the raw rows; three queries
-    (four on PostgreSQL, three with the delete and insert in one statement) for any number
-    of pairs. Returns the rows now kept for them (0 inside ``batched``: refreshed at its
-    end)."""
+    for any number of pairs (on PostgreSQL: the lock, the recomputation, and the old rows'
+    delete with the new rows' insert). Returns the rows now kept for them (0 inside
+    ``batched``: refreshed at its end)."""
     pending = _pending.get()
     if pending is not None:
         pending.days |= _valid(owner_days)
@@ -296,10 +296,10 @@ def refresh_visit_logs(owner_days: Iterable[tuple[int | None, date | None]], cli
     client's first of the month, ``first_visits``, may have changed); and the coverage of
     the pairs' managers' plans of the month. One lock for all (inside ``batched``: at its
     end)."""
+    owner_days = set(owner_days)
+    days = {day for _owner, day in owner_days if day is not None}
+    client_months = {(client_id, month_start(day)) for client_id in client_ids if client_id is not None for day in days}
     owner_days = _valid(owner_days)
-    client_months = {
-        (client_id, month_start(day)) for client_id in client_ids if client_id is not None for _owner, day in owner_days
-    }
     pending = _pending.get()
     if pending is not None:
         pending.days |= owner_days
@@ -428,8 +428,8 @@ def plan_coverage_rows(lines_where: Q, logs_where: Q, *, models: tuple | None = 
 
 def refresh_coverage(owner_months: Iterable[tuple[int | None, date | None]]) -> int:
     """Recompute the coverage rows of these (plan's manager id, day or month) pairs: a visit
-    log saved, a plan approved or reopened, a client handed over. Four queries (five on
-    PostgreSQL, four with the delete and insert in one statement) for any number of pairs.
+    log saved, a plan approved or reopened, a client handed over. Four queries for any number
+    of pairs (on PostgreSQL: the lock, two reads, the delete with the insert).
     Returns the rows now kept for them (0 inside ``batched``: refreshed at its end)."""
     pending = _pending.get()
     if pending is not None:
@@ -523,7 +523,7 @@ def _answered_in(keys: dict[int, set[date]]) -> Q:
 @transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
 def refresh_survey_months(owner_months: Iterable[tuple[int | None, date | datetime | None]]) -> int:
     """Recompute the survey rows of these (manager id, month or moment) pairs: an answer
-    saved, deleted, or its client handed over. Three queries (four on PostgreSQL)."""
+    saved, deleted, or its client handed over. Three queries (on PostgreSQL the lock, the read, the replace)."""
     keys: dict[int, set[date]] = {}
     for owner, when in owner_months:
         if owner is None or when is None:
@@ -625,8 +625,8 @@ def _received_on(keys: dict[int, set[date]]) -> Q:
 @transaction.atomic(savepoint=False)  # part of the caller's write (a job's batch): no savepoint of its own
 def refresh_complaint_days(owner_days: Iterable[tuple[int | None, date | datetime | None]]) -> int:
     """Recompute the complaint rows of these (manager id, day received) pairs from the raw
-    rows (a moment is taken on its local day); three queries (four on PostgreSQL) for any
-    number of pairs. Returns the rows now kept for them."""
+    rows (a moment is taken on its local day); three queries for any number of pairs (on
+    PostgreSQL the lock, the read, the replace). Returns the rows now kept for them."""
     keys: dict[int, set[date]] = {}
     for owner, moment in owner_days:
         if owner is not None and moment is not None:
@@ -717,8 +717,8 @@ def _by_month(keys: dict[date, set[int]], owner_lookup: str) -> Q:
 @transaction.atomic(savepoint=False)  # part of the caller's write (an import): no savepoint of its own
 def refresh_figure_months(owner_months: Iterable[tuple[int | None, date | None]]) -> int:
     """Recompute the figure rows of these (client's owner id, month) pairs from the raw rows:
-    every figure of that manager's clients in that month. Three queries (four on
-    PostgreSQL) for any number of pairs. Returns the rows now kept for them."""
+    every figure of that manager's clients in that month. Three queries for any number of
+    pairs (on PostgreSQL the lock, the read, the replace). Returns the rows now kept."""
     keys: dict[date, set[int]] = {}
     for owner, month in owner_months:
         if owner is not None and month is not None:
