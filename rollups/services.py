@@ -57,11 +57,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection, transaction
 from django.db.models import Count, DateField, Exists, F, IntegerField, Max, Min, OuterRef, Q, Sum, Value
 from django.db.models.functions import TruncDate, TruncMonth
-from django.db.models.sql.subqueries import DeleteQuery
+from django.db.models.sql import Query
 from django.utils import timezone
 
 from analysis.models import BusinessFigure, Product
@@ -203,32 +203,59 @@ def _lock(owner_months: Iterable[tuple[int, date]], space: int = LOCK_SPACE, *, 
 
 def _replace(model, stale: Q, rows: list) -> None:
     """Put ``rows`` in place of the rollup rows that match ``stale``. On PostgreSQL one
-    statement: ``WITH gone AS (DELETE …) INSERT … SELECT * FROM unnest(…)``, both parts
-    seeing the statement's one snapshot (the DELETE never meets the new rows), the new rows
-    sent as one array per column (a rollup's columns are numbers, dates and text, which the
-    driver sends as they are). Elsewhere a delete and a bulk insert."""
+    statement that writes only what changed: the rows kept that no new row equals are
+    deleted, the new rows that no kept row equals are inserted (``WITH fresh AS (…), gone
+    AS (DELETE …) INSERT …``: every part sees the statement's one snapshot, so the DELETE
+    never meets the new rows). A visit log saved changes one or two of its manager's
+    coverage rows of the month: those are written, not the hundreds around them. The new
+    rows travel as one array per column (a rollup's columns are numbers, dates and text,
+    which the driver sends as they are). Elsewhere a delete and a bulk insert."""
     if connection.vendor != "postgresql":
         model.objects.filter(stale).delete()
         model.objects.bulk_create(rows, batch_size=1000)
         return
-    delete = DeleteQuery(model)
-    delete.add_q(stale)
+    query = Query(model)
+    query.add_q(stale)
     try:
-        sql, params = delete.get_compiler(connection=connection).as_sql()
-    except EmptyResultSet:  # nothing to delete
-        sql, params = "", ()
-    if rows:
-        quote = connection.ops.quote_name
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
-        names = ", ".join(quote(f.column) for f in fields)
-        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-        table = quote(model._meta.db_table)
-        insert = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})"  # noqa: S608 (values are parameters)
-        columns = [[getattr(row, f.attname) for row in rows] for f in fields]
-        sql, params = (f"WITH gone AS ({sql}) {insert}" if sql else insert), (*params, *columns)
-    if sql:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+        where, where_params = query.get_compiler(connection=connection).compile(query.where)
+    except EmptyResultSet:  # no row kept to compare with or delete
+        where, where_params = "", ()
+    except FullResultSet:
+        where, where_params = "TRUE", ()
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
+    names = ", ".join(quote(f.column) for f in fields)
+
+    def same(one: str, other: str) -> str:  # hashable equality; an empty id is 0 on both sides
+        return " AND ".join(
+            f"COALESCE({one}.{quote(f.column)}, 0) = COALESCE({other}.{quote(f.column)}, 0)"
+            if f.null and f.is_relation
+            else f"{one}.{quote(f.column)} IS NOT DISTINCT FROM {other}.{quote(f.column)}"
+            if f.null
+            else f"{one}.{quote(f.column)} = {other}.{quote(f.column)}"
+            for f in fields
+        )
+
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    fresh = f"fresh AS (SELECT * FROM unnest({arrays}) AS fresh ({names}))"  # noqa: S608 (values are parameters)
+    columns = [[getattr(row, f.attname) for row in rows] for f in fields]
+    if where and rows:
+        sql = (
+            f"WITH {fresh}, gone AS (DELETE FROM {table} WHERE ({where}) AND NOT EXISTS "  # noqa: S608
+            f"(SELECT FROM fresh WHERE {same('fresh', table)})) "
+            f"INSERT INTO {table} ({names}) SELECT * FROM fresh WHERE NOT EXISTS "
+            f"(SELECT FROM {table} WHERE ({where}) AND {same('fresh', table)})"
+        )
+        params = (*columns, *where_params, *where_params)
+    elif rows:
+        sql, params = f"WITH {fresh} INSERT INTO {table} ({names}) SELECT * FROM fresh", columns  # noqa: S608
+    elif where:
+        sql, params = f"DELETE FROM {table} WHERE {where}", where_params  # noqa: S608
+    else:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _of(keys: dict[int, set[date]], day_lookup: str) -> Q:
