@@ -227,14 +227,12 @@ def _replace(model, stale: Q, rows: list) -> None:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
     names = ", ".join(quote(f.column) for f in fields)
 
-    def same(one: str, other: str) -> str:  # hashable equality; an empty id is 0 on both sides
-        return " AND ".join(
-            f"COALESCE({one}.{quote(f.column)}, 0) = COALESCE({other}.{quote(f.column)}, 0)"
-            if f.null and f.is_relation
-            else f"{one}.{quote(f.column)} IS NOT DISTINCT FROM {other}.{quote(f.column)}"
-            if f.null
-            else f"{one}.{quote(f.column)} = {other}.{quote(f.column)}"
-            for f in fields
+    def same(one: str, other: str) -> str:
+        # Whole rows compared as text: NULLs compare as equal, the join is hashed, and the
+        # planner derives no filter on ``fresh`` from the kept rows' (a misestimate that
+        # made it compare every pair of rows).
+        return " = ".join(
+            f"ROW({', '.join(f'{alias}.{quote(f.column)}' for f in fields)})::text" for alias in (one, other)
         )
 
     arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
