@@ -45,8 +45,9 @@ A refresh recomputes the touched (manager, day) rows from the raw rows rather th
 or subtracting one: a refresh is exact whatever the write was, and doing it twice changes
 nothing. On PostgreSQL each (manager, month) is held by a transaction-level advisory lock
 while it is recomputed, so two transactions writing the same manager's day cannot leave the
-older count behind (the second waits, then reads what the first committed); the old rows
-are deleted and the new inserted in one statement (``_replace``).
+older count behind (the second waits, then reads what the first committed); the rows
+recomputed replace the kept ones in one statement that writes only those that changed
+(``_replace``).
 """
 
 from __future__ import annotations

@@ -105,3 +105,19 @@ def test_a_refresh_takes_three_statements_for_any_number_of_days(manager, django
     with django_assert_num_queries(3):  # lock (PostgreSQL) or delete (SQLite), recompute, insert
         assert refresh_days(pairs) == 3
     assert drift(today) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite deletes and inserts every row")
+def test_on_postgresql_a_refresh_writes_only_the_rows_that_changed(manager, teammate, acme):
+    today = timezone.localdate()
+    PlannedVisitFactory(owner=manager, client=acme, date=today)
+    PlannedVisitFactory(owner=teammate, client=ClientFactory(owner=teammate), date=today)
+    kept = dict(VisitDay.objects.values_list("owner_id", "pk"))
+    VisitLogFactory(owner=manager, client=acme, date=today)  # the manager's row changes, not the teammate's
+    refresh_days({(manager.pk, today), (teammate.pk, today)})
+    now = dict(VisitDay.objects.values_list("owner_id", "pk"))
+    assert now[teammate.pk] == kept[teammate.pk] and now[manager.pk] != kept[manager.pk]
+    assert VisitDay.objects.get(owner=manager).logged == 1 and drift(today) == []
+    PlannedVisit.objects.filter(owner=teammate).update(status="cancelled")  # no signal: a row to remove
+    refresh_days({(teammate.pk, today)})
+    assert not VisitDay.objects.filter(owner=teammate).exists() and drift(today) == []
