@@ -19,10 +19,12 @@ What refreshes (one call per write path, no counting by hand anywhere):
   ``hand_over_complaints`` (``.update()``) wrap themselves in ``refreshing_complaints``;
 - a visit log's first-visit and coverage counts: its signal also refreshes the days of the
   client's other logs that month (which one is its first may change) and its manager's
-  coverage of the month (``refresh_coverage``); a visit log's checklist answers are
+  coverage of the month (``refresh_visit_logs``); a visit log's checklist answers are
   bulk-created by ``visits.services.log_visit``, which refreshes the day itself (one by one,
   in the admin: a signal); a client's status change refreshes its days (first visits count
   active clients only);
+- ``visits.services.log_visit`` runs inside ``batched``: the refreshes its writes ask for
+  (the log, its planned visit marked done, its answers) run once, when it ends;
 - coverage (``PlanCoverage``): a plan approved or no longer approved (its signal), a line
   saved one by one into an approved plan (a signal; the admin's plan page refreshes after
   its inline too), a client handed over (``refresh_client``, ``refreshing_client``);
@@ -43,13 +45,15 @@ A refresh recomputes the touched (manager, day) rows from the raw rows rather th
 or subtracting one: a refresh is exact whatever the write was, and doing it twice changes
 nothing. On PostgreSQL each (manager, month) is held by a transaction-level advisory lock
 while it is recomputed, so two transactions writing the same manager's day cannot leave the
-older count behind (the second waits, then reads what the first committed).
+older count behind (the second waits, then reads what the first committed); the rows
+recomputed replace the kept ones in one statement that writes only those that changed
+(``_replace``).
 
 A refresh and the rebuild compute the rows with the same query: ``visit_day_sql``,
 ``plan_coverage_sql``, ``complaint_day_query``, ``survey_month_rows``, ``figure_month_rows``.
 Grouped in the database, the same SQL on SQLite and PostgreSQL (window functions for a
 client's first visit of the month, ``RANK``, and a plan line's n-th visit, ``ROW_NUMBER``). A
-refresh reads the rows (``*_rows``) and bulk-inserts them; the rebuild of a whole month
+refresh reads the rows (``*_rows``) and writes them with ``_replace``; the rebuild of a whole month
 writes the visit, coverage and complaint rows with one ``INSERT … SELECT`` of that query
 (``_insert``: tens of thousands of rows a month at 100,000 clients never pass through
 Python). ``drift`` compares the kept rows with the ``*_rows`` of the same queries.
@@ -60,9 +64,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
@@ -84,6 +90,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Cast, Rank, RowNumber, TruncDate, TruncMonth
+from django.db.models.sql import Query
 from django.utils import timezone
 
 from analysis.models import BusinessFigure, Product
@@ -270,15 +277,77 @@ def _insert(model, fields: Iterable[str], query: tuple[str, tuple]) -> int:
         return cursor.rowcount
 
 
-def _lock(owner_months: Iterable[tuple[int, date]], space: int = LOCK_SPACE) -> None:
+def _lock_keys(owner_months: Iterable[tuple[int, date]], space: int = LOCK_SPACE) -> set[int]:
+    return {(space << 40) + (owner << 12) + month.year * 12 + month.month for owner, month in owner_months}
+
+
+def _lock(owner_months: Iterable[tuple[int, date]], space: int = LOCK_SPACE, *, keys: Iterable[int] = ()) -> None:
     """Hold each (manager, month) until the transaction ends (PostgreSQL; SQLite writes one
-    at a time anyway). Always in the same order, so two writers never wait on each other."""
+    at a time anyway). Always in the same order, so two writers never wait on each other;
+    ``keys``: more keys (``_lock_keys`` of another space), taken in the same statement, in
+    the same order (a visit key is below every coverage key: as when taken one space after
+    the other)."""
     if connection.vendor != "postgresql":
         return
-    keys = sorted({(space << 40) + (owner << 12) + month.year * 12 + month.month for owner, month in owner_months})
+    keys = sorted(_lock_keys(owner_months, space) | set(keys))
     if keys:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(key) FROM unnest(%s::bigint[]) AS key ORDER BY key", [keys])
+
+
+def _replace(model, stale: Q, rows: list) -> None:
+    """Put ``rows`` in place of the rollup rows that match ``stale``. On PostgreSQL one
+    statement that writes only what changed: the rows kept that no new row equals are
+    deleted, the new rows that no kept row equals are inserted (``WITH fresh AS (…), gone
+    AS (DELETE …) INSERT …``: every part sees the statement's one snapshot, so the DELETE
+    never meets the new rows). A visit log saved changes one or two of its manager's
+    coverage rows of the month: those are written, not the hundreds around them. The new
+    rows travel as one array per column (a rollup's columns are numbers, dates and text,
+    which the driver sends as they are). Elsewhere a delete and a bulk insert."""
+    if connection.vendor != "postgresql":
+        model.objects.filter(stale).delete()
+        model.objects.bulk_create(rows, batch_size=1000)
+        return
+    query = Query(model)
+    query.add_q(stale)
+    try:
+        where, where_params = query.get_compiler(connection=connection).compile(query.where)
+    except EmptyResultSet:  # no row kept to compare with or delete
+        where, where_params = "", ()
+    except FullResultSet:
+        where, where_params = "TRUE", ()
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
+    names = ", ".join(quote(f.column) for f in fields)
+
+    def same(one: str, other: str) -> str:
+        # Whole rows compared as text: NULLs compare as equal, the join is hashed, and the
+        # planner derives no filter on ``fresh`` from the kept rows' (a misestimate that
+        # made it compare every pair of rows).
+        return " = ".join(
+            f"ROW({', '.join(f'{alias}.{quote(f.column)}' for f in fields)})::text" for alias in (one, other)
+        )
+
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    fresh = f"fresh AS (SELECT * FROM unnest({arrays}) AS fresh ({names}))"  # noqa: S608 (values are parameters)
+    columns = [[getattr(row, f.attname) for row in rows] for f in fields]
+    if where and rows:
+        sql = (
+            f"WITH {fresh}, gone AS (DELETE FROM {table} WHERE ({where}) AND NOT EXISTS "  # noqa: S608
+            f"(SELECT FROM fresh WHERE {same('fresh', table)})) "
+            f"INSERT INTO {table} ({names}) SELECT * FROM fresh WHERE NOT EXISTS "
+            f"(SELECT FROM {table} WHERE ({where}) AND {same('fresh', table)})"
+        )
+        params = (*columns, *where_params, *where_params)
+    elif rows:
+        sql, params = f"WITH {fresh} INSERT INTO {table} ({names}) SELECT * FROM fresh", columns  # noqa: S608
+    elif where:
+        sql, params = f"DELETE FROM {table} WHERE {where}", where_params  # noqa: S608
+    else:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _of(keys: dict[int, set[date]], day_lookup: str) -> Q:
@@ -288,22 +357,99 @@ def _of(keys: dict[int, set[date]], day_lookup: str) -> Q:
     return where
 
 
-@transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
+@dataclass
+class _Pending:
+    """The visit rollups' refreshes asked for inside ``batched``, run once when it ends."""
+
+    days: set = field(default_factory=set)  # (manager id, day)
+    coverage: set = field(default_factory=set)  # (plan's manager id, day or month)
+    client_months: set = field(default_factory=set)  # (client id, month): its logs' days
+
+
+_pending: ContextVar[_Pending | None] = ContextVar("rollups_pending_visits", default=None)
+
+
+@contextmanager
+def batched():
+    """Around one write of several visit facts in one transaction (``visits.services.log_visit``:
+    the log, its planned visit marked done, its checklist answers): the visit rollups'
+    refreshes asked for meanwhile (``refresh_days``, ``refresh_coverage``,
+    ``refresh_visit_logs``, by the signals or the services) are only collected, and run
+    once when it ends, still in the caller's transaction: one lock, one recomputation and
+    one replacement of each kind, whatever the number of saves. A refresh is exact (the
+    rows recomputed from the raw rows), so one at the end leaves the rows the separate
+    refreshes would have. Open it inside the writes' transaction (``atomic``): left by an
+    exception, it refreshes nothing, as the writes are rolled back. Inside another
+    ``batched``, the outer one refreshes."""
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set(_Pending())
+    try:
+        yield
+        pending = _pending.get()
+    finally:
+        _pending.reset(token)
+    _refresh_visits(pending.days, pending.coverage, pending.client_months)
+
+
+def _valid(pairs: Iterable[tuple]) -> set[tuple]:
+    return {(owner, day) for owner, day in pairs if owner is not None and day is not None}
+
+
 def refresh_days(owner_days: Iterable[tuple[int | None, date | None]]) -> int:
     """Recompute the rows of these (manager id, day) pairs from the raw rows; three queries
-    (four on PostgreSQL) for any number of pairs. Returns the rows now kept for them."""
-    keys: dict[int, set[date]] = {}
-    for owner, day in owner_days:
-        if owner is not None and day is not None:
-            keys.setdefault(owner, set()).add(day)
-    if not keys:
+    for any number of pairs (on PostgreSQL: the lock, the recomputation, and the old rows'
+    delete with the new rows' insert). Returns the rows now kept for them (0 inside
+    ``batched``: refreshed at its end)."""
+    pending = _pending.get()
+    if pending is not None:
+        pending.days |= _valid(owner_days)
         return 0
-    _lock((owner, month_start(day)) for owner, days in keys.items() for day in days)
-    every = {day for days in keys.values() for day in days}
-    rows = visit_day_rows(_of(keys, "date"), days=(min(every), max(every)))
-    VisitDay.objects.filter(_of(keys, "day")).delete()
-    VisitDay.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    return _refresh_visits(owner_days, (), ())[0]
+
+
+def refresh_visit_logs(owner_days: Iterable[tuple[int | None, date | None]], client_ids: Iterable[int | None]) -> None:
+    """After visit logs were written at these (manager id, day) pairs, of these clients: the
+    pairs' days; the days of the clients' other logs in the same months (which log is a
+    client's first of the month, ``first_visits``, may have changed); and the coverage of
+    the pairs' managers' plans of the month. One lock for all (inside ``batched``: at its
+    end)."""
+    owner_days = set(owner_days)
+    days = {day for _owner, day in owner_days if day is not None}
+    client_months = {(client_id, month_start(day)) for client_id in client_ids if client_id is not None for day in days}
+    owner_days = _valid(owner_days)
+    pending = _pending.get()
+    if pending is not None:
+        pending.days |= owner_days
+        pending.coverage |= owner_days
+        pending.client_months |= client_months
+        return
+    _refresh_visits(owner_days, owner_days, client_months)
+
+
+@transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
+def _refresh_visits(owner_days, coverage_months, client_months) -> tuple[int, int]:
+    """The visit rows of ``owner_days`` and of the clients' logs in ``client_months``, and
+    the coverage rows of ``coverage_months``, recomputed under one lock statement. Returns
+    (visit rows, coverage rows) now kept for them."""
+    keys: dict[int, set[date]] = {}
+    for owner, day in _valid(owner_days) | pairs_of_client_months(client_months):
+        keys.setdefault(owner, set()).add(day)
+    months: dict[int, set[date]] = {}
+    for owner, day in _valid(coverage_months):
+        months.setdefault(owner, set()).add(month_start(day))
+    if not keys and not months:
+        return 0, 0
+    coverage_keys = _lock_keys(((o, m) for o, each in months.items() for m in each), COVERAGE_LOCK_SPACE)
+    _lock(((owner, month_start(day)) for owner, days in keys.items() for day in days), keys=coverage_keys)
+    kept = 0
+    if keys:
+        every = {day for days in keys.values() for day in days}
+        rows = visit_day_rows(_of(keys, "date"), days=(min(every), max(every)))
+        _replace(VisitDay, _of(keys, "day"), rows)
+        kept = len(rows)
+    return kept, _recompute_coverage(months) if months else 0
 
 
 def _pairs_of_client(client_id: int) -> set[tuple[int, date]]:
@@ -313,16 +459,21 @@ def _pairs_of_client(client_id: int) -> set[tuple[int, date]]:
     return pairs
 
 
-def pairs_of_client_months(client_id: int | None, days: Iterable[date | None]) -> set[tuple[int, date]]:
-    """The (manager, day) of every log of this client in the months of ``days``: whose log
-    is the client's first of the month (``first_visits``) changes with any of them."""
-    months = sorted({month_start(day) for day in days if day is not None})
-    if client_id is None or not months:
+def pairs_of_client_months(client_months: Iterable[tuple[int | None, date | None]]) -> set[tuple[int, date]]:
+    """The (manager, day) of every log of these (client id, month or day) pairs (one query):
+    whose log is the client's first of the month (``first_visits``) changes with any of
+    them."""
+    wanted: dict[int, set[date]] = {}
+    for client_id, day in client_months:
+        if client_id is not None and day is not None:
+            wanted.setdefault(client_id, set()).add(month_start(day))
+    if not wanted:
         return set()
     in_months = Q(pk__in=[])
-    for month in months:
-        in_months |= Q(date__range=(month, month_end(month)))
-    return set(VisitLog.objects.filter(in_months, client_id=client_id).order_by().values_list("owner_id", "date"))
+    for client_id, months in wanted.items():
+        for month in sorted(months):
+            in_months |= Q(client_id=client_id, date__range=(month, month_end(month)))
+    return set(VisitLog.objects.filter(in_months).order_by().values_list("owner_id", "date"))
 
 
 def refresh_client(client: Client | int) -> int:
@@ -413,23 +564,23 @@ def plan_coverage_rows(lines_where: Q, logs_where: Q, *, models: tuple | None = 
     return _fetch(PlanCoverage, COVERAGE_FIELDS, plan_coverage_sql(lines_where, logs_where, models=models))
 
 
-@transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
 def refresh_coverage(owner_months: Iterable[tuple[int | None, date | None]]) -> int:
     """Recompute the coverage rows of these (plan's manager id, day or month) pairs: a visit
-    log saved, a plan approved or reopened, a client handed over. Three queries (four on
-    PostgreSQL) for any number of pairs. Returns the rows now kept for them."""
-    keys: dict[int, set[date]] = {}
-    for owner, day in owner_months:
-        if owner is not None and day is not None:
-            keys.setdefault(owner, set()).add(month_start(day))
-    if not keys:
+    log saved, a plan approved or reopened, a client handed over. Four queries for any number
+    of pairs (on PostgreSQL: the lock, two reads, the delete with the insert).
+    Returns the rows now kept for them (0 inside ``batched``: refreshed at its end)."""
+    pending = _pending.get()
+    if pending is not None:
+        pending.coverage |= _valid(owner_months)
         return 0
-    _lock(((owner, month) for owner, months in keys.items() for month in months), COVERAGE_LOCK_SPACE)
+    return _refresh_visits((), owner_months, ())[1]
+
+
+def _recompute_coverage(keys: dict[int, set[date]]) -> int:
     rows = plan_coverage_rows(
         _owner_months(keys, "plan__owner_id", month="plan__month"), _owner_months(keys, "owner_id", day="date")
     )
-    PlanCoverage.objects.filter(_owner_months(keys, "owner_id", month="month")).delete()
-    PlanCoverage.objects.bulk_create(rows, batch_size=1000)
+    _replace(PlanCoverage, _owner_months(keys, "owner_id", month="month"), rows)
     return len(rows)
 
 
@@ -510,7 +661,7 @@ def _answered_in(keys: dict[int, set[date]]) -> Q:
 @transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
 def refresh_survey_months(owner_months: Iterable[tuple[int | None, date | datetime | None]]) -> int:
     """Recompute the survey rows of these (manager id, month or moment) pairs: an answer
-    saved, deleted, or its client handed over. Three queries (four on PostgreSQL)."""
+    saved, deleted, or its client handed over. Three queries (on PostgreSQL the lock, the read, the replace)."""
     keys: dict[int, set[date]] = {}
     for owner, when in owner_months:
         if owner is None or when is None:
@@ -524,8 +675,7 @@ def refresh_survey_months(owner_months: Iterable[tuple[int | None, date | dateti
     stale = Q(pk__in=[])
     for owner, months in keys.items():
         stale |= Q(owner_id=owner, month__in=sorted(months))
-    SurveyMonth.objects.filter(stale).delete()
-    SurveyMonth.objects.bulk_create(rows, batch_size=1000)
+    _replace(SurveyMonth, stale, rows)
     return len(rows)
 
 
@@ -613,8 +763,8 @@ def _received_on(keys: dict[int, set[date]]) -> Q:
 @transaction.atomic(savepoint=False)  # part of the caller's write (a job's batch): no savepoint of its own
 def refresh_complaint_days(owner_days: Iterable[tuple[int | None, date | datetime | None]]) -> int:
     """Recompute the complaint rows of these (manager id, day received) pairs from the raw
-    rows (a moment is taken on its local day); three queries (four on PostgreSQL) for any
-    number of pairs. Returns the rows now kept for them."""
+    rows (a moment is taken on its local day); three queries for any number of pairs (on
+    PostgreSQL the lock, the read, the replace). Returns the rows now kept for them."""
     keys: dict[int, set[date]] = {}
     for owner, moment in owner_days:
         if owner is not None and moment is not None:
@@ -623,8 +773,7 @@ def refresh_complaint_days(owner_days: Iterable[tuple[int | None, date | datetim
         return 0
     _lock(((owner, month_start(day)) for owner, days in keys.items() for day in days), COMPLAINT_LOCK_SPACE)
     rows = complaint_day_rows(_received_on(keys))
-    ComplaintDay.objects.filter(_of(keys, "day")).delete()
-    ComplaintDay.objects.bulk_create(rows, batch_size=1000)
+    _replace(ComplaintDay, _of(keys, "day"), rows)
     return len(rows)
 
 
@@ -704,8 +853,8 @@ def _by_month(keys: dict[date, set[int]], owner_lookup: str) -> Q:
 @transaction.atomic(savepoint=False)  # part of the caller's write (an import): no savepoint of its own
 def refresh_figure_months(owner_months: Iterable[tuple[int | None, date | None]]) -> int:
     """Recompute the figure rows of these (client's owner id, month) pairs from the raw rows:
-    every figure of that manager's clients in that month. Three queries (four on
-    PostgreSQL) for any number of pairs. Returns the rows now kept for them."""
+    every figure of that manager's clients in that month. Three queries for any number of
+    pairs (on PostgreSQL the lock, the read, the replace). Returns the rows now kept."""
     keys: dict[date, set[int]] = {}
     for owner, month in owner_months:
         if owner is not None and month is not None:
@@ -714,8 +863,7 @@ def refresh_figure_months(owner_months: Iterable[tuple[int | None, date | None]]
         return 0
     _lock(((owner, month) for month, owners in keys.items() for owner in owners), FIGURE_LOCK_SPACE)
     rows = figure_month_rows(_by_month(keys, "client__owner_id"))
-    FigureMonth.objects.filter(_by_month(keys, "client_owner_id")).delete()
-    FigureMonth.objects.bulk_create(rows, batch_size=1000)
+    _replace(FigureMonth, _by_month(keys, "client_owner_id"), rows)
     return len(rows)
 
 

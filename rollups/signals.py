@@ -2,7 +2,9 @@
 figure saved (or deleted: see below for figures) one at a time refreshes its manager's day
 (or month) in the rollups, in the same transaction (``services.refresh_days`` and its kin).
 The day and manager it had when loaded are remembered, so moving a visit to another day or
-manager refreshes both. Bulk writes send no signal: they call the services themselves."""
+manager refreshes both. Bulk writes send no signal: they call the services themselves.
+Inside ``services.batched`` (``visits.services.log_visit``) the refreshes asked for here are
+collected and run once, when the write ends."""
 
 from __future__ import annotations
 
@@ -35,16 +37,15 @@ def refresh(sender, instance, raw: bool = False, **kwargs) -> None:
         return
     now = _where(instance)
     was = getattr(instance, "_rollup_was", now)
-    pairs = {now, was}
-    if sender is VisitLog:  # which log is its client's first of the month may have changed
-        # (its client's now and, for a log moved to another client in the admin, before)
+    if sender is VisitLog:
+        # Which log is its client's first of the month may have changed (its client's now
+        # and, for a log moved to another client in the admin, before); and the coverage
+        # of its manager's plan.
         client_now = instance.__dict__.get("client_id")
-        for client_id in {client_now, getattr(instance, "_rollup_client_was", client_now)}:
-            pairs |= services.pairs_of_client_months(client_id, {now[1], was[1]})
+        services.refresh_visit_logs({now, was}, {client_now, getattr(instance, "_rollup_client_was", client_now)})
         instance._rollup_client_was = client_now
-    services.refresh_days(pairs)
-    if sender is VisitLog:  # and the coverage of its manager's plan
-        services.refresh_coverage({now, was})
+    else:
+        services.refresh_days({now, was})
     instance._rollup_was = now
 
 

@@ -42,11 +42,24 @@ def checklist_from_fields(data) -> tuple[dict[int, tuple[bool, str]], dict[str, 
     return answers, errors
 
 
+class TypeField(forms.ModelChoiceField):
+    """A type in use, by id; ``known``: the type in use the page already read (the one shown),
+    taken without reading it again when the form carries its id."""
+
+    known: VisitType | None = None
+
+    def to_python(self, value):
+        known = self.known
+        if known is not None and known.is_active and value not in self.empty_values and str(value) == str(known.pk):
+            return known
+        return super().to_python(value)
+
+
 class ChecklistForm(forms.Form):
     """The checklist items of ``visit_type``, each checked or not with a note; the type
     itself travels in a hidden field, so the answer is checked against the list shown."""
 
-    visit_type = forms.ModelChoiceField(queryset=VisitType.objects.none(), required=False, widget=forms.HiddenInput)
+    visit_type = TypeField(queryset=VisitType.objects.none(), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, visit_type: VisitType | None, items=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,6 +67,7 @@ class ChecklistForm(forms.Form):
         self.items = list(items)
         self.fields["visit_type"].queryset = VisitType.objects.filter(is_active=True)
         self.fields["visit_type"].initial = visit_type.pk if visit_type else None
+        self.fields["visit_type"].known = visit_type
         for item in self.items:
             self.fields[f"check_{item.pk}"] = forms.BooleanField(label=item.text, required=False)
             self.fields[f"check_{item.pk}_note"] = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX)

@@ -571,6 +571,7 @@ def _visit_to_log(*, owner: User, client: Client, day: date, planned_visit: Plan
 
 
 @transaction.atomic
+@rollups.batched()  # inside the transaction: the rollups refreshed once, as it ends
 def log_visit(
     *,
     owner: User,
@@ -619,7 +620,9 @@ def log_visit(
       refuses the log with a message on ``check_<item id>`` or ``photos``. A type that asks
       for a survey invites the client some hours later.
 
-    The planned visit is marked done (★) and the client's last visit moves forward.
+    The planned visit is marked done (★) and the client's last visit moves forward. The
+    rollups of the visit's day and month are refreshed once, at the end
+    (``rollups.services.batched``).
     """
     if not submission:
         raise ValidationError(_("The form expired; open it again."))
@@ -691,10 +694,9 @@ def log_visit(
     for answer in answers:
         answer.log = log
     ChecklistAnswer.objects.bulk_create(answers)
-    marked_below = planned_visit is not None and (planned_visit.owner_id, planned_visit.date) == (owner.pk, day)
-    if not marked_below and any(not answer.done for answer in answers):
-        # Bulk-created, no signal: the day's rollup counts them (a planned visit's day is
-        # refreshed below, when it is marked done).
+    if any(not answer.done for answer in answers):
+        # Bulk-created, no signal: the day's rollup counts them (the log's own day, refreshed
+        # once with it when ``batched`` ends).
         rollups.refresh_days({(owner.pk, day)})
     if visit_type is not None and visit_type.requires_survey:
         _survey_after_visit(client, by=owner)
@@ -707,11 +709,26 @@ def log_visit(
         record_on_site(client_id=client.pk, at=checked_in_at or timezone.now())
     if request_text:
         take_request_on_visit(log, by=owner, text=request_text)
+    observed = []
     if observations:
         from market.services import record_observations
 
-        record_observations(client=client, by=owner, day=day, observations=observations, visit_log=log)
+        observed = record_observations(client=client, by=owner, day=day, observations=observations, visit_log=log)
+    # What shows the new log (the API's answer) finds its answers and observations in hand,
+    # in their models' order (by id; the newest first of one day).
+    _written(log, "checklist_answers", answers)
+    _written(log, "market_observations", sorted(observed, key=lambda row: row.pk, reverse=True))
     return log, True
+
+
+def _written(instance, name: str, rows: list) -> None:
+    """Keep ``rows``, every row of ``instance``'s relation ``name`` (just written with it),
+    as a prefetch would: reading the relation queries nothing."""
+    queryset = getattr(instance, name).get_queryset()
+    queryset._result_cache, queryset._prefetch_done = list(rows), True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = queryset
 
 
 def default_visit_type(client: Client, day: date) -> VisitType | None:
