@@ -71,7 +71,9 @@ def test_steps_one_to_five_then_the_plan_is_approved(live_server, phone, browser
 
     # Step 1: next month's demand of the tea house, keyed in and confirmed.
     page.goto(f"{live_server.url}/analysis/demand/?month={next_month:%Y-%m}")
-    page.locator("select[name=client]").select_option(str(tea.pk))
+    page.locator("input[name=client_text]").fill("龙井")  # a search box, not the book in a list
+    page.locator("[role=listbox] [role=option]").first.click()
+    assert page.locator("input[name=client]").input_value() == str(tea.pk)
     page.locator("select[name=product]").select_option(str(key_brand.pk))
     page.locator("input[name=quantity]").fill("20")
     with page.expect_navigation():
