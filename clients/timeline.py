@@ -9,8 +9,7 @@ never with the number of events.
 The client file shows the newest ``FILE_ENTRIES``; the client's timeline page
 (``clients:timeline``) shows the rest, ``PAGE_ENTRIES`` at a time, each page starting before
 the last entry of the one before (keyset paging: no page is read twice, however long the
-client's history). Two entries of the very same microsecond on either side of a page's end
-would show on neither: the moments are the database's ``now()`` of separate writes.
+client's history). A page ends between two moments, never inside one.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import models
 from django.db.models import Q
@@ -125,11 +124,18 @@ class TimelinePage:
 
 
 def timeline_page(client: Client, *, limit: int, before: datetime | None = None) -> TimelinePage:
-    """``limit`` entries and whether older ones exist (one more is read to know)."""
+    """Up to ``limit`` entries and where the older ones start, if any (one more is read to
+    know). A page never ends inside a moment: entries of the same moment as the first one
+    left out (a call typed to the minute, events written together) go to the next page
+    together, which starts just after that moment."""
     entries = client_timeline(client, limit=limit + 1, before=before)
-    if len(entries) > limit:
-        return TimelinePage(entries[:limit], entries[limit - 1].when)
-    return TimelinePage(entries, None)
+    if len(entries) <= limit:
+        return TimelinePage(entries, None)
+    boundary = entries[limit].when
+    kept = [entry for entry in entries[:limit] if entry.when > boundary]
+    if not kept:  # more than a page of one moment: shown as it comes (the rest of it is skipped)
+        return TimelinePage(entries[:limit], boundary)
+    return TimelinePage(kept, boundary + timedelta(microseconds=1))
 
 
 # --- diffs of django-simple-history records -------------------------------------------

@@ -1,3 +1,5 @@
+from datetime import UTC, datetime, timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +29,8 @@ from .models import Contact
 from .timeline import FILE_ENTRIES, PAGE_ENTRIES, timeline_page, url_maker
 
 PAGE_SIZE = 25
+# No record is older than this (the timeline's earliest ``?before=``).
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @login_required
@@ -111,7 +115,13 @@ def client_timeline(request, pk: int):
             before = parse_datetime(request.GET["before"])
         except ValueError:
             before = None
-        if before is None or timezone.is_naive(before):
+        # A moment with its offset, between the first year a record can hold and tomorrow
+        # (beyond, the local time of a crafted year 9999 would not fit in a date).
+        if (
+            before is None
+            or timezone.is_naive(before)
+            or not (EARLIEST <= before <= timezone.now() + timedelta(days=1))
+        ):
             before = None
             messages.warning(request, _("That link to an earlier page is not valid: the newest entries are shown."))
     page = timeline_page(client, limit=PAGE_ENTRIES, before=before)

@@ -127,31 +127,40 @@ def on_replica(func, *args, **kwargs):
         return func(*args, **kwargs)
 
 
-def replica_lag_seconds() -> float | None:
-    """How far the replica's replay is behind the primary, in seconds: 0 when it has
-    replayed everything the primary had written a moment ago (an idle primary writes
-    nothing: a replica that is up to date does not lag, however old its last replayed
-    transaction); otherwise the age of its last replayed transaction. None when it cannot
-    be told (the replica is down or unreachable). Two queries, one on each server."""
+def replica_lag_seconds(wait: float = 0.0) -> float | None:
+    """How far the replica's replay is behind the primary, in seconds. The primary's
+    current WAL position is read, then the replica is asked every 0.1 s, for up to ``wait``
+    seconds, whether it has replayed that far: if so, the seconds it took (0 at once). The
+    primary's own last writes (a job's record of its run, a moment before) reach the
+    replica within milliseconds; an idle primary writes nothing, and a replica that has
+    replayed all of it does not lag, however old its last replayed transaction. Otherwise,
+    the age of the replica's last replayed transaction (at least ``wait``). None when it
+    cannot be told (the replica is down or unreachable)."""
+    started = time.monotonic()
     try:
         with connections[PRIMARY].cursor() as cursor:
             cursor.execute("SELECT pg_current_wal_lsn()::text")
             (written,) = cursor.fetchone()
         with connections[REPLICA].cursor() as cursor:
-            cursor.execute(
-                "SELECT NOT pg_is_in_recovery() OR pg_last_wal_replay_lsn() >= %s::pg_lsn,"
-                " EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp())",
-                [written],
-            )
-            caught_up, age = cursor.fetchone()
+            while True:
+                cursor.execute(
+                    "SELECT NOT pg_is_in_recovery() OR pg_last_wal_replay_lsn() >= %s::pg_lsn,"
+                    " EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp())",
+                    [written],
+                )
+                caught_up, age = cursor.fetchone()
+                waited = time.monotonic() - started
+                if caught_up or waited >= wait:
+                    break
+                time.sleep(0.1)
     except DatabaseError:
         logger.warning("Could not tell how far the replica lags.", exc_info=True)
         with contextlib.suppress(DatabaseError):
             connections[REPLICA].close()
         return None
     if caught_up:
-        return 0.0
-    return float("inf") if age is None else max(float(age), 0.0)
+        return round(waited, 3) if waited >= 0.1 else 0.0
+    return float("inf") if age is None else max(float(age), waited)
 
 
 def on_fresh_replica(func, *args, **kwargs):
@@ -159,8 +168,9 @@ def on_fresh_replica(func, *args, **kwargs):
     replica lags more than ``CRM_REPLICA_MAX_LAG_SECONDS`` (or cannot say how much)."""
     if not replica_configured():
         return on_replica(func, *args, **kwargs)
-    lag = replica_lag_seconds()
-    if lag is None or lag > settings.CRM_REPLICA_MAX_LAG_SECONDS:
+    allowed = settings.CRM_REPLICA_MAX_LAG_SECONDS
+    lag = replica_lag_seconds(wait=min(allowed, 5))
+    if lag is None or lag > allowed:
         logger.warning("The replica lags (%s s): reading the primary instead.", lag)
         with pinned_to_primary():
             return func(*args, **kwargs)

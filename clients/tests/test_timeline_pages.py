@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.tests.factories import ClientFactory, ContactFactory
-from clients.timeline import FILE_ENTRIES, PAGE_ENTRIES, client_timeline
+from clients.timeline import FILE_ENTRIES, PAGE_ENTRIES, client_timeline, timeline_page
 from interactions.models import Interaction
 from performance.tests.factories import response
 
@@ -76,7 +76,19 @@ def test_no_earlier_link_when_everything_is_shown(client, manager):
     assert not EARLIER.findall(page.content.decode())
 
 
-@pytest.mark.parametrize("before", ["yesterday", "2026-13-45T10:00:00+08:00", "2026-11-01T10:00:00", "x" * 5000])
+@pytest.mark.parametrize(
+    "before",
+    [
+        "yesterday",
+        "2026-13-45T10:00:00+08:00",
+        "2026-11-01T10:00:00",
+        "x" * 5000,
+        "9999-12-31T23:00:00+00:00",
+        "9999-12-31T23:00:00-08:00",
+        "0001-01-01T00:00:00+08:00",
+        "1999-12-31T23:59:59+00:00",
+    ],
+)
 def test_a_bad_link_shows_the_newest_entries_with_a_message(client, manager, before):
     acme = busy_client(manager, calls=3)
     client.force_login(manager)
@@ -89,7 +101,7 @@ def test_a_bad_link_shows_the_newest_entries_with_a_message(client, manager, bef
 def test_a_page_before_the_first_entry_says_nothing_was_recorded(client, manager):
     acme = busy_client(manager, calls=3)
     client.force_login(manager)
-    page = client.get(reverse("clients:timeline", args=[acme.pk]), {"before": "2000-01-01T00:00:00+00:00"})
+    page = client.get(reverse("clients:timeline", args=[acme.pk]), {"before": "2000-01-02T00:00:00+00:00"})
     assert page.context["timeline"] == []
     assert "Nothing recorded yet." in page.content.decode()
 
@@ -116,3 +128,20 @@ def test_the_timeline_page_queries_do_not_grow_with_the_history(client, manager,
     # user, client, then one query per timeline provider (12), as on the client file
     with django_assert_max_num_queries(14):
         client.get(reverse("clients:timeline", args=[acme.pk]), {"before": before})
+
+
+def test_a_page_never_ends_inside_a_moment(manager):
+    """Calls typed to the minute share their moment: the entries of the moment that would
+    straddle a page's end go to the next page together, none skipped."""
+    acme = ClientFactory(owner=manager)
+    first, second = timezone.now() - timedelta(hours=1), timezone.now() - timedelta(hours=2)
+    for n in range(3):
+        call(acme, first, f"first {n}")
+    for n in range(4):
+        call(acme, second, f"second {n}")
+    page = timeline_page(acme, limit=5)  # the client's creation and the three calls at `first`
+    calls = [e for e in page.entries if e.kind == "interaction"]
+    assert len(calls) == 3 and {e.when for e in calls} == {first}
+    rest = timeline_page(acme, limit=5, before=page.earlier)
+    assert sorted(e.detail for e in rest.entries) == [f"second {n}" for n in range(4)]
+    assert rest.earlier is None

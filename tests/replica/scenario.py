@@ -193,6 +193,10 @@ def main(standby_dsn: str, stop_standby: list[str]) -> dict:
     seen["caught_up_again"] = lsn_caught_up(standby_dsn)
     seen["after_resume_other_browser"] = logged_today(other.get(board))
     seen["lag_caught_up"] = replica_lag_seconds()
+    # A write a moment before (a job records its run first): the standby replays it within
+    # the wait, so the lag is those milliseconds, not the age of its last transaction.
+    VisitLog.objects.filter(client=acme).update(work_done=f"third {tag}")
+    seen["lag_after_a_write"] = replica_lag_seconds(wait=5)
     seen["fresh_reads_caught_up"] = on_fresh_replica(router.db_for_read, VisitLog)
 
     # --- the standby stops: the boards are computed on the primary -----------------------

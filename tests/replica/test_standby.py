@@ -199,6 +199,7 @@ def test_heavy_reads_go_to_the_standby_and_each_user_reads_their_own_writes(pair
     # lags more than allowed, the standby once it has caught up.
     assert seen["lag_while_paused"] > 0 and seen["fresh_reads_while_paused"] == "default"
     assert seen["lag_caught_up"] == 0 and seen["fresh_reads_caught_up"] == "replica"
+    assert seen["lag_after_a_write"] is not None and seen["lag_after_a_write"] < 5
 
     # The standby stopped: the board is computed again on the primary, not an error.
     assert seen["lag_down"] is None and seen["fresh_reads_down"] == "default"
