@@ -9,7 +9,6 @@ service strategies, proposed through ``visits/proposals.py`` like every other st
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from clients.models import Client
+from crm.queries import JsonRows
 from visits import services as visit_services
 from visits.rules import month_start, previous_month
 
@@ -130,28 +130,20 @@ def compute_business_effect(*, owner: User, month: date) -> int:
 
 def _store_effects(month: date, rows: list[tuple], now) -> None:
     """Upsert the month's effects, ``rows`` of (client id, then ``ROW_FIELDS``), all
-    computed at ``now``, in one statement at any size: the rows go as one JSON array the
-    database reads with jsonb_array_elements (PostgreSQL) or json_each (SQLite), like the
-    early warning's writes (``performance.warnings._write``). Decimals travel as text, as
+    computed at ``now``, in one statement at any size: the rows go as one JSON array
+    (``crm.queries.JsonRows``, as the early warning's writes). Decimals travel as text, as
     Django's own SQLite adapter sends them."""
     table = connection.ops.quote_name(BusinessEffect._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(name) for name in ["client_id", *ROW_FIELDS, "month", "computed_at"])
     updates = ", ".join(f"{name} = excluded.{name}" for name in map(connection.ops.quote_name, EFFECT_FIELDS))
-    if connection.vendor == "postgresql":
-        source, where = "jsonb_array_elements(%s::jsonb) AS e", ""
-        types = {f.name: f.db_type(connection) for f in BusinessEffect._meta.concrete_fields}
-        values = [f"(e->>{i})::{types[name]}" for i, name in enumerate(["client", *ROW_FIELDS])]
-    else:
-        source, where = "json_each(%s) AS e", " WHERE true"  # SQLite reads ON CONFLICT after a bare SELECT as a join
-        values = [f"json_extract(e.value, '$[{i}]')" for i in range(len(ROW_FIELDS) + 1)]
-    data = json.dumps(
-        [[None if v is None else v if isinstance(v, int) else str(v) for v in row] for row in rows],
-        separators=(",", ":"),
-    )
+    e = JsonRows(connection)
+    types = {f.name: f.db_type(connection) for f in BusinessEffect._meta.concrete_fields}
+    values = [e.cast(i, types[name]) for i, name in enumerate(["client", *ROW_FIELDS])]
+    data = e.dumps([[None if v is None else v if isinstance(v, int) else str(v) for v in row] for row in rows])
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT {', '.join(values)}, %s, %s "  # noqa: S608 (our SQL; values are parameters)
-            f"FROM {source}{where} ON CONFLICT (client_id, month) DO UPDATE SET {updates}",
+            f"FROM {e.source}{e.where} ON CONFLICT (client_id, month) DO UPDATE SET {updates}",
             [
                 connection.ops.adapt_datefield_value(month),
                 connection.ops.adapt_datetimefield_value(now),

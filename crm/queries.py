@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.contrib.auth import get_user_model
@@ -113,3 +114,34 @@ def person(row: dict, prefix: str):
         first_name=row[f"{prefix}_first"],
         last_name=row[f"{prefix}_last"],
     )
+
+
+class JsonRows:
+    """Many rows sent as one parameter: a JSON array of arrays, read as a set of rows by the
+    database (PostgreSQL ``jsonb_array_elements``, SQLite ``json_each``), so that a write of
+    any number of rows is one statement. ``source`` goes after FROM (its parameter: the
+    ``dumps`` of the rows), then ``where`` (SQLite reads an ``ON CONFLICT`` after a bare
+    SELECT as a join: a ``WHERE true`` tells them apart); each row's items are read with
+    ``text(i)`` (as text, or SQLite's own value), ``cast(i, type)`` and ``json(i)`` (a JSON
+    value as it is). The early warning's writes and the business effect's upsert use it."""
+
+    def __init__(self, connection, alias: str = "e"):
+        self.postgres = connection.vendor == "postgresql"
+        self.alias = alias
+        if self.postgres:
+            self.source, self.where = f"jsonb_array_elements(%s::jsonb) AS {alias}", ""
+        else:
+            self.source, self.where = f"json_each(%s) AS {alias}", " WHERE true"
+
+    def text(self, index: int) -> str:
+        return f"{self.alias}->>{index}" if self.postgres else f"json_extract({self.alias}.value, '$[{index}]')"
+
+    def cast(self, index: int, db_type: str) -> str:
+        return f"({self.text(index)})::{db_type}" if self.postgres else self.text(index)
+
+    def json(self, index: int) -> str:
+        return f"{self.alias}->{index}" if self.postgres else self.text(index)
+
+    @staticmethod
+    def dumps(rows) -> str:
+        return json.dumps(rows, separators=(",", ":"))

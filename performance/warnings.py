@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client
 from complaints.models import Complaint
-from crm.queries import vacuum_analyze
+from crm.queries import JsonRows, vacuum_analyze
 from crm.replica import PRIMARY, on_fresh_replica
 from interactions.models import Interaction
 from notifications.jobs import job
@@ -319,16 +319,15 @@ def _apply_in_database(found: dict, now: datetime) -> tuple[set[tuple[int, str]]
     is turning the matches into JSON, and nothing is read back."""
     table = connection.ops.quote_name(ClientWarning._meta.db_table)
     at = connection.ops.adapt_datetimefield_value(now)
-    rows = json.dumps(
-        [[client_id, rule, figures] for (client_id, rule), figures in found.items()], separators=(",", ":")
-    )
+    e = JsonRows(connection)
+    rows = e.dumps([[client_id, rule, figures] for (client_id, rule), figures in found.items()])
     # The matches and the active warnings are joined once; only the differences are kept
     # (none on most mornings), and each data-modifying part writes its own kind of them
     # (new or inactive rows, active ones matched, active ones no longer matched), all seeing
     # the warnings as they were before.
     sql = f"""
         WITH found AS MATERIALIZED (
-            SELECT (e->>0)::bigint AS client_id, e->>1 AS rule, e->2 AS params FROM jsonb_array_elements(%s::jsonb) e
+            SELECT {e.cast(0, "bigint")} AS client_id, {e.text(1)} AS rule, {e.json(2)} AS params FROM {e.source}
         ), diff AS MATERIALIZED (
             SELECT f.client_id, f.rule, f.params, a.id
             FROM found f FULL JOIN (SELECT id, client_id, rule, params FROM {table} WHERE active AND rule <> %s) a
@@ -384,36 +383,29 @@ def _write(new: list[tuple], changed: list[tuple], cleared: list[int], now: date
         return
     table = connection.ops.quote_name(ClientWarning._meta.db_table)
     at = connection.ops.adapt_datetimefield_value(now)
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        rows = "jsonb_array_elements(%s::jsonb) AS e"
-        item, text, number = "e->{}", "e->>{}", "(e->>{})::bigint"
-        where, true = "", "true"
-    else:
-        rows = "json_each(%s) AS e"
-        item = text = number = "json_extract(e.value, '$[{}]')"
-        where, true = " WHERE true", "1"  # SQLite reads ON CONFLICT after a bare SELECT as a join
+    e = JsonRows(connection)
+    true, false = ("true", "false") if e.postgres else ("1", "0")
     with connection.cursor() as cursor:
         if new:
             # A warning cleared earlier is flagged again from today: the upsert resets it.
             cursor.execute(
                 f"INSERT INTO {table} (client_id, rule, params, active, first_flagged_at, last_seen_at, cleared_at) "  # noqa: S608 (our SQL; values are parameters)
-                f"SELECT {number.format(0)}, {text.format(1)}, {item.format(2)}, {true}, %s, %s, NULL "
-                f"FROM {rows}{where} ON CONFLICT (client_id, rule) DO UPDATE SET params = excluded.params, "
+                f"SELECT {e.cast(0, 'bigint')}, {e.text(1)}, {e.json(2)}, {true}, %s, %s, NULL "
+                f"FROM {e.source}{e.where} ON CONFLICT (client_id, rule) DO UPDATE SET params = excluded.params, "
                 f"active = {true}, first_flagged_at = excluded.first_flagged_at, "
                 "last_seen_at = excluded.last_seen_at, cleared_at = NULL",
                 [at, at, json.dumps(new)],
             )
         if changed:
             cursor.execute(
-                f"UPDATE {table} SET params = {item.format(1)}, last_seen_at = %s FROM {rows} "  # noqa: S608 (our SQL; values are parameters)
-                f"WHERE {table}.id = {number.format(0)}",
+                f"UPDATE {table} SET params = {e.json(1)}, last_seen_at = %s FROM {e.source} "  # noqa: S608 (our SQL; values are parameters)
+                f"WHERE {table}.id = {e.cast(0, 'bigint')}",
                 [at, json.dumps(changed)],
             )
         if cleared:
             cursor.execute(
-                f"UPDATE {table} SET active = {'false' if postgres else '0'}, cleared_at = %s "  # noqa: S608 (our SQL; values are parameters)
-                f"WHERE id IN (SELECT {number.format(0)} FROM {rows})",
+                f"UPDATE {table} SET active = {false}, cleared_at = %s "  # noqa: S608 (our SQL; values are parameters)
+                f"WHERE id IN (SELECT {e.cast(0, 'bigint')} FROM {e.source})",
                 [at, json.dumps([[pk] for pk in cleared])],
             )
 
